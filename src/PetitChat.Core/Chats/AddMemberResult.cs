@@ -1,0 +1,8 @@
+namespace PetitChat.Core.Chats;
+
+public enum AddMemberResult
+{
+    Added,
+    AlreadyMember,
+    ChatFull,
+}

@@ -1,0 +1,23 @@
+namespace PetitChat.Core.Events;
+
+/// <summary>
+/// Fan-out of live events to users: in-process on a laptop, NATS JetStream across nodes.
+/// Each user's events form one ordered log kept for a retention window.
+/// </summary>
+public interface IEventBus
+{
+    /// <summary>
+    /// Appends <paramref name="liveEvent"/> to the log of each recipient. Completes once the
+    /// event is durable in the bus (so it reaches a subscriber that resumes later); throws when
+    /// it could not be published.
+    /// </summary>
+    Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct);
+
+    /// <summary>
+    /// The user's events after <paramref name="lastEventId"/> (or from now on when null), in
+    /// order, then live ones, with no gap and no duplicate between replay and live. When the
+    /// id cannot be resumed from, the stream starts with a <see cref="StreamReset"/>.
+    /// Ends when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    IAsyncEnumerable<DeliveredEvent> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct);
+}

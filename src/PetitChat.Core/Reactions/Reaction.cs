@@ -1,0 +1,3 @@
+namespace PetitChat.Core.Reactions;
+
+public sealed record Reaction(Guid SignalId, Guid UserId, string Emoji, DateTimeOffset At);

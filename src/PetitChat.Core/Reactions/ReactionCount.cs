@@ -1,0 +1,3 @@
+namespace PetitChat.Core.Reactions;
+
+public sealed record ReactionCount(string Emoji, int Count);

@@ -1,0 +1,7 @@
+namespace PetitChat.Core.Receipts;
+
+public enum ReceiptState
+{
+    Delivered,
+    Read,
+}

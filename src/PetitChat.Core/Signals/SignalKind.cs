@@ -1,0 +1,10 @@
+namespace PetitChat.Core.Signals;
+
+public enum SignalKind
+{
+    Message,
+    MemberJoined,
+    MemberLeft,
+    CallStarted,
+    CallEnded,
+}
