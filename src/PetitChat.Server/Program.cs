@@ -1,11 +1,13 @@
 using PetitChat.Infrastructure;
+using PetitChat.Server;
 using PetitChat.Server.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPetitChatInfrastructure();
+builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
-builder.Services.AddProblemDetails();
+builder.AddPetitChatApi();
 
 var app = builder.Build();
 
@@ -15,11 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
-
-// Temporary: echoes the caller's claims until the users feature lands.
-app.MapGet("/api/v1/me", (System.Security.Claims.ClaimsPrincipal user) =>
-        TypedResults.Ok(user.Claims.Select(c => new { c.Type, c.Value })))
-    .RequireAuthorization();
+app.MapPetitChatApi();
 
 app.Run();
 

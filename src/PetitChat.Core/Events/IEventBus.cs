@@ -17,7 +17,9 @@ public interface IEventBus
     /// The user's events after <paramref name="lastEventId"/> (or from now on when null), in
     /// order, then live ones, with no gap and no duplicate between replay and live. When the
     /// id cannot be resumed from, the stream starts with a <see cref="StreamReset"/>.
-    /// Ends when <paramref name="ct"/> is cancelled.
+    /// The subscription is live when the returned task completes: every event published after
+    /// that is in the stream. The stream ends when <paramref name="ct"/> is cancelled, and may
+    /// end earlier (a subscriber too slow to keep up is dropped); the client then resumes.
     /// </summary>
-    IAsyncEnumerable<DeliveredEvent> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct);
+    Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct);
 }

@@ -67,6 +67,9 @@ public interface IChatStore
     /// </summary>
     Task<Page<ChatSummary>> ListChatsAsync(Guid userId, int limit, string? cursor, CancellationToken ct);
 
+    /// <summary>One chat as <see cref="ListChatsAsync"/> shows it, or null when the user is not a member.</summary>
+    Task<ChatSummary?> GetChatSummaryAsync(Guid chatId, Guid userId, CancellationToken ct);
+
     /// <summary>
     /// Appends a signal, moves the chat's last activity, and moves the sender's delivered and
     /// read pointers to it. When the signal has a client id and (chat, sender, client id) was

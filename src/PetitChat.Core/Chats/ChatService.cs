@@ -1,0 +1,168 @@
+using PetitChat.Core.Common;
+using PetitChat.Core.Events;
+using PetitChat.Core.Paging;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Storage;
+using PetitChat.Core.Users;
+
+namespace PetitChat.Core.Chats;
+
+/// <summary>Chats and their membership. Every call checks that the caller is a member first.</summary>
+public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+{
+    public async Task<Result<(ChatView Chat, bool Created)>> CreateAsync(Guid callerId, NewChat request, CancellationToken ct)
+    {
+        if (request.MemberIds.Count == 0)
+        {
+            return new Invalid("memberIds", "memberIds must name at least one other user.");
+        }
+
+        var memberIds = new List<Guid> { callerId };
+        foreach (var id in request.MemberIds)
+        {
+            if (!memberIds.Contains(id))
+            {
+                memberIds.Add(id);
+            }
+        }
+
+        var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
+        var kind = request.Kind ?? (name is null && memberIds.Count == 2 ? ChatKind.Direct : ChatKind.Group);
+        switch (kind)
+        {
+            case ChatKind.Direct when memberIds.Count != 2:
+                return new Invalid("memberIds", "A direct chat has exactly two members: you and one other user.");
+            case ChatKind.Direct when name is not null:
+                return new Invalid("name", "A direct chat has no name.");
+            case ChatKind.Group when name is null:
+                return new Invalid("name", "A group needs a name.");
+            case ChatKind.Group when name.Length > limits.MaxGroupNameLength:
+                return new Invalid("name", $"A group name is at most {limits.MaxGroupNameLength} characters.");
+            case ChatKind.Group when memberIds.Count < 2:
+                return new Invalid("memberIds", "A group has at least two members.");
+            case ChatKind.Group when memberIds.Count > limits.MaxGroupMembers:
+                return new Invalid("memberIds", $"A group has at most {limits.MaxGroupMembers} members.");
+        }
+
+        var users = await store.GetUsersAsync(memberIds, ct);
+        if (users.Count != memberIds.Count)
+        {
+            return new Invalid("memberIds", "Some of memberIds are not known users.");
+        }
+
+        var now = time.GetUtcNow();
+        var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null);
+        var (stored, created) = await store.CreateChatAsync(chat, memberIds, ct);
+        if (created)
+        {
+            await fanout.PublishAsync(new ChatChanged(stored.Id, Removed: false), ct);
+        }
+
+        return (await ViewAsync(callerId, stored.Id, ct) ?? throw new InvalidOperationException("A chat just created has its creator."), created);
+    }
+
+    public async Task<Result<ChatView>> GetAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
+        await ViewAsync(callerId, chatId, ct) is { } view ? view : ChatNotFound;
+
+    public async Task<Result<Page<ChatView>>> ListAsync(Guid callerId, int? limit, string? cursor, CancellationToken ct)
+    {
+        if (PageSize.Check(limit, limits) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var page = await store.ListChatsAsync(callerId, limit ?? limits.DefaultPageSize, cursor, ct);
+        var items = new List<ChatView>(page.Items.Count);
+        foreach (var summary in page.Items)
+        {
+            items.Add(new ChatView(summary, await MembersOfAsync(summary.Chat.Id, ct)));
+        }
+
+        return new Page<ChatView>(items, page.NextCursor);
+    }
+
+    /// <summary>Adds a user to a group; adding a current member changes nothing and succeeds.</summary>
+    public async Task<Result<ChatView>> AddMemberAsync(Guid callerId, Guid chatId, Guid userId, CancellationToken ct)
+    {
+        var chat = await store.GetChatAsync(chatId, ct);
+        if (chat is null || await store.GetMemberAsync(chatId, callerId, ct) is null)
+        {
+            return ChatNotFound;
+        }
+
+        if (chat.Kind == ChatKind.Direct)
+        {
+            return new Conflict("A direct chat has exactly two members; create a group to add someone.");
+        }
+
+        if (await store.GetUserAsync(userId, ct) is null)
+        {
+            return new Invalid("userId", "userId is not a known user.");
+        }
+
+        var joined = NewMembershipSignal(chatId, SignalKind.MemberJoined, callerId, userId);
+        switch (await store.AddMemberAsync(chatId, userId, joined, limits.MaxGroupMembers, ct))
+        {
+            case AddMemberResult.ChatFull:
+                return new Conflict($"A group has at most {limits.MaxGroupMembers} members.");
+            case AddMemberResult.Added:
+                await fanout.PublishAsync(new SignalCreated(joined), ct);
+                await fanout.PublishAsync(new ChatChanged(chatId, Removed: false), ct);
+                break;
+        }
+
+        return await GetAsync(callerId, chatId, ct);
+    }
+
+    /// <summary>
+    /// Removes a member from a group, or lets the caller leave. Removing someone else takes the
+    /// group's creator or an administrator, as in Slack's private channels.
+    /// </summary>
+    public async Task<Result<bool>> RemoveMemberAsync(Guid callerId, IReadOnlyList<string> callerRoles, Guid chatId, Guid userId, CancellationToken ct)
+    {
+        var chat = await store.GetChatAsync(chatId, ct);
+        if (chat is null || await store.GetMemberAsync(chatId, callerId, ct) is null)
+        {
+            return ChatNotFound;
+        }
+
+        if (chat.Kind == ChatKind.Direct)
+        {
+            return new Conflict("Nobody leaves a direct chat; it has exactly two members.");
+        }
+
+        if (userId != callerId && chat.CreatedBy != callerId && !callerRoles.Contains(Roles.Admin))
+        {
+            return new Forbidden("Only the group's creator or an administrator removes other members.");
+        }
+
+        var left = NewMembershipSignal(chatId, SignalKind.MemberLeft, callerId, userId);
+        if (!await store.RemoveMemberAsync(chatId, userId, left, ct))
+        {
+            return new NotFound("userId is not a member of this chat.");
+        }
+
+        // The one who left sees the signal and learns to drop the chat; the rest see the signal.
+        await fanout.PublishAsync(new SignalCreated(left), ct, userId);
+        await fanout.PublishAsync(new ChatChanged(chatId, Removed: false), ct);
+        await fanout.PublishToAsync(new ChatChanged(chatId, Removed: true), [userId], ct);
+        return true;
+    }
+
+    internal static NotFound ChatNotFound { get; } = new("No such chat.");
+
+    private Signal NewMembershipSignal(Guid chatId, SignalKind kind, Guid senderId, Guid memberId) =>
+        new(ids.Next(), chatId, kind, senderId, Text: null, ClientId: null, time.GetUtcNow(), memberId, CallUrl: null, Reactions: []);
+
+    private async Task<ChatView?> ViewAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
+        await store.GetChatSummaryAsync(chatId, callerId, ct) is { } summary
+            ? new ChatView(summary, await MembersOfAsync(chatId, ct))
+            : null;
+
+    private async Task<IReadOnlyList<User>> MembersOfAsync(Guid chatId, CancellationToken ct)
+    {
+        var members = await store.GetMembersAsync(chatId, ct);
+        var byId = (await store.GetUsersAsync([.. members.Select(m => m.UserId)], ct)).ToDictionary(u => u.Id);
+        return [.. members.Where(m => byId.ContainsKey(m.UserId)).Select(m => byId[m.UserId])];
+    }
+}

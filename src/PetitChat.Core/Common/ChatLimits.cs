@@ -1,0 +1,24 @@
+namespace PetitChat.Core.Common;
+
+/// <summary>Limits on what users send; configuration section <c>Limits</c>.</summary>
+public sealed record ChatLimits
+{
+    public static ChatLimits Default { get; } = new();
+
+    public int MaxTextLength { get; init; } = 4000;
+
+    public int MaxGroupMembers { get; init; } = 100;
+
+    public int MaxGroupNameLength { get; init; } = 100;
+
+    public int MaxClientIdLength { get; init; } = 100;
+
+    public int MaxCallUrlLength { get; init; } = 2048;
+
+    public int DefaultPageSize { get; init; } = 50;
+
+    public int MaxPageSize { get; init; } = 100;
+
+    /// <summary>Distinct emojis one user may put on one signal, so reaction rows stay bounded.</summary>
+    public int MaxReactionsPerUser { get; init; } = 20;
+}

@@ -1,0 +1,3 @@
+namespace PetitChat.Core.Receipts;
+
+public sealed record MemberReceipt(Guid UserId, DateTimeOffset At);

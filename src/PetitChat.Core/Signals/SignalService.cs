@@ -1,0 +1,163 @@
+using PetitChat.Core.Chats;
+using PetitChat.Core.Common;
+using PetitChat.Core.Events;
+using PetitChat.Core.Paging;
+using PetitChat.Core.Storage;
+
+namespace PetitChat.Core.Signals;
+
+public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+{
+    /// <summary>
+    /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
+    /// and publishes nothing, so a client that retries after a lost response sees one message.
+    /// A rejected send writes nothing and publishes nothing.
+    /// </summary>
+    public async Task<Result<(SignalView Signal, bool Created)>> SendAsync(Guid callerId, Guid chatId, NewSignal request, CancellationToken ct)
+    {
+        if (Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        {
+            return ChatService.ChatNotFound;
+        }
+
+        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text;
+        var signal = new Signal(ids.Next(), chatId, request.Kind, callerId, text, request.ClientId, time.GetUtcNow(),
+            MemberId: null, request.CallUrl, Reactions: []);
+        var (stored, created) = await store.AppendSignalAsync(signal, ct);
+        if (created)
+        {
+            await fanout.PublishAsync(new SignalCreated(stored), ct);
+        }
+
+        var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);
+        return (new SignalView(stored, mine.GetValueOrDefault(stored.Id) ?? Empty), created);
+    }
+
+    /// <summary>
+    /// A page of the timeline: before or after a signal, or around one (half older, the signal
+    /// itself, half newer), or the newest.
+    /// </summary>
+    public async Task<Result<TimelinePage>> PageAsync(Guid callerId, Guid chatId, Guid? before, Guid? after, Guid? around, int? limit, CancellationToken ct)
+    {
+        if (PageSize.Check(limit, limits) is { } invalidLimit)
+        {
+            return invalidLimit;
+        }
+
+        if ((before is null ? 0 : 1) + (after is null ? 0 : 1) + (around is null ? 0 : 1) > 1)
+        {
+            return new Invalid("before", "Give at most one of before, after and around.");
+        }
+
+        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        {
+            return ChatService.ChatNotFound;
+        }
+
+        var size = limit ?? limits.DefaultPageSize;
+        List<Signal> items;
+        bool moreOlder, moreNewer;
+        if (around is { } anchor)
+        {
+            var center = await store.GetSignalAsync(chatId, anchor, ct);
+            if (center is null)
+            {
+                return new NotFound("No such signal in this chat.");
+            }
+
+            var newerWanted = (size - 1) / 2;
+            var olderWanted = size - 1 - newerWanted;
+            var newer = await store.GetSignalsAsync(chatId, new TimelineQuery(null, anchor, newerWanted + 1), ct);
+            var older = await store.GetSignalsAsync(chatId, new TimelineQuery(anchor, null, olderWanted + 1), ct);
+            moreNewer = newer.Count > newerWanted;
+            moreOlder = older.Count > olderWanted;
+            items = [.. newer.Skip(moreNewer ? 1 : 0), center, .. older.Take(olderWanted)];
+        }
+        else
+        {
+            var fetched = await store.GetSignalsAsync(chatId, new TimelineQuery(before, after, size + 1), ct);
+            var more = fetched.Count > size;
+            // Fetched newest first; with after= the extra one is the newest, otherwise the oldest.
+            // A page bounded on one side has at least its bound beyond that side.
+            if (after is null)
+            {
+                items = [.. fetched.Take(size)];
+                (moreOlder, moreNewer) = (more, before is not null && items.Count > 0);
+            }
+            else
+            {
+                items = [.. fetched.Skip(more ? 1 : 0)];
+                (moreOlder, moreNewer) = (items.Count > 0, more);
+            }
+        }
+
+        var mine = await MyReactionsAsync(chatId, callerId, items, ct);
+        var views = items.Select(s => new SignalView(s, mine.GetValueOrDefault(s.Id) ?? Empty)).ToList();
+        return new TimelinePage(
+            views,
+            moreOlder && views.Count > 0 ? views[^1].Signal.Id.ToString() : null,
+            moreNewer && views.Count > 0 ? views[0].Signal.Id.ToString() : null);
+    }
+
+    private Invalid? Check(NewSignal request)
+    {
+        if (string.IsNullOrWhiteSpace(request.ClientId))
+        {
+            return new Invalid("clientId", "clientId is required: the client's own id for this send, so a retry is not a duplicate.");
+        }
+
+        if (request.ClientId.Length > limits.MaxClientIdLength)
+        {
+            return new Invalid("clientId", $"clientId is at most {limits.MaxClientIdLength} characters.");
+        }
+
+        switch (request.Kind)
+        {
+            case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text):
+                return new Invalid("text", "A message needs text.");
+            case SignalKind.Message when request.CallUrl is not null:
+                return new Invalid("callUrl", "Only call signals carry a callUrl.");
+            case SignalKind.MemberJoined or SignalKind.MemberLeft:
+                return new Invalid("kind", "Membership signals come from adding and removing members, not from sending.");
+        }
+
+        if (request.Text is { Length: var length } && length > limits.MaxTextLength)
+        {
+            return new Invalid("text", $"text is at most {limits.MaxTextLength} characters.");
+        }
+
+        if (request.CallUrl is { } url
+            && (url.Length > limits.MaxCallUrlLength
+                || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            return new Invalid("callUrl", $"callUrl must be an absolute http(s) URL of at most {limits.MaxCallUrlLength} characters.");
+        }
+
+        return null;
+    }
+
+    private async Task<Dictionary<Guid, IReadOnlySet<string>>> MyReactionsAsync(Guid chatId, Guid userId, IReadOnlyList<Signal> signals, CancellationToken ct)
+    {
+        var withReactions = signals.Where(s => s.Reactions.Count > 0).Select(s => s.Id).ToList();
+        var mine = new Dictionary<Guid, IReadOnlySet<string>>();
+        if (withReactions.Count == 0)
+        {
+            return mine;
+        }
+
+        foreach (var group in (await store.GetUserReactionsAsync(chatId, userId, withReactions, ct)).GroupBy(r => r.SignalId))
+        {
+            mine[group.Key] = group.Select(r => r.Emoji).ToHashSet();
+        }
+
+        return mine;
+    }
+
+    private static readonly IReadOnlySet<string> Empty = new HashSet<string>();
+}

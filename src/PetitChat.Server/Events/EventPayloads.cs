@@ -1,0 +1,27 @@
+using PetitChat.Core.Events;
+using PetitChat.Core.Receipts;
+using PetitChat.Server.Signals;
+
+namespace PetitChat.Server.Events;
+
+/// <summary>The SSE <c>event:</c> name and JSON <c>data:</c> of each live event.</summary>
+public static class EventPayloads
+{
+    public static (string Type, object Data) Of(LiveEvent liveEvent) => liveEvent switch
+    {
+        SignalCreated created => ("signal", SignalDto.From(created.Signal)),
+        ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
+        ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
+        ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
+        StreamReset => ("reset", new ResetEventDto("Resume is not possible from the given id: refetch your chats, then go on from this event.")),
+        _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
+    };
+}
+
+public sealed record ReactionEventDto(Guid ChatId, Guid SignalId, Guid UserId, string Emoji, bool Added, int Count);
+
+public sealed record ReceiptEventDto(Guid ChatId, Guid UserId, ReceiptState State, Guid SignalId, DateTimeOffset At);
+
+public sealed record ChatEventDto(Guid ChatId, bool Removed);
+
+public sealed record ResetEventDto(string Detail);

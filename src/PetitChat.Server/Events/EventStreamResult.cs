@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Server.Events;
+
+/// <summary>
+/// Writes a user's events as <c>text/event-stream</c>, with a comment heartbeat between them.
+/// TypedResults.ServerSentEvents cannot write comments (DESIGN.md asks for a comment heartbeat),
+/// so the few lines of the wire format are written here.
+/// </summary>
+public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) : IResult
+{
+    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var services = httpContext.RequestServices;
+        var heartbeat = services.GetRequiredService<IOptions<EventStreamOptions>>().Value.Heartbeat;
+        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var time = services.GetRequiredService<TimeProvider>();
+        var response = httpContext.Response;
+        var ct = httpContext.RequestAborted;
+
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), ct);
+        await response.Body.FlushAsync(ct);
+
+        var enumerator = events.GetAsyncEnumerator(ct);
+        var next = enumerator.MoveNextAsync().AsTask();
+        try
+        {
+            while (true)
+            {
+                if (await Task.WhenAny(next, Task.Delay(heartbeat, time, ct)) != next)
+                {
+                    await response.Body.WriteAsync(Heartbeat, ct);
+                    await response.Body.FlushAsync(ct);
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                await response.Body.WriteAsync(Format(enumerator.Current, json), ct);
+                await response.Body.FlushAsync(ct);
+                next = enumerator.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            // An async iterator cannot be disposed while a MoveNextAsync is pending; cancellation ends it.
+            await next.ContinueWith(static _ => { }, TaskScheduler.Default);
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    private static byte[] Format(DeliveredEvent delivered, JsonSerializerOptions json)
+    {
+        var (type, data) = EventPayloads.Of(delivered.Event);
+        var payload = JsonSerializer.Serialize(data, data.GetType(), json);
+        return Encoding.UTF8.GetBytes($"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
+    }
+}

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Events;
+
+public sealed record EventTicket(string Ticket, DateTimeOffset ExpiresAt);

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Reactions;
+
+public sealed record ReactionDto(string Emoji, Guid UserId, DateTimeOffset At);

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Reactions;
+
+public sealed record ReactionsDto(IReadOnlyList<ReactionDto> Items);

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PetitChat.Core.Chats;
+using PetitChat.Core.Common;
+using PetitChat.Core.Events;
+using PetitChat.Core.Reactions;
+using PetitChat.Core.Receipts;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Users;
+using PetitChat.Server.Chats;
+using PetitChat.Server.Errors;
+using PetitChat.Server.Events;
+using PetitChat.Server.Reactions;
+using PetitChat.Server.Receipts;
+using PetitChat.Server.Signals;
+using PetitChat.Server.Users;
+
+namespace PetitChat.Server;
+
+public static class ServerExtensions
+{
+    /// <summary>The core's services, with limits from the <c>Limits</c> section.</summary>
+    public static WebApplicationBuilder AddPetitChatCore(this WebApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection("Limits").Get<ChatLimits>() ?? ChatLimits.Default;
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Ids>();
+        builder.Services.AddSingleton<ChatFanout>();
+        builder.Services.AddSingleton<UserService>();
+        builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<SignalService>();
+        builder.Services.AddSingleton<ReactionService>();
+        builder.Services.AddSingleton<ReceiptService>();
+        return builder;
+    }
+
+    /// <summary>HTTP concerns: JSON shape, problem documents, the live stream's tickets.</summary>
+    public static WebApplicationBuilder AddPetitChatApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            options.SerializerOptions.RespectNullableAnnotations = true;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddOptions<EventStreamOptions>().BindConfiguration("Events")
+            .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EventTickets>();
+        return builder;
+    }
+
+    public static WebApplication MapPetitChatApi(this WebApplication app)
+    {
+        app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .MapUsers()
+            .MapChats()
+            .MapSignals()
+            .MapReactions()
+            .MapReceipts()
+            .MapEvents();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Signals;
+
+public sealed record ReactionCountDto(string Emoji, int Count, bool Mine);

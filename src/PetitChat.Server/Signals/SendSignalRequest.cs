@@ -1,0 +1,6 @@
+using PetitChat.Core.Signals;
+
+namespace PetitChat.Server.Signals;
+
+/// <summary><c>kind</c> defaults to <c>message</c>.</summary>
+public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? ClientId, string? CallUrl, IReadOnlyList<Guid>? AttachmentIds);
