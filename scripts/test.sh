@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of Petit chat, installing first what the tests need.
+# The same command runs in CI (.ci/run) and on a developer's fresh Debian machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK 10 is needed: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet restore PetitChat.slnx --locked-mode
+dotnet build PetitChat.slnx --no-restore -c Release
+dotnet format PetitChat.slnx --verify-no-changes --no-restore
+
+results=$(mktemp -d)
+status=0
+for project in tests/*/*.Tests.csproj; do
+  dotnet test "$project" --no-build -c Release --logger "trx;LogFilePrefix=$(basename "$project" .csproj)" \
+    --results-directory "$results" || status=$?
+done
+
+# One closing line for the whole run, in the plain form CI reads.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" || true)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+rm -rf "$results"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
