@@ -55,7 +55,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         var (stored, created) = await store.CreateChatAsync(chat, memberIds, ct);
         if (created)
         {
-            await fanout.PublishAsync(new ChatChanged(stored.Id, Removed: false), ct);
+            await fanout.PublishAsync(new ChatChanged(stored.Id, Removed: false));
         }
 
         return (await ViewAsync(callerId, stored.Id, ct) ?? throw new InvalidOperationException("A chat just created has its creator."), created);
@@ -106,8 +106,8 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
             case AddMemberResult.ChatFull:
                 return new Conflict($"A group has at most {limits.MaxGroupMembers} members.");
             case AddMemberResult.Added:
-                await fanout.PublishAsync(new SignalCreated(joined), ct);
-                await fanout.PublishAsync(new ChatChanged(chatId, Removed: false), ct);
+                await fanout.PublishAsync(new SignalCreated(joined));
+                await fanout.PublishAsync(new ChatChanged(chatId, Removed: false));
                 break;
         }
 
@@ -143,9 +143,9 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         }
 
         // The one who left sees the signal and learns to drop the chat; the rest see the signal.
-        await fanout.PublishAsync(new SignalCreated(left), ct, userId);
-        await fanout.PublishAsync(new ChatChanged(chatId, Removed: false), ct);
-        await fanout.PublishToAsync(new ChatChanged(chatId, Removed: true), [userId], ct);
+        await fanout.PublishAsync(new SignalCreated(left), userId);
+        await fanout.PublishAsync(new ChatChanged(chatId, Removed: false));
+        await fanout.PublishToAsync(new ChatChanged(chatId, Removed: true), [userId]);
         return true;
     }
 

@@ -5,12 +5,14 @@ namespace PetitChat.Core.Events;
 /// <summary>
 /// Publishes a chat's events to its current members. Recipients are resolved at publish time,
 /// so a member removed a moment ago gets nothing more from the chat, on any node.
+/// Publishing follows a committed write, so it takes no request cancellation: a client that
+/// hangs up after its message was stored must not leave the other members without the event.
 /// </summary>
 public sealed class ChatFanout(IChatStore store, IEventBus bus)
 {
-    public async Task PublishAsync(ChatEvent chatEvent, CancellationToken ct, params IReadOnlyCollection<Guid> alsoTo)
+    public async Task PublishAsync(ChatEvent chatEvent, params IReadOnlyCollection<Guid> alsoTo)
     {
-        var members = await store.GetMembersAsync(chatEvent.ChatId, ct);
+        var members = await store.GetMembersAsync(chatEvent.ChatId, CancellationToken.None);
         var recipients = new HashSet<Guid>(members.Count + alsoTo.Count);
         foreach (var member in members)
         {
@@ -20,11 +22,11 @@ public sealed class ChatFanout(IChatStore store, IEventBus bus)
         recipients.UnionWith(alsoTo);
         if (recipients.Count > 0)
         {
-            await bus.PublishAsync(chatEvent, recipients, ct);
+            await bus.PublishAsync(chatEvent, recipients, CancellationToken.None);
         }
     }
 
     /// <summary>Publishes to exactly these users, members or not.</summary>
-    public Task PublishToAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct) =>
-        bus.PublishAsync(liveEvent, recipients, ct);
+    public Task PublishToAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients) =>
+        bus.PublishAsync(liveEvent, recipients, CancellationToken.None);
 }

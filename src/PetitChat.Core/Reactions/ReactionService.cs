@@ -34,7 +34,7 @@ public sealed class ReactionService(IChatStore store, ChatFanout fanout, TimePro
         var added = await store.AddReactionAsync(new Reaction(signalId, callerId, emoji, time.GetUtcNow()), chatId, ct);
         if (added)
         {
-            await PublishAsync(chatId, signalId, callerId, emoji, added: true, ct);
+            await PublishAsync(chatId, signalId, callerId, emoji, added: true);
         }
 
         return added;
@@ -50,7 +50,7 @@ public sealed class ReactionService(IChatStore store, ChatFanout fanout, TimePro
         var removed = await store.RemoveReactionAsync(chatId, signalId, callerId, emoji, ct);
         if (removed)
         {
-            await PublishAsync(chatId, signalId, callerId, emoji, added: false, ct);
+            await PublishAsync(chatId, signalId, callerId, emoji, added: false);
         }
 
         return removed;
@@ -76,11 +76,11 @@ public sealed class ReactionService(IChatStore store, ChatFanout fanout, TimePro
         return await store.GetSignalAsync(chatId, signalId, ct) is null ? new NotFound("No such signal in this chat.") : null;
     }
 
-    private async Task PublishAsync(Guid chatId, Guid signalId, Guid userId, string emoji, bool added, CancellationToken ct)
+    private async Task PublishAsync(Guid chatId, Guid signalId, Guid userId, string emoji, bool added)
     {
         // The count is read after the write: it is the latest, which is what every client wants to show.
-        var signal = await store.GetSignalAsync(chatId, signalId, ct);
+        var signal = await store.GetSignalAsync(chatId, signalId, CancellationToken.None);
         var count = signal?.Reactions.FirstOrDefault(r => r.Emoji == emoji)?.Count ?? 0;
-        await fanout.PublishAsync(new ReactionChanged(chatId, signalId, userId, emoji, added, count), ct);
+        await fanout.PublishAsync(new ReactionChanged(chatId, signalId, userId, emoji, added, count));
     }
 }

@@ -28,12 +28,12 @@ public sealed class ReceiptService(IChatStore store, ChatFanout fanout, TimeProv
         var moved = await store.MoveReceiptAsync(chatId, callerId, state, signalId, at, ct);
         if (moved.DeliveredMoved)
         {
-            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Delivered, signalId, at), ct);
+            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Delivered, signalId, at));
         }
 
         if (moved.ReadMoved)
         {
-            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Read, signalId, at), ct);
+            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Read, signalId, at));
         }
 
         return moved;

@@ -31,7 +31,7 @@ public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, 
         var (stored, created) = await store.AppendSignalAsync(signal, ct);
         if (created)
         {
-            await fanout.PublishAsync(new SignalCreated(stored), ct);
+            await fanout.PublishAsync(new SignalCreated(stored));
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);
