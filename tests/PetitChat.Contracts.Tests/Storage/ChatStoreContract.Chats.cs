@@ -44,12 +44,12 @@ public abstract partial class ChatStoreContract
     {
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+        var results = await RaceAsync(10, i =>
         {
             var at = Now();
             var chat = new Chat(Guid.CreateVersion7(at), ChatKind.Direct, null, a.Id, at, at, null);
             return Store.CreateChatAsync(chat, i % 2 == 0 ? [a.Id, b.Id] : [b.Id, a.Id], Ct);
-        })));
+        });
 
         Assert.Single(results, r => r.Created);
         Assert.Single(results.Select(r => r.Chat.Id).Distinct());
@@ -171,8 +171,8 @@ public abstract partial class ChatStoreContract
             candidates.Add(await NewUserAsync());
         }
 
-        var results = await Task.WhenAll(candidates.Select(c => Task.Run(() =>
-            Store.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 5, Ct))));
+        var results = await RaceAsync(candidates.Count, i =>
+            Store.AddMemberAsync(chat.Id, candidates[i].Id, MembershipSignal(chat, SignalKind.MemberJoined, a, candidates[i]), 5, Ct));
 
         Assert.Equal(3, results.Count(r => r == AddMemberResult.Added));
         Assert.Equal(7, results.Count(r => r == AddMemberResult.ChatFull));

@@ -109,7 +109,7 @@ public abstract partial class ChatStoreContract
         var signal = await SendAsync(chat, users[0]);
         string[] emojis = ["👍", "🎉", "👀"];
 
-        await Task.WhenAll(Enumerable.Range(0, 50).Select(task => Task.Run(async () =>
+        await RaceAsync(50, async task =>
         {
             var random = new Random(task);
             for (var i = 0; i < 10; i++)
@@ -125,7 +125,9 @@ public abstract partial class ChatStoreContract
                     await Store.AddReactionAsync(ReactionOf(signal, user, emoji), chat.Id, Ct);
                 }
             }
-        })));
+
+            return task;
+        });
 
         var rows = await Store.GetReactionsAsync(chat.Id, signal.Id, Ct);
         var counted = (await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!.Reactions;

@@ -78,8 +78,8 @@ public abstract partial class ChatStoreContract
         var shuffled = sent.OrderBy(_ => Random.Shared.Next()).ToList();
         var furthestRead = shuffled.Where((_, i) => i % 2 == 0).MaxBy(s => s.Id)!;
 
-        await Task.WhenAll(shuffled.Select((s, i) => Task.Run(() =>
-            Store.MoveReceiptAsync(chat.Id, me.Id, i % 2 == 0 ? ReceiptState.Read : ReceiptState.Delivered, s.Id, Now(), Ct))));
+        await RaceAsync(shuffled.Count, i =>
+            Store.MoveReceiptAsync(chat.Id, me.Id, i % 2 == 0 ? ReceiptState.Read : ReceiptState.Delivered, shuffled[i].Id, Now(), Ct));
 
         var member = await Store.GetMemberAsync(chat.Id, me.Id, Ct);
         Assert.Equal(sent[^1].Id, member?.Delivered?.SignalId);
@@ -93,8 +93,8 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(me, other);
         var signal = await SendAsync(chat, other);
 
-        var moves = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
-            Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, signal.Id, Now(), Ct))));
+        var moves = await RaceAsync(10, _ =>
+            Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, signal.Id, Now(), Ct));
 
         Assert.Single(moves, m => m.ReadMoved);
         Assert.Single(moves, m => m.DeliveredMoved);

@@ -44,8 +44,8 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
-            Store.AppendSignalAsync(Message(chat, a, $"attempt {i}", "same-client-id"), Ct))));
+        var results = await RaceAsync(20, i =>
+            Store.AppendSignalAsync(Message(chat, a, $"attempt {i}", "same-client-id"), Ct));
 
         Assert.Single(results, r => r.Created);
         var winner = results.Single(r => r.Created).Signal;

@@ -85,6 +85,22 @@ public abstract partial class ChatStoreContract : IAsyncLifetime
         return signals;
     }
 
+    /// <summary>
+    /// Runs <paramref name="count"/> calls on the thread pool, released together so that they
+    /// overlap as much as the machine allows.
+    /// </summary>
+    protected static async Task<T[]> RaceAsync<T>(int count, Func<int, Task<T>> call)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await call(i);
+        })).ToList();
+        start.SetResult();
+        return await Task.WhenAll(calls);
+    }
+
     /// <summary>The whole timeline, newest first, paged with <c>before</c>.</summary>
     protected async Task<List<Signal>> TimelineAsync(Chat chat)
     {
