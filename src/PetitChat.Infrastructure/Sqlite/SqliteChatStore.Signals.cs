@@ -1,0 +1,161 @@
+using Microsoft.Data.Sqlite;
+using PetitChat.Core.Reactions;
+using PetitChat.Core.Receipts;
+using PetitChat.Core.Signals;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url";
+
+    public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await AppendInTransactionAsync(connection, signal, ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    public async Task<Signal?> GetSignalAsync(Guid chatId, Guid signalId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var signals = await QueryAsync(connection, $"SELECT {SignalColumns} FROM signals WHERE id = @id AND chat_id = @chatId",
+            reader => ReadSignal(reader, 0), ct, ("@id", ToText(signalId)), ("@chatId", ToText(chatId)));
+        if (signals.Count == 0)
+        {
+            return null;
+        }
+
+        var reactions = await ReadReactionCountsAsync(connection, [signalId], ct);
+        await transaction.CommitAsync(ct);
+        return WithReactions(signals[0], reactions);
+    }
+
+    public async Task<IReadOnlyList<Signal>> GetSignalsAsync(Guid chatId, TimelineQuery query, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        if (query.Before is not null && query.After is not null)
+        {
+            throw new ArgumentException("A timeline query takes Before or After, not both.", nameof(query));
+        }
+
+        // Id text order is UUIDv7 order, so the (chat_id, id) index walks the timeline both ways.
+        var (sql, bound) = (query.Before, query.After) switch
+        {
+            ({ } before, _) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND id < @bound ORDER BY id DESC LIMIT @limit", ToText(before)),
+            (_, { } after) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND id > @bound ORDER BY id ASC LIMIT @limit", ToText(after)),
+            _ => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId ORDER BY id DESC LIMIT @limit", null),
+        };
+
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var signals = await QueryAsync(connection, sql, reader => ReadSignal(reader, 0), ct,
+            ("@chatId", ToText(chatId)), ("@bound", bound), ("@limit", query.Limit));
+        if (query.After is not null)
+        {
+            signals.Reverse();
+        }
+
+        var reactions = await ReadReactionCountsAsync(connection, signals.Select(s => s.Id), ct);
+        await transaction.CommitAsync(ct);
+        return [.. signals.Select(s => WithReactions(s, reactions))];
+    }
+
+    /// <summary>The append itself, for callers that already hold a write transaction.</summary>
+    private static async Task<AppendResult> AppendInTransactionAsync(SqliteConnection connection, Signal signal, CancellationToken ct)
+    {
+        // The unique index on (chat, sender, client id) decides idempotency; when the insert is
+        // skipped, the row that won is read in the same transaction, so parallel sends agree.
+        var inserted = await ExecuteAsync(connection, $"""
+            INSERT INTO signals ({SignalColumns})
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl)
+            ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+            """, ct,
+            ("@id", ToText(signal.Id)),
+            ("@chatId", ToText(signal.ChatId)),
+            ("@kind", ToText(signal.Kind)),
+            ("@senderId", ToText(signal.SenderId)),
+            ("@text", signal.Text),
+            ("@clientId", signal.ClientId),
+            ("@createdAt", ToText(signal.CreatedAt)),
+            ("@memberId", ToText(signal.MemberId)),
+            ("@callUrl", signal.CallUrl));
+
+        if (inserted == 0)
+        {
+            var first = await QueryAsync(connection, $"""
+                SELECT {SignalColumns} FROM signals
+                WHERE chat_id = @chatId AND sender_id = @senderId AND client_id = @clientId
+                """, reader => ReadSignal(reader, 0), ct,
+                ("@chatId", ToText(signal.ChatId)), ("@senderId", ToText(signal.SenderId)), ("@clientId", signal.ClientId));
+            var reactions = await ReadReactionCountsAsync(connection, [first[0].Id], ct);
+            return new AppendResult(WithReactions(first[0], reactions), false);
+        }
+
+        // Only forward: a signal appended late with an older id must not hide the newest one.
+        await ExecuteAsync(connection, """
+            UPDATE chats SET
+                last_activity_at = max(last_activity_at, @createdAt),
+                last_signal_id = CASE WHEN last_signal_id IS NULL OR last_signal_id < @id THEN @id ELSE last_signal_id END
+            WHERE id = @chatId
+            """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
+
+        // What I sent I have seen: otherwise my own message would count as unread to me.
+        await MovePointerAsync(connection, ReceiptState.Delivered, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
+        await MovePointerAsync(connection, ReceiptState.Read, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
+        return new AppendResult(signal with { Reactions = [] }, true);
+    }
+
+    private static async Task<Dictionary<Guid, List<ReactionCount>>> ReadReactionCountsAsync(
+        SqliteConnection connection, IEnumerable<Guid> signalIds, CancellationToken ct)
+    {
+        var ids = signalIds.ToList();
+        var counts = new Dictionary<Guid, List<ReactionCount>>();
+        if (ids.Count == 0)
+        {
+            return counts;
+        }
+
+        // Emojis in the order they were first used (among the current reactions), then by text:
+        // a chip does not jump around when someone else adds to another one.
+        var rows = await QueryAsync(connection, """
+            SELECT signal_id, emoji, count FROM reaction_counts
+            WHERE signal_id IN (SELECT value FROM json_each(@ids))
+            ORDER BY signal_id, first_at, emoji
+            """, reader => (SignalId: ReadGuid(reader, 0), Count: new ReactionCount(reader.GetString(1), reader.GetInt32(2))), ct,
+            ("@ids", ToJsonArray(ids)));
+        foreach (var (signalId, count) in rows)
+        {
+            if (!counts.TryGetValue(signalId, out var list))
+            {
+                counts[signalId] = list = [];
+            }
+
+            list.Add(count);
+        }
+
+        return counts;
+    }
+
+    private static Signal WithReactions(Signal signal, Dictionary<Guid, List<ReactionCount>> reactions) =>
+        reactions.TryGetValue(signal.Id, out var counts) ? signal with { Reactions = counts } : signal;
+
+    private static string SignalColumnsOf(string alias) =>
+        string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
+
+    /// <summary>Reads the nine <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    private static Signal ReadSignal(SqliteDataReader reader, int offset) => new(
+        ReadGuid(reader, offset),
+        ReadGuid(reader, offset + 1),
+        ParseSignalKind(reader.GetString(offset + 2)),
+        ReadGuid(reader, offset + 3),
+        ReadNullableString(reader, offset + 4),
+        ReadNullableString(reader, offset + 5),
+        ReadTime(reader, offset + 6),
+        ReadNullableGuid(reader, offset + 7),
+        ReadNullableString(reader, offset + 8),
+        []);
+}

@@ -1,0 +1,210 @@
+using PetitChat.Core.Users;
+
+namespace PetitChat.Contracts.Tests.Storage;
+
+public abstract partial class ChatStoreContract
+{
+    [Fact]
+    public async Task Upsert_creates_a_user_on_first_sight_of_a_subject()
+    {
+        var id = NewId();
+        var at = Now();
+        var claims = new UserClaims($"sub-{Guid.NewGuid():N}", _tag + "Alice", "Alice A.", ["user", "admin"]);
+
+        var user = await Store.UpsertUserAsync(claims, id, at, Ct);
+
+        Assert.Equal(id, user.Id);
+        Assert.Equal(claims.Subject, user.Subject);
+        Assert.Equal(_tag + "Alice", user.Username);
+        Assert.Equal("Alice A.", user.DisplayName);
+        Assert.Equal(["user", "admin"], user.Roles);
+        Assert.Equal(at, user.CreatedAt);
+        var stored = await Store.GetUserAsync(id, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal((user.Id, user.Subject, user.Username, user.DisplayName, user.CreatedAt),
+            (stored.Id, stored.Subject, stored.Username, stored.DisplayName, stored.CreatedAt));
+        Assert.Equal(user.Roles, stored.Roles);
+    }
+
+    [Fact]
+    public async Task Upsert_of_a_known_subject_refreshes_the_profile_and_keeps_id_and_creation_time()
+    {
+        var subject = $"sub-{Guid.NewGuid():N}";
+        var first = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "bob", "Bob", []), NewId(), Now(), Ct);
+
+        var second = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "robert", "Robert", ["admin"]), NewId(), Now(), Ct);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(first.CreatedAt, second.CreatedAt);
+        Assert.Equal(_tag + "robert", second.Username);
+        Assert.Equal("Robert", second.DisplayName);
+        Assert.Equal(["admin"], second.Roles);
+        var stored = await Store.GetUserAsync(first.Id, Ct);
+        Assert.Equal("Robert", stored?.DisplayName);
+    }
+
+    [Fact]
+    public async Task Upsert_of_the_same_subject_concurrently_creates_one_user()
+    {
+        var claims = new UserClaims($"sub-{Guid.NewGuid():N}", _tag + "carol", "Carol", []);
+
+        var users = await RaceAsync(20, _ => Store.UpsertUserAsync(claims, NewId(), Now(), Ct));
+
+        Assert.Single(users.Select(u => u.Id).Distinct());
+        var found = await Store.FindUsersAsync(_tag + "carol", 10, null, Ct);
+        Assert.Single(found.Items);
+    }
+
+    [Fact]
+    public async Task GetUser_of_an_unknown_id_returns_null()
+    {
+        Assert.Null(await Store.GetUserAsync(NewId(), Ct));
+    }
+
+    [Fact]
+    public async Task GetUsers_returns_only_the_users_that_exist()
+    {
+        var a = await NewUserAsync();
+        var b = await NewUserAsync();
+
+        var users = await Store.GetUsersAsync([a.Id, NewId(), b.Id], Ct);
+
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), users.Select(u => u.Id).Order());
+        Assert.Empty(await Store.GetUsersAsync([], Ct));
+    }
+
+    [Fact]
+    public async Task FindUsers_matches_a_username_prefix_case_insensitively()
+    {
+        var alice = await NewUserAsync("Alice");
+        await NewUserAsync("bob");
+
+        var lower = await Store.FindUsersAsync(_tag + "ali", 10, null, Ct);
+        var upper = await Store.FindUsersAsync((_tag + "ALI").ToUpperInvariant(), 10, null, Ct);
+
+        Assert.Equal([alice.Id], lower.Items.Select(u => u.Id));
+        Assert.Equal([alice.Id], upper.Items.Select(u => u.Id));
+        Assert.Null(lower.NextCursor);
+    }
+
+    [Fact]
+    public async Task FindUsers_treats_percent_underscore_and_wildcards_literally()
+    {
+        var underscore = await NewUserAsync("a_b");
+        var percent = await NewUserAsync("a%b");
+        var star = await NewUserAsync("a*b");
+        var bracket = await NewUserAsync("a[b");
+        await NewUserAsync("axb");
+        await NewUserAsync("a");
+
+        async Task<Guid[]> Find(string prefix) => [.. (await Store.FindUsersAsync(_tag + prefix, 10, null, Ct)).Items.Select(u => u.Id)];
+
+        Assert.Equal([underscore.Id], await Find("a_"));
+        Assert.Equal([percent.Id], await Find("a%"));
+        Assert.Equal([star.Id], await Find("a*"));
+        Assert.Equal([bracket.Id], await Find("a["));
+        Assert.Empty(await Find("a\\"));
+    }
+
+    [Fact]
+    public async Task FindUsers_pages_through_every_match_in_username_order()
+    {
+        var users = new List<User>();
+        foreach (var name in new[] { "e", "c", "a", "d", "b" })
+        {
+            users.Add(await NewUserAsync(name));
+        }
+
+        var pages = new List<int>();
+        var found = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.FindUsersAsync(_tag, 2, cursor, Ct);
+            pages.Add(page.Items.Count);
+            found.AddRange(page.Items.Select(u => u.Username));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal([2, 2, 1], pages);
+        Assert.Equal(["a", "b", "c", "d", "e"], found.Select(n => n[_tag.Length..]));
+    }
+
+    [Fact]
+    public async Task FindUsers_on_an_exact_page_boundary_returns_no_cursor_on_the_last_page()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await NewUserAsync($"user{i}");
+        }
+
+        var first = await Store.FindUsersAsync(_tag, 2, null, Ct);
+        var second = await Store.FindUsersAsync(_tag, 2, first.NextCursor, Ct);
+
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal(2, second.Items.Count);
+        Assert.Null(second.NextCursor);
+    }
+
+    [Fact]
+    public async Task FindUsers_orders_users_with_the_same_username_by_id_across_pages()
+    {
+        var first = await NewUserAsync("twin");
+        var second = await Store.UpsertUserAsync(new UserClaims($"sub-{Guid.NewGuid():N}", _tag + "TWIN", "Other twin", []), NewId(), Now(), Ct);
+
+        var page1 = await Store.FindUsersAsync(_tag + "twin", 1, null, Ct);
+        var page2 = await Store.FindUsersAsync(_tag + "twin", 1, page1.NextCursor, Ct);
+
+        Assert.Equal([first.Id, second.Id], page1.Items.Concat(page2.Items).Select(u => u.Id));
+        Assert.Null(page2.NextCursor);
+    }
+
+    [Fact]
+    public async Task FindUsers_with_no_match_returns_an_empty_page()
+    {
+        await NewUserAsync("dave");
+
+        var page = await Store.FindUsersAsync(_tag + "zzz", 10, null, Ct);
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.NextCursor);
+    }
+
+    [Fact]
+    public async Task FindUsers_with_an_empty_prefix_lists_everyone_in_username_order()
+    {
+        var me = await NewUserAsync("erin");
+
+        var all = new List<User>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.FindUsersAsync("", 100, cursor, Ct);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Contains(all, u => u.Id == me.Id);
+        var names = all.Select(u => u.Username.ToLowerInvariant()).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public async Task FindUsers_finds_a_renamed_user_by_the_new_name_only()
+    {
+        var subject = $"sub-{Guid.NewGuid():N}";
+        var user = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "frank", "Frank", []), NewId(), Now(), Ct);
+        await Store.UpsertUserAsync(new UserClaims(subject, _tag + "francis", "Frank", []), NewId(), Now(), Ct);
+
+        Assert.Empty((await Store.FindUsersAsync(_tag + "frank", 10, null, Ct)).Items);
+        Assert.Equal([user.Id], (await Store.FindUsersAsync(_tag + "franc", 10, null, Ct)).Items.Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task FindUsers_rejects_a_cursor_it_did_not_issue()
+    {
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.FindUsersAsync(_tag, 10, "not a cursor", Ct));
+    }
+}
