@@ -11,7 +11,8 @@ namespace PetitChat.Core.Storage;
 /// The chat store port: SQLite on a laptop, ScyllaDB (Alternator) in production. Every
 /// adapter passes the same contract suite (tests/PetitChat.Contracts.Tests).
 /// Methods that write several records do so all-or-nothing, or in an order whose partial
-/// result the reads tolerate and a retry repairs. Cursors are opaque to callers.
+/// result the reads tolerate and a retry repairs. Cursors are opaque to callers; a cursor the
+/// store did not issue throws <see cref="InvalidCursorException"/>.
 /// </summary>
 public interface IChatStore
 {
@@ -50,7 +51,8 @@ public interface IChatStore
 
     /// <summary>
     /// Adds a member and appends <paramref name="joined"/> to the timeline, both or neither.
-    /// Nothing is written when the user is already a member or the chat already has
+    /// The new member's receipt pointers start at <paramref name="joined"/>, so the history
+    /// before they joined does not count as unread for them. Nothing is written when the user is already a member or the chat already has
     /// <paramref name="maxMembers"/> members.
     /// </summary>
     Task<AddMemberResult> AddMemberAsync(Guid chatId, Guid userId, Signal joined, int maxMembers, CancellationToken ct);

@@ -110,9 +110,12 @@ public sealed partial class SqliteChatStore
             return AddMemberResult.ChatFull;
         }
 
-        await ExecuteAsync(connection, "INSERT INTO members (chat_id, user_id, joined_at) VALUES (@chatId, @userId, @joinedAt)", ct,
-            ("@chatId", ToText(chatId)), ("@userId", ToText(userId)), ("@joinedAt", ToText(joined.CreatedAt)));
         await AppendInTransactionAsync(connection, joined, ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO members (chat_id, user_id, joined_at, delivered_signal_id, delivered_at, read_signal_id, read_at)
+            VALUES (@chatId, @userId, @joinedAt, @signalId, @joinedAt, @signalId, @joinedAt)
+            """, ct,
+            ("@chatId", ToText(chatId)), ("@userId", ToText(userId)), ("@joinedAt", ToText(joined.CreatedAt)), ("@signalId", ToText(joined.Id)));
         await transaction.CommitAsync(ct);
         return AddMemberResult.Added;
     }
@@ -144,12 +147,34 @@ public sealed partial class SqliteChatStore
             var (id, key) = SqliteCursor.Decode(cursor);
             if (!long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
             {
-                throw new ArgumentException("The cursor is not one this store issued.", nameof(cursor));
+                throw new InvalidCursorException("The cursor is not one this store issued.");
             }
 
             (afterActivity, afterId) = (ToText(new DateTimeOffset(ticks, TimeSpan.Zero)), ToText(id));
         }
 
+        var (items, more) = await QuerySummariesAsync(userId, "(c.last_activity_at, c.id) < (@afterActivity, @afterId)", limit, ct,
+            ("@afterActivity", afterActivity), ("@afterId", afterId));
+        if (!more)
+        {
+            return new Page<ChatSummary>(items, null);
+        }
+
+        var last = items[^1].Chat;
+        var lastTicks = last.LastActivityAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        return new Page<ChatSummary>(items, SqliteCursor.Encode(last.Id, lastTicks));
+    }
+
+    public async Task<ChatSummary?> GetChatSummaryAsync(Guid chatId, Guid userId, CancellationToken ct)
+    {
+        var (items, _) = await QuerySummariesAsync(userId, "c.id = @chatId", 1, ct, ("@chatId", ToText(chatId)));
+        return items.Count == 0 ? null : items[0];
+    }
+
+    /// <summary>The user's chats matching <paramref name="filter"/>, by activity, and whether there are more than <paramref name="limit"/>.</summary>
+    private async Task<(List<ChatSummary> Items, bool More)> QuerySummariesAsync(
+        Guid userId, string filter, int limit, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
         await using var connection = await OpenAsync(ct);
         // A read transaction, so the chats and their last signals' reactions come from one snapshot.
         await using var transaction = connection.BeginTransaction(deferred: true);
@@ -164,17 +189,14 @@ public sealed partial class SqliteChatStore
             FROM members m
             JOIN chats c ON c.id = m.chat_id
             LEFT JOIN signals ls ON ls.id = c.last_signal_id
-            WHERE m.user_id = @userId AND (c.last_activity_at, c.id) < (@afterActivity, @afterId)
+            WHERE m.user_id = @userId AND {filter}
             ORDER BY c.last_activity_at DESC, c.id DESC
             LIMIT @take
             """, reader => (
                 Chat: ReadChat(reader),
                 Unread: reader.GetInt32(7),
                 LastSignal: reader.IsDBNull(8) ? null : ReadSignal(reader, 8)), ct,
-            ("@userId", ToText(userId)),
-            ("@afterActivity", afterActivity),
-            ("@afterId", afterId),
-            ("@take", limit + 1));
+            [("@userId", ToText(userId)), ("@take", limit + 1), .. parameters]);
 
         var page = rows.Take(limit).ToList();
         var reactions = await ReadReactionCountsAsync(connection, page.Where(r => r.LastSignal is not null).Select(r => r.LastSignal!.Id), ct);
@@ -183,14 +205,7 @@ public sealed partial class SqliteChatStore
         var items = page
             .Select(r => new ChatSummary(r.Chat, r.Unread, r.LastSignal is null ? null : WithReactions(r.LastSignal, reactions)))
             .ToList();
-        if (rows.Count <= limit)
-        {
-            return new Page<ChatSummary>(items, null);
-        }
-
-        var last = page[^1].Chat;
-        var lastTicks = last.LastActivityAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        return new Page<ChatSummary>(items, SqliteCursor.Encode(last.Id, lastTicks));
+        return (items, rows.Count > limit);
     }
 
     private static void RequireSameChat(Guid chatId, Signal signal)

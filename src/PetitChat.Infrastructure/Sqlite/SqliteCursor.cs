@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using PetitChat.Core.Paging;
 
 namespace PetitChat.Infrastructure.Sqlite;
 
@@ -27,6 +28,6 @@ internal static class SqliteCursor
             // Reported below with the same message as any other malformed cursor.
         }
 
-        throw new ArgumentException("The cursor is not one this store issued.", nameof(cursor));
+        throw new InvalidCursorException("The cursor is not one this store issued.");
     }
 }

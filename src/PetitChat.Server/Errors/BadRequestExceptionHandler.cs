@@ -1,32 +1,44 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using PetitChat.Core.Paging;
 
 namespace PetitChat.Server.Errors;
 
 /// <summary>
-/// Turns the framework's binding failures (malformed JSON, a wrong type, a bad query value)
-/// into a 400 problem document that names the field, instead of an empty 400.
+/// Turns the framework's binding failures (malformed JSON, a wrong type, a bad query value) and
+/// cursors the store did not issue into a 400 problem document that names the field, instead
+/// of an empty 400 or a 500.
 /// </summary>
 public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is InvalidCursorException cursor)
+        {
+            return await WriteAsync(httpContext, exception, StatusCodes.Status400BadRequest, "cursor", cursor.Message);
+        }
+
         if (exception is not BadHttpRequestException badRequest)
         {
             return false;
         }
 
-        var status = badRequest.StatusCode;
         var field = FieldOf(badRequest);
+        var detail = badRequest.InnerException is JsonException json ? $"{field}: {FirstLine(json.Message)}" : badRequest.Message;
+        return await WriteAsync(httpContext, exception, badRequest.StatusCode, field, detail);
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext httpContext, Exception exception, int status, string? field, string detail)
+    {
         var details = new HttpValidationProblemDetails
         {
             Status = status,
             Title = status == StatusCodes.Status413PayloadTooLarge ? "The request is too large." : "The request is invalid.",
-            Detail = badRequest.InnerException is JsonException json ? $"{field}: {FirstLine(json.Message)}" : badRequest.Message,
+            Detail = detail,
         };
         if (field is not null)
         {
-            details.Errors[field] = [details.Detail];
+            details.Errors[field] = [detail];
         }
 
         httpContext.Response.StatusCode = status;

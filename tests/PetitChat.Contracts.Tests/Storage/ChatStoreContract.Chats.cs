@@ -1,4 +1,5 @@
 using PetitChat.Core.Chats;
+using PetitChat.Core.Paging;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
 
@@ -383,6 +384,51 @@ public abstract partial class ChatStoreContract
     {
         var me = await NewUserAsync();
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.ListChatsAsync(me.Id, 10, "bm90IGEgY3Vyc29y", Ct));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListChatsAsync(me.Id, 10, "bm90IGEgY3Vyc29y", Ct));
+    }
+
+    [Fact]
+    public async Task AddMember_starts_the_new_member_at_the_joined_signal_so_history_is_not_unread()
+    {
+        var (a, b, c) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        await SendManyAsync(chat, a, 3);
+        var joined = MembershipSignal(chat, SignalKind.MemberJoined, a, c);
+
+        await Store.AddMemberAsync(chat.Id, c.Id, joined, 100, Ct);
+        await SendAsync(chat, b, "after joining");
+
+        var member = await Store.GetMemberAsync(chat.Id, c.Id, Ct);
+        Assert.Equal(joined.Id, member?.Read?.SignalId);
+        Assert.Equal(joined.Id, member?.Delivered?.SignalId);
+        Assert.Equal(1, (await Store.GetChatSummaryAsync(chat.Id, c.Id, Ct))?.UnreadCount);
+    }
+
+    [Fact]
+    public async Task GetChatSummary_shows_one_chat_as_ListChats_does()
+    {
+        var (me, other) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewDirectAsync(me, other);
+        await SendAsync(chat, other, "one");
+        var last = await SendAsync(chat, other, "two");
+
+        var summary = await Store.GetChatSummaryAsync(chat.Id, me.Id, Ct);
+        var listed = Assert.Single((await Store.ListChatsAsync(me.Id, 10, null, Ct)).Items);
+
+        Assert.NotNull(summary);
+        Assert.Equal(listed.Chat, summary.Chat);
+        Assert.Equal(2, summary.UnreadCount);
+        Assert.Equal(last.Id, summary.LastSignal?.Id);
+        Assert.Equal(listed.UnreadCount, summary.UnreadCount);
+    }
+
+    [Fact]
+    public async Task GetChatSummary_of_a_non_member_or_unknown_chat_is_null()
+    {
+        var (a, b, outsider) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
+        var chat = await NewDirectAsync(a, b);
+
+        Assert.Null(await Store.GetChatSummaryAsync(chat.Id, outsider.Id, Ct));
+        Assert.Null(await Store.GetChatSummaryAsync(NewId(), a.Id, Ct));
     }
 }

@@ -1,3 +1,4 @@
+using PetitChat.Core.Paging;
 using PetitChat.Core.Users;
 
 namespace PetitChat.Contracts.Tests.Storage;
@@ -205,6 +206,6 @@ public abstract partial class ChatStoreContract
     [Fact]
     public async Task FindUsers_rejects_a_cursor_it_did_not_issue()
     {
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.FindUsersAsync(_tag, 10, "not a cursor", Ct));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.FindUsersAsync(_tag, 10, "not a cursor", Ct));
     }
 }
