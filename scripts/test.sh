@@ -11,6 +11,23 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# Engines the tests start on 127.0.0.1: Debian packages, then the npm stand-ins.
+apt_packages=(nats-server)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Node.js and npm are needed for the test stand-ins: apt-get install nodejs npm" >&2
+  exit 1
+fi
+(cd tests/standins && npm ci --no-audit --no-fund --loglevel=error)
+
 dotnet restore PetitChat.slnx --locked-mode
 dotnet build PetitChat.slnx --no-restore -c Release
 dotnet format PetitChat.slnx --verify-no-changes --no-restore
