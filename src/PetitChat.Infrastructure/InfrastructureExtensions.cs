@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -19,8 +20,11 @@ public static class InfrastructureExtensions
             case "sqlite":
                 builder.AddSqliteStore();
                 break;
+            case "scylla":
+                builder.AddScyllaStore();
+                break;
             default:
-                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite'.");
+                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
         }
 
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";
