@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using PetitChat.Core.Receipts;
+using PetitChat.Core.Signals;
 
 namespace PetitChat.Infrastructure.Scylla;
 
@@ -19,6 +20,28 @@ public sealed partial class ScyllaChatStore
         var readMoved = state == ReceiptState.Read && await MovePointerAsync(chatId, userId, ReceiptState.Read, signalId, at, seq, ct);
         var deliveredMoved = await MovePointerAsync(chatId, userId, ReceiptState.Delivered, signalId, at, seq, ct);
         return new ReceiptMove(deliveredMoved, readMoved);
+    }
+
+    /// <summary>
+    /// Both pointers of a sender to their new signal: one conditional update when both are behind
+    /// (the usual case), else each on its own, so neither ever moves back.
+    /// </summary>
+    private async Task MoveSenderPointersAsync(Signal signal, long seq, CancellationToken ct)
+    {
+        var both = await TryUpdateAsync(new UpdateItemRequest
+        {
+            TableName = _tables.Members,
+            Key = MemberKey(signal.ChatId, signal.SenderId),
+            UpdateExpression = "SET d = :id, dAt = :at, r = :id, rAt = :at, rSeq = :seq",
+            ConditionExpression = "attribute_exists(#u) AND (attribute_not_exists(d) OR d < :id) AND (attribute_not_exists(r) OR r < :id)",
+            ExpressionAttributeNames = new() { ["#u"] = "user" },
+            ExpressionAttributeValues = new() { [":id"] = S(signal.Id), [":at"] = N(signal.CreatedAt), [":seq"] = N(seq) },
+        }, idempotent: true, ct);
+        if (both is null)
+        {
+            await MovePointerAsync(signal.ChatId, signal.SenderId, ReceiptState.Delivered, signal.Id, signal.CreatedAt, seq, ct);
+            await MovePointerAsync(signal.ChatId, signal.SenderId, ReceiptState.Read, signal.Id, signal.CreatedAt, seq, ct);
+        }
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ public sealed partial class ScyllaChatStore
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
+        // Only a repeat of our own cut-short attempt can find the signal already written.
+        var mayExist = false;
         if (signal.ClientId is { } clientId)
         {
             // 1. The (chat, sender, client id) claim, a conditional put holding the whole signal:
@@ -40,10 +42,12 @@ public sealed partial class ScyllaChatStore
                     await CompleteAppendAsync(first, null, ct, mayExist: true);
                     return new AppendResult(await GetSignalAsync(first.ChatId, first.Id, ct) ?? first, false);
                 }
+
+                mayExist = true;
             }
         }
 
-        await CompleteAppendAsync(signal, null, ct, mayExist: signal.ClientId is not null);
+        await CompleteAppendAsync(signal, null, ct, mayExist);
         return new AppendResult(signal with { Reactions = [] }, true);
     }
 
@@ -158,8 +162,7 @@ public sealed partial class ScyllaChatStore
         }
 
         // What I sent I have seen: otherwise my own message would count as unread to me.
-        await MovePointerAsync(signal.ChatId, signal.SenderId, ReceiptState.Delivered, signal.Id, signal.CreatedAt, seq.Value, ct);
-        await MovePointerAsync(signal.ChatId, signal.SenderId, ReceiptState.Read, signal.Id, signal.CreatedAt, seq.Value, ct);
+        await MoveSenderPointersAsync(signal, seq.Value, ct);
     }
 
     /// <summary>
