@@ -15,6 +15,12 @@ namespace PetitChat.Infrastructure.S3;
 /// </summary>
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
+    /// <summary>
+    /// Direct URLs expire within 5 minutes; a little under, because the SDK rounds the expiry up
+    /// to whole seconds from its own clock reading.
+    /// </summary>
+    private static readonly TimeSpan MaxUrlLifetime = TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(5);
+
     private readonly S3BlobOptions _options;
     private readonly AmazonS3Client _client;
     private readonly SemaphoreSlim _bucketGate = new(1, 1);
@@ -150,7 +156,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             BucketName = _options.Bucket,
             Key = BlobKeys.Check(key),
             Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow + (lifetime > TimeSpan.FromMinutes(5) ? TimeSpan.FromMinutes(5) : lifetime),
+            Expires = DateTime.UtcNow + (lifetime > MaxUrlLifetime ? MaxUrlLifetime : lifetime),
             Protocol = _options.ServiceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
         };
         request.ResponseHeaderOverrides.ContentType = contentType;

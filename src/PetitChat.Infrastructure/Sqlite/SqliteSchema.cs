@@ -87,6 +87,7 @@ internal static class SqliteSchema
             PRIMARY KEY (signal_id, emoji)
         ) WITHOUT ROWID;
         """,
+        SqliteFileSchema.Step,
     ];
 
     public static int Version => Steps.Length;
