@@ -24,6 +24,8 @@ public sealed class FilesBenchmark : IBenchmark
         var count = IntArg(args, "--count", 200);
         var concurrency = IntArg(args, "--concurrency", 4);
         var s3 = args.SkipWhile(a => a != "--blobs").Skip(1).FirstOrDefault() == "s3";
+        // Without images, the peak shows what streaming costs alone (libvips decoding is the rest).
+        var images = !args.Contains("--without-images");
         var root = Path.GetFullPath(Path.Combine(Standins.Folder, "..", ".."));
         var folder = Path.Combine(Path.GetTempPath(), "petitchat-bench-files", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -62,7 +64,7 @@ public sealed class FilesBenchmark : IBenchmark
                 JsonContent($$"""{"name":"bench","memberIds":["{{bob}}"]}"""), ct);
             var chat = JsonDocument.Parse(await create.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetString();
 
-            var files = MakeFiles(count);
+            var files = MakeFiles(count, images);
             // One warm-up upload (JIT, libvips start-up), then the baseline.
             await UploadAsync(http, chat!, files[0], ct);
             var baseline = Memory(server.ProcessId, "VmRSS");
@@ -104,7 +106,7 @@ public sealed class FilesBenchmark : IBenchmark
 
     private sealed record BenchFile(string Kind, string Name, byte[] Bytes);
 
-    private static List<BenchFile> MakeFiles(int count)
+    private static List<BenchFile> MakeFiles(int count, bool images)
     {
         var random = new Random(42);
         var files = new List<BenchFile>(count);
@@ -115,7 +117,8 @@ public sealed class FilesBenchmark : IBenchmark
             {
                 < 55 => new BenchFile("small", $"s{i}.bin", RandomNumberGenerator.GetBytes(random.Next(1, 64 * 1024))),
                 < 80 => new BenchFile("medium", $"m{i}.bin", RandomNumberGenerator.GetBytes(random.Next(100 * 1024, 2 * 1024 * 1024))),
-                < 90 => new BenchFile("image", $"i{i}.png", TestImages.Png(random.Next(800, 2400), random.Next(600, 1800))),
+                < 90 when images => new BenchFile("image", $"i{i}.png", TestImages.Png(random.Next(800, 2400), random.Next(600, 1800))),
+                < 90 => new BenchFile("medium", $"m{i}.bin", RandomNumberGenerator.GetBytes(random.Next(100 * 1024, 2 * 1024 * 1024))),
                 < 95 when files.Count > 0 => files[random.Next(files.Count)] with { Kind = "repeat" },
                 _ => new BenchFile("large", $"l{i}.bin", RandomNumberGenerator.GetBytes(random.Next(10 * 1024 * 1024, 25 * 1024 * 1024))),
             });
