@@ -28,6 +28,9 @@ public class PetitChatServer : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The embedded issuer's key file, so that tests can forge tokens with its own key.</summary>
+    public string IssuerKeyPath => Path.Combine(Folder, "issuer-keys.json");
+
     public async Task InitializeAsync()
     {
         var port = LoopbackPort.Free();
@@ -39,7 +42,7 @@ public class PetitChatServer : IAsyncLifetime
             ["Blobs:Local:Path"] = Path.Combine(Folder, "blobs"),
             ["Files:TempPath"] = Path.Combine(Folder, "uploads"),
             ["Identity:CliPassword"] = Password,
-            ["Identity:Embedded:KeyPath"] = Path.Combine(Folder, "issuer-keys.json"),
+            ["Identity:Embedded:KeyPath"] = IssuerKeyPath,
             ["Identity:Embedded:Issuer"] = BaseAddress.AbsoluteUri,
             ["Events:Heartbeat"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
