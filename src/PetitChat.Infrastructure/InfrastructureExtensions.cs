@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
-using Microsoft.Extensions.DependencyInjection;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.LocalDisk;
