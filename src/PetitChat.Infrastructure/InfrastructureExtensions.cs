@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PetitChat.Core.Files;
+using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.LocalDisk;
+using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 
@@ -19,9 +24,12 @@ public static class InfrastructureExtensions
         {
             case "sqlite":
                 builder.AddSqliteStore();
+                // File metadata lives in the same database file as the chats.
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
                 break;
             case "scylla":
                 builder.AddScyllaStore();
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<ScyllaChatStore>());
                 break;
             default:
                 throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
@@ -37,6 +45,20 @@ public static class InfrastructureExtensions
                 throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
         }
 
+        var blobs = builder.Configuration["Blobs:Kind"] ?? "local";
+        switch (blobs.ToLowerInvariant())
+        {
+            case "local":
+                builder.AddLocalBlobStore();
+                break;
+            case "s3":
+                builder.AddS3BlobStore();
+                break;
+            default:
+                throw new InvalidOperationException($"Blobs:Kind '{blobs}' is not known; use 'local' or 's3'.");
+        }
+
+        builder.AddVipsImages();
         return builder;
     }
 }

@@ -239,6 +239,12 @@ public sealed partial class ScyllaChatStore
             item["call"] = S(signal.CallUrl);
         }
 
+        if (signal.AttachmentIds.Count > 0)
+        {
+            // In the order sent, comma-separated: bounded by the per-message attachment limit.
+            item["files"] = S(string.Join(",", signal.AttachmentIds.Select(id => id.ToString("D"))));
+        }
+
         return item;
     }
 
@@ -268,7 +274,12 @@ public sealed partial class ScyllaChatStore
             TimeOf(item, "at"),
             NullableGuidOf(item, "member"),
             StringOf(item, "call"),
-            reactions);
+            reactions)
+        {
+            AttachmentIds = StringOf(item, "files") is { Length: > 0 } files
+                ? [.. files.Split(',').Select(id => Guid.ParseExact(id, "D"))]
+                : [],
+        };
     }
 
     private static string KindText(SignalKind kind) => kind switch

@@ -24,9 +24,9 @@ public sealed partial class ScyllaChatStore
         //    sign-ins agree. It holds the creation time, so any later call can rebuild the user row.
         var (userId, createdAt) = await ClaimSubjectAsync(claims.Subject, newId, now, ct);
         var existing = await GetUserAsync(userId, ct);
-        var user = new User(userId, claims.Subject, claims.Username, claims.DisplayName, [.. claims.Roles], createdAt);
+        var user = new User(userId, claims.Subject, claims.Username, claims.DisplayName, [.. claims.Roles], createdAt, claims.Email);
         if (existing is not null && existing.Username == user.Username && existing.DisplayName == user.DisplayName
-            && existing.Roles.SequenceEqual(user.Roles))
+            && existing.Roles.SequenceEqual(user.Roles) && existing.Email == user.Email)
         {
             return existing;
         }
@@ -45,6 +45,19 @@ public sealed partial class ScyllaChatStore
 
     public async Task<User?> GetUserAsync(Guid userId, CancellationToken ct) =>
         await GetItemAsync(_tables.Users, new() { ["id"] = S(userId) }, ct) is { } item ? ReadUser(item) : null;
+
+    public async Task<IReadOnlyList<User>> GetUsersBySubjectAsync(IReadOnlyCollection<string> subjects, CancellationToken ct)
+    {
+        if (subjects.Count == 0)
+        {
+            return [];
+        }
+
+        // A subject's claim without a user row is a first sign-in cut short: nobody yet.
+        var claims = await BatchGetAsync(_tables.Subjects, subjects.Distinct().Select(s => new Dictionary<string, AttributeValue> { ["subject"] = S(s) }), ct);
+        var users = await GetUsersAsync([.. claims.Select(c => GuidOf(c, "user"))], ct);
+        return [.. users.Where(u => subjects.Contains(u.Subject))];
+    }
 
     public async Task<IReadOnlyList<User>> GetUsersAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
@@ -286,15 +299,24 @@ public sealed partial class ScyllaChatStore
 
     private static byte[] Concat(byte[] a, byte[] b) => [.. a, .. b];
 
-    private static Dictionary<string, AttributeValue> UserItem(User user) => new()
+    private static Dictionary<string, AttributeValue> UserItem(User user)
     {
-        ["id"] = S(user.Id),
-        ["subject"] = S(user.Subject),
-        ["username"] = S(user.Username),
-        ["displayName"] = S(user.DisplayName),
-        ["roles"] = S(JsonSerializer.Serialize(user.Roles.ToArray(), ScyllaJsonContext.Default.StringArray)),
-        ["createdAt"] = N(user.CreatedAt),
-    };
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["id"] = S(user.Id),
+            ["subject"] = S(user.Subject),
+            ["username"] = S(user.Username),
+            ["displayName"] = S(user.DisplayName),
+            ["roles"] = S(JsonSerializer.Serialize(user.Roles.ToArray(), ScyllaJsonContext.Default.StringArray)),
+            ["createdAt"] = N(user.CreatedAt),
+        };
+        if (user.Email is not null)
+        {
+            item["email"] = S(user.Email);
+        }
+
+        return item;
+    }
 
     private static User ReadUser(Dictionary<string, AttributeValue> item) => new(
         GuidOf(item, "id"),
@@ -302,5 +324,6 @@ public sealed partial class ScyllaChatStore
         RequiredString(item, "username"),
         RequiredString(item, "displayName"),
         JsonSerializer.Deserialize(RequiredString(item, "roles"), ScyllaJsonContext.Default.StringArray) ?? [],
-        TimeOf(item, "createdAt"));
+        TimeOf(item, "createdAt"),
+        StringOf(item, "email"));
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
+using PetitChat.Core.Files;
 using PetitChat.Core.Storage;
 
 namespace PetitChat.Infrastructure.Scylla;
@@ -12,7 +13,7 @@ namespace PetitChat.Infrastructure.Scylla;
 /// only where atomicity matters (each is a lightweight transaction on Scylla). docs/scylla.md
 /// has the table design and the write order of every method.
 /// </summary>
-public sealed partial class ScyllaChatStore : IChatStore, IDisposable
+public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposable
 {
     /// <summary>
     /// One timeline partition per chat and UTC day (of the signal id's UUIDv7 time), as Discord

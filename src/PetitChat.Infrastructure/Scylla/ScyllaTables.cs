@@ -31,6 +31,16 @@ internal sealed class ScyllaTables(string prefix)
 
     public string Reactions { get; } = prefix + "reactions";
 
+    public string Blobs { get; } = prefix + "blobs";
+
+    public string Files { get; } = prefix + "files";
+
+    public string ChatFiles { get; } = prefix + "chat_files";
+
+    public string ChatFileBuckets { get; } = prefix + "chat_file_buckets";
+
+    public string ImageSettings { get; } = prefix + "image_settings";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -46,6 +56,11 @@ internal sealed class ScyllaTables(string prefix)
         yield return (TimelineBuckets, ("chat", s), ("bucket", ScalarAttributeType.N));
         yield return (ClientIds, ("key", s), null);
         yield return (Reactions, ("signal", s), ("key", s));
+        yield return (Blobs, ("sha256", s), null);
+        yield return (Files, ("id", s), null);
+        yield return (ChatFiles, ("part", s), ("id", s));
+        yield return (ChatFileBuckets, ("chat", s), ("bucket", ScalarAttributeType.N));
+        yield return (ImageSettings, ("user", s), null);
     }
 
     /// <summary>
