@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
 using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Scylla;
@@ -59,6 +60,12 @@ public static class InfrastructureExtensions
         }
 
         builder.AddVipsImages();
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))
+        {
+            builder.AddKeycloakUserDirectory();
+        }
+
         return builder;
     }
 }

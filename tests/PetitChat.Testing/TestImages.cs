@@ -27,6 +27,27 @@ public static class TestImages
         return image.JpegsaveBuffer(q: 90);
     }
 
+    /// <summary>An animated GIF of <paramref name="frames"/> frames.</summary>
+    public static byte[] AnimatedGif(int width = 40, int height = 30, int frames = 3)
+    {
+        // Frames must differ: the GIF writer merges identical consecutive frames.
+        using var frame = Gradient(width, height);
+        var pages = Enumerable.Range(0, frames).Select(i => (frame ^ (i * 85)).Cast(Enums.BandFormat.Uchar)).ToArray();
+        try
+        {
+            using var strip = Image.Arrayjoin(pages, across: 1);
+            using var animated = strip.Mutate(m => m.Set(GValue.GIntType, "page-height", height));
+            return animated.GifsaveBuffer();
+        }
+        finally
+        {
+            foreach (var page in pages)
+            {
+                page.Dispose();
+            }
+        }
+    }
+
     /// <summary>A JPEG whose EXIF names <see cref="SecretMake"/> as the camera make.</summary>
     public static byte[] JpegWithExif(int width = 64, int height = 48)
     {

@@ -32,7 +32,7 @@ public sealed class FileService(
     {
         if (upload.Size > limits.MaxFileSize)
         {
-            return new Invalid("file", $"A file is at most {limits.MaxFileSize} bytes.");
+            return new TooLarge("file", $"A file is at most {limits.MaxFileSize} bytes.");
         }
 
         if (await CheckCanUploadAsync(callerId, chatId, ct) is { } notMember)

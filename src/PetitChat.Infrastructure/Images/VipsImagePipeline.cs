@@ -40,7 +40,7 @@ public sealed class VipsImagePipeline : IImagePipeline
         {
             return ProcessOrThrow(path, format, sanitizedPath);
         }
-        catch (VipsException e)
+        catch (Exception e) when (e is VipsException or InvalidCastException or FormatException or OverflowException)
         {
             // Corrupt, truncated or disguised: the caller stores it as a plain file.
             _logger.LogInformation("Upload did not decode as {Format}: {Reason}", format, FirstLine(e.Message));

@@ -16,10 +16,14 @@ namespace PetitChat.Server.Files;
 /// </summary>
 public sealed class UploadStaging(IOptions<FileUploadOptions> options, ChatLimits limits)
 {
+    /// <summary>A staged file older than this was left by a crash: no upload takes that long.</summary>
+    private static readonly TimeSpan Abandoned = TimeSpan.FromDays(1);
+
     /// <summary>Room for the multipart framing and small form fields around the file.</summary>
     private const long FramingAllowance = 64 * 1024;
 
     private readonly string _folder = options.Value.ResolvedTempPath;
+    private int _swept;
 
     public async Task<Result<StagedUpload>> StageAsync(HttpRequest request, CancellationToken ct)
     {
@@ -56,12 +60,36 @@ public sealed class UploadStaging(IOptions<FileUploadOptions> options, ChatLimit
         return new Invalid("file", "The multipart body has no file part (a part with a filename).");
     }
 
+    /// <summary>Once per process: staged files that a crashed process left behind.</summary>
+    private void SweepAbandoned()
+    {
+        foreach (var file in new DirectoryInfo(_folder).EnumerateFiles())
+        {
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > Abandoned)
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (IOException)
+                {
+                    // Another process's upload in flight, or already gone.
+                }
+            }
+        }
+    }
+
     /// <summary>Deletes the temporary file of a staged upload.</summary>
     public static void Discard(StagedUpload upload) => File.Delete(upload.Path);
 
     private async Task<Result<StagedUpload>> CopyAsync(Stream body, string? name, CancellationToken ct)
     {
         Directory.CreateDirectory(_folder);
+        if (Interlocked.Exchange(ref _swept, 1) == 0)
+        {
+            SweepAbandoned();
+        }
+
         var path = Path.Combine(_folder, Guid.NewGuid().ToString("N"));
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         var head = new byte[ContentSniffer.HeadLength];

@@ -55,6 +55,23 @@ public sealed class VipsImagePipelineTests : IDisposable
     }
 
     [Fact]
+    public void An_animated_gif_keeps_its_frames_and_is_measured_by_one()
+    {
+        var gif = TestImages.AnimatedGif(40, 30, frames: 3);
+        using (var source = NetVips.Image.NewFromBuffer(gif, kwargs: new NetVips.VOption { { "n", -1 } }))
+        {
+            Assert.Equal(90, source.Height);
+        }
+
+        var (image, sanitized) = Process(gif, ImageFormat.Gif);
+
+        Assert.NotNull(image);
+        Assert.Equal(("image/gif", 40, 30), (image.ContentType, image.Width, image.Height));
+        using var served = NetVips.Image.NewFromFile(sanitized, kwargs: new NetVips.VOption { { "n", -1 } });
+        Assert.Equal(90, served.Height);
+    }
+
+    [Fact]
     public void A_truncated_png_is_not_an_image()
     {
         var (image, sanitized) = Process(TestImages.TruncatedPng(), ImageFormat.Png);

@@ -8,7 +8,7 @@ namespace PetitChat.Server.Tests.Fixtures;
 /// The server with its blobs on s3rver (the S3 API that SeaweedFS also serves), a small file
 /// limit so that 413 tests stay fast, and at most three attachments per message.
 /// </summary>
-public sealed class S3FilesServer : PetitChatServer
+public class S3FilesServer : PetitChatServer
 {
     public const long MaxFileSize = 1024 * 1024;
     public const int MaxAttachments = 3;
@@ -34,6 +34,7 @@ public sealed class S3FilesServer : PetitChatServer
 
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         _s3 = await S3rverProcess.StartAsync();
         settings["Blobs:Kind"] = "s3";
         settings["Blobs:S3:ServiceUrl"] = _s3.ServiceUrl;
@@ -51,6 +52,16 @@ public sealed class S3FilesServer : PetitChatServer
         {
             await _s3.DisposeAsync();
         }
+    }
+}
+
+/// <summary>The same, with downloads answered by redirects to presigned S3 URLs.</summary>
+public sealed class PresignedFilesServer : S3FilesServer
+{
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        await base.ConfigureAsync(settings);
+        settings["Blobs:S3:PresignedDownloads"] = "true";
     }
 }
 
