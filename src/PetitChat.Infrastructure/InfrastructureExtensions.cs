@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -29,8 +30,11 @@ public static class InfrastructureExtensions
             case "inprocess":
                 builder.AddInProcessEventBus();
                 break;
+            case "nats":
+                builder.AddNatsEventBus();
+                break;
             default:
-                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
+                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess' or 'nats'.");
         }
 
         return builder;
