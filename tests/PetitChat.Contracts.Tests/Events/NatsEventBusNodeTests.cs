@@ -10,7 +10,7 @@ namespace PetitChat.Contracts.Tests.Events;
 /// What only the NATS bus does: several nodes (buses with their own connections) on one
 /// stream, and NATS going away and coming back, all on a real nats-server.
 /// </summary>
-public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IAsyncDisposable
+public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly List<NatsBuses> _buses = [];
@@ -148,6 +148,11 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         Assert.Equal(ids.Order(), ids);
         await stream.DisposeAsync();
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 disposes test classes through IAsyncLifetime only.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()
     {
