@@ -22,8 +22,8 @@ public static class NatsBusExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Bus:Nats:Url must name a NATS server.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.StreamName) && !string.IsNullOrWhiteSpace(o.SubjectPrefix),
                 "Bus:Nats:StreamName and Bus:Nats:SubjectPrefix must not be empty.")
-            .Validate(o => o.Retention > TimeSpan.Zero && o.SubscriberBuffer > 0 && o.PublishTimeout > TimeSpan.Zero && o.Replicas > 0,
-                "Bus:Nats needs a positive Retention, SubscriberBuffer, PublishTimeout and Replicas.")
+            .Validate(o => o.Retention > TimeSpan.Zero && o.SubscriberBuffer > 0 && o.RequestTimeout > TimeSpan.Zero && o.Replicas > 0,
+                "Bus:Nats needs a positive Retention, SubscriberBuffer, RequestTimeout and Replicas.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<INatsConnection>(sp => new NatsConnection(

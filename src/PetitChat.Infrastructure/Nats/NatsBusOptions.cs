@@ -35,10 +35,11 @@ public sealed record NatsBusOptions
     public int SubscriberBuffer { get; init; } = 1_000;
 
     /// <summary>
-    /// How long a publish waits for JetStream's acknowledgement before the send fails. While NATS
-    /// is unreachable every send that has events waits this long, then fails with 503.
+    /// How long a publish waits for JetStream's acknowledgement, and opening a live stream for
+    /// the stream's state, before failing. While NATS is unreachable every send that has events
+    /// waits this long, then fails with 503.
     /// </summary>
-    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public string SubjectOf(Guid userId) => $"{SubjectPrefix}.user.{userId:N}";
 }

@@ -10,8 +10,9 @@ public sealed partial class NatsEventBus
     /// <summary>
     /// Publishes one message per recipient, all at once, and completes when JetStream has
     /// acknowledged every one (it is then stored, and any node can replay it). Any message not
-    /// acknowledged within <see cref="NatsBusOptions.PublishTimeout"/> fails the whole call with
+    /// acknowledged within <see cref="NatsBusOptions.RequestTimeout"/> fails the whole call with
     /// <see cref="EventBusUnavailableException"/>: nothing is reported as sent that was not stored.
+    /// Its recipients are then owed a <see cref="StreamReset"/>, published once NATS takes it.
     /// </summary>
     public async Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
@@ -31,6 +32,7 @@ public sealed partial class NatsEventBus
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogPublishFailed(e, type, recipients.Count);
+            OweResets(recipients);
             throw new EventBusUnavailableException($"NATS did not store the '{type}' event for its {recipients.Count} recipient(s): {e.Message}", e);
         }
     }
@@ -38,7 +40,7 @@ public sealed partial class NatsEventBus
     private async Task PublishOneAsync(Guid userId, string type, byte[] body, string messageId, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.PublishTimeout);
+        timeout.CancelAfter(_options.RequestTimeout);
         var subject = _options.SubjectOf(userId);
         var headers = new NatsHeaders { [NatsEventCodec.TypeHeader] = type };
         var opts = new NatsJSPubOpts { MsgId = messageId };

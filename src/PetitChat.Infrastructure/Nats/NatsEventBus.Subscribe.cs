@@ -27,12 +27,14 @@ public sealed partial class NatsEventBus
         var subject = _options.SubjectOf(userId);
         StreamState state;
         ulong? resumeAfter;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            state = await StreamStateAsync(ct);
-            resumeAfter = string.IsNullOrEmpty(lastEventId) ? state.LastSeq : await ResumableAsync(subject, lastEventId, state, ct);
+            state = await StreamStateAsync(timeout.Token);
+            resumeAfter = string.IsNullOrEmpty(lastEventId) ? state.LastSeq : await ResumableAsync(subject, lastEventId, state, timeout.Token);
         }
-        catch (Exception e) when (e is NatsException or TimeoutException)
+        catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             throw new EventBusUnavailableException($"NATS is unreachable, so the live stream cannot start: {e.Message}", e);
         }

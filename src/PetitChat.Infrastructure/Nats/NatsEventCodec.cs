@@ -18,6 +18,7 @@ internal static class NatsEventCodec
         ReactionChanged e => ("reaction", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReactionChanged)),
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
+        StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
 
@@ -28,6 +29,7 @@ internal static class NatsEventCodec
         "reaction" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReactionChanged),
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
+        "reset" => new StreamReset(),
         _ => null,
     };
 }

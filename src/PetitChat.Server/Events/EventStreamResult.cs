@@ -23,7 +23,11 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) :
         var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var time = services.GetRequiredService<TimeProvider>();
         var response = httpContext.Response;
-        var ct = httpContext.RequestAborted;
+        // A node that shuts down ends its streams at once rather than holding the shutdown for
+        // them; clients reconnect (to another node) and resume from their last id.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+            httpContext.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var ct = stopping.Token;
 
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

@@ -103,7 +103,7 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
     {
         var server = await OwnServerAsync();
         var buses = Buses(server);
-        var node = await buses.CreateAsync(buses.Options with { PublishTimeout = TimeSpan.FromSeconds(1) }, TimeProvider.System);
+        var node = await buses.CreateAsync(buses.Options with { RequestTimeout = TimeSpan.FromSeconds(1) }, TimeProvider.System);
         var user = Guid.CreateVersion7();
         await Publish(node, user, 1);
 
@@ -122,7 +122,7 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
     {
         var server = await OwnServerAsync();
         var buses = Buses(server);
-        var options = buses.Options with { PublishTimeout = TimeSpan.FromSeconds(2) };
+        var options = buses.Options with { RequestTimeout = TimeSpan.FromSeconds(2) };
         var (node1, node2) = (await buses.CreateAsync(options, TimeProvider.System), await buses.CreateAsync(options, TimeProvider.System));
         var user = Guid.CreateVersion7();
         using var cts = new CancellationTokenSource(Wait * 2);
