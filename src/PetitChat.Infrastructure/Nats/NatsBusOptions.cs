@@ -41,5 +41,11 @@ public sealed record NatsBusOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The key-value bucket holding stream tickets, shared by every node.</summary>
+    public string TicketBucket { get; init; } = "PETITCHAT_TICKETS";
+
+    /// <summary>How long an unused ticket stays in the bucket; must exceed <c>Events:TicketLifetime</c>.</summary>
+    public TimeSpan TicketRetention { get; init; } = TimeSpan.FromMinutes(10);
+
     public string SubjectOf(Guid userId) => $"{SubjectPrefix}.user.{userId:N}";
 }

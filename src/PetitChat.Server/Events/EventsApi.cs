@@ -8,7 +8,8 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
     {
-        api.MapPost("/events/tickets", (Caller caller, EventTickets tickets) => TypedResults.Ok(tickets.Issue(caller.Id)));
+        api.MapPost("/events/tickets", async (Caller caller, EventTickets tickets, CancellationToken ct) =>
+            TypedResults.Ok(await tickets.IssueAsync(caller.Id, ct)));
 
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
@@ -18,7 +19,7 @@ public static class EventsApi
             Guid userId;
             if (ticket is not null)
             {
-                if (tickets.Redeem(ticket) is not { } ticketUser)
+                if (await tickets.RedeemAsync(ticket, context.RequestAborted) is not { } ticketUser)
                 {
                     return Unauthorized("The ticket is unknown, used or expired; ask for a new one.");
                 }

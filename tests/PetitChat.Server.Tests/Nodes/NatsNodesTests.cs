@@ -81,6 +81,26 @@ public sealed class NatsNodesTests(NatsNodes nodes)
     }
 
     [Fact]
+    public async Task A_ticket_issued_on_one_node_opens_a_stream_on_the_other_once()
+    {
+        var (alice, bob) = (await nodes.NewChatterAsync(), await nodes.NewChatterAsync());
+        var chat = (await alice.On(0).CreateDirectAsync(bob.On(0))).Id();
+        var ticket = (await bob.On(0).PostRawAsync("/api/v1/events/tickets", new { }).OkJsonAsync()).Str("ticket");
+        using var browserOnNode2 = new HttpClient { BaseAddress = nodes.Nodes[1].BaseAddress };
+        using var browserOnNode1 = new HttpClient { BaseAddress = nodes.Nodes[0].BaseAddress };
+
+        await using (var stream = await EventStream.OpenAsync(browserOnNode2, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/events?ticket={ticket}")))
+        {
+            await alice.On(0).SendAsync(chat, "via a ticket from the other node");
+            Assert.Equal("via a ticket from the other node", (await stream.NextAsync(e => e.Type == "signal")).Data.Str("text"));
+        }
+
+        var reuse = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            EventStream.OpenAsync(browserOnNode1, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/events?ticket={ticket}")));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, reuse.StatusCode);
+    }
+
+    [Fact]
     public async Task An_id_the_stream_never_had_gives_a_reset_on_any_node()
     {
         var bob = await nodes.NewChatterAsync();
