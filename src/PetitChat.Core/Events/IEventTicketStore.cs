@@ -7,13 +7,13 @@ namespace PetitChat.Core.Events;
 /// </summary>
 public interface IEventTicketStore
 {
-    /// <summary>Keeps <paramref name="ticket"/> for <paramref name="userId"/> until at least <paramref name="expiresAt"/>.</summary>
-    Task PutAsync(string ticket, Guid userId, DateTimeOffset expiresAt, CancellationToken ct);
+    /// <summary>Keeps <paramref name="ticket"/> until at least its <see cref="StoredTicket.ExpiresAt"/>.</summary>
+    Task PutAsync(string ticket, StoredTicket entry, CancellationToken ct);
 
     /// <summary>
     /// Removes the ticket and returns what it was issued with, or null when it is unknown or was
     /// already taken. Of two concurrent takes of one ticket, on any nodes, at most one gets it.
     /// The caller checks the expiry.
     /// </summary>
-    Task<(Guid UserId, DateTimeOffset ExpiresAt)?> TakeAsync(string ticket, CancellationToken ct);
+    Task<StoredTicket?> TakeAsync(string ticket, CancellationToken ct);
 }

@@ -6,9 +6,9 @@ namespace PetitChat.Infrastructure.InProcess;
 /// <summary>Tickets in this process's memory, beside the in-process bus (one node).</summary>
 public sealed class InProcessTicketStore(TimeProvider time) : IEventTicketStore
 {
-    private readonly ConcurrentDictionary<string, (Guid UserId, DateTimeOffset ExpiresAt)> _tickets = new();
+    private readonly ConcurrentDictionary<string, StoredTicket> _tickets = new();
 
-    public Task PutAsync(string ticket, Guid userId, DateTimeOffset expiresAt, CancellationToken ct)
+    public Task PutAsync(string ticket, StoredTicket entry, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var (key, value) in _tickets)
@@ -19,10 +19,10 @@ public sealed class InProcessTicketStore(TimeProvider time) : IEventTicketStore
             }
         }
 
-        _tickets[ticket] = (userId, expiresAt);
+        _tickets[ticket] = entry;
         return Task.CompletedTask;
     }
 
-    public Task<(Guid UserId, DateTimeOffset ExpiresAt)?> TakeAsync(string ticket, CancellationToken ct) =>
-        Task.FromResult<(Guid, DateTimeOffset)?>(_tickets.TryRemove(ticket, out var entry) ? entry : null);
+    public Task<StoredTicket?> TakeAsync(string ticket, CancellationToken ct) =>
+        Task.FromResult(_tickets.TryRemove(ticket, out var entry) ? entry : null);
 }

@@ -28,12 +28,14 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
             NumberOfReplicas = _options.Replicas,
         }, ct);
 
-    public async Task PutAsync(string ticket, Guid userId, DateTimeOffset expiresAt, CancellationToken ct)
+    public async Task PutAsync(string ticket, StoredTicket entry, CancellationToken ct)
     {
         var bucket = await BucketAsync(ct);
         try
         {
-            await bucket.CreateAsync(ticket, string.Create(CultureInfo.InvariantCulture, $"{userId:N}|{expiresAt.ToUnixTimeMilliseconds()}"), cancellationToken: ct);
+            var value = string.Create(CultureInfo.InvariantCulture,
+                $"{entry.UserId:N}|{entry.ExpiresAt.ToUnixTimeMilliseconds()}|{entry.TokenExpiresAt?.ToUnixTimeMilliseconds()}");
+            await bucket.CreateAsync(ticket, value, cancellationToken: ct);
         }
         catch (Exception e) when (e is NatsException or TimeoutException)
         {
@@ -41,7 +43,7 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
         }
     }
 
-    public async Task<(Guid UserId, DateTimeOffset ExpiresAt)?> TakeAsync(string ticket, CancellationToken ct)
+    public async Task<StoredTicket?> TakeAsync(string ticket, CancellationToken ct)
     {
         var bucket = await BucketAsync(ct);
         try
@@ -53,18 +55,29 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
             }
 
             var taken = await bucket.TryDeleteAsync(ticket, new NatsKVDeleteOpts { Revision = entry.Value.Revision }, ct);
-            var bar = value.IndexOf('|', StringComparison.Ordinal);
-            return taken.Success
-                   && bar > 0
-                   && Guid.TryParseExact(value.AsSpan(0, bar), "N", out var userId)
-                   && long.TryParse(value.AsSpan(bar + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresAt)
-                ? (userId, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt))
-                : null;
+            return taken.Success ? Parse(value) : null;
         }
         catch (Exception e) when (e is NatsException or TimeoutException)
         {
             throw new EventBusUnavailableException($"NATS did not answer for the stream ticket: {e.Message}", e);
         }
+    }
+
+    /// <summary>"{user}|{expires ms}|{token expires ms or nothing}", or null when malformed.</summary>
+    private static StoredTicket? Parse(string value)
+    {
+        var parts = value.Split('|');
+        if (parts.Length != 3
+            || !Guid.TryParseExact(parts[0], "N", out var userId)
+            || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresAt))
+        {
+            return null;
+        }
+
+        DateTimeOffset? tokenExpiresAt = long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tokenMs)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(tokenMs)
+            : null;
+        return new StoredTicket(userId, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt), tokenExpiresAt);
     }
 
     private async ValueTask<INatsKVStore> BucketAsync(CancellationToken ct)

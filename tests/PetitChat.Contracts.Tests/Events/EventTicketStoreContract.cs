@@ -13,14 +13,17 @@ public abstract class EventTicketStoreContract
     {
         var (first, second) = await CreateStoresAsync();
         var user = Guid.CreateVersion7();
-        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds());
-        await first.PutAsync("ticket-1", user, expiresAt, CancellationToken.None);
+        var issued = new StoredTicket(user, Ms(DateTimeOffset.UtcNow.AddSeconds(30)), Ms(DateTimeOffset.UtcNow.AddMinutes(5)));
+        await first.PutAsync("ticket-1", issued, CancellationToken.None);
+        await first.PutAsync("ticket-2", issued with { TokenExpiresAt = null }, CancellationToken.None);
 
         var taken = await second.TakeAsync("ticket-1", CancellationToken.None);
         var again = await first.TakeAsync("ticket-1", CancellationToken.None);
+        var withoutTokenExpiry = await first.TakeAsync("ticket-2", CancellationToken.None);
 
-        Assert.Equal((user, expiresAt), taken);
+        Assert.Equal(issued, taken);
         Assert.Null(again);
+        Assert.Equal(issued with { TokenExpiresAt = null }, withoutTokenExpiry);
     }
 
     [Fact]
@@ -35,11 +38,14 @@ public abstract class EventTicketStoreContract
     public async Task Of_many_concurrent_takes_of_one_ticket_at_most_one_gets_it()
     {
         var (first, second) = await CreateStoresAsync();
-        await first.PutAsync("contended", Guid.CreateVersion7(), DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None);
+        await first.PutAsync("contended", new StoredTicket(Guid.CreateVersion7(), DateTimeOffset.UtcNow.AddSeconds(30), null), CancellationToken.None);
 
         var takes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             Task.Run(() => (i % 2 == 0 ? first : second).TakeAsync("contended", CancellationToken.None))));
 
         Assert.Single(takes, t => t is not null);
     }
+
+    /// <summary>Times as stores keep them: to the millisecond.</summary>
+    private static DateTimeOffset Ms(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
 }
