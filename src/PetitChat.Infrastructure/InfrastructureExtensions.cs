@@ -4,9 +4,9 @@ using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
-using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
+using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Sqlite;
 
