@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -32,6 +33,8 @@ public static class InfrastructureExtensions
             default:
                 throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
         }
+
+        builder.AddNotifications();
 
         return builder;
     }

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
+using PetitChat.Core.Notifications;
+using PetitChat.Infrastructure.Notifications;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
@@ -10,6 +12,7 @@ using PetitChat.Core.Users;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
+using PetitChat.Server.Notifications;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Signals;
@@ -51,6 +54,12 @@ public static class ServerExtensions
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
+        // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
+        if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
+        {
+            builder.AddNotificationWorker();
+        }
+
         return builder;
     }
 
@@ -63,7 +72,8 @@ public static class ServerExtensions
             .MapSignals()
             .MapReactions()
             .MapReceipts()
-            .MapEvents();
+            .MapEvents()
+            .MapNotifications();
         return app;
     }
 }

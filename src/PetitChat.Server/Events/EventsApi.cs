@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Events;
+using PetitChat.Core.Notifications;
+using PetitChat.Server.Notifications;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Events;
@@ -13,7 +15,7 @@ public static class EventsApi
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
-            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus) =>
+            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, IPresence presence) =>
         {
             Guid userId;
             if (ticket is not null)
@@ -36,7 +38,7 @@ public static class EventsApi
 
             var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
             var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
-            return new EventStreamResult(events);
+            return new EventStreamResult(events.WhileConnected(presence, userId));
         }).AllowAnonymous();
 
         return api;
