@@ -89,7 +89,11 @@ public sealed partial class NatsNotificationQueue
         var body = JsonSerializer.SerializeToUtf8Bytes(letter, NatsNotificationJson.Default.DeadLetter);
         var ack = await Js.PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body,
             opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: ct);
-        ack.EnsureSuccess();
+        if (!ack.Duplicate)
+        {
+            ack.EnsureSuccess();
+        }
+
         LogDeadLetter(letter.Job.Id, letter.Job.UserId, letter.Attempts, letter.Reason);
         await msg.AckAsync(new AckOpts { DoubleAck = true }, ct);
     }

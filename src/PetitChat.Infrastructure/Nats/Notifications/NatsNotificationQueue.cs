@@ -70,7 +70,14 @@ public sealed partial class NatsNotificationQueue(
                 var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
                 var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
                     opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: ct);
-                ack.EnsureSuccess();
+                try
+                {
+                    ack.EnsureSuccess();
+                }
+                catch (NatsJSDuplicateMessageException)
+                {
+                    // Queued moments ago with the same id: stored once, which is what was asked.
+                }
             }));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
