@@ -43,6 +43,11 @@ public sealed class NotificationWorker(
             await Task.Delay(wait, time, ct);
         }
 
+        // Past the wait, a stopping worker finishes the job rather than abandon it between a push
+        // and its ledger entry (which would push it again on redelivery). Store and HTTP timeouts
+        // bound the time this takes.
+        ct = CancellationToken.None;
+
         var notification = await DecideAsync(job, ct);
         if (notification is null)
         {

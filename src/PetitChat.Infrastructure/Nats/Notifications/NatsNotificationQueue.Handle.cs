@@ -27,7 +27,7 @@ public sealed partial class NatsNotificationQueue
         if (job is null)
         {
             LogUnreadable(msg.Subject);
-            await msg.AckTerminateAsync(new AckOpts { TerminateReason = "unreadable notification job" }, ct);
+            await msg.AckTerminateAsync(new AckOpts { TerminateReason = "unreadable notification job" }, CancellationToken.None);
             return;
         }
 
@@ -35,12 +35,12 @@ public sealed partial class NatsNotificationQueue
         {
             // Handed out more often than allowed without an outcome: workers died or hung on it.
             await DeadLetterAsync(msg, new DeadLetter(job, $"handed out {attempt - 1} times without an outcome (the workers died or hung)",
-                attempt - 1, time.GetUtcNow()), ct);
+                attempt - 1, time.GetUtcNow()));
             return;
         }
 
         JobOutcome outcome;
-        using (var running = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        using (var running = new CancellationTokenSource())
         {
             var progress = ReportProgressAsync(msg, running.Token);
             try
@@ -64,28 +64,30 @@ public sealed partial class NatsNotificationQueue
             await progress;
         }
 
+        // The outcome is known: report it even when stopping (NATS' own request timeout bounds it).
         switch (outcome)
         {
             case DoneOutcome:
-                await msg.AckAsync(new AckOpts { DoubleAck = true }, ct);
+                await msg.AckAsync(new AckOpts { DoubleAck = true }, CancellationToken.None);
                 break;
             case RetryOutcome { Reason: var reason, After: var after } when attempt < retry.MaxAttempts:
                 var delay = retry.DelayAfter(attempt, after);
                 LogRetry(job.Id, attempt, delay, reason);
-                await msg.NakAsync(new AckOpts { NakDelay = delay }, ct);
+                await msg.NakAsync(new AckOpts { NakDelay = delay }, CancellationToken.None);
                 break;
             case RetryOutcome { Reason: var reason }:
-                await DeadLetterAsync(msg, new DeadLetter(job, $"gave up after {attempt} attempts: {reason}", attempt, time.GetUtcNow()), ct);
+                await DeadLetterAsync(msg, new DeadLetter(job, $"gave up after {attempt} attempts: {reason}", attempt, time.GetUtcNow()));
                 break;
             case FailOutcome { Reason: var reason }:
-                await DeadLetterAsync(msg, new DeadLetter(job, reason, attempt, time.GetUtcNow()), ct);
+                await DeadLetterAsync(msg, new DeadLetter(job, reason, attempt, time.GetUtcNow()));
                 break;
         }
     }
 
     /// <summary>Stores the dead letter first, then acknowledges: a crash in between dead-letters it twice, never zero times.</summary>
-    private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, DeadLetter letter, CancellationToken ct)
+    private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, DeadLetter letter)
     {
+        var ct = CancellationToken.None;
         var body = JsonSerializer.SerializeToUtf8Bytes(letter, NatsNotificationJson.Default.DeadLetter);
         var ack = await Js.PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body,
             opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: ct);
