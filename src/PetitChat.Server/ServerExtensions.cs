@@ -3,15 +3,17 @@ using System.Text.Json.Serialization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
+using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
-using PetitChat.Infrastructure.Notifications;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
+using PetitChat.Infrastructure.Notifications;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
+using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
@@ -32,6 +34,7 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ChatFanout>();
         builder.Services.AddSingleton<UserService>();
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<FileService>();
         builder.Services.AddSingleton<SignalService>();
         builder.Services.AddSingleton<ReactionService>();
         builder.Services.AddSingleton<ReceiptService>();
@@ -60,6 +63,8 @@ public static class ServerExtensions
             builder.AddNotificationWorker();
         }
 
+        builder.Services.AddOptions<FileUploadOptions>().BindConfiguration(FileUploadOptions.Section);
+        builder.Services.AddSingleton<UploadStaging>();
         return builder;
     }
 
@@ -72,6 +77,7 @@ public static class ServerExtensions
             .MapSignals()
             .MapReactions()
             .MapReceipts()
+            .MapFiles()
             .MapEvents()
             .MapNotifications();
         return app;

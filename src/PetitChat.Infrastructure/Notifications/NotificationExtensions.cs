@@ -7,8 +7,8 @@ using PetitChat.Core.Notifications;
 using PetitChat.Infrastructure.InProcess.Notifications;
 using PetitChat.Infrastructure.Nats.Notifications;
 using PetitChat.Infrastructure.Sqlite;
-using PetitChat.Infrastructure.WebPush;
 using PetitChat.Infrastructure.Webhooks;
+using PetitChat.Infrastructure.WebPush;
 
 namespace PetitChat.Infrastructure.Notifications;
 

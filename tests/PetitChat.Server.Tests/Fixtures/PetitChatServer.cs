@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using PetitChat.Testing;
 
 namespace PetitChat.Server.Tests.Fixtures;
@@ -28,6 +29,9 @@ public class PetitChatServer : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The server's warnings and errors so far.</summary>
+    public ServerLog Log { get; } = new();
+
     /// <summary>The embedded issuer's key file, so that tests can forge tokens with its own key.</summary>
     public string IssuerKeyPath => Path.Combine(Folder, "issuer-keys.json");
 
@@ -39,6 +43,8 @@ public class PetitChatServer : IAsyncLifetime
         {
             ["Urls"] = BaseAddress.AbsoluteUri,
             ["Store:Sqlite:Path"] = Path.Combine(Folder, "petitchat.db"),
+            ["Blobs:Local:Path"] = Path.Combine(Folder, "blobs"),
+            ["Files:TempPath"] = Path.Combine(Folder, "uploads"),
             ["Identity:CliPassword"] = Password,
             ["Identity:Embedded:KeyPath"] = IssuerKeyPath,
             ["Identity:Embedded:Issuer"] = BaseAddress.AbsoluteUri,
@@ -53,6 +59,8 @@ public class PetitChatServer : IAsyncLifetime
             {
                 host.UseSetting(key, value);
             }
+
+            host.ConfigureLogging(logging => logging.AddProvider(Log));
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
@@ -72,7 +80,7 @@ public class PetitChatServer : IAsyncLifetime
     }
 
     /// <summary>An access token from the embedded issuer's password grant.</summary>
-    public async Task<string> TokenForAsync(string username, string password = Password)
+    public virtual async Task<string> TokenForAsync(string username, string password = Password)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
