@@ -11,10 +11,14 @@ if (args is ["vapid-keys"])
     return;
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// The content root is the program's folder, so its appsettings.json (Kind = nats) applies wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (!string.Equals(builder.Configuration["Notifications:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+{
+    throw new InvalidOperationException("A separate Notifier shares the queue through NATS: set Notifications:Kind=nats (the in-process queue runs inside the server).");
+}
 
 builder.AddPetitChatInfrastructure();
 builder.AddNotificationWorker();
 
-var host = builder.Build();
-host.Run();
+builder.Build().Run();
