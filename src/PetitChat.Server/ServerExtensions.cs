@@ -62,6 +62,10 @@ public static class ServerExtensions
         {
             builder.AddNotificationWorker();
         }
+        else if (!string.Equals(builder.Configuration["Notifications:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("Notifications:RunInProcessWorker=false needs Notifications:Kind=nats: no other process can reach the in-process queue.");
+        }
 
         builder.Services.AddOptions<FileUploadOptions>().BindConfiguration(FileUploadOptions.Section);
         builder.Services.AddSingleton<UploadStaging>();

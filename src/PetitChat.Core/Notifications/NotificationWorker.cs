@@ -122,7 +122,15 @@ public sealed class NotificationWorker(
             }
         }
 
-        var unread = await store.GetSignalsAsync(job.ChatId, new TimelineQuery(null, member.Read?.SignalId, UnreadScan), ct);
+        // No newer message from others, so this one is the newest unread: it and the ones before
+        // it back to the read pointer (at most UnreadScan) make the notification.
+        var self = await store.GetSignalAsync(job.ChatId, job.SignalId, ct);
+        if (self is null)
+        {
+            return null;
+        }
+
+        List<Signal> unread = [self, .. await store.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
         var recipient = await store.GetUserAsync(job.UserId, ct);
         var mention = recipient is null ? null : MentionOf(recipient.Username);
         Signal? latest = null;
@@ -130,7 +138,12 @@ public sealed class NotificationWorker(
         var mentioned = false;
         foreach (var signal in unread)
         {
-            if (!IsFromOthers(signal, job.UserId) || signal.Id.CompareTo(job.SignalId) > 0)
+            if (member.Read is { } pointer && signal.Id.CompareTo(pointer.SignalId) <= 0)
+            {
+                break;
+            }
+
+            if (!IsFromOthers(signal, job.UserId))
             {
                 continue;
             }

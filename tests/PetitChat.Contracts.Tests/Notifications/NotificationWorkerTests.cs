@@ -58,6 +58,29 @@ public sealed class NotificationWorkerTests(JetStreamFixture nats) : IClassFixtu
         Assert.Equal("recording: hooks.example resolves to a private address", Assert.IsType<FailOutcome>(outcome).Reason);
     }
 
+    [Fact]
+    public async Task A_long_unread_backlog_still_notifies_with_the_newest_message_and_a_capped_count()
+    {
+        var job = await MessageJobAsync();
+        var last = job;
+        // Strictly increasing ids, as the server assigns them (CreateVersion7 is random within a millisecond).
+        var ids = new PetitChat.Core.Common.Ids(TimeProvider.System);
+        for (var i = 0; i < 120; i++)
+        {
+            var signal = new Signal(ids.Next(), job.ChatId, SignalKind.Message, (await _store.GetMembersAsync(job.ChatId, CancellationToken.None))
+                .First(m => m.UserId != job.UserId).UserId, $"more {i}", $"m{i}", DateTimeOffset.UtcNow, null, null, []);
+            await _store.AppendSignalAsync(signal, CancellationToken.None);
+            last = NotificationJob.For(job.UserId, job.ChatId, signal.Id, DateTimeOffset.UtcNow);
+        }
+
+        var notification = await WorkerOver(_first).DecideAsync(last, CancellationToken.None);
+        var earlier = await WorkerOver(_first).DecideAsync(job, CancellationToken.None);
+
+        Assert.NotNull(notification);
+        Assert.Equal((last.SignalId, 100, "more 119"), (notification.SignalId, notification.UnreadCount, notification.Preview));
+        Assert.Null(earlier);
+    }
+
     public async Task InitializeAsync()
     {
         var options = new SqliteStoreOptions { Path = Path.Combine(_folder, "store.db") };
