@@ -1,0 +1,62 @@
+import { useEffect, useState } from "preact/hooks";
+import type { ChatClient } from "../client";
+import { ChatList } from "./ChatList";
+import { Conversation } from "./Conversation";
+import { NewChat } from "./NewChat";
+import { go, useClientState, useRoute } from "./useClient";
+
+export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
+  const state = useClientState(client);
+  const route = useRoute();
+  const [creating, setCreating] = useState(false);
+
+  useEffect(() => {
+    if (route.chatId) void client.openChat(route.chatId, route.signalId ?? undefined);
+    else client.closeChat();
+  }, [client, route.chatId, route.signalId]);
+
+  // The client closes a chat I was removed from; follow it in the address bar.
+  useEffect(() => {
+    if (route.chatId && state.chatsLoaded && state.openChatId === null) go(null);
+  }, [state.openChatId, state.chatsLoaded]);
+
+  const open = state.openChatId ? state.chats.find((c) => c.id === state.openChatId) : undefined;
+
+  return (
+    <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
+      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSignOut={onSignOut} />
+      <main class="pane">
+        {open ? (
+          <Conversation key={open.id} client={client} state={state} chat={open} />
+        ) : (
+          <div class="empty-pane">
+            <div class="brand-mark" aria-hidden="true">💬</div>
+            <p>Pick a chat, or start one.</p>
+            <button class="primary" onClick={() => setCreating(true)}>New chat</button>
+          </div>
+        )}
+      </main>
+      {state.live !== "live" && state.live !== "stopped" && (
+        <div class={`live-banner ${state.live}`} role="status" data-testid="live-state">
+          {state.live === "connecting" ? "Connecting…" : "Reconnecting…"}
+        </div>
+      )}
+      {state.notice && (
+        <div class="toast" role="alert">
+          <span>{state.notice}</span>
+          <button class="icon" aria-label="Dismiss" onClick={() => client.dismissNotice()}>×</button>
+        </div>
+      )}
+      {creating && (
+        <NewChat
+          client={client}
+          onClose={() => setCreating(false)}
+          onCreated={(chatId) => {
+            setCreating(false);
+            go(chatId);
+          }}
+        />
+      )}
+    </div>
+  );
+}
