@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { ChatList } from "./ChatList";
 import { Conversation } from "./Conversation";
+import { Icon } from "./Icon";
 import { NewChat } from "./NewChat";
 import { go, useClientState, useRoute } from "./useClient";
 
@@ -30,7 +31,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
           <Conversation key={open.id} client={client} state={state} chat={open} />
         ) : (
           <div class="empty-pane">
-            <div class="brand-mark" aria-hidden="true">💬</div>
+            <div class="brand-mark" aria-hidden="true"><Icon name="chat" size={44} /></div>
             <p>Pick a chat, or start one.</p>
             <button class="primary" onClick={() => setCreating(true)}>New chat</button>
           </div>

@@ -3,6 +3,7 @@ import { shortTime } from "../format";
 import { chatTitle } from "../timeline";
 import type { Chat, Signal } from "../types";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 import { go } from "./useClient";
 
 export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSignOut: () => void }) {
@@ -19,13 +20,13 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
           <strong>{state.me.displayName || state.me.username}</strong>
           <span class="muted small">@{state.me.username}</span>
         </div>
-        <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}>✎</button>
+        <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}><Icon name="edit" /></button>
         <button class="ghost small" onClick={props.onSignOut}>Sign out</button>
       </header>
       <nav class="chat-list" onScroll={onScroll}>
         {!state.chatsLoaded && <p class="muted pad">Loading chats…</p>}
         {state.chatsLoaded && state.chats.length === 0 && (
-          <p class="muted pad">No chats yet. Start one with ✎.</p>
+          <p class="muted pad">No chats yet. Start one with the pencil above.</p>
         )}
         <ul>
           {state.chats.map((chat) => (

@@ -4,6 +4,7 @@ import { dayLabel } from "../format";
 import { chatTitle, seenBy, type Item } from "../timeline";
 import type { Chat } from "../types";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 import { Details } from "./Details";
 import { Members } from "./Members";
 import { MessageItem } from "./MessageItem";
@@ -78,7 +79,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   return (
     <section class="conversation" aria-label={`Chat with ${title}`}>
       <header class="conv-head">
-        <button class="icon back" aria-label="Back to chats" onClick={() => go(null)}>‹</button>
+        <button class="icon back" aria-label="Back to chats" onClick={() => go(null)}><Icon name="back" size={24} /></button>
         <Avatar id={isGroup ? chat.id : chat.members.find((m) => m.id !== me)?.id ?? chat.id} name={title} size={36} />
         <div class="conv-title">
           <h2>{title}</h2>
@@ -86,8 +87,8 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             {isGroup ? `${chat.members.length} members` : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}`}
           </span>
         </div>
-        <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}>📞</button>
-        <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}>👥</button>
+        <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}><Icon name="phone" /></button>
+        <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}><Icon name="users" /></button>
       </header>
 
       <div class="timeline" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label="Messages">
@@ -126,7 +127,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
 
       {!atBottom && (
         <button class="to-latest" onClick={() => (timeline?.newerCursor ? void client.openChat(chat.id) : scroller.current?.scrollTo({ top: scroller.current.scrollHeight }))}>
-          ↓ Latest
+          <Icon name="down" size={16} /> Latest
         </button>
       )}
 
@@ -171,7 +172,7 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
           }
         }}
       />
-      <button class="primary send" type="submit" aria-label="Send" disabled={!text.trim()}>➤</button>
+      <button class="primary send" type="submit" aria-label="Send" disabled={!text.trim()}><Icon name="send" /></button>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { Icon } from "./Icon";
 
 /** A modal over the app: Escape or a click outside closes it; focus starts inside. */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -19,7 +20,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
       <div class="dialog" role="dialog" aria-modal="true" aria-label={props.title} ref={box}>
         <header class="dialog-head">
           <h2>{props.title}</h2>
-          <button class="icon close" aria-label="Close" onClick={props.onClose}>×</button>
+          <button class="icon close" aria-label="Close" onClick={props.onClose}><Icon name="close" /></button>
         </header>
         <div class="dialog-body">{props.children}</div>
       </div>

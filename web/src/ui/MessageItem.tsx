@@ -3,6 +3,7 @@ import type { ChatClient } from "../client";
 import { clockTime } from "../format";
 import type { Item } from "../timeline";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 
 export const quickEmoji = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
 
@@ -64,8 +65,8 @@ export function MessageItem(props: {
           </div>
           {!item.pending && (
             <span class="msg-actions">
-              <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}>☺</button>
-              <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}>ⓘ</button>
+              <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
+              <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
             </span>
           )}
         </div>
@@ -96,7 +97,7 @@ export function MessageItem(props: {
                 class={`reaction ${r.mine ? "mine" : ""}`}
                 aria-pressed={r.mine}
                 aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: remove" : ": add yours"}`}
-                title="Click to add or remove yours; ⓘ shows who reacted"
+                title="Click to add or remove yours; the (i) button shows who reacted"
                 onClick={() => void client.react(item.id, r.emoji, !r.mine)}
               >
                 <span>{r.emoji}</span> <span class="count">{r.count}</span>
