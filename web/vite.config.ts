@@ -12,9 +12,5 @@ export default defineConfig({
       input: { main: "index.html", silentRenew: "silent-renew.html" },
     },
   },
-  server: {
-    // `npm run dev` against a server running on its default address.
-    proxy: Object.fromEntries(["/api", "/connect", "/.well-known", "/config.json"].map((p) => [p, "http://localhost:5080"])),
-  },
   test: { include: ["test/**/*.test.ts"], environment: "node" },
 });

@@ -336,6 +336,11 @@ export class ChatClient {
   }
 
   private onSignal(signal: Signal, live = false): void {
+    if (signal.kind === "member_left" && signal.memberId === this.state.me.id) {
+      // I left or was removed: the chat is no longer mine to fetch.
+      this.forgetChat(signal.chatId);
+      return;
+    }
     const looking = this.state.openChatId === signal.chatId && this.visible();
     const timeline = this.state.timelines[signal.chatId];
     if (timeline) this.setTimeline(withSignal(timeline, signal));

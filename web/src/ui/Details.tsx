@@ -5,6 +5,13 @@ import type { Item } from "../timeline";
 import type { SignalReceipts, WhoReacted } from "../types";
 import { Dialog } from "./Dialog";
 
+/** Reactions grouped by emoji, in the order each was first used. */
+function byEmoji(reactions: WhoReacted | null): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const r of reactions?.items ?? []) groups.set(r.emoji, [...(groups.get(r.emoji) ?? []), r.userId]);
+  return [...groups];
+}
+
 /** Who reacted with what, who received and who read one message. */
 export function Details({ client, item, onClose }: { client: ChatClient; item: Item; onClose: () => void }) {
   const [reactions, setReactions] = useState<WhoReacted | null>(null);
@@ -25,8 +32,11 @@ export function Details({ client, item, onClose }: { client: ChatClient; item: I
       <h3>Reactions</h3>
       {reactions && reactions.items.length === 0 && <p class="muted small">No reactions yet.</p>}
       <ul class="detail-list" data-testid="who-reacted">
-        {reactions?.items.map((r) => (
-          <li key={r.emoji + r.userId}><span class="emoji">{r.emoji}</span> {client.userName(r.userId)}</li>
+        {byEmoji(reactions).map(([emoji, userIds]) => (
+          <li key={emoji}>
+            <span class="detail-emoji">{emoji}</span>
+            <span>{userIds.map((id) => client.userName(id)).join(", ")}</span>
+          </li>
         ))}
       </ul>
       <h3>Seen by</h3>

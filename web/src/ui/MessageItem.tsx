@@ -22,7 +22,8 @@ export function MessageItem(props: {
 
   if (item.kind === "member_joined" || item.kind === "member_left") {
     const who = client.userName(item.memberId);
-    const by = item.senderId !== item.memberId ? ` (added by ${client.userName(item.senderId)})` : "";
+    const adder = item.senderId === client.state.me.id ? "you" : client.userName(item.senderId);
+    const by = item.senderId !== item.memberId ? ` (added by ${adder})` : "";
     return (
       <li class={`system ${props.highlighted ? "highlight" : ""}`} data-signal-id={item.id} data-kind={item.kind}>
         <span>{item.kind === "member_joined" ? `➕ ${who} joined${by}` : `➖ ${who} left`} · {clockTime(item.createdAt)}</span>
