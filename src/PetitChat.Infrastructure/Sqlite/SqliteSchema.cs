@@ -87,6 +87,10 @@ internal static class SqliteSchema
             PRIMARY KEY (signal_id, emoji)
         ) WITHOUT ROWID;
         """,
+        """
+        -- Keycloak gives an email; the embedded issuer does not.
+        ALTER TABLE users ADD COLUMN email TEXT;
+        """,
     ];
 
     public static int Version => Steps.Length;

@@ -115,7 +115,8 @@ public static class EmbeddedIssuer
                 .EnableTokenEndpointPassthrough()
                 .EnableAuthorizationEndpointPassthrough()
                 .EnableEndSessionEndpointPassthrough()
-                .DisableTransportSecurityRequirement();
+                .DisableTransportSecurityRequirement()
+                .SuppressJsonResponseIndentation();
         });
     }
 

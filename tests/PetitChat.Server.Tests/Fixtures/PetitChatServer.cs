@@ -28,6 +28,9 @@ public class PetitChatServer : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The embedded issuer's key file, so that tests can forge tokens with its own key.</summary>
+    public string IssuerKeyPath => Path.Combine(Folder, "issuer-keys.json");
+
     public async Task InitializeAsync()
     {
         var port = LoopbackPort.Free();
@@ -37,7 +40,7 @@ public class PetitChatServer : IAsyncLifetime
             ["Urls"] = BaseAddress.AbsoluteUri,
             ["Store:Sqlite:Path"] = Path.Combine(Folder, "petitchat.db"),
             ["Identity:CliPassword"] = Password,
-            ["Identity:Embedded:KeyPath"] = Path.Combine(Folder, "issuer-keys.json"),
+            ["Identity:Embedded:KeyPath"] = IssuerKeyPath,
             ["Identity:Embedded:Issuer"] = BaseAddress.AbsoluteUri,
             ["Events:Heartbeat"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
