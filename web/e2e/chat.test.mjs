@@ -256,6 +256,35 @@ describe("web client", () => {
     await closeAll(a);
   });
 
+  it("renews its token silently before it expires, and goes on working", async () => {
+    // Tokens that live 70 s: oidc-client-ts renews 60 s before expiry, so about 10 s in.
+    const shortLived = new Server({ Identity__Embedded__AccessTokenLifetime: "00:01:10" });
+    try {
+      await shortLived.start();
+      const alice = unique("alice");
+      const bob = unique("bob");
+      await shortLived.api(bob, "GET", "/api/v1/me");
+      const a = await userPage(browser);
+      await signIn(a, shortLived.base, alice);
+      const token = () => a.evaluate(() => {
+        const key = Object.keys(localStorage).find((k) => k.startsWith("oidc.user:"));
+        return key ? JSON.parse(localStorage.getItem(key)).access_token : null;
+      });
+      const first = await token();
+      assert.ok(first, "signed in with a token");
+      await until(async () => (await token()) !== first, "a renewed token", 40_000);
+
+      await a.getByRole("button", { name: "New chat" }).first().click();
+      await a.getByRole("searchbox", { name: "Find a user by username" }).fill(bob);
+      await a.getByRole("button", { name: new RegExp(`@${bob}`) }).click();
+      await send(a, "Sent with a renewed token");
+      await message(a, "Sent with a renewed token").and(a.locator(":not(.pending)")).waitFor();
+      await closeAll(a);
+    } finally {
+      await shortLived.dispose();
+    }
+  });
+
   it("signs out and back in", async () => {
     const alice = unique("alice");
     const [a] = await people(alice);

@@ -46,7 +46,9 @@ export async function until(check, what, ms = 20_000) {
 
 /** The real server on 127.0.0.1; `restart()` keeps its port and data folder. */
 export class Server {
-  constructor() {
+  /** `settings`: more environment variables for the server (configuration keys with `__`). */
+  constructor(settings = {}) {
+    this.settings = settings;
     this.folder = mkdtempSync(join(tmpdir(), "petitchat-e2e-"));
     this.process = null;
     this.output = [];
@@ -68,6 +70,7 @@ export class Server {
       Identity__Embedded__KeyPath: join(this.folder, "issuer-keys.json"),
       Identity__Embedded__Issuer: `${this.base}/`,
       Logging__LogLevel__Default: "Warning",
+      ...this.settings,
     };
     const child = spawn("dotnet", [serverDll], { cwd: this.folder, env, stdio: ["ignore", "pipe", "pipe"] });
     this.process = child;
