@@ -52,6 +52,13 @@ async function send(page, text) {
   await box.press("Enter");
 }
 
+async function assertNoSidewaysOverflow(page) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  assert.ok(scrollWidth <= clientWidth, `nothing overflows sideways (${scrollWidth} > ${clientWidth})`);
+  const header = await page.locator(".sidebar-head, .conv-head").first().evaluate((el) => el.scrollWidth <= el.clientWidth);
+  assert.ok(header, "the header fits");
+}
+
 const message = (page, text) => page.locator("li.msg", { hasText: text });
 
 describe("web client", () => {
@@ -244,12 +251,19 @@ describe("web client", () => {
     const a = await userPage(browser, phone);
     await signIn(a, server.base, alice);
     await a.locator(".chat-row", { hasText: bob }).waitFor();
+    await assertNoSidewaysOverflow(a);
+    await a.getByRole("button", { name: "New chat" }).first().waitFor();
+    assert.ok(await a.getByRole("button", { name: "New chat" }).first().isVisible(), "the new chat button is on screen");
     await shot(a, "phone-chat-list");
+    await a.getByRole("button", { name: "New chat" }).first().click();
+    await a.getByRole("searchbox", { name: "Find a user by username" }).fill(bob.slice(0, 3));
+    await a.getByRole("button", { name: new RegExp(`@${bob}`) }).waitFor();
+    await shot(a, "phone-new-chat");
+    await a.keyboard.press("Escape");
     await a.locator(".chat-row", { hasText: bob }).click();
     await send(a, "Short reply");
     await message(a, "Short reply").and(a.locator(":not(.pending)")).waitFor();
-    const { scrollWidth, clientWidth } = await a.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-    assert.ok(scrollWidth <= clientWidth, "nothing overflows sideways");
+    await assertNoSidewaysOverflow(a);
     await shot(a, "phone-conversation");
     await a.getByRole("button", { name: "Back to chats" }).click();
     await a.locator(".chat-row", { hasText: bob }).waitFor();
