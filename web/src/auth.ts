@@ -5,6 +5,8 @@ export interface ClientConfig {
   authority: string;
   clientId: string;
   scope: string;
+  /** The issuer is the server itself (development). */
+  embedded: boolean;
 }
 
 export async function loadConfig(): Promise<ClientConfig> {

@@ -9,7 +9,15 @@ import "./styles.css";
 async function boot(root: HTMLElement): Promise<void> {
   let auth: Auth;
   try {
-    auth = new Auth(await loadConfig());
+    const config = await loadConfig();
+    // The embedded issuer is this server under its configured name (localhost, say): opened as
+    // 127.0.0.1, the app would call it cross-origin. Go to the issuer's own origin instead.
+    const issuerOrigin = new URL(config.authority).origin;
+    if (config.embedded && issuerOrigin !== window.location.origin) {
+      window.location.replace(issuerOrigin + window.location.pathname + window.location.search + window.location.hash);
+      return;
+    }
+    auth = new Auth(config);
   } catch (error) {
     render(<SignIn error={`The server did not answer: ${(error as Error).message}`} />, root);
     return;
@@ -28,7 +36,12 @@ async function boot(root: HTMLElement): Promise<void> {
     return;
   }
 
-  const api = new Api(() => auth.token(), "", undefined, () => auth.renew());
+  // A 401 that a silent renew cannot cure means the issuer's session is over: sign in again.
+  const api = new Api(() => auth.token(), "", undefined, async () => {
+    if (await auth.renew()) return true;
+    void auth.signIn();
+    return false;
+  });
   let me;
   try {
     me = await api.me();

@@ -59,7 +59,7 @@ public static class WebClientExtensions
             var embedded = identity.Value.UsesEmbeddedIssuer;
             var authority = embedded ? issuer.Value.Issuer!.AbsoluteUri.TrimEnd('/') : identity.Value.Authority!.TrimEnd('/');
             var scope = options.Scope ?? (embedded ? "openid profile offline_access" : "openid profile");
-            return TypedResults.Ok(new WebClientConfig(authority, options.ClientId, scope));
+            return TypedResults.Ok(new WebClientConfig(authority, options.ClientId, scope, embedded));
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapFallback(async context =>

@@ -18,6 +18,7 @@ public sealed class WebClientTests(WebClientServer server) : IClassFixture<WebCl
         Assert.Equal(server.BaseAddress.AbsoluteUri.TrimEnd('/'), config.GetProperty("authority").GetString());
         Assert.Equal("petitchat-web", config.GetProperty("clientId").GetString());
         Assert.Contains("openid", config.GetProperty("scope").GetString()!.Split(' '));
+        Assert.True(config.GetProperty("embedded").GetBoolean());
 
         // The authority is one the app can discover from.
         var discovery = await _http.GetFromJsonAsync<JsonElement>(config.GetProperty("authority").GetString() + "/.well-known/openid-configuration");

@@ -22,6 +22,10 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
   }, [state.openChatId, state.chatsLoaded]);
 
   const open = state.openChatId ? state.chats.find((c) => c.id === state.openChatId) : undefined;
+  const unread = state.chats.reduce((sum, c) => sum + c.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Petit chat` : "Petit chat";
+  }, [unread]);
 
   return (
     <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
