@@ -209,6 +209,11 @@ describe("web client", () => {
       if (box.bottom < 0 || box.top > window.innerHeight) throw new Error("not scrolled into view");
     });
     await shot(a, "desktop-jump");
+
+    // From there, back to the newest messages.
+    await a.getByRole("button", { name: "Latest" }).click();
+    await message(a, "history 120").waitFor();
+    await a.getByRole("button", { name: "Latest" }).waitFor({ state: "detached" });
     await closeAll(a);
   });
 
@@ -227,10 +232,17 @@ describe("web client", () => {
 
     await server.stop();
     await a.getByTestId("live-state").filter({ hasText: "Reconnecting" }).waitFor();
+    // A message sent meanwhile fails visibly and can be sent again.
+    await send(a, "Sent while it was down");
+    await message(a, "Sent while it was down").getByText("Not sent").waitFor();
     await shot(a, "desktop-reconnecting");
     await server.start();
     await a.getByTestId("live-state").waitFor({ state: "detached", timeout: 30_000 });
     await b.getByTestId("live-state").waitFor({ state: "detached", timeout: 30_000 });
+    await message(a, "Sent while it was down").getByRole("button", { name: "Retry" }).click();
+    await message(a, "Sent while it was down").and(a.locator(":not(.pending)")).waitFor();
+    await message(b, "Sent while it was down").waitFor();
+    assert.equal(await message(b, "Sent while it was down").count(), 1);
 
     await send(b, "After the restart");
     await message(a, "After the restart").waitFor();

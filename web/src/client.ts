@@ -145,7 +145,12 @@ export class ChatClient {
     await this.loading("timeline", async () => {
       const [page, chat] = await Promise.all([this.api.timeline(chatId, { limit: pageSize }), this.api.chat(chatId)]);
       this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
-      this.setTimeline(fromPage(chatId, page), { timelineEpoch: this.state.timelineEpoch + 1 });
+      // Messages still on their way (or failed, waiting for a retry) stay at the end.
+      let timeline = fromPage(chatId, page);
+      for (const item of this.state.timelines[chatId]?.items ?? []) {
+        if (item.pending) timeline = withPending(timeline, item);
+      }
+      this.setTimeline(timeline, { timelineEpoch: this.state.timelineEpoch + 1, highlight: null });
       await this.loadSeen(chatId);
     });
   }

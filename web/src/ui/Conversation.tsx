@@ -21,6 +21,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   const [showMembers, setShowMembers] = useState(false);
   const [details, setDetails] = useState<Item | null>(null);
   const [atBottom, setAtBottom] = useState(true);
+  const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   const title = chatTitle(chat, me);
 
   // A new stretch (opened, jumped, refetched): to the highlighted signal, else to the end.
@@ -36,6 +37,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
     }
     firstId.current = items[0]?.id ?? null;
     heightBefore.current = el.scrollHeight;
+    setAtBottom(atEnd(el) && !timeline?.newerCursor);
   }, [state.timelineEpoch, chat.id]);
 
   // Older signals came in above: keep what the reader was looking at in place. New ones below:
@@ -51,6 +53,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
     }
     firstId.current = first;
     heightBefore.current = el.scrollHeight;
+    setAtBottom(atEnd(el) && !timeline?.newerCursor);
   }, [items]);
 
   useEffect(() => {
@@ -61,7 +64,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
 
   const onScroll = () => {
     const el = scroller.current!;
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    const bottom = atEnd(el);
     stick.current = bottom && !timeline?.newerCursor;
     setAtBottom(bottom && !timeline?.newerCursor);
     heightBefore.current = el.scrollHeight;
@@ -70,6 +73,13 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
       if (timeline?.newerCursor) void client.loadNewer();
       else client.markRead();
     }
+  };
+
+  const toLatest = () => {
+    const el = scroller.current;
+    if (!timeline?.newerCursor) el?.scrollTo({ top: el.scrollHeight });
+    else if (window.location.hash !== `#/c/${chat.id}`) go(chat.id); // the route loads the newest page
+    else void client.openChat(chat.id);
   };
 
   const mineLast = [...items].reverse().find((i) => i.senderId === me && i.kind === "message" && !i.pending);
@@ -126,7 +136,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
       </div>
 
       {!atBottom && (
-        <button class="to-latest" onClick={() => (timeline?.newerCursor ? void client.openChat(chat.id) : scroller.current?.scrollTo({ top: scroller.current.scrollHeight }))}>
+        <button class="to-latest" onClick={toLatest}>
           <Icon name="down" size={16} /> Latest
         </button>
       )}
