@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -31,6 +32,11 @@ public static class InfrastructureExtensions
                 break;
             default:
                 throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))
+        {
+            builder.AddKeycloakUserDirectory();
         }
 
         return builder;
