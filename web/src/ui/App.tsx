@@ -10,6 +10,18 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
   const state = useClientState(client);
   const route = useRoute();
   const [creating, setCreating] = useState(false);
+  const [showLive, setShowLive] = useState(false);
+
+  // The stream also closes by design (its token expired) and is back within a second: say
+  // "Reconnecting" only when it takes longer than that.
+  useEffect(() => {
+    if (state.live === "live" || state.live === "stopped") {
+      setShowLive(false);
+      return;
+    }
+    const timer = setTimeout(() => setShowLive(true), 1500);
+    return () => clearTimeout(timer);
+  }, [state.live]);
 
   useEffect(() => {
     if (route.chatId) void client.openChat(route.chatId, route.signalId ?? undefined);
@@ -41,7 +53,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
           </div>
         )}
       </main>
-      {state.live !== "live" && state.live !== "stopped" && (
+      {showLive && state.live !== "live" && state.live !== "stopped" && (
         <div class={`live-banner ${state.live}`} role="status" data-testid="live-state">
           {state.live === "connecting" ? "Connecting…" : "Reconnecting…"}
         </div>
