@@ -311,6 +311,36 @@ describe("web client", () => {
     }
   });
 
+  it("is usable from the keyboard alone, and in the dark colour scheme", async () => {
+    const alice = unique("alice");
+    const bob = unique("bob");
+    await server.api(bob, "GET", "/api/v1/me");
+    const a = await userPage(browser, { width: 1280, height: 800 }, { colorScheme: "dark" });
+    await signIn(a, server.base, alice);
+
+    // Tab to the pencil, open the dialog, type a name, Enter takes the first match.
+    await until(async () => {
+      await a.keyboard.press("Tab");
+      return a.evaluate(() => document.activeElement?.getAttribute("aria-label") === "New chat");
+    }, "focus on the New chat button", 10_000);
+    await a.keyboard.press("Enter");
+    await until(() => a.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Find a user by username"),
+      "focus in the dialog's search field", 10_000);
+    await a.keyboard.type(bob);
+    await a.getByRole("button", { name: new RegExp(`@${bob}`) }).waitFor();
+    await a.keyboard.press("Enter");
+    // The composer has the focus: type and send with Enter, Shift+Enter for a new line.
+    await until(() => a.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Message"), "focus in the composer", 10_000);
+    await a.keyboard.type("First line");
+    await a.keyboard.press("Shift+Enter");
+    await a.keyboard.type("second line");
+    await a.keyboard.press("Enter");
+    await message(a, "second line").and(a.locator(":not(.pending)")).waitFor();
+    assert.equal(await message(a, "second line").locator(".text").innerText(), "First line\nsecond line");
+    await shot(a, "desktop-dark-conversation");
+    await closeAll(a);
+  });
+
   it("signs out and back in", async () => {
     const alice = unique("alice");
     const [a] = await people(alice);

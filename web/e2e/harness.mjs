@@ -141,8 +141,8 @@ export async function launchBrowser() {
 }
 
 /** A browser context for one user, collecting console errors and failed page loads. */
-export async function userPage(browser, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+export async function userPage(browser, viewport = { width: 1280, height: 800 }, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
   const page = await context.newPage();
   page.consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(`${m.text()} (${m.location().url})`));

@@ -7,7 +7,10 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    box.current?.querySelector<HTMLElement>("input, button:not(.close)")?.focus();
+    // The first field if there is one (typing is what a dialog is opened for), else a button.
+    const first = box.current?.querySelector<HTMLElement>("input") ?? box.current?.querySelector<HTMLElement>("button:not(.close)")
+      ?? box.current?.querySelector<HTMLElement>("button");
+    first?.focus();
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && props.onClose();
     window.addEventListener("keydown", onKey);
     return () => {
