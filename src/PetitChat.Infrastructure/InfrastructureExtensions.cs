@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PetitChat.Core.Files;
+using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
+using PetitChat.Infrastructure.LocalDisk;
+using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -19,6 +24,8 @@ public static class InfrastructureExtensions
         {
             case "sqlite":
                 builder.AddSqliteStore();
+                // File metadata lives in the same database file as the chats.
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
                 break;
             default:
                 throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite'.");
@@ -33,6 +40,21 @@ public static class InfrastructureExtensions
             default:
                 throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
         }
+
+        var blobs = builder.Configuration["Blobs:Kind"] ?? "local";
+        switch (blobs.ToLowerInvariant())
+        {
+            case "local":
+                builder.AddLocalBlobStore();
+                break;
+            case "s3":
+                builder.AddS3BlobStore();
+                break;
+            default:
+                throw new InvalidOperationException($"Blobs:Kind '{blobs}' is not known; use 'local' or 's3'.");
+        }
+
+        builder.AddVipsImages();
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
+using PetitChat.Core.Files;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
@@ -10,6 +11,7 @@ using PetitChat.Core.Users;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
+using PetitChat.Server.Files;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Signals;
@@ -29,6 +31,7 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ChatFanout>();
         builder.Services.AddSingleton<UserService>();
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<FileService>();
         builder.Services.AddSingleton<SignalService>();
         builder.Services.AddSingleton<ReactionService>();
         builder.Services.AddSingleton<ReceiptService>();
@@ -51,6 +54,8 @@ public static class ServerExtensions
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
+        builder.Services.AddOptions<FileUploadOptions>().BindConfiguration(FileUploadOptions.Section);
+        builder.Services.AddSingleton<UploadStaging>();
         return builder;
     }
 
@@ -63,6 +68,7 @@ public static class ServerExtensions
             .MapSignals()
             .MapReactions()
             .MapReceipts()
+            .MapFiles()
             .MapEvents();
         return app;
     }

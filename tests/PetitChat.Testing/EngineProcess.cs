@@ -21,6 +21,9 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The operating system's id of the process (for benchmarks that read its memory).</summary>
+    public int ProcessId => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public string Output

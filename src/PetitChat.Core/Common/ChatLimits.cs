@@ -21,4 +21,16 @@ public sealed record ChatLimits
 
     /// <summary>Distinct emojis one user may put on one signal, so reaction rows stay bounded.</summary>
     public int MaxReactionsPerUser { get; init; } = 20;
+
+    /// <summary>Bytes in one uploaded file; a larger upload gets 413 and leaves nothing behind.</summary>
+    public long MaxFileSize { get; init; } = 25L * 1024 * 1024;
+
+    /// <summary>Files attached to one message.</summary>
+    public int MaxAttachmentsPerMessage { get; init; } = 10;
+
+    /// <summary>Width x height above which an upload is not decoded as an image (decompression bombs).</summary>
+    public long MaxImagePixels { get; init; } = 40_000_000;
+
+    /// <summary>How long a direct download URL from the blob store stays valid (at most 5 minutes).</summary>
+    public TimeSpan DownloadUrlLifetime { get; init; } = TimeSpan.FromMinutes(5);
 }

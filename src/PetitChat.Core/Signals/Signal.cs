@@ -8,6 +8,8 @@ namespace PetitChat.Core.Signals;
 /// <see cref="CallUrl"/> is set on call signals. <see cref="Reactions"/> are the counts kept
 /// on the signal, changed atomically with the reaction rows, one per emoji in the order each emoji
 /// was first used among the current reactions (ties by emoji text), so chips keep their place.
+/// <see cref="AttachmentIds"/> are files of the same chat, uploaded by the sender, in the order
+/// sent; a property rather than a constructor parameter so that adding it changed no caller.
 /// </summary>
 public sealed record Signal(
     Guid Id,
@@ -19,4 +21,8 @@ public sealed record Signal(
     DateTimeOffset CreatedAt,
     Guid? MemberId,
     string? CallUrl,
-    IReadOnlyList<ReactionCount> Reactions);
+    IReadOnlyList<ReactionCount> Reactions)
+{
+    /// <summary>Stored with the signal, in the same write; empty for signals without attachments.</summary>
+    public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+}

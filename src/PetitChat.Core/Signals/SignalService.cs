@@ -1,12 +1,13 @@
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
+using PetitChat.Core.Files;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -25,9 +26,18 @@ public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, 
             return ChatService.ChatNotFound;
         }
 
+        // Checked before the append, which stores the ids with the signal in one write.
+        if (await files.CheckAttachmentsAsync(callerId, chatId, request.AttachmentIds, ct) is { } badAttachments)
+        {
+            return badAttachments;
+        }
+
         var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text;
         var signal = new Signal(ids.Next(), chatId, request.Kind, callerId, text, request.ClientId, time.GetUtcNow(),
-            MemberId: null, request.CallUrl, Reactions: []);
+            MemberId: null, request.CallUrl, Reactions: [])
+        {
+            AttachmentIds = request.AttachmentIds,
+        };
         var (stored, created) = await store.AppendSignalAsync(signal, ct);
         if (created)
         {
@@ -118,8 +128,10 @@ public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, 
 
         switch (request.Kind)
         {
-            case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text):
-                return new Invalid("text", "A message needs text.");
+            case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text) && request.AttachmentIds.Count == 0:
+                return new Invalid("text", "A message needs text or attachments.");
+            case not SignalKind.Message when request.AttachmentIds.Count > 0:
+                return new Invalid("attachmentIds", "Only messages carry attachments.");
             case SignalKind.Message when request.CallUrl is not null:
                 return new Invalid("callUrl", "Only call signals carry a callUrl.");
             case SignalKind.MemberJoined or SignalKind.MemberLeft:

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
@@ -7,7 +8,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url";
+    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -71,7 +72,7 @@ public sealed partial class SqliteChatStore
         // skipped, the row that won is read in the same transaction, so parallel sends agree.
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl)
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -82,7 +83,8 @@ public sealed partial class SqliteChatStore
             ("@clientId", signal.ClientId),
             ("@createdAt", ToText(signal.CreatedAt)),
             ("@memberId", ToText(signal.MemberId)),
-            ("@callUrl", signal.CallUrl));
+            ("@callUrl", signal.CallUrl),
+            ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)));
 
         if (inserted == 0)
         {
@@ -146,8 +148,8 @@ public sealed partial class SqliteChatStore
     private static string SignalColumnsOf(string alias) =>
         string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
-    /// <summary>Reads the nine <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
-    private static Signal ReadSignal(SqliteDataReader reader, int offset) => new(
+    /// <summary>Reads the ten <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
         ParseSignalKind(reader.GetString(offset + 2)),
@@ -157,5 +159,10 @@ public sealed partial class SqliteChatStore
         ReadTime(reader, offset + 6),
         ReadNullableGuid(reader, offset + 7),
         ReadNullableString(reader, offset + 8),
-        []);
+        [])
+    {
+        AttachmentIds = reader.IsDBNull(offset + 9)
+            ? []
+            : JsonSerializer.Deserialize(reader.GetString(offset + 9), SqliteJsonContext.Default.GuidArray) ?? [],
+    };
 }

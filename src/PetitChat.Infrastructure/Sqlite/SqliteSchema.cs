@@ -91,6 +91,7 @@ internal static class SqliteSchema
         -- Keycloak gives an email; the embedded issuer does not.
         ALTER TABLE users ADD COLUMN email TEXT;
         """,
+        SqliteFileSchema.Step,
     ];
 
     public static int Version => Steps.Length;

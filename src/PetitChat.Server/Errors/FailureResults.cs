@@ -20,6 +20,13 @@ public static class FailureResults
             Title = "The request is invalid.",
             Detail = invalid.Detail,
         }),
+        TooLarge tooLarge => TypedResults.Problem(new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Detail] })
+        {
+            Status = StatusCodes.Status413PayloadTooLarge,
+            Title = "The request is too large.",
+            Detail = tooLarge.Detail,
+        }),
         NotFound => TypedResults.Problem(failure.Detail, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
         Conflict => TypedResults.Problem(failure.Detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict."),
         Forbidden => TypedResults.Problem(failure.Detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden."),

@@ -1,7 +1,15 @@
+using PetitChat.Core.Files;
 using PetitChat.Core.Signals;
+using PetitChat.Server.Files;
 
 namespace PetitChat.Server.Signals;
 
+/// <summary>
+/// A signal on the wire. <c>attachmentIds</c> is always there; <c>attachments</c> holds the
+/// files' metadata and URLs where the server looked them up for the caller (timeline pages and
+/// the send response), and is empty in live events and chat summaries, whose clients fetch
+/// <c>GET /api/v1/files/{id}</c> or the timeline. A deleted file drops out of <c>attachments</c>.
+/// </summary>
 public sealed record SignalDto(
     Guid Id,
     Guid ChatId,
@@ -13,11 +21,15 @@ public sealed record SignalDto(
     Guid? MemberId,
     string? CallUrl,
     IReadOnlyList<ReactionCountDto> Reactions,
-    IReadOnlyList<object> Attachments)
+    IReadOnlyList<Guid> AttachmentIds,
+    IReadOnlyList<AttachmentDto> Attachments)
 {
     public static SignalDto From(SignalView view) => From(view.Signal, view.MyReactions);
 
-    public static SignalDto From(Signal signal, IReadOnlySet<string>? mine = null)
+    public static SignalDto From(Signal signal, IReadOnlySet<string>? mine = null) => From(signal, mine, null, ImageSettings.Default);
+
+    /// <summary>With the attachments found in <paramref name="files"/>, in the order they were sent.</summary>
+    public static SignalDto From(Signal signal, IReadOnlySet<string>? mine, IReadOnlyDictionary<Guid, StoredFile>? files, ImageSettings settings)
     {
         var reactions = new ReactionCountDto[signal.Reactions.Count];
         for (var i = 0; i < reactions.Length; i++)
@@ -26,7 +38,19 @@ public sealed record SignalDto(
             reactions[i] = new ReactionCountDto(count.Emoji, count.Count, mine?.Contains(count.Emoji) == true);
         }
 
+        var attachments = new List<AttachmentDto>(files is null ? 0 : signal.AttachmentIds.Count);
+        if (files is not null)
+        {
+            foreach (var id in signal.AttachmentIds)
+            {
+                if (files.TryGetValue(id, out var file))
+                {
+                    attachments.Add(AttachmentDto.From(file, settings));
+                }
+            }
+        }
+
         return new SignalDto(signal.Id, signal.ChatId, signal.Kind, signal.SenderId, signal.Text, signal.ClientId,
-            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, []);
+            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments);
     }
 }

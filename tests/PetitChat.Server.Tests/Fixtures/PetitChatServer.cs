@@ -43,6 +43,8 @@ public class PetitChatServer : IAsyncLifetime
         {
             ["Urls"] = BaseAddress.AbsoluteUri,
             ["Store:Sqlite:Path"] = Path.Combine(Folder, "petitchat.db"),
+            ["Blobs:Local:Path"] = Path.Combine(Folder, "blobs"),
+            ["Files:TempPath"] = Path.Combine(Folder, "uploads"),
             ["Identity:CliPassword"] = Password,
             ["Identity:Embedded:KeyPath"] = IssuerKeyPath,
             ["Identity:Embedded:Issuer"] = BaseAddress.AbsoluteUri,
