@@ -3,6 +3,7 @@
 // timeout; nothing sleeps.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { deflateSync } from "node:zlib";
 import { launchBrowser, Server, shot, signIn, until, userPage } from "./harness.mjs";
 
 const phone = { width: 390, height: 844 };
@@ -57,6 +58,48 @@ async function assertNoSidewaysOverflow(page) {
   assert.ok(scrollWidth <= clientWidth, `nothing overflows sideways (${scrollWidth} > ${clientWidth})`);
   const header = await page.locator(".sidebar-head, .conv-head").first().evaluate((el) => el.scrollWidth <= el.clientWidth);
   assert.ok(header, "the header fits");
+}
+
+/** A real PNG (a gradient) made here, so the server's image pipeline decodes it. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "ascii");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) {
+      rows[row + 1 + x * 3] = 255 - Math.round((y / height) * 120);
+      rows[row + 2 + x * 3] = Math.round((x / width) * 140) + 60;
+      rows[row + 3 + x * 3] = Math.round((y / height) * 200);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 const message = (page, text) => page.locator("li.msg", { hasText: text });
@@ -219,7 +262,51 @@ describe("web client", () => {
 
   it("search in chat and jump to a result (pending: the search API is not on main yet)", { todo: "GET /api/v1/chats/{id}/search is not in the server yet" }, () => {});
 
-  it("upload an image and see its preview (pending: the attachments API is not on main yet)", { todo: "POST /api/v1/chats/{id}/files is not in the server yet" }, () => {});
+  it("attachments: upload an image with progress, see it live, load it by the settings, download a file", async () => {
+    const alice = unique("alice");
+    const bob = unique("bob");
+    const [a, b] = await people(alice, bob);
+    await openDirect(a, bob);
+    await send(a, "Photos coming");
+    await b.locator(".chat-row", { hasText: alice }).click();
+    await message(b, "Photos coming").waitFor();
+
+    await a.getByTestId("file-input").setInputFiles([
+      { name: "sunset.png", mimeType: "image/png", buffer: png(640, 480) },
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("meeting notes\n") },
+    ]);
+    await a.getByTestId("upload").filter({ hasText: "sunset.png" }).getByText("Ready").waitFor();
+    await a.getByTestId("upload").filter({ hasText: "notes.txt" }).getByText("Ready").waitFor();
+    await shot(a, "desktop-uploads");
+    await a.getByRole("textbox", { name: "Message" }).fill("Here they are");
+    await a.getByRole("textbox", { name: "Message" }).press("Enter");
+
+    // Bob sees the image live (by default loaded inline), and the other file as a card.
+    const theirs = message(b, "Here they are");
+    const image = theirs.locator("img[alt='sunset.png']");
+    await image.waitFor();
+    await until(() => image.evaluate((img) => img.complete && img.naturalWidth > 0), "the image to be decoded");
+    await theirs.getByTestId("file").filter({ hasText: "notes.txt" }).waitFor();
+    await shot(b, "desktop-attachments");
+
+    // Downloading the text file gives its bytes.
+    const [download] = await Promise.all([b.waitForEvent("download"), theirs.getByRole("button", { name: "Download notes.txt" }).click()]);
+    assert.equal(download.suggestedFilename(), "notes.txt");
+
+    // Bob turns automatic loading off: the image waits for a click, then comes as a preview
+    // once low quality is on.
+    await b.getByRole("button", { name: "Settings" }).click();
+    await b.getByLabel("Load images automatically").uncheck();
+    await b.getByLabel("Low-quality images").check();
+    await b.keyboard.press("Escape");
+    const placeholder = message(b, "Here they are").getByTestId("image-placeholder");
+    await placeholder.waitFor();
+    await shot(b, "desktop-image-not-loaded");
+    await placeholder.getByRole("button", { name: "Load image" }).click();
+    const preview = message(b, "Here they are").locator("img[alt='sunset.png'][data-quality='preview']");
+    await until(() => preview.evaluate((img) => img.complete && img.naturalWidth > 0), "the preview to be decoded");
+    await closeAll(a, b);
+  });
 
   it("reconnects by itself after the server restarts, showing it, and goes on live", async () => {
     const alice = unique("alice");

@@ -1,5 +1,5 @@
 import type {
-  Chat, Me, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Chat, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
 } from "./types";
 
 /** A failed call, with the server's problem document when it sent one. */
@@ -57,7 +57,7 @@ export class Api {
     return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
   }
 
-  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string }): Promise<Signal> {
+  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
   }
 
@@ -79,6 +79,54 @@ export class Api {
 
   receipts(chatId: string, signalId: string): Promise<SignalReceipts> {
     return this.call("GET", `/api/v1/chats/${chatId}/signals/${signalId}/receipts`);
+  }
+
+  imageSettings(): Promise<ImageSettings> {
+    return this.call("GET", "/api/v1/me/settings");
+  }
+
+  saveImageSettings(settings: ImageSettings): Promise<ImageSettings> {
+    return this.call("PUT", "/api/v1/me/settings", settings);
+  }
+
+  /**
+   * Uploads one file, reporting progress (0..1). XMLHttpRequest, because fetch cannot report
+   * an upload's progress.
+   */
+  async upload(chatId: string, file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    const token = await this.token();
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", `${this.base}/api/v1/chats/${chatId}/files`);
+      if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = (e) => e.lengthComputable && progress(e.loaded / e.total);
+      xhr.onload = () => {
+        let body: unknown = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          // No body.
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body as StoredFile);
+        else reject(new ApiError(xhr.status, body as Problem | null));
+      };
+      xhr.onerror = () => reject(new TypeError("The upload failed: the server cannot be reached."));
+      xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+      signal?.addEventListener("abort", () => xhr.abort());
+      const form = new FormData();
+      form.append("file", file, file.name);
+      xhr.send(form);
+    });
+  }
+
+  /** A file's bytes (content, preview or thumbnail URL), which need the bearer token too. */
+  async blob(url: string, retried = false): Promise<Blob> {
+    const token = await this.token();
+    const response = await this.fetchImpl(this.base + url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (response.status === 401 && !retried && (await this.unauthorized())) return this.blob(url, true);
+    if (!response.ok) throw new ApiError(response.status, null);
+    return response.blob();
   }
 
   eventTicket(): Promise<{ ticket: string; expiresAt: string }> {

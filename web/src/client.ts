@@ -4,7 +4,7 @@ import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
   withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
 } from "./timeline";
-import type { Chat, ChatEvent, Me, ReactionEvent, ReceiptEvent, Signal, User } from "./types";
+import type { Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
 
 export interface State {
   me: Me;
@@ -22,6 +22,8 @@ export interface State {
   timelineEpoch: number;
   loading: { older: boolean; newer: boolean; timeline: boolean };
   notice: string | null;
+  /** Whether images load by themselves, and as low-quality previews. */
+  imageSettings: ImageSettings | null;
 }
 
 const pageSize = 50;
@@ -53,6 +55,7 @@ export class ChatClient {
       timelineEpoch: 0,
       loading: { older: false, newer: false, timeline: false },
       notice: null,
+      imageSettings: null,
     };
     this.live = new LiveStream(
       {
@@ -73,6 +76,7 @@ export class ChatClient {
 
   start(): void {
     this.live.start();
+    this.api.imageSettings().then((imageSettings) => this.set({ imageSettings }), () => undefined);
   }
 
   stop(): void {
@@ -187,31 +191,36 @@ export class ChatClient {
 
   // ---- actions ----
 
-  async send(text: string): Promise<void> {
+  async send(text: string, files: StoredFile[] = []): Promise<void> {
     const chatId = this.state.openChatId;
     const body = text.trim();
-    if (!chatId || !body) return;
+    if (!chatId || (!body && files.length === 0)) return;
     if (this.state.timelines[chatId]?.newerCursor) await this.loadLatest(chatId);
     const clientId = crypto.randomUUID();
     const timeline = this.state.timelines[chatId] ?? { chatId, items: [], olderCursor: null, newerCursor: null };
     this.setTimeline(withPending(timeline, {
-      id: `pending-${clientId}`, chatId, kind: "message", senderId: this.state.me.id, text: body, clientId,
-      createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [], attachments: [],
+      id: `pending-${clientId}`, chatId, kind: "message", senderId: this.state.me.id, text: body || null, clientId,
+      createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [],
+      attachmentIds: files.map((f) => f.id), attachments: files.map((f) => ({ ...f, loadUrl: null })),
     }));
-    await this.deliver(chatId, clientId, body);
+    await this.deliver(chatId, clientId, body, files.map((f) => f.id));
   }
 
   /** Send a failed message again with the same clientId, so it cannot arrive twice. */
   async retry(chatId: string, clientId: string): Promise<void> {
     const item = this.state.timelines[chatId]?.items.find((i) => i.pending && i.clientId === clientId);
-    if (!item?.text) return;
+    if (!item) return;
     this.setTimeline({ ...this.state.timelines[chatId], items: this.state.timelines[chatId].items.map((i) => (i === item ? { ...i, failed: undefined } : i)) });
-    await this.deliver(chatId, clientId, item.text);
+    await this.deliver(chatId, clientId, item.text ?? "", item.attachmentIds ?? []);
   }
 
-  private async deliver(chatId: string, clientId: string, text: string): Promise<void> {
+  private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
-      const signal = await this.api.send(chatId, { text, clientId });
+      const signal = await this.api.send(chatId, {
+        clientId,
+        ...(text ? { text } : {}),
+        ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+      });
       this.onSignal(signal);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
@@ -273,6 +282,31 @@ export class ChatClient {
     });
   }
 
+  upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    return this.api.upload(this.state.openChatId!, file, progress, signal);
+  }
+
+  /** An attachment's bytes as an object URL for <img> or a download; the caller revokes it. */
+  async objectUrl(url: string): Promise<string> {
+    return URL.createObjectURL(await this.api.blob(url));
+  }
+
+  async saveImageSettings(settings: ImageSettings): Promise<void> {
+    // Shown at once, so that a second change made before the first is saved starts from it.
+    const before = this.state.imageSettings;
+    this.set({ imageSettings: settings });
+    await this.guard(async () => {
+      try {
+        await this.api.saveImageSettings(settings);
+      } catch (error) {
+        this.set({ imageSettings: before });
+        throw error;
+      }
+      // Each attachment's loadUrl follows the settings: take the open chat again.
+      if (this.state.openChatId) await this.loadLatest(this.state.openChatId);
+    });
+  }
+
   findUsers(prefix: string): Promise<User[]> {
     return this.api.findUsers(prefix, 10).then((page) => {
       this.set({ users: { ...this.state.users, ...Object.fromEntries(page.items.map((u) => [u.id, u])) } });
@@ -312,9 +346,19 @@ export class ChatClient {
 
   private onEvent(type: LiveEventType, data: unknown): void {
     switch (type) {
-      case "signal":
-        this.onSignal(data as Signal, true);
+      case "signal": {
+        const signal = data as Signal;
+        if (signal.attachmentIds?.length && !signal.attachments?.length && this.state.timelines[signal.chatId]) {
+          // Live events name attachments by id only: the timeline has them as this user sees them.
+          this.api.timeline(signal.chatId, { around: signal.id, limit: 1 }).then(
+            (page) => this.onSignal(page.items.find((i) => i.id === signal.id) ?? signal, true),
+            () => this.onSignal(signal, true),
+          );
+        } else {
+          this.onSignal(signal, true);
+        }
         break;
+      }
       case "reaction": {
         const event = data as ReactionEvent;
         const timeline = this.state.timelines[event.chatId];

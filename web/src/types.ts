@@ -30,7 +30,44 @@ export interface Signal {
   memberId: string | null;
   callUrl: string | null;
   reactions: ReactionCount[];
-  attachments: unknown[];
+  /** Live events and chat summaries carry the ids only; timeline pages also `attachments`. */
+  attachmentIds?: string[];
+  attachments?: Attachment[];
+}
+
+/**
+ * A file on a message, as this user sees it. `loadUrl` is what to show inline by my image
+ * settings (preview when low quality is on), null when it waits for a click or is no image.
+ */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  contentUrl: string;
+  previewUrl: string | null;
+  thumbnailUrl: string | null;
+  loadUrl: string | null;
+}
+
+export interface StoredFile {
+  id: string;
+  chatId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  contentUrl: string;
+  previewUrl: string | null;
+  thumbnailUrl: string | null;
+}
+
+export interface ImageSettings {
+  autoLoadImages: boolean;
+  lowQualityImages: boolean;
 }
 
 export interface Chat {

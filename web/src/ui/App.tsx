@@ -4,12 +4,14 @@ import { ChatList } from "./ChatList";
 import { Conversation } from "./Conversation";
 import { Icon } from "./Icon";
 import { NewChat } from "./NewChat";
+import { Settings } from "./Settings";
 import { go, useClientState, useRoute } from "./useClient";
 
 export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
   const state = useClientState(client);
   const route = useRoute();
   const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(false);
   const [showLive, setShowLive] = useState(false);
 
   // The stream also closes by design (its token expired) and is back within a second: say
@@ -41,7 +43,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
 
   return (
     <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
-      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSignOut={onSignOut} />
+      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} />
       <main class="pane">
         {open ? (
           <Conversation key={open.id} client={client} state={state} chat={open} />
@@ -64,6 +66,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
           <button class="icon" aria-label="Dismiss" onClick={() => client.dismissNotice()}>×</button>
         </div>
       )}
+      {settings && <Settings client={client} state={state} onClose={() => setSettings(false)} />}
       {creating && (
         <NewChat
           client={client}

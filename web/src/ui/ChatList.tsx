@@ -6,7 +6,7 @@ import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { go } from "./useClient";
 
-export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSignOut: () => void }) {
+export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSettings: () => void; onSignOut: () => void }) {
   const { client, state } = props;
   const onScroll = (e: Event) => {
     const el = e.currentTarget as HTMLElement;
@@ -20,6 +20,7 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
           <strong>{state.me.displayName || state.me.username}</strong>
           <span class="muted small">@{state.me.username}</span>
         </div>
+        <button class="icon" title="Image settings" aria-label="Settings" onClick={props.onSettings}><Icon name="settings" /></button>
         <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}><Icon name="edit" /></button>
         <button class="ghost small" onClick={props.onSignOut}>Sign out</button>
       </header>
@@ -75,8 +76,11 @@ export function preview(signal: Signal | null, client: ChatClient, meId: string)
   if (!signal) return "No messages yet";
   const who = signal.senderId === meId ? "You" : client.userName(signal.senderId);
   switch (signal.kind) {
-    case "message":
-      return `${who}: ${signal.text ?? ""}`;
+    case "message": {
+      const files = signal.attachmentIds?.length ?? signal.attachments?.length ?? 0;
+      const text = signal.text || (files === 1 ? "📎 Attachment" : `📎 ${files} attachments`);
+      return `${who}: ${text}`;
+    }
     case "member_joined":
       return `${client.userName(signal.memberId)} joined`;
     case "member_left":

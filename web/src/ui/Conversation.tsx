@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient, State } from "../client";
 import { dayLabel } from "../format";
 import { chatTitle, seenBy, type Item } from "../timeline";
-import type { Chat } from "../types";
+import type { Chat, StoredFile } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Details } from "./Details";
@@ -149,9 +149,40 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   );
 }
 
+interface Upload {
+  key: number;
+  file: File;
+  progress: number;
+  stored?: StoredFile;
+  error?: string;
+  abort: AbortController;
+}
+
 function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
   const [text, setText] = useState("");
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const counter = useRef(0);
+
+  // Each file uploads at once, with its own progress bar; Send waits for them.
+  const add = (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) {
+      const upload: Upload = { key: counter.current++, file, progress: 0, abort: new AbortController() };
+      const update = (patch: Partial<Upload>) => setUploads((all) => all.map((u) => (u.key === upload.key ? { ...u, ...patch } : u)));
+      setUploads((all) => [...all, upload]);
+      client.upload(file, (progress) => update({ progress }), upload.abort.signal).then(
+        (stored) => update({ stored, progress: 1 }),
+        (e: Error) => e.name !== "AbortError" && update({ error: e.message }),
+      );
+    }
+  };
+  const remove = (upload: Upload) => {
+    upload.abort.abort();
+    setUploads((all) => all.filter((u) => u.key !== upload.key));
+  };
+  const uploading = uploads.some((u) => !u.stored && !u.error);
+  const ready = uploads.filter((u) => u.stored).map((u) => u.stored!);
   useEffect(() => input.current?.focus(), [chatId]);
   useLayoutEffect(() => {
     const el = input.current;
@@ -161,12 +192,38 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
   }, [text]);
 
   const send = () => {
-    if (!text.trim()) return;
-    void client.send(text);
+    if ((!text.trim() && ready.length === 0) || uploading) return;
+    void client.send(text, ready);
     setText("");
+    setUploads([]);
   };
   return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => { e.preventDefault(); add(e.dataTransfer?.files ?? null); }}>
+      {uploads.length > 0 && (
+        <ul class="uploads" aria-label="Attachments to send">
+          {uploads.map((u) => (
+            <li key={u.key} class={`upload ${u.error ? "failed" : ""}`} data-testid="upload">
+              <span class="upload-name">{u.file.name}</span>
+              {u.error ? (
+                <span class="error small">{u.error}</span>
+              ) : (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.file.name}`} />
+              )}
+              <span class="muted small">{u.stored ? "Ready" : u.error ? "" : `${Math.round(u.progress * 100)}%`}</span>
+              <button type="button" class="icon small" aria-label={`Remove ${u.file.name}`} onClick={() => remove(u)}>
+                <Icon name="close" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input ref={picker} type="file" multiple hidden aria-hidden="true" tabIndex={-1} data-testid="file-input"
+        onChange={(e) => { add((e.currentTarget as HTMLInputElement).files); (e.currentTarget as HTMLInputElement).value = ""; }} />
+      <button type="button" class="icon attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+        <Icon name="clip" />
+      </button>
       <textarea
         ref={input}
         rows={1}
@@ -175,6 +232,7 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
         value={text}
         maxLength={4000}
         onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+        onPaste={(e) => e.clipboardData?.files.length && add(e.clipboardData.files)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -182,7 +240,7 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
           }
         }}
       />
-      <button class="primary send" type="submit" aria-label="Send" disabled={!text.trim()}><Icon name="send" /></button>
+      <button class="primary send" type="submit" aria-label="Send" disabled={uploading || (!text.trim() && ready.length === 0)}><Icon name="send" /></button>
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { clockTime } from "../format";
 import type { Item } from "../timeline";
+import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 
@@ -60,8 +61,9 @@ export function MessageItem(props: {
       <div class="msg-body">
         {!mine && props.showSender && !props.grouped && <span class="msg-sender">{sender}</span>}
         <div class="bubble-row">
-          <div class="bubble">
-            <span class="text">{item.text}</span>
+          <div class={`bubble ${item.text ? "" : "files-only"}`}>
+            {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
+            {item.text && <span class="text">{item.text}</span>}
             <span class="meta">{clockTime(item.createdAt)}</span>
           </div>
           {!item.pending && (
