@@ -6,8 +6,10 @@ using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
+using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.S3;
+using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -28,8 +30,12 @@ public static class InfrastructureExtensions
                 // File metadata lives in the same database file as the chats.
                 builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
                 break;
+            case "scylla":
+                builder.AddScyllaStore();
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<ScyllaChatStore>());
+                break;
             default:
-                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite'.");
+                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
         }
 
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";
@@ -38,8 +44,11 @@ public static class InfrastructureExtensions
             case "inprocess":
                 builder.AddInProcessEventBus();
                 break;
+            case "nats":
+                builder.AddNatsEventBus();
+                break;
             default:
-                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
+                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess' or 'nats'.");
         }
 
         var blobs = builder.Configuration["Blobs:Kind"] ?? "local";
