@@ -23,6 +23,9 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<NatsEventBus> _logger;
 
+    /// <summary>Cancelled when the bus is disposed, to end its background work.</summary>
+    private readonly CancellationTokenSource _life = new();
+
     /// <summary>Cancelled (and replaced) each time the connection opens again, to renew every consumer.</summary>
     private CancellationTokenSource _connectionGeneration = new();
 
@@ -39,6 +42,8 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
     public void Dispose()
     {
         _connection.ConnectionOpened -= OnConnectionOpenedAsync;
+        _life.Cancel();
+        _life.Dispose();
         _connectionGeneration.Dispose();
     }
 
