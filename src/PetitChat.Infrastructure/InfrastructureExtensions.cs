@@ -8,6 +8,7 @@ using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
 using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.S3;
+using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -28,8 +29,12 @@ public static class InfrastructureExtensions
                 // File metadata lives in the same database file as the chats.
                 builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
                 break;
+            case "scylla":
+                builder.AddScyllaStore();
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<ScyllaChatStore>());
+                break;
             default:
-                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite'.");
+                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
         }
 
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";

@@ -49,6 +49,7 @@ public static class ServerExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<EventBusExceptionHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.AddOptions<EventStreamOptions>().BindConfiguration("Events")

@@ -2,7 +2,7 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-public sealed class ChatsApiTests(PetitChatServer server) : ApiTest(server)
+public class ChatsApiTests(PetitChatServer server) : ApiTest(server)
 {
     [Fact]
     public async Task A_direct_chat_is_one_per_pair_whoever_opens_it()

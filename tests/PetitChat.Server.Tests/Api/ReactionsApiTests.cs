@@ -2,7 +2,7 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-public sealed class ReactionsApiTests(PetitChatServer server) : ApiTest(server)
+public class ReactionsApiTests(PetitChatServer server) : ApiTest(server)
 {
     [Fact]
     public async Task Reacting_is_idempotent_and_counts_show_on_the_timeline_with_mine()

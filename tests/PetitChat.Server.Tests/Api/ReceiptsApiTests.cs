@@ -2,7 +2,7 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-public sealed class ReceiptsApiTests(PetitChatServer server) : ApiTest(server)
+public class ReceiptsApiTests(PetitChatServer server) : ApiTest(server)
 {
     [Fact]
     public async Task Who_received_and_who_saw_follow_the_members_pointers()

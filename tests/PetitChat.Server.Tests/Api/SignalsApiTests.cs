@@ -4,7 +4,7 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-public sealed class SignalsApiTests(PetitChatServer server) : ApiTest(server)
+public class SignalsApiTests(PetitChatServer server) : ApiTest(server)
 {
     [Fact]
     public async Task Sending_returns_201_with_the_signal_and_where_to_find_it()

@@ -3,7 +3,7 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-public sealed class UsersApiTests(PetitChatServer server) : ApiTest(server)
+public class UsersApiTests(PetitChatServer server) : ApiTest(server)
 {
     [Fact]
     public async Task Me_creates_the_user_on_first_call_from_token_claims()
