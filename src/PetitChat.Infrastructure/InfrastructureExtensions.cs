@@ -7,6 +7,7 @@ using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
 using PetitChat.Infrastructure.Nats;
+using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
@@ -69,6 +70,8 @@ public static class InfrastructureExtensions
         {
             builder.AddKeycloakUserDirectory();
         }
+
+        builder.AddNotifications();
 
         return builder;
     }

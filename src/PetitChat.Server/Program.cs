@@ -1,6 +1,7 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,16 +9,19 @@ builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
+builder.AddPetitChatWeb();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePetitChatWebFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatWeb();
 
 app.Run();
 

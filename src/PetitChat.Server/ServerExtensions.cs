@@ -4,14 +4,17 @@ using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Files;
+using PetitChat.Core.Notifications;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
+using PetitChat.Infrastructure.Notifications;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
+using PetitChat.Server.Notifications;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Signals;
@@ -56,6 +59,16 @@ public static class ServerExtensions
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
+        // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
+        if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
+        {
+            builder.AddNotificationWorker();
+        }
+        else if (!string.Equals(builder.Configuration["Notifications:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("Notifications:RunInProcessWorker=false needs Notifications:Kind=nats: no other process can reach the in-process queue.");
+        }
+
         builder.Services.AddOptions<FileUploadOptions>().BindConfiguration(FileUploadOptions.Section);
         builder.Services.AddSingleton<UploadStaging>();
         return builder;
@@ -71,7 +84,8 @@ public static class ServerExtensions
             .MapReactions()
             .MapReceipts()
             .MapFiles()
-            .MapEvents();
+            .MapEvents()
+            .MapNotifications();
         return app;
     }
 }

@@ -2,12 +2,13 @@ using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Files;
+using PetitChat.Core.Notifications;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -42,6 +43,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
         if (created)
         {
             await fanout.PublishAsync(new SignalCreated(stored));
+            await notifications.PlanAsync(stored);
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Events;
+using PetitChat.Core.Notifications;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Notifications;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Events;
@@ -15,7 +17,7 @@ public static class EventsApi
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
-            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus) =>
+            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, IPresence presence) =>
         {
             // The stream ends when the token it was opened with expires: a user disabled in the
             // identity provider gets no new token, so their stream does not outlive the last one.
@@ -42,7 +44,7 @@ public static class EventsApi
 
             var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
             var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
-            return new EventStreamResult(events, closeAt);
+            return new EventStreamResult(events.WhileConnected(presence, userId), closeAt);
         }).AllowAnonymous();
 
         return api;

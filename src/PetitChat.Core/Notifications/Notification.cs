@@ -1,0 +1,19 @@
+namespace PetitChat.Core.Notifications;
+
+/// <summary>
+/// What a user is told: the chat, the newest unread message (<see cref="Preview"/> is its text,
+/// cut to a preview), and how many unread messages it stands for, several messages in a short
+/// window being collapsed into this one notification.
+/// </summary>
+public sealed record Notification(
+    string JobId,
+    Guid UserId,
+    Guid ChatId,
+    string ChatTitle,
+    Guid SignalId,
+    Guid SenderId,
+    string SenderName,
+    string Preview,
+    int UnreadCount,
+    bool Mentioned,
+    DateTimeOffset SentAt);

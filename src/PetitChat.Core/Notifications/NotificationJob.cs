@@ -1,0 +1,14 @@
+namespace PetitChat.Core.Notifications;
+
+/// <summary>
+/// "Maybe tell <see cref="UserId"/> about signal <see cref="SignalId"/> in <see cref="ChatId"/>",
+/// queued on the recipient's topic when the message is sent and handled no earlier than
+/// <see cref="NotBefore"/> (the send time plus the read delay). <see cref="Id"/> is the
+/// idempotency key: the same (signal, recipient) always makes the same id, so a job enqueued
+/// or delivered twice is pushed once.
+/// </summary>
+public sealed record NotificationJob(string Id, Guid UserId, Guid ChatId, Guid SignalId, DateTimeOffset NotBefore)
+{
+    public static NotificationJob For(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
+        new($"{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
+}

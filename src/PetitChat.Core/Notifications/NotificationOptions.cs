@@ -1,0 +1,18 @@
+namespace PetitChat.Core.Notifications;
+
+/// <summary>Configuration section <c>Notifications</c>: the policy, shared by the server and the workers.</summary>
+public sealed record NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>A recipient who reads a message within this delay after it was sent is not notified.</summary>
+    public TimeSpan ReadDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The notification's text preview is cut to this many characters.</summary>
+    public int PreviewLength { get; init; } = 200;
+
+    /// <summary>Run the worker inside the server process (the embedded default). Off when separate Notifier workers run.</summary>
+    public bool RunInProcessWorker { get; init; } = true;
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}

@@ -1,0 +1,49 @@
+using PetitChat.Core.Signals;
+using PetitChat.Core.Storage;
+
+namespace PetitChat.Core.Notifications;
+
+/// <summary>
+/// Queues one job per recipient of a new message (every member but the sender), due after the
+/// read delay. Whether a job ends in a notification is decided when it is due
+/// (<see cref="NotificationWorker"/>), because reading, connecting and muting happen in between.
+/// </summary>
+public sealed class NotificationPlanner(IChatStore store, INotificationQueue queue, NotificationOptions options)
+{
+    /// <summary>
+    /// Called after the message is stored and published, without the request's cancellation. A
+    /// queue that fails does not fail the send (the message is stored and the client told so): the
+    /// queue adapter logs the failure and this message's push is lost, which is the lesser harm.
+    /// </summary>
+    public async Task PlanAsync(Signal signal)
+    {
+        if (signal.Kind != SignalKind.Message)
+        {
+            return;
+        }
+
+        try
+        {
+            var members = await store.GetMembersAsync(signal.ChatId, CancellationToken.None);
+            var notBefore = signal.CreatedAt + options.ReadDelay;
+            var jobs = new List<NotificationJob>(members.Count);
+            foreach (var member in members)
+            {
+                if (member.UserId != signal.SenderId)
+                {
+                    jobs.Add(NotificationJob.For(member.UserId, signal.ChatId, signal.Id, notBefore));
+                }
+            }
+
+            if (jobs.Count > 0)
+            {
+                await queue.EnqueueAsync(jobs, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // Logged by the queue adapter; see the summary.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

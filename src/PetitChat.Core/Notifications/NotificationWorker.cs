@@ -1,0 +1,179 @@
+using System.Text.RegularExpressions;
+using PetitChat.Core.Chats;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Storage;
+
+namespace PetitChat.Core.Notifications;
+
+/// <summary>
+/// The worker's logic, the same in a Notifier process and in the embedded server: waits until the
+/// job is due, applies the policy, then delivers on every channel, skipping what the ledger says
+/// was already delivered so that a redelivered job is not pushed twice.
+/// </summary>
+/// <remarks>
+/// Policy, checked when the job is due: nothing when the recipient left the chat, has read the
+/// message, has a live stream open, or a newer message of the chat is pending for them (that
+/// later job notifies for both: several messages in a short window become one notification);
+/// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>.
+/// </remarks>
+public sealed class NotificationWorker(
+    IChatStore store,
+    INotificationSettingsStore settings,
+    IPresence presence,
+    IDeliveryLedger ledger,
+    IEnumerable<INotificationChannel> channels,
+    NotificationOptions options,
+    TimeProvider time)
+{
+    private const int UnreadScan = 100;
+
+    private readonly INotificationChannel[] _channels = [.. channels];
+
+    public async Task<JobOutcome> HandleAsync(QueuedJob queued, CancellationToken ct)
+    {
+        var job = queued.Job;
+        if (await ledger.ContainsAsync(job.Id, ct))
+        {
+            return JobOutcome.Done;
+        }
+
+        var wait = job.NotBefore - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, ct);
+        }
+
+        // Past the wait, a stopping worker finishes the job rather than abandon it between a push
+        // and its ledger entry (which would push it again on redelivery). Store and HTTP timeouts
+        // bound the time this takes.
+        ct = CancellationToken.None;
+
+        var notification = await DecideAsync(job, ct);
+        if (notification is null)
+        {
+            await ledger.AddAsync(job.Id, ct);
+            return JobOutcome.Done;
+        }
+
+        string? retry = null;
+        TimeSpan? retryAfter = null;
+        string? failed = null;
+        foreach (var channel in _channels)
+        {
+            foreach (var target in await channel.TargetsAsync(job.UserId, ct))
+            {
+                var key = $"{job.Id}/{channel.Name}/{target.Key}";
+                if (await ledger.ContainsAsync(key, ct))
+                {
+                    continue;
+                }
+
+                var delivery = await channel.DeliverAsync(target, notification, ct);
+                switch (delivery.Status)
+                {
+                    case DeliveryStatus.Delivered or DeliveryStatus.Removed:
+                        await ledger.AddAsync(key, ct);
+                        break;
+                    case DeliveryStatus.Retry:
+                        retry = $"{channel.Name}: {delivery.Reason}";
+                        retryAfter = Max(retryAfter, delivery.RetryAfter);
+                        break;
+                    default:
+                        failed = $"{channel.Name}: {delivery.Reason}";
+                        break;
+                }
+            }
+        }
+
+        if (retry is not null)
+        {
+            return JobOutcome.Retry(failed is null ? retry : $"{retry}; {failed}", retryAfter);
+        }
+
+        if (failed is not null)
+        {
+            return JobOutcome.Fail(failed);
+        }
+
+        await ledger.AddAsync(job.Id, ct);
+        return JobOutcome.Done;
+    }
+
+    /// <summary>The notification to send for this job, or null when the policy says none.</summary>
+    public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
+    {
+        var member = await store.GetMemberAsync(job.ChatId, job.UserId, ct);
+        if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
+        {
+            return null;
+        }
+
+        if (await presence.IsConnectedAsync(job.UserId, ct))
+        {
+            return null;
+        }
+
+        var newer = await store.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
+        foreach (var signal in newer)
+        {
+            if (IsFromOthers(signal, job.UserId))
+            {
+                return null;
+            }
+        }
+
+        // No newer message from others, so this one is the newest unread: it and the ones before
+        // it back to the read pointer (at most UnreadScan) make the notification.
+        var self = await store.GetSignalAsync(job.ChatId, job.SignalId, ct);
+        if (self is null)
+        {
+            return null;
+        }
+
+        List<Signal> unread = [self, .. await store.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
+        var recipient = await store.GetUserAsync(job.UserId, ct);
+        var mention = recipient is null ? null : MentionOf(recipient.Username);
+        Signal? latest = null;
+        var count = 0;
+        var mentioned = false;
+        foreach (var signal in unread)
+        {
+            if (member.Read is { } pointer && signal.Id.CompareTo(pointer.SignalId) <= 0)
+            {
+                break;
+            }
+
+            if (!IsFromOthers(signal, job.UserId))
+            {
+                continue;
+            }
+
+            latest ??= signal;
+            count++;
+            mentioned |= mention is not null && signal.Text is { } body && mention.IsMatch(body);
+        }
+
+        if (latest is null || (!mentioned && await settings.IsMutedAsync(job.ChatId, job.UserId, ct)))
+        {
+            return null;
+        }
+
+        var chat = await store.GetChatAsync(job.ChatId, ct);
+        var sender = await store.GetUserAsync(latest.SenderId, ct);
+        var senderName = sender?.DisplayName ?? "Someone";
+        var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : senderName;
+        var text = latest.Text ?? string.Empty;
+        var preview = text.Length > options.PreviewLength ? string.Concat(text.AsSpan(0, options.PreviewLength), "…") : text;
+        return new Notification(job.Id, job.UserId, job.ChatId, title, latest.Id, latest.SenderId, senderName, preview,
+            count, mentioned, latest.CreatedAt);
+    }
+
+    private static bool IsFromOthers(Signal signal, Guid userId) => signal.Kind == SignalKind.Message && signal.SenderId != userId;
+
+    // "@name" not inside another word or a longer name; usernames hold letters, digits, '_', '-' and '.'.
+    private static Regex MentionOf(string username) => new(
+        $@"(?<![\w@.-])@{Regex.Escape(username)}(?![\w-]|\.\w)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}

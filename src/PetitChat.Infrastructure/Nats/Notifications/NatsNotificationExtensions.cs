@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Infrastructure.Nats.Notifications;
+
+public static class NatsNotificationExtensions
+{
+    /// <summary>
+    /// The notification queue, delivery ledger and presence on NATS JetStream, options from
+    /// <c>Notifications:Nats</c>, and a start-up step that creates the streams, consumers and buckets.
+    /// </summary>
+    public static IHostApplicationBuilder AddNatsNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NatsNotificationOptions>()
+            .BindConfiguration(NatsNotificationOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Notifications:Nats:Url must name a NATS server.")
+            .Validate(o => o.Partitions is > 0 and <= 4096, "Notifications:Nats:Partitions must be between 1 and 4096.")
+            .Validate(o => o.AckWait >= TimeSpan.FromSeconds(1) && o.PresenceExpiry >= TimeSpan.FromSeconds(3)
+                && o.LedgerRetention > TimeSpan.Zero && o.DeadLetterRetention > TimeSpan.Zero && o.Replicas > 0,
+                "Notifications:Nats needs AckWait >= 1 s, PresenceExpiry >= 3 s, and positive retentions and replicas.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NotificationNatsConnection>();
+        builder.Services.AddSingleton<NatsNotificationQueue>();
+        builder.Services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<NatsNotificationQueue>());
+        builder.Services.AddSingleton<NatsDeliveryLedger>();
+        builder.Services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<NatsDeliveryLedger>());
+        builder.Services.AddSingleton<NatsPresence>();
+        builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<NatsPresence>());
+        builder.Services.AddHostedService<NatsNotificationSetup>();
+        return builder;
+    }
+}

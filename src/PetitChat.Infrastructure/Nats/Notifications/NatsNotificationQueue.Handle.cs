@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NATS.Client.JetStream;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Infrastructure.Nats.Notifications;
+
+public sealed partial class NatsNotificationQueue
+{
+    /// <summary>
+    /// One job: report progress while the handler runs (so only a dead worker's job is handed
+    /// out again), then acknowledge, retry later, or dead-letter and then acknowledge. Nothing is
+    /// acknowledged before the outcome is known.
+    /// </summary>
+    private async Task HandleAsync(INatsJSMsg<byte[]> msg, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    {
+        var attempt = (int)Math.Min(msg.Metadata?.NumDelivered ?? 1, int.MaxValue);
+        NotificationJob? job = null;
+        try
+        {
+            job = msg.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, NatsNotificationJson.Default.NotificationJob) : null;
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (job is null)
+        {
+            LogUnreadable(msg.Subject);
+            await msg.AckTerminateAsync(new AckOpts { TerminateReason = "unreadable notification job" }, CancellationToken.None);
+            return;
+        }
+
+        if (attempt > retry.MaxAttempts)
+        {
+            // Handed out more often than allowed without an outcome: workers died or hung on it.
+            await DeadLetterAsync(msg, new DeadLetter(job, $"handed out {attempt - 1} times without an outcome (the workers died or hung)",
+                attempt - 1, time.GetUtcNow()));
+            return;
+        }
+
+        JobOutcome outcome;
+        using (var running = new CancellationTokenSource())
+        {
+            var progress = ReportProgressAsync(msg, running.Token);
+            try
+            {
+                outcome = await handler(new QueuedJob(job, attempt), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stopping: hand the job back at once rather than after AckWait.
+                await running.CancelAsync();
+                await progress;
+                await msg.NakAsync(cancellationToken: CancellationToken.None);
+                throw;
+            }
+            catch (Exception e)
+            {
+                outcome = JobOutcome.Retry($"the worker failed: {e.GetType().Name}: {e.Message}");
+            }
+
+            await running.CancelAsync();
+            await progress;
+        }
+
+        // The outcome is known: report it even when stopping (NATS' own request timeout bounds it).
+        switch (outcome)
+        {
+            case DoneOutcome:
+                await msg.AckAsync(new AckOpts { DoubleAck = true }, CancellationToken.None);
+                break;
+            case RetryOutcome { Reason: var reason, After: var after } when attempt < retry.MaxAttempts:
+                var delay = retry.DelayAfter(attempt, after);
+                LogRetry(job.Id, attempt, delay, reason);
+                await msg.NakAsync(new AckOpts { NakDelay = delay }, CancellationToken.None);
+                break;
+            case RetryOutcome { Reason: var reason }:
+                await DeadLetterAsync(msg, new DeadLetter(job, $"gave up after {attempt} attempts: {reason}", attempt, time.GetUtcNow()));
+                break;
+            case FailOutcome { Reason: var reason }:
+                await DeadLetterAsync(msg, new DeadLetter(job, reason, attempt, time.GetUtcNow()));
+                break;
+        }
+    }
+
+    /// <summary>Stores the dead letter first, then acknowledges: a crash in between dead-letters it twice, never zero times.</summary>
+    private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, DeadLetter letter)
+    {
+        var ct = CancellationToken.None;
+        var body = JsonSerializer.SerializeToUtf8Bytes(letter, NatsNotificationJson.Default.DeadLetter);
+        var ack = await Js.PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body,
+            opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: ct);
+        if (!ack.Duplicate)
+        {
+            ack.EnsureSuccess();
+        }
+
+        LogDeadLetter(letter.Job.Id, letter.Job.UserId, letter.Attempts, letter.Reason);
+        await msg.AckAsync(new AckOpts { DoubleAck = true }, ct);
+    }
+
+    private async Task ReportProgressAsync(INatsJSMsg<byte[]> msg, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.AckWait / 3, time, ct);
+                await msg.AckProgressAsync(cancellationToken: ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+#pragma warning disable CA1031 // A failed progress report only risks a redelivery, which the ledger absorbs.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queueing {Count} notification job(s) failed")]
+    private partial void LogEnqueueFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming notification partition {Partition} failed; trying again")]
+    private partial void LogConsumeFailed(Exception exception, int partition);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An unreadable notification job on {Subject} was dropped")]
+    private partial void LogUnreadable(string subject);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification job {JobId} attempt {Attempt} will be retried in {Delay}: {Reason}")]
+    private partial void LogRetry(string jobId, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dead-lettered after {Attempts} attempt(s): {Reason}")]
+    private partial void LogDeadLetter(string jobId, Guid userId, int attempts, string reason);
+}

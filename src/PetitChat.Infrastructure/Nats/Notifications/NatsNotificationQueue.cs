@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Infrastructure.Nats.Notifications;
+
+/// <summary>
+/// The notification queue on NATS JetStream: a work-queue stream with a subject per user
+/// (<c>petitchat.notify.{partition}.{userId}</c>), and one durable pull consumer per partition,
+/// shared by every worker. Each consumer allows one unacknowledged job (MaxAckPending = 1), so a
+/// job goes to exactly one worker and a user's jobs are handled in order; partitions run in
+/// parallel, spread over the workers that ask. See docs/decisions/0005-notification-partitions.md.
+/// </summary>
+public sealed partial class NatsNotificationQueue(
+    NotificationNatsConnection nats,
+    IOptions<NatsNotificationOptions> options,
+    RetryPolicy retry,
+    TimeProvider time,
+    ILogger<NatsNotificationQueue> logger) : INotificationQueue
+{
+    private readonly NatsNotificationOptions _options = options.Value;
+    private NatsJSContext Js => nats.JetStream;
+
+    /// <summary>Creates or updates the job stream, the dead-letter stream and the partition consumers. Idempotent.</summary>
+    public async Task EnsureAsync(CancellationToken ct)
+    {
+        await Js.CreateOrUpdateStreamAsync(new StreamConfig(_options.StreamName, [$"{_options.SubjectPrefix}.*.*"])
+        {
+            Description = "Petit chat: notification jobs, a subject per user, consumed once by the workers.",
+            Retention = StreamConfigRetention.Workqueue,
+            Storage = StreamConfigStorage.File,
+            NumReplicas = _options.Replicas,
+            // A job enqueued twice (a retried publish) carries its id as the message id and is stored once.
+            DuplicateWindow = TimeSpan.FromMinutes(2),
+        }, ct);
+        await Js.CreateOrUpdateStreamAsync(new StreamConfig(_options.DeadLetterStreamName, [$"{_options.DeadLetterSubjectPrefix}.*"])
+        {
+            Description = "Petit chat: notification jobs given up on, with the reason.",
+            Retention = StreamConfigRetention.Limits,
+            Storage = StreamConfigStorage.File,
+            NumReplicas = _options.Replicas,
+            MaxAge = _options.DeadLetterRetention,
+        }, ct);
+        for (var p = 0; p < _options.Partitions; p++)
+        {
+            var name = ConsumerName(p);
+            await Js.CreateOrUpdateConsumerAsync(_options.StreamName, new ConsumerConfig(name)
+            {
+                DurableName = name,
+                FilterSubject = $"{_options.SubjectPrefix}.{p}.*",
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+                MaxAckPending = 1,
+                AckWait = _options.AckWait,
+                MaxDeliver = -1,
+                NumReplicas = _options.Replicas,
+            }, ct);
+        }
+    }
+
+    public async Task EnqueueAsync(IReadOnlyCollection<NotificationJob> jobs, CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAll(jobs.Select(async job =>
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
+                var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
+                    opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: ct);
+                try
+                {
+                    ack.EnsureSuccess();
+                }
+                catch (NatsJSDuplicateMessageException)
+                {
+                    // Queued moments ago with the same id: stored once, which is what was asked.
+                }
+            }));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogEnqueueFailed(e, jobs.Count);
+            throw;
+        }
+    }
+
+    public async Task ConsumeAsync(Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct) =>
+        await Task.WhenAll(Enumerable.Range(0, _options.Partitions)
+            .Select(p => Task.Run(() => ConsumePartitionAsync(p, handler, ct), CancellationToken.None)));
+
+    public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int max, CancellationToken ct)
+    {
+        var stream = await Js.GetStreamAsync(_options.DeadLetterStreamName, cancellationToken: ct);
+        var last = stream.Info.State.LastSeq;
+        var count = (ulong)Math.Min((long)stream.Info.State.Messages, max);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var consumer = await Js.CreateOrderedConsumerAsync(_options.DeadLetterStreamName, new NatsJSOrderedConsumerOpts
+        {
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = last - count + 1,
+        }, ct);
+        var letters = new List<DeadLetter>((int)count);
+        await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = (int)count, Expires = TimeSpan.FromSeconds(5) }, cancellationToken: ct))
+        {
+            if (msg.Data is { } data && JsonSerializer.Deserialize(data, NatsNotificationJson.Default.DeadLetter) is { } letter)
+            {
+                letters.Add(letter);
+            }
+        }
+
+        return letters;
+    }
+
+    private string ConsumerName(int partition) => $"{_options.ConsumerPrefix}-{partition}";
+
+    private async Task ConsumePartitionAsync(int partition, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var consumer = await Js.GetConsumerAsync(_options.StreamName, ConsumerName(partition), ct);
+                // One at a time: the consumer hands out one job per partition anyway (MaxAckPending = 1),
+                // and a worker should not sit on a job it has not started.
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1 }, cancellationToken: ct))
+                {
+                    await HandleAsync(msg, handler, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogConsumeFailed(e, partition);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PetitChat.Core.Notifications;
+using PetitChat.Infrastructure.InProcess.Notifications;
+using PetitChat.Infrastructure.Nats.Notifications;
+using PetitChat.Infrastructure.Sqlite;
+using PetitChat.Infrastructure.Webhooks;
+using PetitChat.Infrastructure.WebPush;
+
+namespace PetitChat.Infrastructure.Notifications;
+
+public static class NotificationExtensions
+{
+    /// <summary>
+    /// Notifications: the policy's options (<c>Notifications</c>), the queue, ledger and presence
+    /// picked by <c>Notifications:Kind</c> (<c>inprocess</c> or <c>nats</c>), the settings store
+    /// next to the chat store, and the Web Push and webhook channels. The worker itself is added
+    /// by <see cref="AddNotificationWorker"/>, in the Notifier and in an embedded server.
+    /// </summary>
+    public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
+            .Validate(o => o.ReadDelay >= TimeSpan.Zero && o.PreviewLength > 0 && o.Retry.IsValid,
+                "Notifications needs ReadDelay >= 0, PreviewLength > 0, and Retry with MaxAttempts > 0 and 0 < FirstDelay <= MaxDelay.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<OutboundHttpOptions>().BindConfiguration(OutboundHttpOptions.Section)
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Notifications:Outbound:Timeout must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<WebPushOptions>().BindConfiguration(WebPushOptions.Section)
+            .Validate(o => o.Subject.StartsWith("mailto:", StringComparison.Ordinal) || o.Subject.StartsWith("https://", StringComparison.Ordinal),
+                "Notifications:WebPush:Subject must be a mailto: or https: URL (RFC 8292).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicKey) == string.IsNullOrWhiteSpace(o.PrivateKey),
+                "Set both Notifications:WebPush:PublicKey and PrivateKey, or neither.")
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<NotificationOptions>().Retry);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebPushOptions>>().Value);
+        builder.Services.AddSingleton(sp => VapidKeys.Resolve(sp.GetRequiredService<WebPushOptions>(),
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        builder.Services.AddSingleton<OutboundHttp>();
+        builder.Services.AddSingleton<INotificationChannel, WebPushChannel>();
+        builder.Services.AddSingleton<INotificationChannel, WebhookChannel>();
+        builder.Services.AddSingleton<NotificationPlanner>();
+        builder.Services.AddSingleton<NotificationWorker>();
+
+        var store = builder.Configuration["Store:Kind"] ?? "sqlite";
+        switch (store.ToLowerInvariant())
+        {
+            case "sqlite":
+                builder.Services.AddSingleton<INotificationSettingsStore>(sp =>
+                {
+                    var options = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
+                    var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+                    return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Notification settings have no adapter for Store:Kind '{store}' yet; use 'sqlite'.");
+        }
+
+        var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
+        switch (kind.ToLowerInvariant())
+        {
+            case "inprocess":
+                builder.Services.AddSingleton<INotificationQueue, InProcessNotificationQueue>();
+                builder.Services.AddSingleton<IDeliveryLedger, InMemoryDeliveryLedger>();
+                builder.Services.AddSingleton<IPresence, InProcessPresence>();
+                break;
+            case "nats":
+                builder.AddNatsNotifications();
+                break;
+            default:
+                throw new InvalidOperationException($"Notifications:Kind '{kind}' is not known; use 'inprocess' or 'nats'.");
+        }
+
+        return builder;
+    }
+
+    /// <summary>The worker loop (<see cref="NotificationWorkerService"/>) in this host.</summary>
+    public static IHostApplicationBuilder AddNotificationWorker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<NotificationWorkerService>();
+        return builder;
+    }
+}

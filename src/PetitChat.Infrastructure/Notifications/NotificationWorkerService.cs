@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Infrastructure.Notifications;
+
+/// <summary>Runs <see cref="NotificationWorker"/> over the queue for the life of the host: the Notifier's work, or the embedded server's.</summary>
+public sealed partial class NotificationWorkerService(INotificationQueue queue, NotificationWorker worker, ILogger<NotificationWorkerService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(queue.GetType().Name);
+        try
+        {
+            await queue.ConsumeAsync(worker.HandleAsync, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification worker consuming from {Queue}")]
+    private partial void LogStarted(string queue);
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+/// <summary>
+/// Notification settings in the same SQLite file as the chats, in tables of their own with their
+/// own schema version (<c>schema_parts</c> row 'notifications'), so that the chat schema's
+/// <c>user_version</c> steps and these evolve independently.
+/// </summary>
+public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) : INotificationSettingsStore, IDisposable
+{
+    private const string Part = "notifications";
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE push_subscriptions (
+            endpoint   TEXT NOT NULL PRIMARY KEY,
+            user_id    TEXT NOT NULL,
+            p256dh     TEXT NOT NULL,
+            auth       TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id, created_at);
+
+        CREATE TABLE webhooks (
+            user_id    TEXT NOT NULL PRIMARY KEY,
+            url        TEXT NOT NULL,
+            secret     TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE chat_settings (
+            chat_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            muted   INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, user_id)
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = options.Path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = options.BusyTimeoutSeconds,
+    }.ToString();
+
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(ct);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await using var connection = await OpenConnectionAsync(ct);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_parts (part TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)", ct);
+            var current = Convert.ToInt32(await ScalarAsync(connection, "SELECT version FROM schema_parts WHERE part = @part", ct, ("@part", Part)) ?? 0L,
+                CultureInfo.InvariantCulture);
+            if (current > Steps.Length)
+            {
+                throw new InvalidOperationException($"The notification schema is version {current}, newer than this build knows ({Steps.Length}).");
+            }
+
+            for (var step = current; step < Steps.Length; step++)
+            {
+                await ExecuteAsync(connection, Steps[step], ct);
+            }
+
+            await ExecuteAsync(connection, "INSERT INTO schema_parts (part, version) VALUES (@part, @version) ON CONFLICT (part) DO UPDATE SET version = excluded.version",
+                ct, ("@part", Part), ("@version", Steps.Length));
+            await transaction.CommitAsync(ct);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    public async Task SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at) VALUES (@endpoint, @user, @p256dh, @auth, @at)
+            ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
+            """, ct, ("@endpoint", subscription.Endpoint), ("@user", ToText(subscription.UserId)), ("@p256dh", subscription.P256dh),
+            ("@auth", subscription.Auth), ("@at", ToText(subscription.CreatedAt)));
+    }
+
+    public async Task<bool> RemovePushSubscriptionAsync(Guid userId, string endpoint, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await ExecuteAsync(connection, "DELETE FROM push_subscriptions WHERE endpoint = @endpoint AND user_id = @user",
+            ct, ("@endpoint", endpoint), ("@user", ToText(userId))) > 0;
+    }
+
+    public async Task<IReadOnlyList<PushSubscription>> GetPushSubscriptionsAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT endpoint, p256dh, auth, created_at FROM push_subscriptions WHERE user_id = @user ORDER BY created_at, endpoint",
+            ("@user", ToText(userId)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<PushSubscription>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new PushSubscription(userId, reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseTime(reader.GetString(3))));
+        }
+
+        return rows;
+    }
+
+    public async Task SaveWebhookAsync(WebhookSettings webhook, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO webhooks (user_id, url, secret, updated_at) VALUES (@user, @url, @secret, @at)
+            ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = excluded.updated_at
+            """, ct, ("@user", ToText(webhook.UserId)), ("@url", webhook.Url), ("@secret", webhook.Secret), ("@at", ToText(webhook.UpdatedAt)));
+    }
+
+    public async Task<bool> RemoveWebhookAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await ExecuteAsync(connection, "DELETE FROM webhooks WHERE user_id = @user", ct, ("@user", ToText(userId))) > 0;
+    }
+
+    public async Task<WebhookSettings?> GetWebhookAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT url, secret, updated_at FROM webhooks WHERE user_id = @user", ("@user", ToText(userId)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new WebhookSettings(userId, reader.GetString(0), reader.GetString(1), ParseTime(reader.GetString(2)))
+            : null;
+    }
+
+    public async Task SetMutedAsync(Guid chatId, Guid userId, bool muted, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO chat_settings (chat_id, user_id, muted) VALUES (@chat, @user, @muted)
+            ON CONFLICT (chat_id, user_id) DO UPDATE SET muted = excluded.muted
+            """, ct, ("@chat", ToText(chatId)), ("@user", ToText(userId)), ("@muted", muted ? 1 : 0));
+    }
+
+    public async Task<bool> IsMutedAsync(Guid chatId, Guid userId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var muted = await ScalarAsync(connection, "SELECT muted FROM chat_settings WHERE chat_id = @chat AND user_id = @user",
+            ct, ("@chat", ToText(chatId)), ("@user", ToText(userId)));
+        return muted is long value && value != 0;
+    }
+
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _schemaGate.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        await InitializeAsync(ct);
+        return await OpenConnectionAsync(ct);
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)options.BusyTimeoutSeconds * 1000};", ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DBNull ? null : value;
+    }
+
+    private static string ToText(Guid id) => id.ToString("D");
+
+    private static string ToText(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) =>
+        new(DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
+}

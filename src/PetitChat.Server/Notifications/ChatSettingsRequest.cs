@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Notifications;
+
+public sealed record ChatSettingsRequest(bool? Muted);

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using PetitChat.Core.Notifications;
+
+namespace PetitChat.Contracts.Tests.Notifications;
+
+/// <summary>
+/// A channel stand-in that records deliveries instead of calling a push service (the real Web
+/// Push and webhook channels are tested over HTTP in PetitChat.Server.Tests). Targets and their
+/// next answers are set by the test.
+/// </summary>
+public sealed class RecordingChannel : INotificationChannel
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Delivery>> _answers = new();
+
+    public string[] TargetKeys { get; set; } = ["device-1"];
+
+    public ConcurrentQueue<(string Target, Notification Notification)> Delivered { get; } = new();
+
+    public string Name => "recording";
+
+    public void AnswerNext(string target, params Delivery[] answers) => _answers[target] = new ConcurrentQueue<Delivery>(answers);
+
+    public Task<IReadOnlyList<ChannelTarget>> TargetsAsync(Guid userId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ChannelTarget>>([.. TargetKeys.Select(k => new ChannelTarget(k, k))]);
+
+    public Task<Delivery> DeliverAsync(ChannelTarget target, Notification notification, CancellationToken ct)
+    {
+        if (_answers.TryGetValue(target.Key, out var queue) && queue.TryDequeue(out var answer))
+        {
+            return Task.FromResult(answer);
+        }
+
+        Delivered.Enqueue((target.Key, notification));
+        return Task.FromResult(Delivery.Ok);
+    }
+}

@@ -1,0 +1,171 @@
+import type {
+  Chat, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+} from "./types";
+
+/** A failed call, with the server's problem document when it sent one. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly problem: Problem | null) {
+    super(ApiError.describe(status, problem));
+  }
+
+  private static describe(status: number, problem: Problem | null): string {
+    if (problem?.errors) {
+      const first = Object.values(problem.errors)[0]?.[0];
+      if (first) return first;
+    }
+    return problem?.detail ?? problem?.title ?? `The server answered ${status}.`;
+  }
+}
+
+export type TokenSource = () => Promise<string | null>;
+
+/** The HTTP API v1 over fetch with the user's bearer token. */
+export class Api {
+  constructor(
+    private readonly token: TokenSource,
+    private readonly base = "",
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    /** Called on a 401; when it answers true (a new token was had) the call is made once more. */
+    private readonly unauthorized: () => Promise<boolean> = async () => false,
+  ) {}
+
+  me(): Promise<Me> {
+    return this.call("GET", "/api/v1/me");
+  }
+
+  findUsers(prefix: string, limit = 10): Promise<Page<User>> {
+    return this.call("GET", `/api/v1/users${query({ username: prefix, limit })}`);
+  }
+
+  chats(cursor?: string | null, limit = 50): Promise<Page<Chat>> {
+    return this.call("GET", `/api/v1/chats${query({ cursor, limit })}`);
+  }
+
+  chat(chatId: string): Promise<Chat> {
+    return this.call("GET", `/api/v1/chats/${chatId}`);
+  }
+
+  createChat(memberIds: string[], name?: string): Promise<Chat> {
+    return this.call("POST", "/api/v1/chats", name ? { memberIds, name } : { memberIds });
+  }
+
+  addMember(chatId: string, userId: string): Promise<Chat> {
+    return this.call("POST", `/api/v1/chats/${chatId}/members`, { userId });
+  }
+
+  removeMember(chatId: string, userId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
+  }
+
+  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal> {
+    return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+  }
+
+  timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {
+    return this.call("GET", `/api/v1/chats/${chatId}/signals${query(at)}`);
+  }
+
+  react(chatId: string, signalId: string, emoji: string, on: boolean): Promise<void> {
+    return this.call(on ? "PUT" : "DELETE", `/api/v1/chats/${chatId}/signals/${signalId}/reactions/${encodeURIComponent(emoji)}`);
+  }
+
+  whoReacted(chatId: string, signalId: string): Promise<WhoReacted> {
+    return this.call("GET", `/api/v1/chats/${chatId}/signals/${signalId}/reactions`);
+  }
+
+  markAs(chatId: string, signalId: string, state: ReceiptState): Promise<{ deliveredMoved: boolean; readMoved: boolean }> {
+    return this.call("POST", `/api/v1/chats/${chatId}/receipts`, { signalId, state });
+  }
+
+  receipts(chatId: string, signalId: string): Promise<SignalReceipts> {
+    return this.call("GET", `/api/v1/chats/${chatId}/signals/${signalId}/receipts`);
+  }
+
+  imageSettings(): Promise<ImageSettings> {
+    return this.call("GET", "/api/v1/me/settings");
+  }
+
+  saveImageSettings(settings: ImageSettings): Promise<ImageSettings> {
+    return this.call("PUT", "/api/v1/me/settings", settings);
+  }
+
+  /**
+   * Uploads one file, reporting progress (0..1). XMLHttpRequest, because fetch cannot report
+   * an upload's progress.
+   */
+  async upload(chatId: string, file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    const token = await this.token();
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", `${this.base}/api/v1/chats/${chatId}/files`);
+      if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = (e) => e.lengthComputable && progress(e.loaded / e.total);
+      xhr.onload = () => {
+        let body: unknown = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          // No body.
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body as StoredFile);
+        else reject(new ApiError(xhr.status, body as Problem | null));
+      };
+      xhr.onerror = () => reject(new TypeError("The upload failed: the server cannot be reached."));
+      xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+      signal?.addEventListener("abort", () => xhr.abort());
+      const form = new FormData();
+      form.append("file", file, file.name);
+      xhr.send(form);
+    });
+  }
+
+  /** A file's bytes (content, preview or thumbnail URL), which need the bearer token too. */
+  async blob(url: string, retried = false): Promise<Blob> {
+    const token = await this.token();
+    const response = await this.fetchImpl(this.base + url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (response.status === 401 && !retried && (await this.unauthorized())) return this.blob(url, true);
+    if (!response.ok) throw new ApiError(response.status, null);
+    return response.blob();
+  }
+
+  eventTicket(): Promise<{ ticket: string; expiresAt: string }> {
+    return this.call("POST", "/api/v1/events/tickets");
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = await this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await this.fetchImpl(this.base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401 && !retried && (await this.unauthorized())) {
+      return this.call(method, path, body, true);
+    }
+    if (!response.ok) {
+      let problem: Problem | null = null;
+      try {
+        problem = (await response.json()) as Problem;
+      } catch {
+        // Not every failure has a body (a proxy's 502, an empty 401).
+      }
+      throw new ApiError(response.status, problem);
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function query(values: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}

@@ -1,0 +1,482 @@
+import { ApiError, type Api } from "./api";
+import { LiveStream, type LiveEventType, type LiveState } from "./live";
+import {
+  chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
+  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
+} from "./timeline";
+import type { Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
+
+export interface State {
+  me: Me;
+  chats: Chat[];
+  chatsCursor: string | null;
+  chatsLoaded: boolean;
+  users: Record<string, User>;
+  live: LiveState;
+  openChatId: string | null;
+  timelines: Record<string, Timeline>;
+  pointers: Record<string, ReadPointers>;
+  /** The signal a jump landed on, highlighted for a moment. */
+  highlight: string | null;
+  /** Bumped when the open timeline was replaced (jump, refetch), so the view scrolls anew. */
+  timelineEpoch: number;
+  loading: { older: boolean; newer: boolean; timeline: boolean };
+  notice: string | null;
+  /** Whether images load by themselves, and as low-quality previews. */
+  imageSettings: ImageSettings | null;
+}
+
+const pageSize = 50;
+
+/**
+ * Everything the conversation screens show, kept up to date from the API and the live stream.
+ * Views read `state` and call the actions; every change replaces `state` and notifies.
+ */
+export class ChatClient {
+  state: State;
+  private readonly listeners = new Set<() => void>();
+  private readonly live: LiveStream;
+  private readonly readSent: Record<string, string> = {};
+  private readonly deliveredSent: Record<string, string> = {};
+  private readonly fetchingChats = new Set<string>();
+
+  constructor(private readonly api: Api, me: Me, private readonly visible: () => boolean = () => document.visibilityState === "visible") {
+    this.state = {
+      me,
+      chats: [],
+      chatsCursor: null,
+      chatsLoaded: false,
+      users: { [me.id]: me },
+      live: "stopped",
+      openChatId: null,
+      timelines: {},
+      pointers: {},
+      highlight: null,
+      timelineEpoch: 0,
+      loading: { older: false, newer: false, timeline: false },
+      notice: null,
+      imageSettings: null,
+    };
+    this.live = new LiveStream(
+      {
+        event: (type, data) => this.onEvent(type, data),
+        state: (live) => this.set({ live }),
+        opened: (resumed) => {
+          if (!resumed) void this.refresh();
+        },
+      },
+      { ticket: async () => (await this.api.eventTicket()).ticket },
+    );
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    this.live.start();
+    this.api.imageSettings().then((imageSettings) => this.set({ imageSettings }), () => undefined);
+  }
+
+  stop(): void {
+    this.live.stop();
+  }
+
+  /** Reconnect now rather than at the next retry (the browser came back online). */
+  nudge(): void {
+    this.live.nudge();
+  }
+
+  get openTimeline(): Timeline | undefined {
+    return this.state.openChatId ? this.state.timelines[this.state.openChatId] : undefined;
+  }
+
+  userName(userId: string | null): string {
+    if (!userId) return "Someone";
+    if (userId === this.state.me.id) return "You";
+    const user = this.state.users[userId];
+    return user?.displayName || user?.username || "Someone";
+  }
+
+  // ---- loading ----
+
+  /** Chats and the open timeline from scratch: at start and after a `reset`. */
+  async refresh(): Promise<void> {
+    await this.guard(async () => {
+      const page = await this.api.chats(null, pageSize);
+      this.set({ chats: sortChats(page.items), chatsCursor: page.nextCursor, chatsLoaded: true, users: this.withUsers(page.items) });
+      const open = this.state.openChatId;
+      if (open) {
+        if (page.items.some((c) => c.id === open)) await this.loadLatest(open);
+        else this.set({ openChatId: null });
+      }
+    });
+  }
+
+  async moreChats(): Promise<void> {
+    const cursor = this.state.chatsCursor;
+    if (!cursor) return;
+    await this.guard(async () => {
+      const page = await this.api.chats(cursor, pageSize);
+      let chats = this.state.chats;
+      for (const chat of page.items) chats = upsertChat(chats, chat);
+      this.set({ chats, chatsCursor: page.nextCursor, users: this.withUsers(page.items) });
+    });
+  }
+
+  /** Open a chat at its newest signals, or around one (a jump). */
+  async openChat(chatId: string, around?: string): Promise<void> {
+    if (this.state.openChatId !== chatId) this.set({ openChatId: chatId, highlight: null });
+    if (around) await this.jumpTo(chatId, around);
+    else if (!this.state.timelines[chatId] || this.state.timelines[chatId].newerCursor !== null) await this.loadLatest(chatId);
+    else this.set({ timelineEpoch: this.state.timelineEpoch + 1 });
+    this.markRead();
+  }
+
+  closeChat(): void {
+    this.set({ openChatId: null, highlight: null });
+  }
+
+  async jumpTo(chatId: string, signalId: string): Promise<void> {
+    await this.loading("timeline", async () => {
+      const page = await this.api.timeline(chatId, { around: signalId, limit: pageSize });
+      this.setTimeline(fromPage(chatId, page), { highlight: signalId, timelineEpoch: this.state.timelineEpoch + 1 });
+    });
+  }
+
+  async loadLatest(chatId: string): Promise<void> {
+    await this.loading("timeline", async () => {
+      const [page, chat] = await Promise.all([this.api.timeline(chatId, { limit: pageSize }), this.api.chat(chatId)]);
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      // Messages still on their way (or failed, waiting for a retry) stay at the end.
+      let timeline = fromPage(chatId, page);
+      for (const item of this.state.timelines[chatId]?.items ?? []) {
+        if (item.pending) timeline = withPending(timeline, item);
+      }
+      this.setTimeline(timeline, { timelineEpoch: this.state.timelineEpoch + 1, highlight: null });
+      await this.loadSeen(chatId);
+    });
+  }
+
+  async loadOlder(): Promise<void> {
+    const timeline = this.openTimeline;
+    if (!timeline?.olderCursor || this.state.loading.older) return;
+    await this.loading("older", async () => {
+      const page = await this.api.timeline(timeline.chatId, { before: timeline.olderCursor!, limit: pageSize });
+      this.setTimeline(withOlder(this.state.timelines[timeline.chatId] ?? timeline, page));
+    });
+  }
+
+  async loadNewer(): Promise<void> {
+    const timeline = this.openTimeline;
+    if (!timeline?.newerCursor || this.state.loading.newer) return;
+    await this.loading("newer", async () => {
+      const page = await this.api.timeline(timeline.chatId, { after: timeline.newerCursor!, limit: pageSize });
+      this.setTimeline(withNewer(this.state.timelines[timeline.chatId] ?? timeline, page));
+    });
+    this.markRead();
+  }
+
+  /** Who has read up to my latest message: one receipts call, then receipt events keep it up. */
+  private async loadSeen(chatId: string): Promise<void> {
+    const timeline = this.state.timelines[chatId];
+    const mine = timeline?.items.filter((i) => !i.pending && i.senderId === this.state.me.id && i.kind === "message").at(-1);
+    if (!mine) return;
+    const receipts = await this.api.receipts(chatId, mine.id);
+    let pointers = this.state.pointers[chatId] ?? {};
+    for (const r of receipts.readBy) pointers = withReadPointer(pointers, r.userId, mine.id);
+    this.set({ pointers: { ...this.state.pointers, [chatId]: pointers } });
+  }
+
+  // ---- actions ----
+
+  async send(text: string, files: StoredFile[] = []): Promise<void> {
+    const chatId = this.state.openChatId;
+    const body = text.trim();
+    if (!chatId || (!body && files.length === 0)) return;
+    if (this.state.timelines[chatId]?.newerCursor) await this.loadLatest(chatId);
+    const clientId = crypto.randomUUID();
+    const timeline = this.state.timelines[chatId] ?? { chatId, items: [], olderCursor: null, newerCursor: null };
+    this.setTimeline(withPending(timeline, {
+      id: `pending-${clientId}`, chatId, kind: "message", senderId: this.state.me.id, text: body || null, clientId,
+      createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [],
+      attachmentIds: files.map((f) => f.id), attachments: files.map((f) => ({ ...f, loadUrl: null })),
+    }));
+    await this.deliver(chatId, clientId, body, files.map((f) => f.id));
+  }
+
+  /** Send a failed message again with the same clientId, so it cannot arrive twice. */
+  async retry(chatId: string, clientId: string): Promise<void> {
+    const item = this.state.timelines[chatId]?.items.find((i) => i.pending && i.clientId === clientId);
+    if (!item) return;
+    this.setTimeline({ ...this.state.timelines[chatId], items: this.state.timelines[chatId].items.map((i) => (i === item ? { ...i, failed: undefined } : i)) });
+    await this.deliver(chatId, clientId, item.text ?? "", item.attachmentIds ?? []);
+  }
+
+  private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
+    try {
+      const signal = await this.api.send(chatId, {
+        clientId,
+        ...(text ? { text } : {}),
+        ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+      });
+      this.onSignal(signal);
+    } catch (error) {
+      const timeline = this.state.timelines[chatId];
+      if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
+    }
+  }
+
+  async startCall(): Promise<void> {
+    const chatId = this.state.openChatId;
+    if (!chatId) return;
+    await this.guard(async () => {
+      const signal = await this.api.send(chatId, { kind: "call_started", clientId: crypto.randomUUID() });
+      this.onSignal(signal);
+    });
+  }
+
+  async react(signalId: string, emoji: string, on: boolean): Promise<void> {
+    const chatId = this.state.openChatId;
+    const timeline = this.openTimeline;
+    if (!chatId || !timeline) return;
+    this.setTimeline(withMyReaction(timeline, signalId, emoji, on));
+    try {
+      await this.api.react(chatId, signalId, emoji, on);
+    } catch (error) {
+      const now = this.state.timelines[chatId];
+      if (now) this.setTimeline(withMyReaction(now, signalId, emoji, !on));
+      this.set({ notice: describe(error) });
+    }
+  }
+
+  async startDirect(user: User): Promise<Chat | null> {
+    return this.guard(async () => {
+      const chat = await this.api.createChat([user.id]);
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      return chat;
+    });
+  }
+
+  async createGroup(name: string, members: User[]): Promise<Chat | null> {
+    return this.guard(async () => {
+      const chat = await this.api.createChat(members.map((m) => m.id), name);
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      return chat;
+    });
+  }
+
+  async addMember(chatId: string, user: User): Promise<void> {
+    await this.guard(async () => {
+      const chat = await this.api.addMember(chatId, user.id);
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+    });
+  }
+
+  async removeMember(chatId: string, userId: string): Promise<void> {
+    await this.guard(async () => {
+      await this.api.removeMember(chatId, userId);
+      if (userId === this.state.me.id) this.forgetChat(chatId);
+      else this.set({ chats: await this.replaceChat(chatId) });
+    });
+  }
+
+  upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    return this.api.upload(this.state.openChatId!, file, progress, signal);
+  }
+
+  /** An attachment's bytes as an object URL for <img> or a download; the caller revokes it. */
+  async objectUrl(url: string): Promise<string> {
+    return URL.createObjectURL(await this.api.blob(url));
+  }
+
+  async saveImageSettings(settings: ImageSettings): Promise<void> {
+    // Shown at once, so that a second change made before the first is saved starts from it.
+    const before = this.state.imageSettings;
+    this.set({ imageSettings: settings });
+    await this.guard(async () => {
+      try {
+        await this.api.saveImageSettings(settings);
+      } catch (error) {
+        this.set({ imageSettings: before });
+        throw error;
+      }
+      // Each attachment's loadUrl follows the settings: take the open chat again.
+      if (this.state.openChatId) await this.loadLatest(this.state.openChatId);
+    });
+  }
+
+  findUsers(prefix: string): Promise<User[]> {
+    return this.api.findUsers(prefix, 10).then((page) => {
+      this.set({ users: { ...this.state.users, ...Object.fromEntries(page.items.map((u) => [u.id, u])) } });
+      return page.items;
+    });
+  }
+
+  whoReacted(signalId: string) {
+    return this.api.whoReacted(this.state.openChatId!, signalId);
+  }
+
+  receipts(signalId: string) {
+    return this.api.receipts(this.state.openChatId!, signalId);
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: null });
+  }
+
+  clearHighlight(): void {
+    if (this.state.highlight) this.set({ highlight: null });
+  }
+
+  /** Move my read pointer to the newest signal shown, when the chat is open and visible. */
+  markRead(): void {
+    const timeline = this.openTimeline;
+    if (!timeline || timeline.newerCursor !== null || !this.visible()) return;
+    const newest = newestConfirmed(timeline);
+    const chatId = timeline.chatId;
+    this.set({ chats: chatsRead(this.state.chats, chatId) });
+    if (!newest || (this.readSent[chatId] && compareIds(this.readSent[chatId], newest.id) >= 0)) return;
+    this.readSent[chatId] = newest.id;
+    this.api.markAs(chatId, newest.id, "read").catch(() => delete this.readSent[chatId]);
+  }
+
+  // ---- live events ----
+
+  private onEvent(type: LiveEventType, data: unknown): void {
+    switch (type) {
+      case "signal": {
+        const signal = data as Signal;
+        if (signal.attachmentIds?.length && !signal.attachments?.length && this.state.timelines[signal.chatId]) {
+          // Live events name attachments by id only: the timeline has them as this user sees them.
+          this.api.timeline(signal.chatId, { around: signal.id, limit: 1 }).then(
+            (page) => this.onSignal(page.items.find((i) => i.id === signal.id) ?? signal, true),
+            () => this.onSignal(signal, true),
+          );
+        } else {
+          this.onSignal(signal, true);
+        }
+        break;
+      }
+      case "reaction": {
+        const event = data as ReactionEvent;
+        const timeline = this.state.timelines[event.chatId];
+        if (timeline) this.setTimeline(withReaction(timeline, event, this.state.me.id));
+        break;
+      }
+      case "receipt": {
+        const event = data as ReceiptEvent;
+        if (event.state !== "read") break;
+        const pointers = withReadPointer(this.state.pointers[event.chatId] ?? {}, event.userId, event.signalId);
+        this.set({ pointers: { ...this.state.pointers, [event.chatId]: pointers } });
+        break;
+      }
+      case "chat": {
+        const event = data as ChatEvent;
+        if (event.removed) this.forgetChat(event.chatId);
+        else void this.guard(async () => this.set({ chats: await this.replaceChat(event.chatId) }));
+        break;
+      }
+      case "reset":
+        void this.refresh();
+        break;
+    }
+  }
+
+  private onSignal(signal: Signal, live = false): void {
+    if (signal.kind === "member_left" && signal.memberId === this.state.me.id) {
+      // I left or was removed: the chat is no longer mine to fetch.
+      this.forgetChat(signal.chatId);
+      return;
+    }
+    const looking = this.state.openChatId === signal.chatId && this.visible();
+    const timeline = this.state.timelines[signal.chatId];
+    if (timeline) this.setTimeline(withSignal(timeline, signal));
+    const chats = chatsWithSignal(this.state.chats, signal, this.state.me.id, looking);
+    if (chats) this.set({ chats });
+    else void this.guard(async () => this.set({ chats: await this.replaceChat(signal.chatId) }));
+    if (signal.kind === "member_joined" || signal.kind === "member_left") {
+      void this.guard(async () => this.set({ chats: await this.replaceChat(signal.chatId) }));
+    }
+    if (!live || signal.senderId === this.state.me.id) return;
+    if (looking) this.markRead();
+    else this.markDelivered(signal);
+  }
+
+  private markDelivered(signal: Signal): void {
+    const sent = this.deliveredSent[signal.chatId];
+    if (sent && compareIds(sent, signal.id) >= 0) return;
+    this.deliveredSent[signal.chatId] = signal.id;
+    this.api.markAs(signal.chatId, signal.id, "delivered").catch(() => undefined);
+  }
+
+  private async replaceChat(chatId: string): Promise<Chat[]> {
+    if (this.fetchingChats.has(chatId)) return this.state.chats;
+    this.fetchingChats.add(chatId);
+    try {
+      const chat = await this.api.chat(chatId);
+      this.set({ users: this.withUsers([chat]) });
+      return upsertChat(this.state.chats, chat);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        this.forgetChat(chatId);
+        return this.state.chats;
+      }
+      throw error;
+    } finally {
+      this.fetchingChats.delete(chatId);
+    }
+  }
+
+  private forgetChat(chatId: string): void {
+    const timelines = { ...this.state.timelines };
+    delete timelines[chatId];
+    this.set({
+      chats: this.state.chats.filter((c) => c.id !== chatId),
+      timelines,
+      openChatId: this.state.openChatId === chatId ? null : this.state.openChatId,
+    });
+  }
+
+  // ---- plumbing ----
+
+  private withUsers(chats: Chat[]): Record<string, User> {
+    const users = { ...this.state.users };
+    for (const chat of chats) for (const member of chat.members) users[member.id] = member;
+    return users;
+  }
+
+  private setTimeline(timeline: Timeline, extra: Partial<State> = {}): void {
+    this.set({ timelines: { ...this.state.timelines, [timeline.chatId]: timeline }, ...extra });
+  }
+
+  private async loading(what: keyof State["loading"], work: () => Promise<void>): Promise<void> {
+    this.set({ loading: { ...this.state.loading, [what]: true } });
+    try {
+      await this.guard(work);
+    } finally {
+      this.set({ loading: { ...this.state.loading, [what]: false } });
+    }
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T | null> {
+    try {
+      return await work();
+    } catch (error) {
+      this.set({ notice: describe(error) });
+      return null;
+    }
+  }
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return "The server cannot be reached.";
+  return error instanceof Error ? error.message : String(error);
+}

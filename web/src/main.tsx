@@ -1,0 +1,64 @@
+import { render } from "preact";
+import { Api } from "./api";
+import { Auth, loadConfig } from "./auth";
+import { ChatClient } from "./client";
+import { App } from "./ui/App";
+import { SignIn } from "./ui/SignIn";
+import "./styles.css";
+
+async function boot(root: HTMLElement): Promise<void> {
+  let auth: Auth;
+  try {
+    const config = await loadConfig();
+    // The embedded issuer is this server under its configured name (localhost, say): opened as
+    // 127.0.0.1, the app would call it cross-origin. Go to the issuer's own origin instead.
+    const issuerOrigin = new URL(config.authority).origin;
+    if (config.embedded && issuerOrigin !== window.location.origin) {
+      window.location.replace(issuerOrigin + window.location.pathname + window.location.search + window.location.hash);
+      return;
+    }
+    auth = new Auth(config);
+  } catch (error) {
+    render(<SignIn error={`The server did not answer: ${(error as Error).message}`} />, root);
+    return;
+  }
+
+  let user;
+  try {
+    user = await auth.restore();
+  } catch (error) {
+    window.history.replaceState(null, "", "/");
+    render(<SignIn onSignIn={() => auth.signIn()} error={`Sign-in failed: ${(error as Error).message}`} />, root);
+    return;
+  }
+  if (!user) {
+    render(<SignIn onSignIn={() => auth.signIn()} />, root);
+    return;
+  }
+
+  // A 401 that a silent renew cannot cure means the issuer's session is over: sign in again.
+  const api = new Api(() => auth.token(), "", undefined, async () => {
+    if (await auth.renew()) return true;
+    void auth.signIn();
+    return false;
+  });
+  let me;
+  try {
+    me = await api.me();
+  } catch (error) {
+    render(<SignIn onSignIn={() => auth.signIn()} error={(error as Error).message} />, root);
+    return;
+  }
+  const client = new ChatClient(api, me);
+  window.addEventListener("online", () => client.nudge());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      client.nudge();
+      client.markRead();
+    }
+  });
+  client.start();
+  render(<App client={client} onSignOut={() => { client.stop(); void auth.signOut(); }} />, root);
+}
+
+void boot(document.getElementById("app")!);

@@ -1,0 +1,135 @@
+// Wire shapes of the HTTP API v1 (docs/api.md). Times are ISO-8601 strings.
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Me extends User {
+  roles: string[];
+  createdAt: string;
+}
+
+export type SignalKind = "message" | "member_joined" | "member_left" | "call_started" | "call_ended";
+
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+export interface Signal {
+  id: string;
+  chatId: string;
+  kind: SignalKind;
+  senderId: string;
+  text: string | null;
+  clientId: string | null;
+  createdAt: string;
+  memberId: string | null;
+  callUrl: string | null;
+  reactions: ReactionCount[];
+  /** Live events and chat summaries carry the ids only; timeline pages also `attachments`. */
+  attachmentIds?: string[];
+  attachments?: Attachment[];
+}
+
+/**
+ * A file on a message, as this user sees it. `loadUrl` is what to show inline by my image
+ * settings (preview when low quality is on), null when it waits for a click or is no image.
+ */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  contentUrl: string;
+  previewUrl: string | null;
+  thumbnailUrl: string | null;
+  loadUrl: string | null;
+}
+
+export interface StoredFile {
+  id: string;
+  chatId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  contentUrl: string;
+  previewUrl: string | null;
+  thumbnailUrl: string | null;
+}
+
+export interface ImageSettings {
+  autoLoadImages: boolean;
+  lowQualityImages: boolean;
+}
+
+export interface Chat {
+  id: string;
+  kind: "direct" | "group";
+  name: string | null;
+  members: User[];
+  lastActivityAt: string;
+  unreadCount: number;
+  lastSignal: Signal | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TimelinePage {
+  items: Signal[];
+  nextCursor: string | null;
+  newerCursor: string | null;
+}
+
+export interface WhoReacted {
+  items: { emoji: string; userId: string; at: string }[];
+}
+
+export interface SignalReceipts {
+  deliveredTo: { userId: string; at: string }[];
+  readBy: { userId: string; at: string }[];
+}
+
+export type ReceiptState = "delivered" | "read";
+
+export interface ReactionEvent {
+  chatId: string;
+  signalId: string;
+  userId: string;
+  emoji: string;
+  added: boolean;
+  count: number;
+}
+
+export interface ReceiptEvent {
+  chatId: string;
+  userId: string;
+  state: ReceiptState;
+  signalId: string;
+  at: string;
+}
+
+export interface ChatEvent {
+  chatId: string;
+  removed: boolean;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}

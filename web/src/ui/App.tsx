@@ -1,0 +1,82 @@
+import { useEffect, useState } from "preact/hooks";
+import type { ChatClient } from "../client";
+import { ChatList } from "./ChatList";
+import { Conversation } from "./Conversation";
+import { Icon } from "./Icon";
+import { NewChat } from "./NewChat";
+import { Settings } from "./Settings";
+import { go, useClientState, useRoute } from "./useClient";
+
+export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
+  const state = useClientState(client);
+  const route = useRoute();
+  const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(false);
+  const [showLive, setShowLive] = useState(false);
+
+  // The stream also closes by design (its token expired) and is back within a second: say
+  // "Reconnecting" only when it takes longer than that.
+  useEffect(() => {
+    if (state.live === "live" || state.live === "stopped") {
+      setShowLive(false);
+      return;
+    }
+    const timer = setTimeout(() => setShowLive(true), 1500);
+    return () => clearTimeout(timer);
+  }, [state.live]);
+
+  useEffect(() => {
+    if (route.chatId) void client.openChat(route.chatId, route.signalId ?? undefined);
+    else client.closeChat();
+  }, [client, route.chatId, route.signalId]);
+
+  // The client closes a chat I was removed from; follow it in the address bar.
+  useEffect(() => {
+    if (route.chatId && state.chatsLoaded && state.openChatId === null) go(null);
+  }, [state.openChatId, state.chatsLoaded]);
+
+  const open = state.openChatId ? state.chats.find((c) => c.id === state.openChatId) : undefined;
+  const unread = state.chats.reduce((sum, c) => sum + c.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Petit chat` : "Petit chat";
+  }, [unread]);
+
+  return (
+    <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
+      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} />
+      <main class="pane">
+        {open ? (
+          <Conversation key={open.id} client={client} state={state} chat={open} />
+        ) : (
+          <div class="empty-pane">
+            <div class="brand-mark" aria-hidden="true"><Icon name="chat" size={44} /></div>
+            <p>Pick a chat, or start one.</p>
+            <button class="primary" onClick={() => setCreating(true)}>New chat</button>
+          </div>
+        )}
+      </main>
+      {showLive && state.live !== "live" && state.live !== "stopped" && (
+        <div class={`live-banner ${state.live}`} role="status" data-testid="live-state">
+          {state.live === "connecting" ? "Connecting…" : "Reconnecting…"}
+        </div>
+      )}
+      {state.notice && (
+        <div class="toast" role="alert">
+          <span>{state.notice}</span>
+          <button class="icon" aria-label="Dismiss" onClick={() => client.dismissNotice()}>×</button>
+        </div>
+      )}
+      {settings && <Settings client={client} state={state} onClose={() => setSettings(false)} />}
+      {creating && (
+        <NewChat
+          client={client}
+          onClose={() => setCreating(false)}
+          onCreated={(chatId) => {
+            setCreating(false);
+            go(chatId);
+          }}
+        />
+      )}
+    </div>
+  );
+}

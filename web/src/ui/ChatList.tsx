@@ -1,0 +1,95 @@
+import type { ChatClient, State } from "../client";
+import { shortTime } from "../format";
+import { chatTitle } from "../timeline";
+import type { Chat, Signal } from "../types";
+import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
+import { go } from "./useClient";
+
+export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSettings: () => void; onSignOut: () => void }) {
+  const { client, state } = props;
+  const onScroll = (e: Event) => {
+    const el = e.currentTarget as HTMLElement;
+    if (el.scrollTop + el.clientHeight > el.scrollHeight - 80) void client.moreChats();
+  };
+  return (
+    <aside class="sidebar" aria-label="Chats">
+      <header class="sidebar-head">
+        <Avatar id={state.me.id} name={state.me.displayName || state.me.username} size={34} />
+        <div class="me">
+          <strong>{state.me.displayName || state.me.username}</strong>
+          <span class="muted small">@{state.me.username}</span>
+        </div>
+        <button class="icon" title="Image settings" aria-label="Settings" onClick={props.onSettings}><Icon name="settings" /></button>
+        <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}><Icon name="edit" /></button>
+        <button class="ghost small" onClick={props.onSignOut}>Sign out</button>
+      </header>
+      <nav class="chat-list" onScroll={onScroll}>
+        {!state.chatsLoaded && <p class="muted pad">Loading chats…</p>}
+        {state.chatsLoaded && state.chats.length === 0 && (
+          <p class="muted pad">No chats yet. Start one with the pencil above.</p>
+        )}
+        <ul>
+          {state.chats.map((chat) => (
+            <ChatRow key={chat.id} chat={chat} client={client} active={chat.id === state.openChatId} meId={state.me.id} />
+          ))}
+        </ul>
+      </nav>
+    </aside>
+  );
+}
+
+function ChatRow({ chat, client, active, meId }: { chat: Chat; client: ChatClient; active: boolean; meId: string }) {
+  const title = chatTitle(chat, meId);
+  const avatarId = chat.kind === "direct" ? chat.members.find((m) => m.id !== meId)?.id ?? chat.id : chat.id;
+  return (
+    <li>
+      <a
+        href={`#/c/${chat.id}`}
+        class={`chat-row ${active ? "active" : ""} ${chat.unreadCount > 0 ? "unread" : ""}`}
+        aria-current={active ? "page" : undefined}
+        data-chat-id={chat.id}
+        onClick={(e) => {
+          e.preventDefault();
+          go(chat.id);
+        }}
+      >
+        <Avatar id={avatarId} name={title} />
+        <span class="chat-row-main">
+          <span class="chat-row-top">
+            <span class="chat-title">{title}</span>
+            <span class="chat-time muted small">{shortTime(chat.lastActivityAt)}</span>
+          </span>
+          <span class="chat-row-bottom">
+            <span class="chat-preview muted">{preview(chat.lastSignal, client, meId)}</span>
+            {chat.unreadCount > 0 && (
+              <span class="badge" aria-label={`${chat.unreadCount} unread`}>{chat.unreadCount > 99 ? "99+" : chat.unreadCount}</span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}
+
+export function preview(signal: Signal | null, client: ChatClient, meId: string): string {
+  if (!signal) return "No messages yet";
+  const who = signal.senderId === meId ? "You" : client.userName(signal.senderId);
+  switch (signal.kind) {
+    case "message": {
+      const files = signal.attachmentIds?.length ?? signal.attachments?.length ?? 0;
+      const text = signal.text || (files === 1 ? "📎 Attachment" : `📎 ${files} attachments`);
+      return `${who}: ${text}`;
+    }
+    case "member_joined":
+      return `${client.userName(signal.memberId)} joined`;
+    case "member_left":
+      return `${client.userName(signal.memberId)} left`;
+    case "call_started":
+      return `📞 ${who} started a call`;
+    case "call_ended":
+      return "📞 Call ended";
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,246 @@
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { ChatClient, State } from "../client";
+import { dayLabel } from "../format";
+import { chatTitle, seenBy, type Item } from "../timeline";
+import type { Chat, StoredFile } from "../types";
+import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
+import { Details } from "./Details";
+import { Members } from "./Members";
+import { MessageItem } from "./MessageItem";
+import { go } from "./useClient";
+
+export function Conversation({ client, state, chat }: { client: ChatClient; state: State; chat: Chat }) {
+  const timeline = state.timelines[chat.id];
+  const items = timeline?.items ?? [];
+  const me = state.me.id;
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const firstId = useRef<string | null>(null);
+  const heightBefore = useRef(0);
+  const [showMembers, setShowMembers] = useState(false);
+  const [details, setDetails] = useState<Item | null>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  const title = chatTitle(chat, me);
+
+  // A new stretch (opened, jumped, refetched): to the highlighted signal, else to the end.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (state.highlight) {
+      el.querySelector<HTMLElement>(`[data-signal-id="${state.highlight}"]`)?.scrollIntoView({ block: "center" });
+      stick.current = false;
+    } else {
+      el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    }
+    firstId.current = items[0]?.id ?? null;
+    heightBefore.current = el.scrollHeight;
+    setAtBottom(atEnd(el) && !timeline?.newerCursor);
+  }, [state.timelineEpoch, chat.id]);
+
+  // Older signals came in above: keep what the reader was looking at in place. New ones below:
+  // follow them when the reader was at the end.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const first = items[0]?.id ?? null;
+    if (firstId.current && first !== firstId.current) {
+      el.scrollTop += el.scrollHeight - heightBefore.current;
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    firstId.current = first;
+    heightBefore.current = el.scrollHeight;
+    setAtBottom(atEnd(el) && !timeline?.newerCursor);
+  }, [items]);
+
+  useEffect(() => {
+    if (!state.highlight) return;
+    const timer = setTimeout(() => client.clearHighlight(), 2500);
+    return () => clearTimeout(timer);
+  }, [state.highlight]);
+
+  const onScroll = () => {
+    const el = scroller.current!;
+    const bottom = atEnd(el);
+    stick.current = bottom && !timeline?.newerCursor;
+    setAtBottom(bottom && !timeline?.newerCursor);
+    heightBefore.current = el.scrollHeight;
+    if (el.scrollTop < 200) void client.loadOlder();
+    if (bottom) {
+      if (timeline?.newerCursor) void client.loadNewer();
+      else client.markRead();
+    }
+  };
+
+  const toLatest = () => {
+    const el = scroller.current;
+    if (!timeline?.newerCursor) el?.scrollTo({ top: el.scrollHeight });
+    else if (window.location.hash !== `#/c/${chat.id}`) go(chat.id); // the route loads the newest page
+    else void client.openChat(chat.id);
+  };
+
+  const mineLast = [...items].reverse().find((i) => i.senderId === me && i.kind === "message" && !i.pending);
+  const seen = mineLast ? seenBy(state.pointers[chat.id] ?? {}, mineLast) : [];
+  const isGroup = chat.kind === "group";
+
+  return (
+    <section class="conversation" aria-label={`Chat with ${title}`}>
+      <header class="conv-head">
+        <button class="icon back" aria-label="Back to chats" onClick={() => go(null)}><Icon name="back" size={24} /></button>
+        <Avatar id={isGroup ? chat.id : chat.members.find((m) => m.id !== me)?.id ?? chat.id} name={title} size={36} />
+        <div class="conv-title">
+          <h2>{title}</h2>
+          <span class="muted small">
+            {isGroup ? `${chat.members.length} members` : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}`}
+          </span>
+        </div>
+        <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}><Icon name="phone" /></button>
+        <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}><Icon name="users" /></button>
+      </header>
+
+      <div class="timeline" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label="Messages">
+        {timeline && timeline.olderCursor === null && items.length > 0 && (
+          <p class="timeline-start muted small">This is the beginning of {isGroup ? title : `your chat with ${title}`}.</p>
+        )}
+        {state.loading.older && <p class="muted small center">Loading earlier messages…</p>}
+        {!timeline && <p class="muted center pad">Loading…</p>}
+        {timeline && items.length === 0 && <p class="muted center pad">No messages yet. Say hello!</p>}
+        <ol>
+          {items.map((item, index) => {
+            const prev = items[index - 1];
+            const newDay = !prev || new Date(prev.createdAt).toDateString() !== new Date(item.createdAt).toDateString();
+            const grouped = !newDay && prev && prev.kind === "message" && item.kind === "message" && prev.senderId === item.senderId
+              && Date.parse(item.createdAt) - Date.parse(prev.createdAt) < 5 * 60_000;
+            return (
+              <>
+                {newDay && <li class="day" key={`day-${item.id}`}><span>{dayLabel(item.createdAt)}</span></li>}
+                <MessageItem
+                  key={item.id}
+                  client={client}
+                  item={item}
+                  mine={item.senderId === me}
+                  grouped={!!grouped}
+                  showSender={isGroup}
+                  highlighted={state.highlight === item.id}
+                  seen={item === mineLast ? seen : null}
+                  onDetails={() => setDetails(item)}
+                />
+              </>
+            );
+          })}
+        </ol>
+        {state.loading.newer && <p class="muted small center">Loading newer messages…</p>}
+      </div>
+
+      {!atBottom && (
+        <button class="to-latest" onClick={toLatest}>
+          <Icon name="down" size={16} /> Latest
+        </button>
+      )}
+
+      <Composer client={client} chatId={chat.id} />
+
+      {showMembers && <Members client={client} state={state} chat={chat} onClose={() => setShowMembers(false)} />}
+      {details && <Details client={client} item={details} onClose={() => setDetails(null)} />}
+    </section>
+  );
+}
+
+interface Upload {
+  key: number;
+  file: File;
+  progress: number;
+  stored?: StoredFile;
+  error?: string;
+  abort: AbortController;
+}
+
+function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
+  const [text, setText] = useState("");
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const counter = useRef(0);
+
+  // Each file uploads at once, with its own progress bar; Send waits for them.
+  const add = (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) {
+      const upload: Upload = { key: counter.current++, file, progress: 0, abort: new AbortController() };
+      const update = (patch: Partial<Upload>) => setUploads((all) => all.map((u) => (u.key === upload.key ? { ...u, ...patch } : u)));
+      setUploads((all) => [...all, upload]);
+      client.upload(file, (progress) => update({ progress }), upload.abort.signal).then(
+        (stored) => update({ stored, progress: 1 }),
+        (e: Error) => e.name !== "AbortError" && update({ error: e.message }),
+      );
+    }
+  };
+  const remove = (upload: Upload) => {
+    upload.abort.abort();
+    setUploads((all) => all.filter((u) => u.key !== upload.key));
+  };
+  const uploading = uploads.some((u) => !u.stored && !u.error);
+  const ready = uploads.filter((u) => u.stored).map((u) => u.stored!);
+  useEffect(() => input.current?.focus(), [chatId]);
+  useLayoutEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  const send = () => {
+    if ((!text.trim() && ready.length === 0) || uploading) return;
+    void client.send(text, ready);
+    setText("");
+    setUploads([]);
+  };
+  return (
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => { e.preventDefault(); add(e.dataTransfer?.files ?? null); }}>
+      {uploads.length > 0 && (
+        <ul class="uploads" aria-label="Attachments to send">
+          {uploads.map((u) => (
+            <li key={u.key} class={`upload ${u.error ? "failed" : ""}`} data-testid="upload">
+              <span class="upload-name">{u.file.name}</span>
+              {u.error ? (
+                <span class="error small">{u.error}</span>
+              ) : (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.file.name}`} />
+              )}
+              <span class="muted small">{u.stored ? "Ready" : u.error ? "" : `${Math.round(u.progress * 100)}%`}</span>
+              <button type="button" class="icon small" aria-label={`Remove ${u.file.name}`} onClick={() => remove(u)}>
+                <Icon name="close" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input ref={picker} type="file" multiple hidden aria-hidden="true" tabIndex={-1} data-testid="file-input"
+        onChange={(e) => { add((e.currentTarget as HTMLInputElement).files); (e.currentTarget as HTMLInputElement).value = ""; }} />
+      <button type="button" class="icon attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+        <Icon name="clip" />
+      </button>
+      <textarea
+        ref={input}
+        rows={1}
+        placeholder="Write a message"
+        aria-label="Message"
+        value={text}
+        maxLength={4000}
+        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+        onPaste={(e) => e.clipboardData?.files.length && add(e.clipboardData.files)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button class="primary send" type="submit" aria-label="Send" disabled={uploading || (!text.trim() && ready.length === 0)}><Icon name="send" /></button>
+    </form>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from "preact/hooks";
+import type { ChatClient } from "../client";
+import { clockTime } from "../format";
+import type { Item } from "../timeline";
+import { Attachments } from "./Attachments";
+import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
+
+export const quickEmoji = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
+
+export function MessageItem(props: {
+  client: ChatClient;
+  item: Item;
+  mine: boolean;
+  grouped: boolean;
+  showSender: boolean;
+  highlighted: boolean;
+  seen: string[] | null;
+  onDetails: () => void;
+}) {
+  const { client, item, mine } = props;
+  const [picking, setPicking] = useState(false);
+
+  if (item.kind === "member_joined" || item.kind === "member_left") {
+    const who = client.userName(item.memberId);
+    const adder = item.senderId === client.state.me.id ? "you" : client.userName(item.senderId);
+    const by = item.senderId !== item.memberId ? ` (added by ${adder})` : "";
+    return (
+      <li class={`system ${props.highlighted ? "highlight" : ""}`} data-signal-id={item.id} data-kind={item.kind}>
+        <span>{item.kind === "member_joined" ? `➕ ${who} joined${by}` : `➖ ${who} left`} · {clockTime(item.createdAt)}</span>
+      </li>
+    );
+  }
+  if (item.kind === "call_started" || item.kind === "call_ended") {
+    return (
+      <li class={`call ${props.highlighted ? "highlight" : ""}`} data-signal-id={item.id} data-kind={item.kind}>
+        <span class="call-card">
+          <span class="call-icon" aria-hidden="true">{item.kind === "call_started" ? "📞" : "📴"}</span>
+          <span>
+            <strong>{item.kind === "call_started" ? `${client.userName(item.senderId)} started a call` : "Call ended"}</strong>
+            <span class="muted small"> · {clockTime(item.createdAt)}</span>
+            {item.callUrl && item.kind === "call_started" && (
+              <> · <a href={item.callUrl} target="_blank" rel="noopener noreferrer">Join</a></>
+            )}
+          </span>
+        </span>
+      </li>
+    );
+  }
+
+  const sender = client.userName(item.senderId);
+  return (
+    <li
+      class={`msg ${mine ? "mine" : "theirs"} ${props.grouped ? "grouped" : ""} ${props.highlighted ? "highlight" : ""} ${item.pending ? "pending" : ""}`}
+      data-signal-id={item.id}
+      data-kind="message"
+    >
+      {!mine && props.showSender && (
+        <span class="msg-avatar">{!props.grouped && <Avatar id={item.senderId} name={sender} size={30} />}</span>
+      )}
+      <div class="msg-body">
+        {!mine && props.showSender && !props.grouped && <span class="msg-sender">{sender}</span>}
+        <div class="bubble-row">
+          <div class={`bubble ${item.text ? "" : "files-only"}`}>
+            {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
+            {item.text && <span class="text">{item.text}</span>}
+            <span class="meta">{clockTime(item.createdAt)}</span>
+          </div>
+          {!item.pending && (
+            <span class="msg-actions">
+              <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
+              <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
+            </span>
+          )}
+        </div>
+        {picking && (
+          <div class="picker" role="menu" aria-label="Pick a reaction" onKeyDown={(e) => e.key === "Escape" && setPicking(false)}>
+            {quickEmoji.map((emoji) => (
+              <button
+                key={emoji}
+                role="menuitem"
+                class="emoji"
+                aria-label={`React with ${emoji}`}
+                onClick={() => {
+                  setPicking(false);
+                  const current = item.reactions.find((r) => r.emoji === emoji);
+                  void client.react(item.id, emoji, !current?.mine);
+                }}
+              >
+                {emoji}
+              </button>
+            ))}
+          </div>
+        )}
+        {item.reactions.length > 0 && (
+          <div class="reactions">
+            {item.reactions.map((r) => (
+              <button
+                key={r.emoji}
+                class={`reaction ${r.mine ? "mine" : ""}`}
+                aria-pressed={r.mine}
+                aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: remove" : ": add yours"}`}
+                title="Click to add or remove yours; the (i) button shows who reacted"
+                onClick={() => void client.react(item.id, r.emoji, !r.mine)}
+              >
+                <span>{r.emoji}</span> <span class="count">{r.count}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        {item.pending && !item.failed && <span class="status muted small">Sending…</span>}
+        {item.failed && (
+          <span class="status error small">
+            Not sent: {item.failed}{" "}
+            <button class="link" onClick={() => void client.retry(item.chatId, item.clientId!)}>Retry</button>
+          </span>
+        )}
+        {props.seen && props.seen.length > 0 && (
+          <span class="status seen muted small" data-testid="seen-by">
+            Seen by {props.seen.map((id) => client.userName(id)).join(", ")}
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
