@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Meilisearch;
 using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Infrastructure;
@@ -31,6 +32,19 @@ public static class InfrastructureExtensions
                 break;
             default:
                 throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
+        }
+
+        var search = builder.Configuration["Search:Kind"] ?? "sqlite";
+        switch (search.ToLowerInvariant())
+        {
+            case "sqlite":
+                builder.AddSqliteSearch();
+                break;
+            case "meilisearch":
+                builder.AddMeilisearchSearch();
+                break;
+            default:
+                throw new InvalidOperationException($"Search:Kind '{search}' is not known; use 'sqlite' or 'meilisearch'.");
         }
 
         return builder;

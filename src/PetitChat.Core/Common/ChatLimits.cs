@@ -21,4 +21,10 @@ public sealed record ChatLimits
 
     /// <summary>Distinct emojis one user may put on one signal, so reaction rows stay bounded.</summary>
     public int MaxReactionsPerUser { get; init; } = 20;
+
+    /// <summary>Characters in a search query; a longer one is refused rather than cut.</summary>
+    public int MaxSearchQueryLength { get; init; } = 500;
+
+    /// <summary>Matches one search can page through (Meilisearch's default <c>maxTotalHits</c>).</summary>
+    public int MaxSearchHits { get; init; } = 1000;
 }

@@ -2,11 +2,12 @@ using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Paging;
+using PetitChat.Core.Search;
 using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -31,6 +32,7 @@ public sealed class SignalService(IChatStore store, ChatFanout fanout, Ids ids, 
         var (stored, created) = await store.AppendSignalAsync(signal, ct);
         if (created)
         {
+            search.Notify();
             await fanout.PublishAsync(new SignalCreated(stored));
         }
 
