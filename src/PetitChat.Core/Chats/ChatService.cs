@@ -26,6 +26,11 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
             }
         }
 
+        if (memberIds.Count == 1)
+        {
+            return new Invalid("memberIds", "memberIds must name at least one user other than you.");
+        }
+
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
         var kind = request.Kind ?? (name is null && memberIds.Count == 2 ? ChatKind.Direct : ChatKind.Group);
         switch (kind)

@@ -1,15 +1,91 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
 namespace PetitChat.Server.Identity;
 
 public static class IdentityExtensions
 {
-    // Placeholder until identity lands: JWT bearer validation through OIDC discovery, and the
-    // embedded dev issuer when no external authority is configured.
+    /// <summary>
+    /// JWT bearer validation through OIDC discovery and JWKS, against <c>Identity:Authority</c>
+    /// or, when it is empty, against the embedded issuer served by this same process over
+    /// HTTP, so that development exercises exactly the production path.
+    /// </summary>
     public static WebApplicationBuilder AddPetitChatIdentity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication();
+        var identity = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
+
+        string authority;
+        if (identity.UsesEmbeddedIssuer)
+        {
+            var issuer = EmbeddedIssuerUri(identity, builder.Configuration);
+            builder.AddEmbeddedIssuer(identity, issuer);
+            authority = issuer.AbsoluteUri;
+        }
+        else
+        {
+            authority = identity.Authority!;
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.Authority = authority;
+            options.Audience = identity.Audience;
+            options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            options.MapInboundClaims = false;
+            options.RefreshOnIssuerKeyNotFound = true;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidAudience = identity.Audience,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                ClockSkew = identity.ClockSkew,
+                NameClaimType = "preferred_username",
+            };
+        });
         builder.Services.AddAuthorization();
         return builder;
     }
 
-    public static WebApplication MapPetitChatIdentity(this WebApplication app) => app;
+    public static WebApplication MapPetitChatIdentity(this WebApplication app)
+    {
+        var identity = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+        if (identity.UsesEmbeddedIssuer)
+        {
+            app.MapEmbeddedIssuer();
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+                "Petit chat is listening on {Urls}. Embedded issuer (development only): sign in as any username with {Password} " +
+                "(client '{Client}', password grant at /connect/token), or open the server in a browser.",
+                string.Join(", ", app.Urls),
+                identity.CliPassword == new IdentityOptions().CliPassword ? $"the password '{identity.CliPassword}'" : "the password set in Identity:CliPassword",
+                EmbeddedIssuer.CliClientId));
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// The embedded issuer's URL: configured, or the server's first own URL. A wildcard host
+    /// (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>) is read as localhost, where this
+    /// process fetches its own discovery document.
+    /// </summary>
+    private static Uri EmbeddedIssuerUri(IdentityOptions identity, ConfigurationManager configuration)
+    {
+        if (!string.IsNullOrWhiteSpace(identity.Embedded.Issuer))
+        {
+            return new Uri(identity.Embedded.Issuer.TrimEnd('/') + "/");
+        }
+
+        var first = (configuration["Urls"] ?? configuration["ASPNETCORE_URLS"] ?? "http://localhost:5080")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        var url = first.Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal);
+        return new Uri(url.TrimEnd('/') + "/");
+    }
 }

@@ -14,7 +14,7 @@ public sealed class Chatter(HttpClient http, Guid id, string username)
 
     public static async Task<Chatter> SignInAsync(HttpClient http, string username)
     {
-        var me = await http.GetAsync(new Uri("/api/v1/me", UriKind.Relative)).AsTask().OkJsonAsync();
+        var me = await http.GetAsync(new Uri("/api/v1/me", UriKind.Relative)).OkJsonAsync();
         return new Chatter(http, me.Id(), username);
     }
 
@@ -29,9 +29,9 @@ public sealed class Chatter(HttpClient http, Guid id, string username)
             .OkJsonAsync(201);
 
     public Task<JsonElement> TimelineAsync(Guid chatId, string query = "") =>
-        Http.GetAsync(new Uri($"/api/v1/chats/{chatId}/signals{query}", UriKind.Relative)).AsTask().OkJsonAsync();
+        Http.GetAsync(new Uri($"/api/v1/chats/{chatId}/signals{query}", UriKind.Relative)).OkJsonAsync();
 
-    public Task<JsonElement> GetAsync(string url) => Http.GetAsync(new Uri(url, UriKind.Relative)).AsTask().OkJsonAsync();
+    public Task<JsonElement> GetAsync(string url) => Http.GetAsync(new Uri(url, UriKind.Relative)).OkJsonAsync();
 
     public Task<HttpResponseMessage> GetRawAsync(string url) => Http.GetAsync(new Uri(url, UriKind.Relative));
 

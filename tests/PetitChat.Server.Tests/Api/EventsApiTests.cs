@@ -14,9 +14,13 @@ public sealed class EventsApiTests(PetitChatServer server) : ApiTest(server)
 
         var sent = await alice.SendAsync(chat, "live!");
         var signal = await bobsStream.NextAsync(e => e.Type == "signal");
-        (await alice.PutRawAsync($"/api/v1/chats/{chat}/signals/{sent.Id()}/reactions/{Uri.EscapeDataString("👀")}")).Dispose();
+        using (var put = await alice.PutRawAsync($"/api/v1/chats/{chat}/signals/{sent.Id()}/reactions/{Uri.EscapeDataString("👀")}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, put.StatusCode);
+        }
+
         var reaction = await bobsStream.NextAsync(e => e.Type == "reaction");
-        await alice.MarkAsync(chat, sent.Id(), "read");
+        await bob.MarkAsync(chat, sent.Id(), "read");
         var receipt = await bobsStream.NextAsync(e => e.Type == "receipt" && e.Data.Str("state") == "read");
 
         Assert.False(string.IsNullOrEmpty(signal.Id));
@@ -26,7 +30,7 @@ public sealed class EventsApiTests(PetitChatServer server) : ApiTest(server)
         Assert.Equal("👀", reaction.Data.Str("emoji"));
         Assert.Equal(1, reaction.Data.GetProperty("count").GetInt32());
         Assert.True(reaction.Data.GetProperty("added").GetBoolean());
-        Assert.Equal(alice.Id, receipt.Data.GetProperty("userId").GetGuid());
+        Assert.Equal(bob.Id, receipt.Data.GetProperty("userId").GetGuid());
     }
 
     [Fact]

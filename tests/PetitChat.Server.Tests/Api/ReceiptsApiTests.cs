@@ -44,18 +44,22 @@ public sealed class ReceiptsApiTests(PetitChatServer server) : ApiTest(server)
     }
 
     [Fact]
-    public async Task Reading_brings_the_unread_count_down_and_my_own_messages_never_count()
+    public async Task Reading_or_replying_brings_the_unread_count_down_and_my_own_messages_never_count()
     {
         var (alice, bob) = (await NewChatterAsync(), await NewChatterAsync());
         var chat = (await alice.CreateDirectAsync(bob)).Id();
         await alice.SendAsync(chat, "one");
         var second = (await alice.SendAsync(chat, "two"));
         await alice.SendAsync(chat, "three");
-        await bob.SendAsync(chat, "bob's own");
 
         Assert.Equal(3, await UnreadAsync(bob, chat));
+        Assert.Equal(0, await UnreadAsync(alice, chat));
         await bob.MarkAsync(chat, second.Id(), "read");
         Assert.Equal(1, await UnreadAsync(bob, chat));
+
+        // Sending is reading: a reply moves my pointers to it (docs/decisions/0001).
+        await bob.SendAsync(chat, "bob's own");
+        Assert.Equal(0, await UnreadAsync(bob, chat));
         Assert.Equal(1, await UnreadAsync(alice, chat));
     }
 

@@ -1,0 +1,28 @@
+namespace PetitChat.Server.Identity;
+
+/// <summary>Settings of the development-only issuer served when no external authority is set.</summary>
+public sealed class EmbeddedIssuerOptions
+{
+    /// <summary>
+    /// The issuer URL put in tokens and discovery. Empty: the first of the server's own
+    /// <c>Urls</c>, with a wildcard host read as <c>localhost</c>.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>
+    /// Where the signing and encryption keys are kept, relative to the content root, so that
+    /// tokens and sessions survive a restart.
+    /// </summary>
+    public string KeyPath { get; set; } = "data/issuer-keys.json";
+
+    /// <summary>
+    /// Other origins the web client may be served from (a Vite dev server), besides the
+    /// issuer's own; redirect URIs must be on one of them.
+    /// </summary>
+    public string[] WebOrigins { get; set; } = [];
+
+    /// <summary>Usernames that get the <c>admin</c> realm role.</summary>
+    public string[] Admins { get; set; } = ["admin"];
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
