@@ -66,7 +66,10 @@ public sealed class SearchIndexerTests : IDisposable
         var port = LoopbackPort.Free();
         using var meili = new MeilisearchIndex(new MeilisearchOptions
         {
-            Url = new Uri($"http://127.0.0.1:{port}"), ApiKey = "key", Index = "messages", TaskPollInterval = TimeSpan.FromMilliseconds(20),
+            Url = new Uri($"http://127.0.0.1:{port}"),
+            ApiKey = "key",
+            Index = "messages",
+            TaskPollInterval = TimeSpan.FromMilliseconds(20),
         });
         var indexer = Indexer(store, meili);
         var chat = await NewChatAsync(store);
