@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Search;
@@ -57,6 +59,34 @@ public sealed class SearchIndexerTests : IDisposable
         await Indexer(store, index).DrainAsync(Ct);
 
         Assert.Equal([sent.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["badger"], 0, 10), Ct)).Select(h => h.SignalId));
+    }
+
+    [Fact]
+    public async Task Messages_stored_before_search_existed_are_indexed_after_the_upgrade()
+    {
+        Chat chat;
+        Signal old;
+        using (var before = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath }))
+        {
+            chat = await NewChatAsync(before);
+            old = await SendAsync(before, chat, "the tortoise predates search");
+        }
+
+        // Back to the schema before the search step: no jobs, no index, one step fewer.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; PRAGMA user_version = "
+                + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        var store = Store();
+        var index = Fts();
+        await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal([old.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["tortoise"], 0, 10), Ct)).Select(h => h.SignalId));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class SqliteStoreSetupTests : IDisposable
         Assert.IsType<SqliteChatStore>(store);
         var file = Path.Combine(_folder, "data", "chat.db");
         Assert.True(File.Exists(file));
-        Assert.Equal((1L, "wal"), await ReadSettingsAsync(file));
+        Assert.Equal(((long)SqliteSchema.Version, "wal"), await ReadSettingsAsync(file));
     }
 
     [Fact]

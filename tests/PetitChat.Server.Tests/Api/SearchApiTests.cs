@@ -180,7 +180,7 @@ public sealed class SearchApiTests(PetitChatServer server) : ApiTest(server)
         // 7 kB of words fits Kestrel's 8 kB request line and meets the length check; 10 kB does
         // not fit, and Kestrel itself answers 414 before the server sees it.
         await alice.GetRawAsync($"/api/v1/chats/{chat}/search?q={string.Concat(Enumerable.Repeat("word+", 1500))[..7000]}").ProblemAsync(400, "q");
-        foreach (var tenKb in new[] { new string('a', 10_240), new string('"', 10_240), string.Concat(Enumerable.Repeat("NEAR(a* OR "b") ", 640)) })
+        foreach (var tenKb in new[] { new string('a', 10_240), new string('"', 10_240), string.Concat(Enumerable.Repeat("NEAR(a* OR \"b\") ", 640)) })
         {
             using var response = await alice.GetRawAsync($"/api/v1/chats/{chat}/search?q={Uri.EscapeDataString(tenKb)}");
             Assert.True((int)response.StatusCode is 400 or 414, $"got {(int)response.StatusCode}");
