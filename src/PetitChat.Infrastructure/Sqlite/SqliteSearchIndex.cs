@@ -76,31 +76,40 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
 
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        // One prepared command per statement for the whole batch: SQLite compiles each once.
+        await using var find = Prepare(connection, "SELECT doc_id FROM search_documents WHERE signal_id = @signalId", "@signalId");
+        await using var dropText = Prepare(connection, "DELETE FROM search_text WHERE rowid = @docId", "@docId");
+        await using var update = Prepare(connection,
+            "UPDATE search_documents SET chat_id = @chatId, sender_id = @senderId, created_at = @createdAt WHERE doc_id = @docId",
+            "@docId", "@chatId", "@senderId", "@createdAt");
+        await using var insert = Prepare(connection, """
+            INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at)
+            VALUES (@signalId, @chatId, @senderId, @createdAt) RETURNING doc_id
+            """, "@signalId", "@chatId", "@senderId", "@createdAt");
+        await using var addText = Prepare(connection, "INSERT INTO search_text (rowid, text, chat) VALUES (@docId, @text, @chat)",
+            "@docId", "@text", "@chat");
         foreach (var document in documents)
         {
-            var existing = await ScalarAsync(connection, "SELECT doc_id FROM search_documents WHERE signal_id = @signalId", ct,
-                ("@signalId", document.SignalId.ToString("D")));
+            var (signalId, chatId, senderId, createdAt) =
+                (document.SignalId.ToString("D"), document.ChatId.ToString("D"), document.SenderId.ToString("D"), ToText(document.CreatedAt));
+            find.Parameters["@signalId"].Value = signalId;
             long docId;
-            if (existing is long id)
+            if (await find.ExecuteScalarAsync(ct) is long existing)
             {
-                docId = id;
-                await ExecuteAsync(connection, "DELETE FROM search_text WHERE rowid = @docId", ct, ("@docId", docId));
-                await ExecuteAsync(connection, """
-                    UPDATE search_documents SET chat_id = @chatId, sender_id = @senderId, created_at = @createdAt WHERE doc_id = @docId
-                    """, ct, ("@docId", docId), ("@chatId", document.ChatId.ToString("D")),
-                    ("@senderId", document.SenderId.ToString("D")), ("@createdAt", ToText(document.CreatedAt)));
+                docId = existing;
+                dropText.Parameters["@docId"].Value = docId;
+                await dropText.ExecuteNonQueryAsync(ct);
+                Bind(update, ("@docId", docId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt));
+                await update.ExecuteNonQueryAsync(ct);
             }
             else
             {
-                docId = (long)(await ScalarAsync(connection, """
-                    INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at)
-                    VALUES (@signalId, @chatId, @senderId, @createdAt) RETURNING doc_id
-                    """, ct, ("@signalId", document.SignalId.ToString("D")), ("@chatId", document.ChatId.ToString("D")),
-                    ("@senderId", document.SenderId.ToString("D")), ("@createdAt", ToText(document.CreatedAt))))!;
+                Bind(insert, ("@signalId", signalId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt));
+                docId = (long)(await insert.ExecuteScalarAsync(ct))!;
             }
 
-            await ExecuteAsync(connection, "INSERT INTO search_text (rowid, text, chat) VALUES (@docId, @text, @chat)", ct,
-                ("@docId", docId), ("@text", SearchHighlight.Strip(document.Text)), ("@chat", ChatToken(document.ChatId)));
+            Bind(addText, ("@docId", docId), ("@text", SearchHighlight.Strip(document.Text)), ("@chat", ChatToken(document.ChatId)));
+            await addText.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -229,6 +238,26 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        }
+
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params (string Name, object Value)[] values)
+    {
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value;
         }
     }
 
