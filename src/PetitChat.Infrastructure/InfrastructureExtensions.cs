@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.Meilisearch;
 using PetitChat.Infrastructure.Sqlite;
 
@@ -45,6 +46,11 @@ public static class InfrastructureExtensions
                 break;
             default:
                 throw new InvalidOperationException($"Search:Kind '{search}' is not known; use 'sqlite' or 'meilisearch'.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))
+        {
+            builder.AddKeycloakUserDirectory();
         }
 
         return builder;

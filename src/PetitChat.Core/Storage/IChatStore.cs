@@ -19,12 +19,15 @@ public interface IChatStore
 {
     /// <summary>
     /// Creates the user on first sight of <paramref name="claims"/>' subject, or refreshes the
-    /// stored username, display name and roles when they changed. Never creates two users for
+    /// stored username, display name, roles and email when they changed. Never creates two users for
     /// one subject, even when called concurrently.
     /// </summary>
     Task<User> UpsertUserAsync(UserClaims claims, Guid newId, DateTimeOffset now, CancellationToken ct);
 
     Task<User?> GetUserAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>The users among <paramref name="subjects"/> (identity provider <c>sub</c>s) that exist, in no particular order.</summary>
+    Task<IReadOnlyList<User>> GetUsersBySubjectAsync(IReadOnlyCollection<string> subjects, CancellationToken ct);
 
     /// <summary>The users among <paramref name="userIds"/> that exist, in no particular order.</summary>
     Task<IReadOnlyList<User>> GetUsersAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);

@@ -10,4 +10,5 @@ public sealed record User(
     string Username,
     string DisplayName,
     IReadOnlyList<string> Roles,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? Email = null);

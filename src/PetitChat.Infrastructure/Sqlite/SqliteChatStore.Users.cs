@@ -7,7 +7,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string UserColumns = "id, subject, username, display_name, roles_json, created_at";
+    private const string UserColumns = "id, subject, username, display_name, roles_json, created_at, email";
 
     // The highest code point: "prefix" <= name < "prefix" + U+10FFFF holds exactly the names that
     // start with the prefix (bar names continuing with that noncharacter), and unlike LIKE it
@@ -21,14 +21,16 @@ public sealed partial class SqliteChatStore
         // ON CONFLICT (subject) makes one user per subject under any concurrency; the WHERE skips
         // the write when nothing changed, the common case on every sign-in.
         await ExecuteAsync(connection, """
-            INSERT INTO users (id, subject, username, username_lower, display_name, roles_json, created_at)
-            VALUES (@id, @subject, @username, @usernameLower, @displayName, @roles, @now)
+            INSERT INTO users (id, subject, username, username_lower, display_name, roles_json, created_at, email)
+            VALUES (@id, @subject, @username, @usernameLower, @displayName, @roles, @now, @email)
             ON CONFLICT (subject) DO UPDATE SET
                 username = excluded.username,
                 username_lower = excluded.username_lower,
                 display_name = excluded.display_name,
-                roles_json = excluded.roles_json
+                roles_json = excluded.roles_json,
+                email = excluded.email
             WHERE username <> excluded.username OR display_name <> excluded.display_name OR roles_json <> excluded.roles_json
+               OR email IS NOT excluded.email
             """, ct,
             ("@id", ToText(newId)),
             ("@subject", claims.Subject),
@@ -36,7 +38,8 @@ public sealed partial class SqliteChatStore
             ("@usernameLower", claims.Username.ToLowerInvariant()),
             ("@displayName", claims.DisplayName),
             ("@roles", JsonSerializer.Serialize(claims.Roles.ToArray(), SqliteJsonContext.Default.StringArray)),
-            ("@now", ToText(now)));
+            ("@now", ToText(now)),
+            ("@email", claims.Email));
         var users = await QueryAsync(connection, $"SELECT {UserColumns} FROM users WHERE subject = @subject", ReadUser, ct,
             ("@subject", claims.Subject));
         await transaction.CommitAsync(ct);
@@ -64,6 +67,19 @@ public sealed partial class SqliteChatStore
             ("@ids", ToJsonArray(userIds)));
     }
 
+    public async Task<IReadOnlyList<User>> GetUsersBySubjectAsync(IReadOnlyCollection<string> subjects, CancellationToken ct)
+    {
+        if (subjects.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(ct);
+        return await QueryAsync(connection,
+            $"SELECT {UserColumns} FROM users WHERE subject IN (SELECT value FROM json_each(@subjects))", ReadUser, ct,
+            ("@subjects", JsonSerializer.Serialize(subjects.ToArray(), SqliteJsonContext.Default.StringArray)));
+    }
+
     public async Task<Page<User>> FindUsersAsync(string prefix, int limit, string? cursor, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -88,7 +104,7 @@ public sealed partial class SqliteChatStore
         await using var connection = await OpenAsync(ct);
         // One row more than asked tells whether another page exists, so the last page says so.
         var rows = await QueryAsync(connection, lower.Length == 0 ? everyone : byPrefix,
-            reader => (User: ReadUser(reader), Lower: reader.GetString(6)), ct,
+            reader => (User: ReadUser(reader), Lower: reader.GetString(7)), ct,
             ("@prefix", lower),
             ("@prefixEnd", lower + PrefixEnd),
             ("@afterName", afterName),
@@ -116,5 +132,6 @@ public sealed partial class SqliteChatStore
         reader.GetString(2),
         reader.GetString(3),
         JsonSerializer.Deserialize(reader.GetString(4), SqliteJsonContext.Default.StringArray) ?? [],
-        ReadTime(reader, 5));
+        ReadTime(reader, 5),
+        reader.IsDBNull(6) ? null : reader.GetString(6));
 }

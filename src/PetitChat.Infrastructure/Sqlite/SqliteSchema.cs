@@ -87,6 +87,10 @@ internal static class SqliteSchema
             PRIMARY KEY (signal_id, emoji)
         ) WITHOUT ROWID;
         """,
+        """
+        -- Keycloak gives an email; the embedded issuer does not.
+        ALTER TABLE users ADD COLUMN email TEXT;
+        """,
         // Search (issue 4): the outbox of search jobs, written with the signals, and the FTS5
         // index. One step, so that it renumbers as a whole when merged after other steps.
         """

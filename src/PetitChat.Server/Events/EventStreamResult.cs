@@ -10,9 +10,11 @@ namespace PetitChat.Server.Events;
 /// <summary>
 /// Writes a user's events as <c>text/event-stream</c>, with a comment heartbeat between them.
 /// TypedResults.ServerSentEvents cannot write comments (DESIGN.md asks for a comment heartbeat),
-/// so the few lines of the wire format are written here.
+/// so the few lines of the wire format are written here. The stream ends at
+/// <paramref name="closeAt"/> (the bearer token's expiry); the client reconnects with a fresh
+/// token and resumes from its last event id, losing nothing.
 /// </summary>
-public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) : IResult
+public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, DateTimeOffset? closeAt = null) : IResult
 {
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
@@ -23,14 +25,18 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) :
         var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var time = services.GetRequiredService<TimeProvider>();
         var response = httpContext.Response;
-        var ct = httpContext.RequestAborted;
+        using var expiry = new CancellationTokenSource(closeAt is { } at ? Max(at - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, expiry.Token);
+        var ct = linked.Token;
 
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), ct);
-        await response.Body.FlushAsync(ct);
+        // Opening writes with the request's own token: a stream whose token is just expiring
+        // still opens, then ends at once, and the client reconnects with a fresh one.
+        await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), httpContext.RequestAborted);
+        await response.Body.FlushAsync(httpContext.RequestAborted);
 
         var enumerator = events.GetAsyncEnumerator(ct);
         var next = enumerator.MoveNextAsync().AsTask();
@@ -57,7 +63,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) :
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or its token expired.
         }
         finally
         {
@@ -66,6 +72,8 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events) :
             await enumerator.DisposeAsync();
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static byte[] Format(DeliveredEvent delivered, JsonSerializerOptions json)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Events;
+using PetitChat.Server.Identity;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Events;
@@ -8,26 +9,31 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
     {
-        api.MapPost("/events/tickets", (Caller caller, EventTickets tickets) => TypedResults.Ok(tickets.Issue(caller.Id)));
+        api.MapPost("/events/tickets", (Caller caller, HttpContext context, EventTickets tickets) =>
+            TypedResults.Ok(tickets.Issue(caller.Id, context.User.TokenExpiry())));
 
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
             HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus) =>
         {
+            // The stream ends when the token it was opened with expires: a user disabled in the
+            // identity provider gets no new token, so their stream does not outlive the last one.
             Guid userId;
+            DateTimeOffset? closeAt;
             if (ticket is not null)
             {
-                if (tickets.Redeem(ticket) is not { } ticketUser)
+                if (tickets.Redeem(ticket) is not { } redeemed)
                 {
                     return Unauthorized("The ticket is unknown, used or expired; ask for a new one.");
                 }
 
-                userId = ticketUser;
+                (userId, closeAt) = redeemed;
             }
             else if (context.User.Identity?.IsAuthenticated == true && await Caller.BindAsync(context) is { } caller)
             {
                 userId = caller.Id;
+                closeAt = context.User.TokenExpiry();
             }
             else
             {
@@ -36,7 +42,7 @@ public static class EventsApi
 
             var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
             var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
-            return new EventStreamResult(events);
+            return new EventStreamResult(events, closeAt);
         }).AllowAnonymous();
 
         return api;

@@ -8,15 +8,24 @@ public static class ClaimsPrincipalExtensions
 {
     /// <summary>
     /// What a validated token says about its bearer, read the way Keycloak writes it: users are
-    /// keyed by <c>sub</c> (never by username), roles come from <c>realm_access.roles</c>.
+    /// keyed by <c>sub</c> (never by username); every bearer is a <c>user</c>, and an
+    /// <c>admin</c> when <c>realm_access.roles</c> holds one of <paramref name="adminRoles"/>.
     /// </summary>
-    public static UserClaims ToUserClaims(this ClaimsPrincipal principal)
+    public static UserClaims ToUserClaims(this ClaimsPrincipal principal, IReadOnlyCollection<string> adminRoles)
     {
         var subject = principal.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no sub claim.");
         var username = principal.FindFirstValue("preferred_username") ?? subject;
         var name = principal.FindFirstValue("name") ?? username;
-        return new UserClaims(subject, username, name, RealmRoles(principal));
+        var realmRoles = RealmRoles(principal);
+        string[] roles = realmRoles.Any(adminRoles.Contains) ? [Roles.User, Roles.Admin] : [Roles.User];
+        return new UserClaims(subject, username, name, roles, principal.FindFirstValue("email"));
     }
+
+    /// <summary>When the bearer token expires (its <c>exp</c>), or null when it says nothing.</summary>
+    public static DateTimeOffset? TokenExpiry(this ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue("exp"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private static string[] RealmRoles(ClaimsPrincipal principal)
     {
@@ -35,7 +44,7 @@ public static class ClaimsPrincipalExtensions
                 return [];
             }
 
-            return [.. roles.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).Order(StringComparer.Ordinal)];
+            return [.. roles.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)];
         }
         catch (JsonException)
         {

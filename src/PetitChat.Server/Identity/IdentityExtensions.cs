@@ -13,7 +13,11 @@ public static class IdentityExtensions
     public static WebApplicationBuilder AddPetitChatIdentity(this WebApplicationBuilder builder)
     {
         var identity = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration("Identity")
+            .Validate(o => o.KeysRefreshInterval >= TimeSpan.FromMinutes(5) && o.KeysMinRefreshInterval >= TimeSpan.FromSeconds(1),
+                "Identity:KeysRefreshInterval is at least 00:05:00 and Identity:KeysMinRefreshInterval at least 00:00:01 (IdentityModel's limits).")
+            .Validate(o => o.UsesEmbeddedIssuer || Uri.TryCreate(o.Authority, UriKind.Absolute, out _), "Identity:Authority must be an absolute URL.")
+            .ValidateOnStart();
 
         string authority;
         if (identity.UsesEmbeddedIssuer)
@@ -34,6 +38,22 @@ public static class IdentityExtensions
             options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
             options.MapInboundClaims = false;
             options.RefreshOnIssuerKeyNotFound = true;
+            options.AutomaticRefreshInterval = identity.KeysRefreshInterval;
+            options.RefreshInterval = identity.KeysMinRefreshInterval;
+            options.Events = new JwtBearerEvents
+            {
+                // Keycloak marks its tokens with a typ claim: Bearer for access tokens, ID and
+                // Refresh for the others. An ID token must never pass for an access token.
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal?.FindFirst("typ") is { } typ && !string.Equals(typ.Value, "Bearer", StringComparison.OrdinalIgnoreCase))
+                    {
+                        context.Fail($"A '{typ.Value}' token is not an access token.");
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
@@ -46,6 +66,17 @@ public static class IdentityExtensions
                 ClockSkew = identity.ClockSkew,
                 NameClaimType = "preferred_username",
             };
+        });
+
+        // IdentityModel keeps the "last known good" configuration, keys included, for an hour
+        // and falls back to it when a token fails against the current keys: a key removed from
+        // the realm (compromised, rotated out) would go on working. It must stop at the next refresh.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            if (options.ConfigurationManager is Microsoft.IdentityModel.Tokens.BaseConfigurationManager manager)
+            {
+                manager.UseLastKnownGoodConfiguration = false;
+            }
         });
         builder.Services.AddAuthorization();
         return builder;

@@ -16,6 +16,21 @@ public sealed class IdentityOptions
     /// <summary>Tolerated clock difference between the issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Realm roles (<c>realm_access.roles</c>) that make a Petit chat administrator. Every
+    /// signed-in user has the <c>user</c> role.
+    /// </summary>
+    public string[] AdminRoles { get; set; } = ["admin", "petitchat-admin"];
+
+    /// <summary>How often the issuer's signing keys (JWKS) are fetched again, so that a removed key stops working.</summary>
+    public TimeSpan KeysRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The least time between two fetches caused by a token signed with an unknown key
+    /// (a new key after rotation is picked up then), so that forged kids cannot flood the issuer.
+    /// </summary>
+    public TimeSpan KeysMinRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public EmbeddedIssuerOptions Embedded { get; set; } = new();
 
     /// <summary>Embedded issuer only: the password every user signs in with (development only).</summary>

@@ -15,7 +15,8 @@ public sealed record Caller(User User)
 
     public static async ValueTask<Caller?> BindAsync(HttpContext context)
     {
-        var claims = context.User.ToUserClaims();
+        var identity = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+        var claims = context.User.ToUserClaims(identity.AdminRoles);
         var cache = context.RequestServices.GetRequiredService<IMemoryCache>();
         var key = ("caller", claims.Subject);
         if (cache.TryGetValue(key, out Caller? cached) && cached is not null && SameProfile(cached.User, claims))
@@ -30,5 +31,6 @@ public sealed record Caller(User User)
     }
 
     private static bool SameProfile(User user, UserClaims claims) =>
-        user.Username == claims.Username && user.DisplayName == claims.DisplayName && user.Roles.SequenceEqual(claims.Roles);
+        user.Username == claims.Username && user.DisplayName == claims.DisplayName && user.Email == claims.Email
+        && user.Roles.SequenceEqual(claims.Roles);
 }

@@ -45,6 +45,34 @@ public abstract partial class ChatStoreContract
     }
 
     [Fact]
+    public async Task Upsert_keeps_the_email_and_refreshes_or_clears_it()
+    {
+        var subject = $"sub-{Guid.NewGuid():N}";
+        var first = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "gina", "Gina", [], "gina@example.org"), NewId(), Now(), Ct);
+        var changed = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "gina", "Gina", [], "g@example.org"), NewId(), Now(), Ct);
+        var cleared = await Store.UpsertUserAsync(new UserClaims(subject, _tag + "gina", "Gina", []), NewId(), Now(), Ct);
+
+        Assert.Equal("gina@example.org", first.Email);
+        Assert.Equal("g@example.org", changed.Email);
+        Assert.Null(cleared.Email);
+        Assert.Null((await Store.GetUserAsync(first.Id, Ct))?.Email);
+    }
+
+    [Fact]
+    public async Task Users_are_found_by_subject()
+    {
+        var (one, two) = ($"sub-{Guid.NewGuid():N}", $"sub-{Guid.NewGuid():N}");
+        var first = await Store.UpsertUserAsync(new UserClaims(one, _tag + "hal", "Hal", []), NewId(), Now(), Ct);
+        var second = await Store.UpsertUserAsync(new UserClaims(two, _tag + "ida", "Ida", [], "ida@example.org"), NewId(), Now(), Ct);
+
+        var found = await Store.GetUsersBySubjectAsync([one, two, "sub-nobody"], Ct);
+
+        Assert.Equal([first.Id, second.Id], found.Select(u => u.Id).Order());
+        Assert.Equal("ida@example.org", found.Single(u => u.Subject == two).Email);
+        Assert.Empty(await Store.GetUsersBySubjectAsync([], Ct));
+    }
+
+    [Fact]
     public async Task Upsert_of_the_same_subject_concurrently_creates_one_user()
     {
         var claims = new UserClaims($"sub-{Guid.NewGuid():N}", _tag + "carol", "Carol", []);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using PetitChat.Testing;
 
 namespace PetitChat.Server.Tests.Fixtures;
@@ -27,6 +28,9 @@ public class PetitChatServer : IAsyncLifetime
     protected string Folder { get; } = Path.Combine(Path.GetTempPath(), "petitchat-server-tests", Guid.NewGuid().ToString("N"));
 
     public IServiceProvider Services => _factory!.Services;
+
+    /// <summary>The server's warnings and errors so far.</summary>
+    public ServerLog Log { get; } = new();
 
     /// <summary>The embedded issuer's key file, so that tests can forge tokens with its own key.</summary>
     public string IssuerKeyPath => Path.Combine(Folder, "issuer-keys.json");
@@ -53,6 +57,8 @@ public class PetitChatServer : IAsyncLifetime
             {
                 host.UseSetting(key, value);
             }
+
+            host.ConfigureLogging(logging => logging.AddProvider(Log));
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
@@ -72,7 +78,7 @@ public class PetitChatServer : IAsyncLifetime
     }
 
     /// <summary>An access token from the embedded issuer's password grant.</summary>
-    public async Task<string> TokenForAsync(string username, string password = Password)
+    public virtual async Task<string> TokenForAsync(string username, string password = Password)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
