@@ -19,6 +19,9 @@ public sealed partial class ScyllaChatStore
     /// <summary>Partitions of the due entries. Fixed: changing it would hide stored jobs.</summary>
     internal const int SearchShards = 16;
 
+    /// <summary>Claims sent at once: each one is a lightweight transaction on Scylla.</summary>
+    private const int ClaimsInFlight = 32;
+
     /// <summary>
     /// How long a claim holds back a new job whose signal is not in the store: the send that
     /// wrote the job writes its signal right after, so the index must not see it as missing.
@@ -41,7 +44,12 @@ public sealed partial class ScyllaChatStore
             var due = await DueEntriesAsync(now, want + skip, ct);
             var candidates = due.Where(e => !seen.Contains(e.Key)).Take(want).ToList();
             seen.UnionWith(candidates.Select(c => c.Key));
-            var results = await Task.WhenAll(candidates.Select(c => TryClaimAsync(c, leaseUntil, ct)));
+            var results = new List<Dictionary<string, AttributeValue>?>(candidates.Count);
+            foreach (var chunk in candidates.Chunk(ClaimsInFlight))
+            {
+                results.AddRange(await Task.WhenAll(chunk.Select(c => TryClaimAsync(c, leaseUntil, ct))));
+            }
+
             var won = candidates.Zip(results).Where(r => r.Second is not null).Select(r => (Entry: r.First, Row: r.Second!)).ToList();
 
             // The new entries before the old ones go: a crash in between leaves a stale entry,
