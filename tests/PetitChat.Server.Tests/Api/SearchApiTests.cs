@@ -8,7 +8,7 @@ namespace PetitChat.Server.Tests.Api;
 /// Search over HTTP on the default engines (SQLite FTS5 fed by the indexing worker). Indexing is
 /// asynchronous, so tests poll the search until the expected hits show up, with a timeout.
 /// </summary>
-public sealed class SearchApiTests(PetitChatServer server) : ApiTest(server)
+public class SearchApiTests(PetitChatServer server) : ApiTest(server)
 {
     private const char Start = '\uE000';
     private const char End = '\uE001';
