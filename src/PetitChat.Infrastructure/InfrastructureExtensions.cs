@@ -7,6 +7,7 @@ using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
 using PetitChat.Infrastructure.Meilisearch;
+using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.S3;
 using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
@@ -43,8 +44,11 @@ public static class InfrastructureExtensions
             case "inprocess":
                 builder.AddInProcessEventBus();
                 break;
+            case "nats":
+                builder.AddNatsEventBus();
+                break;
             default:
-                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess'.");
+                throw new InvalidOperationException($"Bus:Kind '{bus}' is not known; use 'inprocess' or 'nats'.");
         }
 
         var blobs = builder.Configuration["Blobs:Kind"] ?? "local";

@@ -63,6 +63,7 @@ public static class ServerExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<EventBusExceptionHandler>();
         builder.Services.AddMemoryCache();
         builder.Services.AddOptions<EventStreamOptions>().BindConfiguration("Events")
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")

@@ -35,9 +35,15 @@ public static class LoopbackPort
             }
             catch (SocketException)
             {
-                await Task.Delay(50, cts.Token);
+                // Not listening yet.
             }
             catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within {timeout}.");
+            }
+
+            // A timeout during this wait is a timeout too, so that EngineProcess kills what it started.
+            if (!await Task.Delay(50, cts.Token).ContinueWith(static t => !t.IsCanceled, TaskScheduler.Default))
             {
                 throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within {timeout}.");
             }

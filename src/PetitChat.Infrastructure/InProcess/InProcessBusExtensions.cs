@@ -17,6 +17,7 @@ public static class InProcessBusExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEventBus, InProcessEventBus>();
+        builder.Services.AddSingleton<IEventTicketStore, InProcessTicketStore>();
         return builder;
     }
 }

@@ -58,7 +58,15 @@ public sealed class LocalBlobStore(LocalBlobOptions options) : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // File.Delete ignores a missing file but not a missing folder: both mean "no such blob".
+        }
+
         return Task.CompletedTask;
     }
 

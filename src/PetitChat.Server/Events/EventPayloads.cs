@@ -13,7 +13,7 @@ public static class EventPayloads
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
-        StreamReset => ("reset", new ResetEventDto("Resume is not possible from the given id: refetch your chats, then go on from this event.")),
+        StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
 }

@@ -26,7 +26,10 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         var time = services.GetRequiredService<TimeProvider>();
         var response = httpContext.Response;
         using var expiry = new CancellationTokenSource(closeAt is { } at ? Max(at - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, expiry.Token);
+        // A node that shuts down ends its streams at once rather than holding the shutdown for
+        // them; clients reconnect (to another node) and resume from their last id.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(
+            httpContext.RequestAborted, expiry.Token, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var ct = linked.Token;
 
         response.ContentType = "text/event-stream";

@@ -9,8 +9,8 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
     {
-        api.MapPost("/events/tickets", (Caller caller, HttpContext context, EventTickets tickets) =>
-            TypedResults.Ok(tickets.Issue(caller.Id, context.User.TokenExpiry())));
+        api.MapPost("/events/tickets", async (Caller caller, HttpContext context, EventTickets tickets) =>
+            TypedResults.Ok(await tickets.IssueAsync(caller.Id, context.User.TokenExpiry(), context.RequestAborted)));
 
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
@@ -23,7 +23,7 @@ public static class EventsApi
             DateTimeOffset? closeAt;
             if (ticket is not null)
             {
-                if (tickets.Redeem(ticket) is not { } redeemed)
+                if (await tickets.RedeemAsync(ticket, context.RequestAborted) is not { } redeemed)
                 {
                     return Unauthorized("The ticket is unknown, used or expired; ask for a new one.");
                 }

@@ -45,16 +45,24 @@ public sealed class UploadStaging(IOptions<FileUploadOptions> options, ChatLimit
             HeadersLengthLimit = 16 * 1024,
             BodyLengthLimit = limits.MaxFileSize + FramingAllowance,
         };
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        try
         {
-            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                && disposition.IsFileDisposition())
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                return await CopyAsync(section.Body, name, ct);
-            }
+                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    && disposition.IsFileDisposition())
+                {
+                    var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    return await CopyAsync(section.Body, name, ct);
+                }
 
-            // Other parts are skipped unread; the reader drains them on the next call.
+                // Other parts are skipped unread; the reader drains them on the next call.
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // Malformed framing, or a part (headers or a form field) over the reader's limits.
+            return new Invalid("file", "The multipart body is malformed: " + e.Message);
         }
 
         return new Invalid("file", "The multipart body has no file part (a part with a filename).");

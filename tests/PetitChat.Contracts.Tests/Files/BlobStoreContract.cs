@@ -122,6 +122,7 @@ public abstract class BlobStoreContract : IAsyncLifetime
         await Store.DeleteAsync(Prefix + "gone", Ct);
         await Store.DeleteAsync(Prefix + "gone", Ct);
         await Store.DeleteAsync(Prefix + "never-was", Ct);
+        await Store.DeleteAsync(Prefix + "no-such-folder/never-was", Ct);
 
         Assert.Null(await ReadAsync(Prefix + "gone"));
         Assert.Empty(await ListAsync(Prefix));

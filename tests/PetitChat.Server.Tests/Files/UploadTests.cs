@@ -165,7 +165,13 @@ public sealed class UploadTests(S3FilesServer server) : FilesTest(server)
         await alice.PostRawAsync($"/api/v1/chats/{chat}/files", new { file = "inline" }).ProblemAsync(400, "file");
         using var noFile = new MultipartFormDataContent { { new StringContent("just a field"), "comment" } };
         await alice.Http.PostAsync(new Uri($"/api/v1/chats/{chat}/files", UriKind.Relative), noFile).ProblemAsync(400, "file");
+        using var badHeaders = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\n" + new string('x', 20_000) + "\r\n\r\nbody\r\n--b--\r\n"));
+        badHeaders.Headers.ContentType = MediaTypeHeaderValueParse("multipart/form-data; boundary=b");
+        await alice.Http.PostAsync(new Uri($"/api/v1/chats/{chat}/files", UriKind.Relative), badHeaders).ProblemAsync(400, "file");
     }
+
+    private static System.Net.Http.Headers.MediaTypeHeaderValue MediaTypeHeaderValueParse(string value) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.Parse(value);
 
     [Fact]
     public async Task Non_members_can_neither_upload_nor_see_a_chats_files()

@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using NATS.Client.Core;
+using PetitChat.Testing;
+
+namespace PetitChat.Bench;
+
+/// <summary>
+/// Live fan-out end to end: N SSE clients in group chats, messages posted over HTTP at a fixed
+/// rate, send→receive latency and delivered events/s. Three rows side by side: the in-process
+/// bus (one node, since it cannot span nodes), NATS JetStream with the clients spread over two
+/// server processes sharing one store, and raw NATS pub/sub with the same fan-out and no server
+/// in between (the limit to compare with).
+/// </summary>
+public sealed class FanoutBenchmark : IBenchmark
+{
+    private const string Password = "bench-password";
+    private const int WarmUpFrom = 1_000_000;
+
+    public string Name => "fanout";
+
+    public string Description =>
+        "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15]";
+
+    public async Task RunAsync(string[] args, CancellationToken ct)
+    {
+        var settings = new Settings(
+            Option(args, "--clients", 200), Option(args, "--group", 10), Option(args, "--rate", 50), Option(args, "--seconds", 15));
+        Console.WriteLine($"fanout: {settings.Clients} SSE clients in groups of {settings.GroupSize}, " +
+                          $"{settings.Rate} messages/s for {settings.Seconds} s, each message to {settings.GroupSize} streams");
+        var serverDll = ServerDll();
+        var rows = new List<(string Name, Result Result)>();
+
+        await using (var nats = await NatsServer.StartAsync())
+        {
+            rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+            rows.Add(("NATS JetStream, 2 nodes", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct)));
+            rows.Add(("raw NATS pub/sub (limit)", await RunRawNatsAsync(nats.Url, settings, ct)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"bus",-26} {"sent",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var (name, result) in rows)
+        {
+            var latency = Percentiles.Of(result.Latencies);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-26} {result.Sent,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2}"));
+        }
+    }
+
+    private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds)
+    {
+        public int Messages => Rate * Seconds;
+    }
+
+    private sealed record Result(int Sent, long Missing, IReadOnlyCollection<double> Latencies, double EventsPerSecond);
+
+    /// <summary>Starts the server processes, signs the users in, opens their streams, and measures.</summary>
+    private static async Task<Result> RunServersAsync(string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct)
+    {
+        var folder = Directory.CreateTempSubdirectory("petitchat-bench-").FullName;
+        var processes = new List<EngineProcess>();
+        try
+        {
+            var urls = new List<Uri>();
+            for (var i = 0; i < nodes; i++)
+            {
+                var port = LoopbackPort.Free();
+                urls.Add(new Uri($"http://127.0.0.1:{port}/"));
+                processes.Add(await StartNodeAsync(serverDll, port, folder, urls[0], natsUrl));
+            }
+
+            Console.WriteLine($"{(natsUrl is null ? "in-process" : "NATS")}: {nodes} node(s) up; signing in {settings.Clients} users");
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+            var http = urls.Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = u, Timeout = TimeSpan.FromMinutes(2) }).ToArray();
+            var users = new (string Token, Guid Id)[settings.Clients];
+            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                async (i, token) => users[i] = await SignInAsync(http[0], $"bench-{i}-{Guid.NewGuid():N}", token));
+
+            var groups = new List<(Guid ChatId, int[] Members)>();
+            for (var first = 0; first + settings.GroupSize <= settings.Clients; first += settings.GroupSize)
+            {
+                var members = Enumerable.Range(first, settings.GroupSize).ToArray();
+                using var request = Authorized(HttpMethod.Post, "/api/v1/chats", users[first].Token);
+                request.Content = JsonContent.Create(new { name = $"bench {first}", memberIds = members.Skip(1).Select(m => users[m].Id) });
+                using var response = await http[0].SendAsync(request, ct);
+                response.EnsureSuccessStatusCode();
+                var chat = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid();
+                groups.Add((chat, members));
+            }
+
+            var sentAt = new ConcurrentDictionary<int, long>();
+            var latencies = new ConcurrentBag<double>();
+            var delivered = 0L;
+            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var readers = new List<Task>();
+            var opened = new CountdownEvent(settings.Clients);
+            for (var i = 0; i < settings.Clients; i++)
+            {
+                var node = http[i % nodes];
+                var token = users[i].Token;
+                readers.Add(Task.Run(() => ReadStreamAsync(node, token, opened, line =>
+                {
+                    if (ParseSequence(line) is { } seq && sentAt.TryGetValue(seq, out var at))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                        Interlocked.Increment(ref delivered);
+                    }
+                }, streaming.Token), ct));
+            }
+
+            if (!opened.Wait(TimeSpan.FromSeconds(60), ct))
+            {
+                throw new TimeoutException("The SSE streams did not all open within a minute.");
+            }
+
+            async Task SendAsync(int seq, CancellationToken token)
+            {
+                var (chat, members) = groups[seq % groups.Count];
+                var sender = members[seq / groups.Count % members.Length];
+                if (seq < WarmUpFrom)
+                {
+                    sentAt[seq] = Stopwatch.GetTimestamp();
+                }
+
+                using var request = Authorized(HttpMethod.Post, $"/api/v1/chats/{chat}/signals", users[sender].Token);
+                request.Content = JsonContent.Create(new { kind = "message", text = $"bench #{seq}#", clientId = $"bench-{seq}" });
+                using var response = await http[sender % nodes].SendAsync(request, token);
+                response.EnsureSuccessStatusCode();
+            }
+
+            await SendAtRateAsync(settings.Rate, settings.Rate, WarmUpFrom, SendAsync, ct);
+            var started = Stopwatch.GetTimestamp();
+            var sent = await SendAtRateAsync(settings.Rate, settings.Messages, 0, SendAsync, ct);
+
+            var expected = (long)sent * settings.GroupSize;
+            await WaitForAsync(() => Interlocked.Read(ref delivered) >= expected, TimeSpan.FromSeconds(15), ct);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            await streaming.CancelAsync();
+            await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            foreach (var client in http)
+            {
+                client.Dispose();
+            }
+
+            return new Result(sent, expected - Interlocked.Read(ref delivered), latencies.ToArray(), Interlocked.Read(ref delivered) / elapsed);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The same fan-out on core NATS subjects, one subscription per client over two connections.</summary>
+    private static async Task<Result> RunRawNatsAsync(string natsUrl, Settings settings, CancellationToken ct)
+    {
+        Console.WriteLine("raw NATS: subscribing");
+        await using var publisher = new NatsConnection(new NatsOpts { Url = natsUrl });
+        await using var node1 = new NatsConnection(new NatsOpts { Url = natsUrl });
+        await using var node2 = new NatsConnection(new NatsOpts { Url = natsUrl });
+        var prefix = $"bench.{Guid.NewGuid():N}";
+        var sentAt = new ConcurrentDictionary<int, long>();
+        var latencies = new ConcurrentBag<double>();
+        var delivered = 0L;
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var readers = new List<Task>();
+        for (var i = 0; i < settings.Clients; i++)
+        {
+            var subscription = await (i % 2 == 0 ? node1 : node2).SubscribeCoreAsync<int>($"{prefix}.{i}", cancellationToken: ct);
+            readers.Add(Task.Run(async () =>
+            {
+                await using (subscription)
+                {
+                    await foreach (var msg in subscription.Msgs.ReadAllAsync(streaming.Token))
+                    {
+                        if (sentAt.TryGetValue(msg.Data, out var at))
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                            Interlocked.Increment(ref delivered);
+                        }
+                    }
+                }
+            }, ct));
+        }
+
+        await node1.PingAsync(ct);
+        await node2.PingAsync(ct);
+        var groups = settings.Clients / settings.GroupSize;
+        async Task SendAsync(int seq, CancellationToken token)
+        {
+            var first = seq % groups * settings.GroupSize;
+            if (seq < WarmUpFrom)
+            {
+                sentAt[seq] = Stopwatch.GetTimestamp();
+            }
+
+            for (var m = first; m < first + settings.GroupSize; m++)
+            {
+                await publisher.PublishAsync($"{prefix}.{m}", seq, cancellationToken: token);
+            }
+        }
+
+        await SendAtRateAsync(settings.Rate, settings.Rate, WarmUpFrom, SendAsync, ct);
+        var started = Stopwatch.GetTimestamp();
+        var sent = await SendAtRateAsync(settings.Rate, settings.Messages, 0, SendAsync, ct);
+
+        var expected = (long)sent * settings.GroupSize;
+        await WaitForAsync(() => Interlocked.Read(ref delivered) >= expected, TimeSpan.FromSeconds(15), ct);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await streaming.CancelAsync();
+        await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
+        return new Result(sent, expected - Interlocked.Read(ref delivered), latencies.ToArray(), Interlocked.Read(ref delivered) / elapsed);
+    }
+
+    /// <summary>
+    /// Starts a message every 1/rate seconds, without waiting for earlier ones; returns how many
+    /// were sent. Sequences from <see cref="WarmUpFrom"/> on are a warm-up (JIT, connection
+    /// pools) and are not measured.
+    /// </summary>
+    private static async Task<int> SendAtRateAsync(int rate, int count, int firstSeq, Func<int, CancellationToken, Task> send, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
+        var sends = new List<Task>(count);
+        for (var seq = firstSeq; seq < firstSeq + count && await timer.WaitForNextTickAsync(ct); seq++)
+        {
+            sends.Add(send(seq, ct));
+        }
+
+        await Task.WhenAll(sends);
+        return sends.Count;
+    }
+
+    private static async Task ReadStreamAsync(HttpClient http, string token, CountdownEvent opened, Action<string> onData, CancellationToken ct)
+    {
+        try
+        {
+            using var request = Authorized(HttpMethod.Get, "/api/v1/events", token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
+            var signaled = false;
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (!signaled && line.StartsWith(": connected", StringComparison.Ordinal))
+                {
+                    opened.Signal();
+                    signaled = true;
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    onData(line);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The run is over.
+        }
+    }
+
+    /// <summary>The number in "bench #N#" inside a signal event's JSON, without parsing the whole document.</summary>
+    private static int? ParseSequence(string line)
+    {
+        var start = line.IndexOf("bench #", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += 7;
+        var end = line.IndexOf('#', start);
+        return end > start && int.TryParse(line.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
+    }
+
+    private static async Task<(string Token, Guid Id)> SignInAsync(HttpClient http, string username, CancellationToken ct)
+    {
+        using var tokenResponse = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "petitchat-cli",
+            ["username"] = username,
+            ["password"] = Password,
+        }), ct);
+        tokenResponse.EnsureSuccessStatusCode();
+        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("access_token").GetString()!;
+        using var me = Authorized(HttpMethod.Get, "/api/v1/me", token);
+        using var meResponse = await http.SendAsync(me, ct);
+        meResponse.EnsureSuccessStatusCode();
+        return (token, JsonDocument.Parse(await meResponse.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid());
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string url, string token)
+    {
+        var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    /// <summary>
+    /// A server process: the first node's URL is every node's issuer, and the issuer keys and the
+    /// SQLite file are shared, as in a deployment of several nodes.
+    /// </summary>
+    private static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            // Urls rather than ASPNETCORE_URLS: appsettings.json sets Urls, which would win over it.
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Store__Sqlite__Path"] = Path.Combine(folder, "petitchat.db"),
+            ["Identity__Embedded__KeyPath"] = Path.Combine(folder, "issuer-keys.json"),
+            ["Identity__Embedded__Issuer"] = issuer.AbsoluteUri,
+            ["Identity__CliPassword"] = Password,
+            ["Bus__Kind"] = natsUrl is null ? "inprocess" : "nats",
+            ["Bus__Nats__Url"] = natsUrl,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        // EngineProcess passes this process's environment on to the child.
+        foreach (var (key, value) in environment)
+        {
+            Environment.SetEnvironmentVariable(key, value);
+        }
+
+        return EngineProcess.StartAsync("dotnet", [serverDll], port, "Build the server first: dotnet build -c Release src/PetitChat.Server",
+            workingDirectory: Path.GetDirectoryName(serverDll));
+    }
+
+    /// <summary>The Release build of the server, found from the bench's own folder upwards.</summary>
+    private static string ServerDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "PetitChat.Server", "bin", "Release", "net10.0", "PetitChat.Server.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("src/PetitChat.Server/bin/Release/net10.0/PetitChat.Server.dll was not found: dotnet build -c Release src/PetitChat.Server");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = Stopwatch.GetTimestamp();
+        while (!condition() && Stopwatch.GetElapsedTime(deadline) < timeout)
+        {
+            await Task.Delay(20, ct);
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Infrastructure.Nats;
+
+public sealed partial class NatsEventBus
+{
+    /// <summary>
+    /// Publishes one message per recipient, all at once, and completes when JetStream has
+    /// acknowledged every one (it is then stored, and any node can replay it). Any message not
+    /// acknowledged within <see cref="NatsBusOptions.RequestTimeout"/> fails the whole call with
+    /// <see cref="EventBusUnavailableException"/>: nothing is reported as sent that was not stored.
+    /// Its recipients are then owed a <see cref="StreamReset"/>, published once NATS takes it.
+    /// </summary>
+    public async Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    {
+        var (type, body) = NatsEventCodec.Encode(liveEvent);
+        var eventId = Guid.CreateVersion7().ToString("N");
+        var publishes = new Task[recipients.Count];
+        var i = 0;
+        foreach (var userId in recipients)
+        {
+            publishes[i++] = PublishOneAsync(userId, type, body, $"{eventId}.{userId:N}", ct);
+        }
+
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogPublishFailed(e, type, recipients.Count);
+            OweResets(recipients);
+            throw new EventBusUnavailableException($"NATS did not store the '{type}' event for its {recipients.Count} recipient(s): {e.Message}", e);
+        }
+    }
+
+    private async Task PublishOneAsync(Guid userId, string type, byte[] body, string messageId, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
+        var subject = _options.SubjectOf(userId);
+        var headers = new NatsHeaders { [NatsEventCodec.TypeHeader] = type };
+        var opts = new NatsJSPubOpts { MsgId = messageId };
+        try
+        {
+            var ack = await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token);
+            ack.EnsureSuccess();
+        }
+        catch (NatsJSPublishNoResponseException)
+        {
+            // No stream listens on the subject: NATS came back without its store (a new server,
+            // a wiped directory). Recreate the stream and publish again, once.
+            await EnsureStreamAsync(timeout.Token);
+            var ack = await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token);
+            ack.EnsureSuccess();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing a {EventType} event to {Recipients} recipient(s) failed")]
+    private partial void LogPublishFailed(Exception exception, string eventType, int recipients);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Infrastructure.Nats;
+
+public sealed partial class NatsEventBus
+{
+    private static readonly TimeSpan ResetRetry = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<Guid, byte> _owedResets = new();
+    private int _resetLoopRunning;
+
+    /// <summary>
+    /// An event that NATS did not take is missing from its recipients' logs, and a client that
+    /// resumes would not notice. Each of them gets a <see cref="StreamReset"/> once NATS takes
+    /// publishes again, so their clients refetch and see the saved change. Kept in this node's
+    /// memory: should the node stop before NATS returns, the 503 its caller got is the only
+    /// trace (the change itself is saved in the store).
+    /// </summary>
+    private void OweResets(IEnumerable<Guid> recipients)
+    {
+        foreach (var userId in recipients)
+        {
+            _owedResets.TryAdd(userId, 0);
+        }
+
+        if (Interlocked.Exchange(ref _resetLoopRunning, 1) == 0)
+        {
+            _ = Task.Run(PayResetsAsync);
+        }
+    }
+
+    private async Task PayResetsAsync()
+    {
+        while (true)
+        {
+            await Task.Delay(ResetRetry, _time);
+            foreach (var userId in _owedResets.Keys)
+            {
+                try
+                {
+                    await PublishOneAsync(userId, "reset", "{}"u8.ToArray(), $"reset.{Guid.CreateVersion7():N}", CancellationToken.None);
+                    _owedResets.TryRemove(userId, out _);
+                    LogResetPaid(userId);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    break; // Still down: try again later.
+                }
+            }
+
+            if (_owedResets.IsEmpty)
+            {
+                Volatile.Write(ref _resetLoopRunning, 0);
+                // A failure between the emptiness check and the write above restarts the loop itself.
+                if (_owedResets.IsEmpty || Interlocked.Exchange(ref _resetLoopRunning, 1) != 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published the reset owed to user {UserId} after a failed publish")]
+    private partial void LogResetPaid(Guid userId);
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Infrastructure.Nats;
+
+/// <summary>
+/// Turns a live event into a stream message and back. The type travels in the
+/// <see cref="TypeHeader"/> header rather than inside the JSON, so that a node reading an event
+/// type it does not know (a newer node wrote it) can skip it without parsing the body.
+/// </summary>
+internal static class NatsEventCodec
+{
+    public const string TypeHeader = "Petitchat-Event";
+
+    public static (string Type, byte[] Body) Encode(LiveEvent liveEvent) => liveEvent switch
+    {
+        SignalCreated e => ("signal", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalCreated)),
+        ReactionChanged e => ("reaction", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReactionChanged)),
+        ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
+        ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
+        StreamReset => ("reset", "{}"u8.ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
+    };
+
+    /// <summary>The event, or null for a type this node does not know.</summary>
+    public static LiveEvent? Decode(string? type, ReadOnlySpan<byte> body) => type switch
+    {
+        "signal" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalCreated),
+        "reaction" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReactionChanged),
+        "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
+        "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
+        "reset" => new StreamReset(),
+        _ => null,
+    };
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Infrastructure.Nats;
+
+/// <summary>The events' wire format in the stream: one JSON document per event, its type in a header.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SignalCreated))]
+[JsonSerializable(typeof(ReactionChanged))]
+[JsonSerializable(typeof(ReceiptMoved))]
+[JsonSerializable(typeof(ChatChanged))]
+internal sealed partial class NatsJsonContext : JsonSerializerContext;

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+using PetitChat.Core.Events;
+
+namespace PetitChat.Infrastructure.Nats;
+
+/// <summary>
+/// Tickets in a NATS key-value bucket, so that any node redeems a ticket another node issued.
+/// Taking one is a delete conditioned on the revision that was read: of two nodes redeeming
+/// the same ticket, only one delete succeeds. The bucket's MaxAge removes tickets never used.
+/// </summary>
+public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBusOptions> options) : IEventTicketStore
+{
+    private readonly NatsKVContext _kv = new(new NatsJSContext((NatsConnection)connection));
+    private readonly NatsBusOptions _options = options.Value;
+    private INatsKVStore? _bucket;
+
+    /// <summary>Creates or updates the bucket; run at start-up with the stream.</summary>
+    public async Task EnsureBucketAsync(CancellationToken ct) =>
+        _bucket = await _kv.CreateOrUpdateStoreAsync(new NatsKVConfig(_options.TicketBucket)
+        {
+            Description = "Petit chat: one-use tickets for opening a live stream on any node.",
+            MaxAge = _options.TicketRetention,
+            History = 1,
+            NumberOfReplicas = _options.Replicas,
+        }, ct);
+
+    public async Task PutAsync(string ticket, StoredTicket entry, CancellationToken ct)
+    {
+        var bucket = await BucketAsync(ct);
+        try
+        {
+            var value = string.Create(CultureInfo.InvariantCulture,
+                $"{entry.UserId:N}|{entry.ExpiresAt.ToUnixTimeMilliseconds()}|{entry.TokenExpiresAt?.ToUnixTimeMilliseconds()}");
+            await bucket.CreateAsync(ticket, value, cancellationToken: ct);
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            throw new EventBusUnavailableException($"NATS did not store the stream ticket: {e.Message}", e);
+        }
+    }
+
+    public async Task<StoredTicket?> TakeAsync(string ticket, CancellationToken ct)
+    {
+        var bucket = await BucketAsync(ct);
+        try
+        {
+            var entry = await bucket.TryGetEntryAsync<string>(ticket, cancellationToken: ct);
+            if (!entry.Success || entry.Value.Value is not { } value)
+            {
+                return null;
+            }
+
+            var taken = await bucket.TryDeleteAsync(ticket, new NatsKVDeleteOpts { Revision = entry.Value.Revision }, ct);
+            return taken.Success ? Parse(value) : null;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            throw new EventBusUnavailableException($"NATS did not answer for the stream ticket: {e.Message}", e);
+        }
+    }
+
+    /// <summary>"{user}|{expires ms}|{token expires ms or nothing}", or null when malformed.</summary>
+    private static StoredTicket? Parse(string value)
+    {
+        var parts = value.Split('|');
+        if (parts.Length != 3
+            || !Guid.TryParseExact(parts[0], "N", out var userId)
+            || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresAt))
+        {
+            return null;
+        }
+
+        DateTimeOffset? tokenExpiresAt = long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tokenMs)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(tokenMs)
+            : null;
+        return new StoredTicket(userId, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt), tokenExpiresAt);
+    }
+
+    private async ValueTask<INatsKVStore> BucketAsync(CancellationToken ct)
+    {
+        if (_bucket is null)
+        {
+            await EnsureBucketAsync(ct);
+        }
+
+        return _bucket!;
+    }
+}

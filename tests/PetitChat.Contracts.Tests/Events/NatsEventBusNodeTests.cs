@@ -1,0 +1,231 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using PetitChat.Core.Events;
+using PetitChat.Infrastructure.Nats;
+using PetitChat.Testing;
+
+namespace PetitChat.Contracts.Tests.Events;
+
+/// <summary>
+/// What only the NATS bus does: several nodes (buses with their own connections) on one
+/// stream, and NATS going away and coming back, all on a real nats-server.
+/// </summary>
+public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IAsyncLifetime, IAsyncDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly List<NatsBuses> _buses = [];
+    private readonly List<NatsServer> _servers = [];
+
+    [Fact]
+    public async Task An_event_published_on_one_node_reaches_a_subscriber_on_another()
+    {
+        var buses = Buses(nats.Server);
+        var (node1, node2) = (await buses.CreateAsync(), await buses.CreateAsync());
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node2.SubscribeAsync(user, null, cts.Token);
+
+        await Publish(node1, user, 1, 2);
+
+        Assert.Equal([1, 2], Numbers(await TakeAsync(stream, 2, cts.Token)));
+    }
+
+    [Fact]
+    public async Task A_client_resumes_on_another_node_with_no_gap_and_no_duplicate()
+    {
+        var buses = Buses(nats.Server);
+        var (node1, node2) = (await buses.CreateAsync(), await buses.CreateAsync());
+        var user = Guid.CreateVersion7();
+        string lastSeen;
+        using (var onNode1 = new CancellationTokenSource(Wait))
+        {
+            var stream = await node1.SubscribeAsync(user, null, onNode1.Token);
+            await Publish(node2, user, 1, 2, 3);
+            lastSeen = (await TakeAsync(stream, 2, onNode1.Token))[^1].Id;
+            await onNode1.CancelAsync();
+        }
+
+        await Publish(node1, user, 4);
+        using var cts = new CancellationTokenSource(Wait);
+        var resumed = await node2.SubscribeAsync(user, lastSeen, cts.Token);
+        await Publish(node1, user, 5);
+
+        Assert.Equal([3, 4, 5], Numbers(await TakeAsync(resumed, 3, cts.Token)));
+    }
+
+    [Fact]
+    public async Task A_node_receives_only_the_events_of_the_users_subscribed_on_it()
+    {
+        var buses = Buses(nats.Server);
+        var (node1, node2) = (await buses.CreateAsync(), await buses.CreateAsync());
+        var (here, elsewhere) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        using var cts = new CancellationTokenSource(Wait);
+        await using var stream = (await node2.SubscribeAsync(here, null, cts.Token)).GetAsyncEnumerator(cts.Token);
+
+        for (var n = 1; n <= 300; n++)
+        {
+            await node1.PublishAsync(Numbered(n), [elsewhere], CancellationToken.None);
+        }
+
+        await Publish(node1, here, 301);
+
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(301, Number(stream.Current));
+        // The server's side: node 2's one consumer is filtered on its user and delivered one message.
+        var js = new NatsJSContext(buses.Connection(0));
+        var consumers = new List<NATS.Client.JetStream.Models.ConsumerInfo>();
+        await foreach (var consumer in (await js.GetStreamAsync(buses.Options.StreamName)).ListConsumersAsync(cts.Token))
+        {
+            consumers.Add(consumer.Info);
+        }
+
+        var only = Assert.Single(consumers);
+        Assert.Equal(buses.Options.SubjectOf(here), only.Config.FilterSubject);
+        Assert.Equal(1UL, only.Delivered.ConsumerSeq);
+    }
+
+    [Fact]
+    public async Task Start_up_creates_the_stream_and_a_second_start_with_other_settings_updates_it()
+    {
+        var buses = Buses(nats.Server);
+        await buses.CreateAsync(buses.Options with { Retention = TimeSpan.FromHours(24) }, TimeProvider.System);
+        await buses.CreateAsync(buses.Options with { Retention = TimeSpan.FromHours(24) }, TimeProvider.System);
+        await buses.CreateAsync(buses.Options with { Retention = TimeSpan.FromHours(2) }, TimeProvider.System);
+
+        var js = new NatsJSContext(buses.Connection(0));
+        var stream = await js.GetStreamAsync(buses.Options.StreamName);
+        Assert.Equal(TimeSpan.FromHours(2), stream.Info.Config.MaxAge);
+        Assert.Equal([$"{buses.Options.SubjectPrefix}.user.*"], stream.Info.Config.Subjects);
+    }
+
+    [Fact]
+    public async Task A_publish_while_NATS_is_down_fails_clearly_and_what_was_acknowledged_survives()
+    {
+        var server = await OwnServerAsync();
+        var buses = Buses(server);
+        var node = await buses.CreateAsync(buses.Options with { RequestTimeout = TimeSpan.FromSeconds(1) }, TimeProvider.System);
+        var user = Guid.CreateVersion7();
+        await Publish(node, user, 1);
+
+        await server.StopAsync();
+        var failure = await Assert.ThrowsAsync<EventBusUnavailableException>(() => node.PublishAsync(Numbered(2), [user], CancellationToken.None));
+        Assert.Contains("NATS", failure.Message, StringComparison.Ordinal);
+        await server.StartAgainAsync();
+
+        using var cts = new CancellationTokenSource(Wait);
+        var replayed = await node.SubscribeAsync(user, "0", cts.Token);
+        Assert.Equal(1, Numbers(await TakeAsync(replayed, 1, cts.Token))[0]);
+    }
+
+    [Fact]
+    public async Task Subscribers_get_what_is_published_after_NATS_restarts_without_resubscribing()
+    {
+        var server = await OwnServerAsync();
+        var buses = Buses(server);
+        var options = buses.Options with { RequestTimeout = TimeSpan.FromSeconds(2) };
+        var (node1, node2) = (await buses.CreateAsync(options, TimeProvider.System), await buses.CreateAsync(options, TimeProvider.System));
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait * 2);
+        var stream = (await node2.SubscribeAsync(user, null, cts.Token)).GetAsyncEnumerator(cts.Token);
+        await Publish(node1, user, 1);
+        Assert.True(await stream.MoveNextAsync());
+        var first = stream.Current;
+
+        await server.StopAsync();
+        await server.StartAgainAsync();
+        await PublishOnceNatsIsBackAsync(node1, user, 2, cts.Token);
+        await Publish(node1, user, 3);
+
+        var ids = new List<ulong> { ulong.Parse(first.Id, System.Globalization.CultureInfo.InvariantCulture) };
+        var numbers = new List<int> { Number(first) };
+        while (!numbers.Contains(3) && await stream.MoveNextAsync())
+        {
+            ids.Add(ulong.Parse(stream.Current.Id, System.Globalization.CultureInfo.InvariantCulture));
+            numbers.Add(Number(stream.Current));
+        }
+
+        Assert.Equal([1, 2, 3], numbers);
+        Assert.Equal(ids.Order(), ids);
+        await stream.DisposeAsync();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 disposes test classes through IAsyncLifetime only.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var buses in _buses)
+        {
+            await buses.DisposeAsync();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private NatsBuses Buses(NatsServer server)
+    {
+        var buses = new NatsBuses(server.Url);
+        _buses.Add(buses);
+        return buses;
+    }
+
+    /// <summary>A server of the test's own, for tests that stop it.</summary>
+    private async Task<NatsServer> OwnServerAsync()
+    {
+        var server = await NatsServer.StartAsync();
+        _servers.Add(server);
+        return server;
+    }
+
+    /// <summary>Retries a publish until NATS takes it: the client reconnects by itself, after a moment.</summary>
+    private static async Task PublishOnceNatsIsBackAsync(NatsEventBus bus, Guid user, int n, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await bus.PublishAsync(Numbered(n), [user], ct);
+                return;
+            }
+            catch (EventBusUnavailableException)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private static ReactionChanged Numbered(int n) => new(Guid.Empty, Guid.Empty, Guid.Empty, "👍", true, n);
+
+    private static async Task Publish(NatsEventBus bus, Guid user, params int[] numbers)
+    {
+        foreach (var n in numbers)
+        {
+            await bus.PublishAsync(Numbered(n), [user], CancellationToken.None);
+        }
+    }
+
+    private static int Number(DeliveredEvent e) => Assert.IsType<ReactionChanged>(e.Event).Count;
+
+    private static List<int> Numbers(IEnumerable<DeliveredEvent> events) => [.. events.Select(Number)];
+
+    private static async Task<List<DeliveredEvent>> TakeAsync(IAsyncEnumerable<DeliveredEvent> stream, int count, CancellationToken ct)
+    {
+        var taken = new List<DeliveredEvent>(count);
+        await foreach (var e in stream.WithCancellation(ct))
+        {
+            taken.Add(e);
+            if (taken.Count == count)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(count, taken.Count);
+        return taken;
+    }
+}

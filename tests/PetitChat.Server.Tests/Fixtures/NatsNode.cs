@@ -1,0 +1,23 @@
+namespace PetitChat.Server.Tests.Fixtures;
+
+/// <summary>
+/// One server node of several: the NATS bus, the store and issuer keys shared with the other
+/// nodes, and tokens whose issuer is the first node, so a token works on every node.
+/// </summary>
+public sealed class NatsNode(string natsUrl, string sharedFolder, Uri? issuer) : PetitChatServer
+{
+    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        settings["Bus:Kind"] = "nats";
+        settings["Bus:Nats:Url"] = natsUrl;
+        settings["Bus:Nats:RequestTimeout"] = "00:00:01";
+        settings["Store:Sqlite:Path"] = Path.Combine(sharedFolder, "petitchat.db");
+        settings["Identity:Embedded:KeyPath"] = Path.Combine(sharedFolder, "issuer-keys.json");
+        if (issuer is not null)
+        {
+            settings["Identity:Embedded:Issuer"] = issuer.AbsoluteUri;
+        }
+
+        return Task.CompletedTask;
+    }
+}
