@@ -123,6 +123,13 @@ public sealed partial class ScyllaChatStore
         var wrote = false;
         if (stored is null)
         {
+            // The search job before the signal: never a signal without its job. A job whose
+            // signal is not written (yet, or ever) is valid; claims hold young ones back a while.
+            if (!string.IsNullOrWhiteSpace(signal.Text))
+            {
+                await AddSearchJobAsync(signal, ct);
+            }
+
             seq ??= await NextSeqAsync(signal.ChatId, ct);
             wrote = await TryPutAsync(new PutItemRequest
             {
