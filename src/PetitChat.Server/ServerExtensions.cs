@@ -43,9 +43,9 @@ public static class ServerExtensions
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
-            .Validate(o => o.BatchSize > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
-                "Search:Indexing needs a positive BatchSize, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
+                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
             sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(),

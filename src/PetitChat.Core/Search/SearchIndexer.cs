@@ -21,24 +21,28 @@ public sealed class SearchIndexer(IChatStore store, ISearchIndex index, TimeProv
             return new SearchDrain(0, 0, 0, null, null);
         }
 
-        var documents = new List<SearchDocument>();
-        var removed = new List<Guid>();
-        var seen = new HashSet<Guid>();
-        foreach (var job in jobs)
-        {
-            if (!seen.Add(job.SignalId))
+        // Reads overlap: against a networked store each one is a round trip.
+        var signals = jobs.DistinctBy(j => j.SignalId).ToList();
+        var read = new SearchDocument?[signals.Count];
+        await Parallel.ForAsync(0, signals.Count, new ParallelOptions { MaxDegreeOfParallelism = options.ReadConcurrency, CancellationToken = ct },
+            async (i, token) =>
             {
-                continue;
-            }
+                var signal = await store.GetSignalAsync(signals[i].ChatId, signals[i].SignalId, token);
+                read[i] = signal is null ? null : SearchDocument.From(signal);
+            });
 
-            var signal = await store.GetSignalAsync(job.ChatId, job.SignalId, ct);
-            if (signal is not null && SearchDocument.From(signal) is { } document)
+        var documents = new List<SearchDocument>(signals.Count);
+        var removed = new List<Guid>();
+        for (var i = 0; i < signals.Count; i++)
+        {
+            if (read[i] is { } document)
             {
                 documents.Add(document);
             }
             else
             {
-                removed.Add(job.SignalId);
+                // Gone, or without text any more: the index must not find it.
+                removed.Add(signals[i].SignalId);
             }
         }
 

@@ -8,6 +8,9 @@ public sealed record SearchIndexerOptions
     /// <summary>Jobs claimed and written to the index at once.</summary>
     public int BatchSize { get; init; } = 200;
 
+    /// <summary>Signals of a batch read from the store at the same time.</summary>
+    public int ReadConcurrency { get; init; } = 8;
+
     /// <summary>
     /// How long claimed jobs stay hidden from other claimers; when a node dies mid-batch, its jobs
     /// are claimed again after this.

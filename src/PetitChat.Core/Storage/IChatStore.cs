@@ -122,7 +122,10 @@ public interface IChatStore
     /// dies before completing it, it is claimed again after the lease. An adapter without an
     /// atomic claim may rarely give one job to two claimers; jobs are idempotent, so that only
     /// costs work. A job whose signal no longer exists is valid: running it removes the signal
-    /// from the index.
+    /// from the index and completes the job. So an adapter that cannot write a signal and its job
+    /// atomically must not let the job be claimed before the signal is readable (for instance,
+    /// write the job due a lease later than the signal's time, or the signal first and repair a
+    /// missing job on retry), or that message would never be indexed.
     /// </summary>
     Task<IReadOnlyList<SearchJob>> ClaimSearchJobsAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
 

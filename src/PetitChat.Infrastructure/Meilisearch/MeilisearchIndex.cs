@@ -16,7 +16,7 @@ namespace PetitChat.Infrastructure.Meilisearch;
 /// </summary>
 public sealed class MeilisearchIndex : ISearchIndex, IDisposable
 {
-    private static readonly string[] Retrieved = ["id", "chatId", "senderId", "createdAt"];
+    private static readonly string[] Retrieved = ["id", "chatId", "senderId", "createdAt", "text"];
     private static readonly string[] Text = ["text"];
 
     private readonly MeilisearchOptions _options;

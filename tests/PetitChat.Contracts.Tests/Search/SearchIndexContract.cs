@@ -128,6 +128,8 @@ public abstract class SearchIndexContract : IAsyncLifetime
     [InlineData("stop\"\"")]
     [InlineData("{text}")]
     [InlineData("now^")]
+    [InlineData("door\0\"")]
+    [InlineData("\u0001door\u007f")]
     public async Task Query_syntax_characters_are_plain_text(string query)
     {
         var chat = Guid.NewGuid();

@@ -159,6 +159,7 @@ public class SearchApiTests(PetitChatServer server) : ApiTest(server)
     [InlineData("chatId = \"x\" OR chatId != \"x\"")]
     [InlineData("-rock ^roll {a b}")]
     [InlineData("\uE000rock\uE001")]
+    [InlineData("rock\0\"")]
     public async Task Hostile_queries_are_answered_as_text_never_with_a_500(string q)
     {
         var (alice, bob) = (await NewChattersAsync(2)) is [var a, var b] ? (a, b) : default;
