@@ -5,6 +5,8 @@ using PetitChat.Core.Paging;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
@@ -32,7 +34,7 @@ public sealed partial class SqliteChatStore
             ON CONFLICT (direct_key) DO NOTHING
             """, ct,
             ("@id", ToText(chat.Id)),
-            ("@kind", ToText(chat.Kind)),
+            ("@kind", KindText(chat.Kind)),
             ("@name", chat.Name),
             ("@createdBy", ToText(chat.CreatedBy)),
             ("@createdAt", ToText(chat.CreatedAt)),

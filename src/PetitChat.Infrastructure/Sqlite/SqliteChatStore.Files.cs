@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using PetitChat.Core.Files;
 using PetitChat.Core.Paging;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Reactions;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore

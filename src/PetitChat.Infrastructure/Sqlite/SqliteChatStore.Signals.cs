@@ -4,6 +4,8 @@ using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
 using PetitChat.Core.Signals;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
@@ -77,7 +79,7 @@ public sealed partial class SqliteChatStore
             """, ct,
             ("@id", ToText(signal.Id)),
             ("@chatId", ToText(signal.ChatId)),
-            ("@kind", ToText(signal.Kind)),
+            ("@kind", KindText(signal.Kind)),
             ("@senderId", ToText(signal.SenderId)),
             ("@text", signal.Text),
             ("@clientId", signal.ClientId),

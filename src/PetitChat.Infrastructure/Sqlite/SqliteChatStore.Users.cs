@@ -3,6 +3,8 @@ using Microsoft.Data.Sqlite;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Users;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore

@@ -4,6 +4,8 @@ using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Storage;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 /// <summary>
@@ -14,8 +16,6 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// </summary>
 public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatStore, IDisposable
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = options.Path,
@@ -25,9 +25,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         DefaultTimeout = options.BusyTimeoutSeconds,
     }.ToString();
 
-    // PRAGMA takes no parameters; the value is an integer from validated options.
-    private readonly string _connectionPragmas =
-        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)options.BusyTimeoutSeconds * 1000};";
+    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -57,7 +55,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
                 Directory.CreateDirectory(folder);
             }
 
-            await using var connection = await OpenConnectionAsync(ct);
+            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
             // journal_mode is stored in the file, so once is enough (and it cannot run inside a transaction).
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", ct);
             await SqliteSchema.MigrateAsync(connection, ct);
@@ -80,70 +78,8 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         await InitializeAsync(ct);
-        return await OpenConnectionAsync(ct);
+        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
     }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            // Per-connection settings; a connection from the pool may be a fresh one.
-            await ExecuteAsync(connection, _connectionPragmas, ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
-    {
-        // CreateCommand enlists the command in the connection's current transaction.
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        var value = await command.ExecuteScalarAsync(ct);
-        return value is DBNull ? null : value;
-    }
-
-    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
-
-    private static string ToText(Guid id) => id.ToString("D");
-
-    private static string? ToText(Guid? id) => id?.ToString("D");
-
-    private static string ToText(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>A JSON array of ids, for <c>IN (SELECT value FROM json_each(@ids))</c>: one parameter for any count.</summary>
     private static string ToJsonArray(IEnumerable<Guid> ids) => "[" + string.Join(",", ids.Select(id => $"\"{id:D}\"")) + "]";
@@ -158,10 +94,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
 
     private static DateTimeOffset ReadTime(SqliteDataReader reader, int ordinal) => ParseTime(reader.GetString(ordinal));
 
-    private static DateTimeOffset ParseTime(string text) =>
-        new(DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
-
-    private static string ToText(ChatKind kind) => kind switch
+    private static string KindText(ChatKind kind) => kind switch
     {
         ChatKind.Direct => "direct",
         ChatKind.Group => "group",
@@ -175,7 +108,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         _ => throw new InvalidOperationException($"Unknown chat kind '{text}' in the database."),
     };
 
-    private static string ToText(SignalKind kind) => kind switch
+    private static string KindText(SignalKind kind) => kind switch
     {
         SignalKind.Message => "message",
         SignalKind.MemberJoined => "member_joined",

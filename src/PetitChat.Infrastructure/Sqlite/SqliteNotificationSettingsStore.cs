@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Notifications;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 /// <summary>
@@ -12,8 +14,6 @@ namespace PetitChat.Infrastructure.Sqlite;
 public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) : INotificationSettingsStore, IDisposable
 {
     private const string Part = "notifications";
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private static readonly string[] Steps =
     [
         """
@@ -50,6 +50,8 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
         DefaultTimeout = options.BusyTimeoutSeconds,
     }.ToString();
 
+    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
+
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
@@ -74,7 +76,7 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
                 Directory.CreateDirectory(folder);
             }
 
-            await using var connection = await OpenConnectionAsync(ct);
+            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
             await using var transaction = connection.BeginTransaction(deferred: false);
             await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_parts (part TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)", ct);
             var current = Convert.ToInt32(await ScalarAsync(connection, "SELECT version FROM schema_parts WHERE part = @part", ct, ("@part", Part)) ?? 0L,
@@ -184,54 +186,7 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         await InitializeAsync(ct);
-        return await OpenConnectionAsync(ct);
+        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)options.BusyTimeoutSeconds * 1000};", ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        var value = await command.ExecuteScalarAsync(ct);
-        return value is DBNull ? null : value;
-    }
-
-    private static string ToText(Guid id) => id.ToString("D");
-
-    private static string ToText(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) =>
-        new(DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
 }

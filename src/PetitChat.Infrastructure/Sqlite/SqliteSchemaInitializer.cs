@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 /// <summary>

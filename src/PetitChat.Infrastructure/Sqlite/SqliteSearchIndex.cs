@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Search;
 
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
 namespace PetitChat.Infrastructure.Sqlite;
 
 /// <summary>
@@ -13,8 +15,6 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// </summary>
 public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchIndex, IDisposable
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = options.Path ?? throw new ArgumentException("The search index needs a database path.", nameof(options)),
@@ -23,8 +23,7 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         DefaultTimeout = options.BusyTimeoutSeconds,
     }.ToString();
 
-    private readonly string _connectionPragmas =
-        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)options.BusyTimeoutSeconds * 1000};";
+    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -51,7 +50,7 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
                 Directory.CreateDirectory(folder);
             }
 
-            await using var connection = await OpenConnectionAsync(ct);
+            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
             await using (var wal = connection.CreateCommand())
             {
                 wal.CommandText = "PRAGMA journal_mode = WAL";
@@ -215,30 +214,10 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
     /// <summary>One token that unicode61 keeps whole: a letter and 32 hex digits.</summary>
     private static string ChatToken(Guid chatId) => "c" + chatId.ToString("N");
 
-    private static string ToText(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         await InitializeAsync(ct);
-        return await OpenConnectionAsync(ct);
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = _connectionPragmas;
-            await pragmas.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
@@ -261,28 +240,4 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var value1 = await command.ExecuteScalarAsync(ct);
-        return value1 is DBNull ? null : value1;
-    }
 }

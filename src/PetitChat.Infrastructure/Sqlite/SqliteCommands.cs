@@ -1,0 +1,89 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+/// <summary>
+/// The few ADO.NET steps every SQLite adapter here repeats (the chat store, the FTS5 index, the
+/// notification settings): open a pooled connection with its per-connection pragmas, run a
+/// statement with named parameters, read rows, and write ids and times as sortable text.
+/// Imported with <c>using static</c>.
+/// </summary>
+internal static class SqliteCommands
+{
+    /// <summary>Fixed-width ISO-8601 UTC with 7 fractional digits: exact round trip, and text order is time order.</summary>
+    public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    /// <summary>
+    /// Opens a connection and applies <paramref name="pragmas"/>: per-connection settings, since
+    /// a connection from the pool may be a fresh one.
+    /// </summary>
+    public static async Task<SqliteConnection> OpenConnectionAsync(string connectionString, string pragmas, CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await ExecuteAsync(connection, pragmas, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The pragmas every connection gets: NORMAL sync (safe in WAL mode) and the busy timeout.</summary>
+    public static string ConnectionPragmas(int busyTimeoutSeconds) =>
+        // PRAGMA takes no parameters; the value is an integer from validated options.
+        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)busyTimeoutSeconds * 1000};";
+
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        // CreateCommand enlists the command in the connection's current transaction.
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DBNull ? null : value;
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    public static string ToText(Guid id) => id.ToString("D");
+
+    public static string? ToText(Guid? id) => id?.ToString("D");
+
+    public static string ToText(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTime(string text) =>
+        new(DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
+}
