@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PetitChat.Core.Notifications;
 using PetitChat.Infrastructure.InProcess.Notifications;
 using PetitChat.Infrastructure.Nats.Notifications;
+using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 using PetitChat.Infrastructure.Webhooks;
 using PetitChat.Infrastructure.WebPush;
@@ -48,15 +49,21 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<NotificationPlanner>();
         builder.Services.AddSingleton<NotificationWorker>();
 
-        // The settings live in SQLite (Store:Sqlite:Path). With Store:Kind=scylla that is each
-        // node's own file until a Scylla adapter of INotificationSettingsStore is written: enough
-        // for one node, not for several (see docs/notifications.md).
-        builder.Services.AddSingleton<INotificationSettingsStore>(sp =>
+        // The settings live next to the chats: in the Scylla cluster with Store:Kind=scylla (its
+        // table is created at start-up with the store's), else in the SQLite file (Store:Sqlite:Path).
+        if (string.Equals(builder.Configuration["Store:Kind"], "scylla", StringComparison.OrdinalIgnoreCase))
         {
-            var options = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
-            var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
-        });
+            builder.Services.AddSingleton<INotificationSettingsStore>(sp => new ScyllaNotificationSettingsStore(sp.GetRequiredService<ScyllaChatStore>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<INotificationSettingsStore>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
+                var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+                return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
+            });
+        }
 
         var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
         switch (kind.ToLowerInvariant())

@@ -39,6 +39,9 @@ public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposa
     /// <summary>The endpoints in use, with their failure counts.</summary>
     public AlternatorClient Client => _client;
 
+    /// <summary>The table names, for the other adapters that keep their items in this cluster.</summary>
+    internal ScyllaTables Tables => _tables;
+
     /// <summary>Creates the missing tables (idempotent, safe from several nodes at once).</summary>
     public Task InitializeAsync(CancellationToken ct) => _tables.CreateMissingAsync(_client, ct);
 

@@ -45,6 +45,8 @@ internal sealed class ScyllaTables(string prefix)
 
     public string SearchJobsDue { get; } = prefix + "search_jobs_due";
 
+    public string NotificationSettings { get; } = prefix + "notification_settings";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -67,6 +69,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (ImageSettings, ("user", s), null);
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
+        yield return (NotificationSettings, ("user", s), ("key", s));
     }
 
     /// <summary>
