@@ -31,7 +31,12 @@ export class PushError extends Error {}
 
 /** The "Notifications" switch: on subscribes and tells the server, off unsubscribes and tells it. */
 export class PushSwitch {
-  constructor(private readonly api: PushApi, private readonly env: PushEnvironment = browserPush()) {}
+  constructor(
+    private readonly api: PushApi,
+    private readonly env: PushEnvironment = browserPush(),
+    /** A browser that cannot reach its push service may never answer a subscribe: give up then. */
+    private readonly subscribeTimeoutMs = 10_000,
+  ) {}
 
   async status(): Promise<PushStatus> {
     const manager = await this.env.pushManager().catch(() => null);
@@ -49,7 +54,11 @@ export class PushSwitch {
     const { publicKey } = await this.api.vapidPublicKey();
     let subscription: PushSubscriptionLike;
     try {
-      subscription = await manager.getSubscription() ?? await manager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlBytes(publicKey) });
+      subscription = await manager.getSubscription() ?? await within(
+        manager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlBytes(publicKey) }),
+        this.subscribeTimeoutMs,
+        "its push service did not answer",
+      );
     } catch (error) {
       throw new PushError(`The browser could not subscribe to notifications (${(error as Error).message || "no push service"}).`);
     }
@@ -74,6 +83,14 @@ export class PushSwitch {
     }
     await subscription.unsubscribe();
   }
+}
+
+function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(why)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** A base64url string (the VAPID public key) as bytes, the form `applicationServerKey` takes. */

@@ -136,6 +136,17 @@ describe("push switch", () => {
     expect(calls.map((c) => c.method)).toEqual(["GET"]);
   });
 
+  it("gives up on a browser whose push service never answers", async () => {
+    const manager = new FakePushManager();
+    manager.subscribe = () => new Promise(() => undefined);
+    const { env } = fakeEnvironment(manager);
+    const { api, calls } = recordingApi(server);
+    const error = await new PushSwitch(api, env, 20).enable().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PushError);
+    expect((error as Error).message).toMatch(/push service did not answer/);
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(0);
+  });
+
   it("a subscription the server refuses is taken back in the browser", async () => {
     const manager = new FakePushManager();
     const { env } = fakeEnvironment(manager);
