@@ -6,6 +6,7 @@ using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
 using PetitChat.Infrastructure.LocalDisk;
+using PetitChat.Infrastructure.Meilisearch;
 using PetitChat.Infrastructure.Nats;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.S3;
@@ -65,6 +66,19 @@ public static class InfrastructureExtensions
         }
 
         builder.AddVipsImages();
+
+        var search = builder.Configuration["Search:Kind"] ?? "sqlite";
+        switch (search.ToLowerInvariant())
+        {
+            case "sqlite":
+                builder.AddSqliteSearch();
+                break;
+            case "meilisearch":
+                builder.AddMeilisearchSearch();
+                break;
+            default:
+                throw new InvalidOperationException($"Search:Kind '{search}' is not known; use 'sqlite' or 'meilisearch'.");
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))
         {

@@ -5,6 +5,12 @@ using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// ASPNETCORE_URLS, --urls or Urls decide where the server listens; without them, the README's port.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
 builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();

@@ -7,6 +7,7 @@ using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
+using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
@@ -17,6 +18,7 @@ using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
+using PetitChat.Server.Search;
 using PetitChat.Server.Signals;
 using PetitChat.Server.Users;
 
@@ -38,6 +40,17 @@ public static class ServerExtensions
         builder.Services.AddSingleton<SignalService>();
         builder.Services.AddSingleton<ReactionService>();
         builder.Services.AddSingleton<ReceiptService>();
+        builder.Services.AddSingleton<SearchService>();
+        builder.Services.AddSingleton<SearchWakeup>();
+        builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
+            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+                && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
+                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new SearchIndexer(
+            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
+        builder.Services.AddHostedService<SearchIndexingWorker>();
         return builder;
     }
 
@@ -84,6 +97,7 @@ public static class ServerExtensions
             .MapReactions()
             .MapReceipts()
             .MapFiles()
+            .MapSearch()
             .MapEvents()
             .MapNotifications();
         return app;

@@ -10,22 +10,25 @@ public sealed class NatsServer : IAsyncDisposable
     public const string InstallHint = "Install nats-server (`apt-get install -y nats-server`; ./scripts/test.sh does it).";
 
     private readonly string _storeDir;
+    private readonly string[] _extraArguments;
     private EngineProcess? _process;
 
-    private NatsServer(int port, string storeDir)
+    private NatsServer(int port, string storeDir, string[] extraArguments)
     {
         Port = port;
         _storeDir = storeDir;
+        _extraArguments = extraArguments;
     }
 
     public int Port { get; }
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
-    public static async Task<NatsServer> StartAsync()
+    /// <summary>Starts a server; <paramref name="extraArguments"/> such as <c>--user u --pass p</c> are passed on.</summary>
+    public static async Task<NatsServer> StartAsync(params string[] extraArguments)
     {
         var storeDir = Directory.CreateTempSubdirectory("petitchat-nats-").FullName;
-        var server = new NatsServer(LoopbackPort.Free(), storeDir);
+        var server = new NatsServer(LoopbackPort.Free(), storeDir, extraArguments);
         await server.StartAgainAsync();
         return server;
     }
@@ -49,7 +52,7 @@ public sealed class NatsServer : IAsyncDisposable
         }
 
         _process = await EngineProcess.StartAsync(
-            "nats-server", ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", _storeDir],
+            "nats-server", ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", _storeDir, .. _extraArguments],
             Port, InstallHint);
     }
 

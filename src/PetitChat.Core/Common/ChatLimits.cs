@@ -33,4 +33,10 @@ public sealed record ChatLimits
 
     /// <summary>How long a direct download URL from the blob store stays valid (at most 5 minutes).</summary>
     public TimeSpan DownloadUrlLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Characters in a search query; a longer one is refused rather than cut.</summary>
+    public int MaxSearchQueryLength { get; init; } = 500;
+
+    /// <summary>Matches one search can page through (Meilisearch's default <c>maxTotalHits</c>).</summary>
+    public int MaxSearchHits { get; init; } = 1000;
 }

@@ -4,11 +4,12 @@ using PetitChat.Core.Events;
 using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Paging;
+using PetitChat.Core.Search;
 using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -42,6 +43,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
         var (stored, created) = await store.AppendSignalAsync(signal, ct);
         if (created)
         {
+            search.Notify();
             await fanout.PublishAsync(new SignalCreated(stored));
             await notifications.PlanAsync(stored);
         }

@@ -2,6 +2,7 @@ using PetitChat.Core.Chats;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
+using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 
@@ -79,6 +80,8 @@ public interface IChatStore
     /// Appends a signal, moves the chat's last activity, and moves the sender's delivered and
     /// read pointers to it. When the signal has a client id and (chat, sender, client id) was
     /// already used, returns the first signal with <c>Created = false</c> and writes nothing.
+    /// A created signal with text also gets a search job (see <see cref="ClaimSearchJobsAsync"/>),
+    /// due at the signal's <c>CreatedAt</c>, in the same write: never a signal without its job.
     /// </summary>
     Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct);
 
@@ -111,4 +114,27 @@ public interface IChatStore
     /// Concurrent moves keep the furthest one.
     /// </summary>
     Task<ReceiptMove> MoveReceiptAsync(Guid chatId, Guid userId, ReceiptState state, Guid signalId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> search jobs due at or before <paramref name="now"/>,
+    /// earliest due first (ties by job id): each claimed job gets one more attempt and becomes due
+    /// at <paramref name="leaseUntil"/>, so other claimers skip it meanwhile and, when the claimer
+    /// dies before completing it, it is claimed again after the lease. An adapter without an
+    /// atomic claim may rarely give one job to two claimers; jobs are idempotent, so that only
+    /// costs work. A job whose signal no longer exists is valid: running it removes the signal
+    /// from the index and completes the job. So an adapter that cannot write a signal and its job
+    /// atomically must not let the job be claimed before the signal is readable (for instance,
+    /// write the job due a lease later than the signal's time, or the signal first and repair a
+    /// missing job on retry), or that message would never be indexed.
+    /// </summary>
+    Task<IReadOnlyList<SearchJob>> ClaimSearchJobsAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
+
+    /// <summary>Deletes these jobs: their signals are in the index as the store has them. Unknown ids are ignored.</summary>
+    Task CompleteSearchJobsAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken ct);
+
+    /// <summary>
+    /// Makes these jobs due at <paramref name="dueAt"/> (a retry after the index failed), keeping
+    /// their attempts. Unknown ids are ignored.
+    /// </summary>
+    Task RetrySearchJobsAsync(IReadOnlyCollection<Guid> jobIds, DateTimeOffset dueAt, CancellationToken ct);
 }

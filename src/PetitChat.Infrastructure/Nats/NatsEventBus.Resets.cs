@@ -32,14 +32,23 @@ public sealed partial class NatsEventBus
 
     private async Task PayResetsAsync()
     {
+        var life = _life.Token;
         while (true)
         {
-            await Task.Delay(ResetRetry, _time);
+            try
+            {
+                await Task.Delay(ResetRetry, _time, life);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // The bus is disposed: the node is stopping.
+            }
+
             foreach (var userId in _owedResets.Keys)
             {
                 try
                 {
-                    await PublishOneAsync(userId, "reset", "{}"u8.ToArray(), $"reset.{Guid.CreateVersion7():N}", CancellationToken.None);
+                    await PublishOneAsync(userId, "reset", "{}"u8.ToArray(), $"reset.{Guid.CreateVersion7():N}", life);
                     _owedResets.TryRemove(userId, out _);
                     LogResetPaid(userId);
                 }

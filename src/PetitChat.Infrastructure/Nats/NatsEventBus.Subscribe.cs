@@ -249,9 +249,9 @@ public sealed partial class NatsEventBus
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _js.DeleteConsumerAsync(_options.StreamName, consumerName, timeout.Token);
         }
-        catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException or ObjectDisposedException)
         {
-            // Left to the inactivity threshold.
+            // Left to the inactivity threshold (NATS is down, or the node is stopping).
         }
     });
 

@@ -23,6 +23,10 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<NatsEventBus> _logger;
 
+    /// <summary>Cancelled when the bus is disposed, to end its background work.</summary>
+    private readonly CancellationTokenSource _life = new();
+    private int _disposed;
+
     /// <summary>Cancelled (and replaced) each time the connection opens again, to renew every consumer.</summary>
     private CancellationTokenSource _connectionGeneration = new();
 
@@ -38,7 +42,15 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
 
     public void Dispose()
     {
+        // Registered as itself and as IEventBus, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _connection.ConnectionOpened -= OnConnectionOpenedAsync;
+        _life.Cancel();
+        _life.Dispose();
         _connectionGeneration.Dispose();
     }
 

@@ -48,20 +48,15 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<NotificationPlanner>();
         builder.Services.AddSingleton<NotificationWorker>();
 
-        var store = builder.Configuration["Store:Kind"] ?? "sqlite";
-        switch (store.ToLowerInvariant())
+        // The settings live in SQLite (Store:Sqlite:Path). With Store:Kind=scylla that is each
+        // node's own file until a Scylla adapter of INotificationSettingsStore is written: enough
+        // for one node, not for several (see docs/notifications.md).
+        builder.Services.AddSingleton<INotificationSettingsStore>(sp =>
         {
-            case "sqlite":
-                builder.Services.AddSingleton<INotificationSettingsStore>(sp =>
-                {
-                    var options = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
-                    var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-                    return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
-                });
-                break;
-            default:
-                throw new InvalidOperationException($"Notification settings have no adapter for Store:Kind '{store}' yet; use 'sqlite'.");
-        }
+            var options = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
+            var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
+        });
 
         var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
         switch (kind.ToLowerInvariant())

@@ -38,17 +38,21 @@ public sealed partial class ScyllaChatStore
                 if (first.Id != signal.Id)
                 {
                     // A repeat: finish the first send's writes in case it was cut short (all are
-                    // repeatable), then answer with the stored signal.
-                    await CompleteAppendAsync(first, null, ct, mayExist: true);
-                    return new AppendResult(await GetSignalAsync(first.ChatId, first.Id, ct) ?? first, false);
+                    // repeatable), then answer with the stored signal. When this call is the one
+                    // that wrote the signal, the first attempt never got it out: it is created now.
+                    var wrote = await CompleteAppendAsync(first, null, ct, mayExist: true);
+                    return new AppendResult(await GetSignalAsync(first.ChatId, first.Id, ct) ?? first, wrote);
                 }
 
                 mayExist = true;
             }
         }
 
-        await CompleteAppendAsync(signal, null, ct, mayExist);
-        return new AppendResult(signal with { Reactions = [] }, true);
+        // Whoever's conditional put writes the signal reports it created, so exactly one caller
+        // does, also when a repeat finished this send while it was on its way.
+        return await CompleteAppendAsync(signal, null, ct, mayExist)
+            ? new AppendResult(signal with { Reactions = [] }, true)
+            : new AppendResult(await GetSignalAsync(signal.ChatId, signal.Id, ct) ?? signal, false);
     }
 
     public async Task<Signal?> GetSignalAsync(Guid chatId, Guid signalId, CancellationToken ct) =>
@@ -99,8 +103,9 @@ public sealed partial class ScyllaChatStore
     /// The rest of an append, in the order docs/scylla.md gives: bucket, signal, inbox entries,
     /// the chat's last activity, the sender's pointers. Every step is repeatable, so finishing a
     /// send that was cut short is running this again. <paramref name="seq"/> is taken when null.
+    /// True when this call wrote the signal item.
     /// </summary>
-    private async Task CompleteAppendAsync(Signal signal, long? seq, CancellationToken ct, bool mayExist = false)
+    private async Task<bool> CompleteAppendAsync(Signal signal, long? seq, CancellationToken ct, bool mayExist = false)
     {
         var bucket = BucketOf(signal.Id);
         if (_knownBuckets.TryAdd((signal.ChatId, bucket), 0))
@@ -115,19 +120,38 @@ public sealed partial class ScyllaChatStore
         }
 
         var stored = mayExist ? await GetItemAsync(_tables.Signals, SignalKey(signal.ChatId, signal.Id), ct) : null;
+        var wrote = false;
         if (stored is null)
         {
+            // The search job before the signal: never a signal without its job. A job whose
+            // signal is not written (yet, or ever) is valid; claims hold young ones back a while.
+            if (!string.IsNullOrWhiteSpace(signal.Text))
+            {
+                await AddSearchJobAsync(signal, ct);
+            }
+
             seq ??= await NextSeqAsync(signal.ChatId, ct);
-            await TryPutAsync(new PutItemRequest
+            wrote = await TryPutAsync(new PutItemRequest
             {
                 TableName = _tables.Signals,
                 Item = new(SignalFields(signal)) { ["part"] = S(PartOf(signal.ChatId, bucket)), ["seq"] = N(seq.Value) },
                 ConditionExpression = "attribute_not_exists(id)",
             }, idempotent: true, ct);
         }
+
+        long number;
+        if (wrote)
+        {
+            number = seq!.Value;
+        }
         else
         {
-            seq = LongOf(stored, "seq") ?? 0;
+            // Written before: by a repeat finishing this send (its number is the one), or by our
+            // own put whose answer was lost and whose retry then found it (our number: ours).
+            var existing = stored ?? await GetItemAsync(_tables.Signals, SignalKey(signal.ChatId, signal.Id), ct);
+            var storedSeq = existing is null ? null : LongOf(existing, "seq");
+            wrote = stored is null && seq is { } mine && storedSeq == mine;
+            number = storedSeq ?? seq ?? 0;
         }
 
         // Inbox entries at the new activity go in before the chat row moves: until then the old
@@ -162,7 +186,8 @@ public sealed partial class ScyllaChatStore
         }
 
         // What I sent I have seen: otherwise my own message would count as unread to me.
-        await MoveSenderPointersAsync(signal, seq.Value, ct);
+        await MoveSenderPointersAsync(signal, number, ct);
+        return wrote;
     }
 
     /// <summary>

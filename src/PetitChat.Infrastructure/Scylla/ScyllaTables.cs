@@ -41,6 +41,10 @@ internal sealed class ScyllaTables(string prefix)
 
     public string ImageSettings { get; } = prefix + "image_settings";
 
+    public string SearchJobs { get; } = prefix + "search_jobs";
+
+    public string SearchJobsDue { get; } = prefix + "search_jobs_due";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -61,6 +65,8 @@ internal sealed class ScyllaTables(string prefix)
         yield return (ChatFiles, ("part", s), ("id", s));
         yield return (ChatFileBuckets, ("chat", s), ("bucket", ScalarAttributeType.N));
         yield return (ImageSettings, ("user", s), null);
+        yield return (SearchJobs, ("id", s), null);
+        yield return (SearchJobsDue, ("shard", s), ("key", s));
     }
 
     /// <summary>

@@ -105,6 +105,11 @@ public sealed partial class SqliteChatStore
             WHERE id = @chatId
             """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
 
+        if (!string.IsNullOrWhiteSpace(signal.Text))
+        {
+            await AddSearchJobAsync(connection, signal, ct);
+        }
+
         // What I sent I have seen: otherwise my own message would count as unread to me.
         await MovePointerAsync(connection, ReceiptState.Delivered, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
         await MovePointerAsync(connection, ReceiptState.Read, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);

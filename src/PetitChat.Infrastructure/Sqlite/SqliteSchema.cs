@@ -92,6 +92,41 @@ internal static class SqliteSchema
         ALTER TABLE users ADD COLUMN email TEXT;
         """,
         SqliteFileSchema.Step,
+        // Search (issue 4): the outbox of search jobs, written with the signals, and the FTS5
+        // index. One step, so that it renumbers as a whole when merged after other steps.
+        """
+        CREATE TABLE search_jobs (
+            id        TEXT NOT NULL PRIMARY KEY,
+            chat_id   TEXT NOT NULL,
+            signal_id TEXT NOT NULL,
+            attempts  INTEGER NOT NULL DEFAULT 0,
+            due_at    TEXT NOT NULL
+        );
+        CREATE INDEX search_jobs_by_due ON search_jobs (due_at, id);
+
+        -- Messages sent before this step get indexed too (a job id may be any unique id).
+        INSERT INTO search_jobs (id, chat_id, signal_id, due_at)
+        SELECT id, chat_id, id, created_at FROM signals WHERE text IS NOT NULL;
+
+        -- One row per indexed signal; doc_id is the rowid of its row in search_text.
+        CREATE TABLE search_documents (
+            doc_id     INTEGER PRIMARY KEY,
+            signal_id  TEXT NOT NULL UNIQUE,
+            chat_id    TEXT NOT NULL,
+            sender_id  TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- "chat" holds one token per chat ("c" + the id's 32 hex digits), so that a query asks
+        -- FTS5 for "this chat AND these words" and reads only this chat's postings. unicode61
+        -- with remove_diacritics 2 folds case and accents (cafe finds Café); prefix indexes
+        -- make the last word's prefix search cheap for short prefixes.
+        CREATE VIRTUAL TABLE search_text USING fts5(
+            text, chat,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+        """,
     ];
 
     public static int Version => Steps.Length;

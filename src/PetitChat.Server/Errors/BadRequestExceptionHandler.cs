@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using PetitChat.Core.Paging;
+using PetitChat.Core.Search;
 
 namespace PetitChat.Server.Errors;
 
 /// <summary>
 /// Turns the framework's binding failures (malformed JSON, a wrong type, a bad query value) and
 /// cursors the store did not issue into a 400 problem document that names the field, instead
-/// of an empty 400 or a 500.
+/// of an empty 400 or a 500; and a search engine that is down into a 503.
 /// </summary>
 public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -16,6 +17,23 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         if (exception is InvalidCursorException cursor)
         {
             return await WriteAsync(httpContext, exception, StatusCodes.Status400BadRequest, "cursor", cursor.Message);
+        }
+
+        if (exception is SearchUnavailableException)
+        {
+            // The engine's message may name hosts; the log has it, the client gets the gist.
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Search is unavailable right now.",
+                    Detail = "The search engine did not answer; try again shortly. Sending messages is not affected.",
+                },
+                Exception = exception,
+            });
         }
 
         if (exception is not BadHttpRequestException badRequest)

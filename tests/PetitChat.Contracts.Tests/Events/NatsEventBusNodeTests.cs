@@ -113,7 +113,7 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         await server.StartAgainAsync();
 
         using var cts = new CancellationTokenSource(Wait);
-        var replayed = await node.SubscribeAsync(user, "0", cts.Token);
+        var replayed = await SubscribeOnceNatsIsBackAsync(node, user, "0", cts.Token);
         Assert.Equal(1, Numbers(await TakeAsync(replayed, 1, cts.Token))[0]);
     }
 
@@ -149,6 +149,38 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         await stream.DisposeAsync();
     }
 
+    [Fact]
+    public async Task The_bus_signs_in_with_a_user_and_password_and_a_wrong_password_stops_it_clearly()
+    {
+        var server = await OwnServerAsync("--user", "petitchat", "--pass", "s3cret");
+        var buses = Buses(server);
+        var node = await buses.CreateAsync(buses.Options with { Username = "petitchat", Password = "s3cret" }, TimeProvider.System);
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node.SubscribeAsync(user, null, cts.Token);
+        await Publish(node, user, 1);
+        Assert.Equal([1], Numbers(await TakeAsync(stream, 1, cts.Token)));
+
+        var refused = await Assert.ThrowsAnyAsync<NatsException>(() =>
+            buses.CreateAsync(buses.Options with { Username = "petitchat", Password = "wrong" }, TimeProvider.System));
+        Assert.Contains("authorization", refused.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_bus_signs_in_with_a_token()
+    {
+        var server = await OwnServerAsync("--auth", "a-token");
+        var buses = Buses(server);
+        var node = await buses.CreateAsync(buses.Options with { Token = "a-token" }, TimeProvider.System);
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node.SubscribeAsync(user, null, cts.Token);
+
+        await Publish(node, user, 1);
+
+        Assert.Equal([1], Numbers(await TakeAsync(stream, 1, cts.Token)));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     // xunit 2 disposes test classes through IAsyncLifetime only.
@@ -175,11 +207,27 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
     }
 
     /// <summary>A server of the test's own, for tests that stop it.</summary>
-    private async Task<NatsServer> OwnServerAsync()
+    private async Task<NatsServer> OwnServerAsync(params string[] arguments)
     {
-        var server = await NatsServer.StartAsync();
+        var server = await NatsServer.StartAsync(arguments);
         _servers.Add(server);
         return server;
+    }
+
+    /// <summary>Retries opening a stream until NATS answers, as a client retries after a 503.</summary>
+    private static async Task<IAsyncEnumerable<DeliveredEvent>> SubscribeOnceNatsIsBackAsync(NatsEventBus bus, Guid user, string? lastEventId, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return await bus.SubscribeAsync(user, lastEventId, ct);
+            }
+            catch (EventBusUnavailableException)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+        }
     }
 
     /// <summary>Retries a publish until NATS takes it: the client reconnects by itself, after a moment.</summary>

@@ -73,17 +73,23 @@ public sealed class NatsNodes : IAsyncLifetime, IAsyncDisposable
             _clients.ForEach(c => c.Dispose());
         }
 
-        for (var i = _nodes.Count - 1; i >= 0; i--)
+        try
         {
-            await StopNodeAsync(i);
+            for (var i = _nodes.Count - 1; i >= 0; i--)
+            {
+                await StopNodeAsync(i);
+            }
         }
-
-        if (_nats is not null)
+        finally
         {
-            await _nats.DisposeAsync();
-        }
+            // nats-server is killed even when a node fails to stop, so that no engine outlives the run.
+            if (_nats is not null)
+            {
+                await _nats.DisposeAsync();
+            }
 
-        Directory.Delete(_folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 }
 

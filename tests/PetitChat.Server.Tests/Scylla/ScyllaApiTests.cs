@@ -3,7 +3,8 @@ using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Scylla;
 
-// The users, chats, send/page, reaction and receipt flows once more, with Store:Kind = scylla.
+// The users, chats, send/page, reaction, receipt and search flows once more, with Store:Kind = scylla
+// (search: the Scylla store's jobs drained into the default FTS5 index).
 
 [Collection(ScyllaServerCollection.Name)]
 public sealed class ScyllaUsersApiTests(ScyllaPetitChatServer server) : UsersApiTests(server);
@@ -19,3 +20,6 @@ public sealed class ScyllaReactionsApiTests(ScyllaPetitChatServer server) : Reac
 
 [Collection(ScyllaServerCollection.Name)]
 public sealed class ScyllaReceiptsApiTests(ScyllaPetitChatServer server) : ReceiptsApiTests(server);
+
+[Collection(ScyllaServerCollection.Name)]
+public sealed class ScyllaSearchApiTests(ScyllaPetitChatServer server) : SearchApiTests(server);

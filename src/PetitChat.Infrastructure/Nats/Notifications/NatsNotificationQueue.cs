@@ -12,7 +12,7 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// (<c>petitchat.notify.{partition}.{userId}</c>), and one durable pull consumer per partition,
 /// shared by every worker. Each consumer allows one unacknowledged job (MaxAckPending = 1), so a
 /// job goes to exactly one worker and a user's jobs are handled in order; partitions run in
-/// parallel, spread over the workers that ask. See docs/decisions/0005-notification-partitions.md.
+/// parallel, spread over the workers that ask. See docs/decisions/0007-notification-partitions.md.
 /// </summary>
 public sealed partial class NatsNotificationQueue(
     NotificationNatsConnection nats,

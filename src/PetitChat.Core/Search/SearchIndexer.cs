@@ -1,0 +1,91 @@
+using PetitChat.Core.Storage;
+
+namespace PetitChat.Core.Search;
+
+/// <summary>
+/// Drains the store's search jobs into the index. A job only names a signal, so running it means
+/// reading the signal as the store has it now and indexing it (or removing it when it is gone or
+/// has no text): jobs are idempotent, may run twice, and edits or deletes need nothing more than
+/// a new job. A batch that the index refuses is retried with exponential backoff; a batch is
+/// completed only after the index took it, so a crash or a down engine loses no job.
+/// </summary>
+public sealed class SearchIndexer(IChatStore store, ISearchIndex index, TimeProvider time, SearchIndexerOptions options)
+{
+    /// <summary>Claims one batch of due jobs and runs it; <see cref="SearchDrain.Claimed"/> is 0 when none was due.</summary>
+    public async Task<SearchDrain> DrainOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var jobs = await store.ClaimSearchJobsAsync(options.BatchSize, now, now + options.Lease, ct);
+        if (jobs.Count == 0)
+        {
+            return new SearchDrain(0, 0, 0, null, null);
+        }
+
+        // Reads overlap: against a networked store each one is a round trip.
+        var signals = jobs.DistinctBy(j => j.SignalId).ToList();
+        var read = new SearchDocument?[signals.Count];
+        await Parallel.ForAsync(0, signals.Count, new ParallelOptions { MaxDegreeOfParallelism = options.ReadConcurrency, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var signal = await store.GetSignalAsync(signals[i].ChatId, signals[i].SignalId, token);
+                read[i] = signal is null ? null : SearchDocument.From(signal);
+            });
+
+        var documents = new List<SearchDocument>(signals.Count);
+        var removed = new List<Guid>();
+        for (var i = 0; i < signals.Count; i++)
+        {
+            if (read[i] is { } document)
+            {
+                documents.Add(document);
+            }
+            else
+            {
+                // Gone, or without text any more: the index must not find it.
+                removed.Add(signals[i].SignalId);
+            }
+        }
+
+        var ids = jobs.Select(j => j.Id).ToList();
+        try
+        {
+            if (documents.Count > 0)
+            {
+                await index.UpsertAsync(documents, ct);
+            }
+
+            if (removed.Count > 0)
+            {
+                await index.RemoveAsync(removed, ct);
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // The whole batch waits as long as its most retried job: one clock for the batch.
+            var wait = options.RetryAfter(jobs.Max(j => j.Attempts));
+            var due = time.GetUtcNow() + wait;
+            await store.RetrySearchJobsAsync(ids, due, CancellationToken.None);
+            return new SearchDrain(jobs.Count, 0, 0, e, due);
+        }
+
+        await store.CompleteSearchJobsAsync(ids, CancellationToken.None);
+        return new SearchDrain(jobs.Count, documents.Count, removed.Count, null, null);
+    }
+
+    /// <summary>Runs batches until none is due, or one fails; returns what the last batch did and the totals.</summary>
+    public async Task<SearchDrain> DrainAsync(CancellationToken ct)
+    {
+        var (claimed, indexed, removed) = (0, 0, 0);
+        while (true)
+        {
+            var batch = await DrainOnceAsync(ct);
+            claimed += batch.Claimed;
+            indexed += batch.Indexed;
+            removed += batch.Removed;
+            if (batch.Claimed == 0 || batch.Failure is not null)
+            {
+                return new SearchDrain(claimed, indexed, removed, batch.Failure, batch.RetryAt);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using PetitChat.Core.Search;
+using PetitChat.Core.Signals;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    public async Task<IReadOnlyList<SearchJob>> ClaimSearchJobsAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        // The write lock up front: two claimers never read the same due jobs.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var jobs = await QueryAsync(connection, """
+            SELECT id, chat_id, signal_id, attempts FROM search_jobs
+            WHERE due_at <= @now ORDER BY due_at, id LIMIT @limit
+            """, reader => new SearchJob(ReadGuid(reader, 0), ReadGuid(reader, 1), ReadGuid(reader, 2), reader.GetInt32(3) + 1), ct,
+            ("@now", ToText(now)), ("@limit", limit));
+        if (jobs.Count > 0)
+        {
+            await ExecuteAsync(connection, """
+                UPDATE search_jobs SET attempts = attempts + 1, due_at = @leaseUntil
+                WHERE id IN (SELECT value FROM json_each(@ids))
+                """, ct, ("@leaseUntil", ToText(leaseUntil)), ("@ids", ToJsonArray(jobs.Select(j => j.Id))));
+        }
+
+        await transaction.CommitAsync(ct);
+        return jobs;
+    }
+
+    public async Task CompleteSearchJobsAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken ct)
+    {
+        if (jobIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, "DELETE FROM search_jobs WHERE id IN (SELECT value FROM json_each(@ids))", ct,
+            ("@ids", ToJsonArray(jobIds)));
+    }
+
+    public async Task RetrySearchJobsAsync(IReadOnlyCollection<Guid> jobIds, DateTimeOffset dueAt, CancellationToken ct)
+    {
+        if (jobIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, "UPDATE search_jobs SET due_at = @dueAt WHERE id IN (SELECT value FROM json_each(@ids))", ct,
+            ("@dueAt", ToText(dueAt)), ("@ids", ToJsonArray(jobIds)));
+    }
+
+    /// <summary>The search job of a signal just appended, in the caller's transaction.</summary>
+    private static Task<int> AddSearchJobAsync(SqliteConnection connection, Signal signal, CancellationToken ct) =>
+        ExecuteAsync(connection, "INSERT INTO search_jobs (id, chat_id, signal_id, due_at) VALUES (@id, @chatId, @signalId, @dueAt)", ct,
+            ("@id", ToText(Guid.CreateVersion7(signal.CreatedAt))),
+            ("@chatId", ToText(signal.ChatId)),
+            ("@signalId", ToText(signal.Id)),
+            ("@dueAt", ToText(signal.CreatedAt)));
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PetitChat.Core.Search;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+public static class SqliteSearchExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SqliteSearchIndex"/> (FTS5) as the <see cref="ISearchIndex"/>, in the
+    /// store's database file unless <c>Search:Sqlite:Path</c> names another.
+    /// </summary>
+    public static IHostApplicationBuilder AddSqliteSearch(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SqliteSearchOptions>()
+            .BindConfiguration(SqliteSearchOptions.Section)
+            .Validate(o => o.SnippetWords is >= 1 and <= 64, "Search:Sqlite:SnippetWords must be between 1 and 64.")
+            .Validate(o => o.BusyTimeoutSeconds >= 0, "Search:Sqlite:BusyTimeoutSeconds must not be negative.")
+            .ValidateOnStart();
+
+        var storePath = builder.Configuration[SqliteStoreOptions.Section + ":Path"] ?? SqliteStoreOptions.Default.Path;
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SqliteSearchOptions>>().Value;
+            var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            var path = string.IsNullOrWhiteSpace(options.Path) ? storePath : options.Path;
+            return new SqliteSearchIndex(options with { Path = Path.GetFullPath(path, contentRoot) });
+        });
+        builder.Services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<SqliteSearchIndex>());
+        builder.Services.AddHostedService<SqliteSearchInitializer>();
+        return builder;
+    }
+}

@@ -1,0 +1,19 @@
+namespace PetitChat.Infrastructure.Sqlite;
+
+/// <summary>The embedded search index (SQLite FTS5), bound from <c>Search:Sqlite</c>.</summary>
+public sealed record SqliteSearchOptions
+{
+    public const string Section = "Search:Sqlite";
+
+    /// <summary>
+    /// The database file; empty means the chat store's own file (<c>Store:Sqlite:Path</c>), which
+    /// is the default. A relative path is resolved against the host's content root.
+    /// </summary>
+    public string? Path { get; init; }
+
+    /// <summary>Words shown around the first match in a snippet.</summary>
+    public int SnippetWords { get; init; } = 16;
+
+    /// <summary>How long a writer waits for another one to commit before giving up.</summary>
+    public int BusyTimeoutSeconds { get; init; } = 10;
+}

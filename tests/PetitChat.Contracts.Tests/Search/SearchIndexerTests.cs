@@ -1,0 +1,182 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using PetitChat.Contracts.Tests.Events;
+using PetitChat.Core.Chats;
+using PetitChat.Core.Search;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Users;
+using PetitChat.Infrastructure.Meilisearch;
+using PetitChat.Infrastructure.Sqlite;
+using PetitChat.Testing;
+
+namespace PetitChat.Contracts.Tests.Search;
+
+/// <summary>
+/// Durable indexing end to end: the SQLite store's search jobs drained into an index, across a
+/// restart and across a Meilisearch that is down. Time is a manual clock, so backoff is checked
+/// without waiting.
+/// </summary>
+public sealed class SearchIndexerTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
+    private readonly ManualTime _time = new(DateTimeOffset.UtcNow);
+    private readonly List<IDisposable> _owned = [];
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    private string DatabasePath => Path.Combine(_folder, "petitchat.db");
+
+    [Fact]
+    public async Task Drain_indexes_sent_messages_and_completes_their_jobs()
+    {
+        var store = Store();
+        var index = Fts();
+        var chat = await NewChatAsync(store);
+        var sent = await SendAsync(store, chat, "the otter found a shell");
+        await SendAsync(store, chat, "nothing else");
+
+        var drain = await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal((2, 2, 0, null), (drain.Claimed, drain.Indexed, drain.Removed, drain.Failure));
+        var hit = Assert.Single(await index.SearchAsync(new SearchQuery(chat.Id, ["otter"], 0, 10), Ct));
+        Assert.Equal(sent.Id, hit.SignalId);
+        Assert.Equal(0, (await Indexer(store, index).DrainAsync(Ct)).Claimed);
+    }
+
+    [Fact]
+    public async Task Jobs_written_before_a_restart_are_indexed_after_it()
+    {
+        Chat chat;
+        Signal sent;
+        using (var before = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath }))
+        {
+            chat = await NewChatAsync(before);
+            sent = await SendAsync(before, chat, "the badger survived the restart");
+        }
+
+        var store = Store();
+        var index = Fts();
+        await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal([sent.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["badger"], 0, 10), Ct)).Select(h => h.SignalId));
+    }
+
+    [Fact]
+    public async Task Messages_stored_before_search_existed_are_indexed_after_the_upgrade()
+    {
+        Chat chat;
+        Signal old;
+        using (var before = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath }))
+        {
+            chat = await NewChatAsync(before);
+            old = await SendAsync(before, chat, "the tortoise predates search");
+        }
+
+        // Back to the schema before the search step: no jobs, no index, one step fewer.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; PRAGMA user_version = "
+                + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        var store = Store();
+        var index = Fts();
+        await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal([old.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["tortoise"], 0, 10), Ct)).Select(h => h.SignalId));
+    }
+
+    [Fact]
+    public async Task A_down_meilisearch_loses_no_job_and_is_retried_with_backoff_against_documented_meilisearch_shapes()
+    {
+        var store = Store();
+        var port = LoopbackPort.Free();
+        using var meili = new MeilisearchIndex(new MeilisearchOptions
+        {
+            Url = new Uri($"http://127.0.0.1:{port}"),
+            ApiKey = "key",
+            Index = "messages",
+            TaskPollInterval = TimeSpan.FromMilliseconds(20),
+        });
+        var indexer = Indexer(store, meili);
+        var chat = await NewChatAsync(store);
+        var sent = await SendAsync(store, chat, "the heron waited patiently");
+
+        var down = await indexer.DrainAsync(Ct);
+        Assert.IsType<SearchUnavailableException>(down.Failure);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1), down.RetryAt);
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(0, (await indexer.DrainAsync(Ct)).Claimed);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var stillDown = await indexer.DrainAsync(Ct);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), stillDown.RetryAt);
+
+        await using var up = await DocumentedMeilisearch.StartAsync("key", port);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var drained = await indexer.DrainAsync(Ct);
+
+        Assert.Equal((1, 1, null), (drained.Claimed, drained.Indexed, drained.Failure));
+        Assert.Equal([sent.Id], (await meili.SearchAsync(new SearchQuery(chat.Id, ["heron"], 0, 10), Ct)).Select(h => h.SignalId));
+        Assert.Empty(up.Violations);
+    }
+
+    [Fact]
+    public void Backoff_doubles_from_the_first_retry_up_to_the_longest()
+    {
+        var options = SearchIndexerOptions.Default;
+
+        Assert.Equal(
+            [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300],
+            Enumerable.Range(1, 11).Select(attempt => options.RetryAfter(attempt).TotalSeconds));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.RetryAfter(int.MaxValue));
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private SqliteChatStore Store()
+    {
+        var store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath });
+        _owned.Add(store);
+        return store;
+    }
+
+    private SqliteSearchIndex Fts()
+    {
+        var index = new SqliteSearchIndex(new SqliteSearchOptions { Path = DatabasePath });
+        _owned.Add(index);
+        return index;
+    }
+
+    private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, index, _time, SearchIndexerOptions.Default);
+
+    private async Task<Chat> NewChatAsync(SqliteChatStore store)
+    {
+        var now = _time.GetUtcNow();
+        var a = await store.UpsertUserAsync(new UserClaims("sub-" + Guid.NewGuid(), "a" + Guid.NewGuid().ToString("N")[..8], "A", []), Guid.CreateVersion7(now), now, Ct);
+        var b = await store.UpsertUserAsync(new UserClaims("sub-" + Guid.NewGuid(), "b" + Guid.NewGuid().ToString("N")[..8], "B", []), Guid.CreateVersion7(now), now, Ct);
+        var (chat, _) = await store.CreateChatAsync(new Chat(Guid.CreateVersion7(now), ChatKind.Group, "g", a.Id, now, now, null), [a.Id, b.Id], Ct);
+        return chat;
+    }
+
+    private async Task<Signal> SendAsync(SqliteChatStore store, Chat chat, string text)
+    {
+        var now = _time.GetUtcNow();
+        var signal = new Signal(Guid.CreateVersion7(now), chat.Id, SignalKind.Message, chat.CreatedBy, text, null, now, null, null, []);
+        return (await store.AppendSignalAsync(signal, Ct)).Signal;
+    }
+}
