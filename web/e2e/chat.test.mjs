@@ -260,7 +260,41 @@ describe("web client", () => {
     await closeAll(a);
   });
 
-  it("search in chat and jump to a result (pending: the search API is not on main yet)", { todo: "GET /api/v1/chats/{id}/search is not in the server yet" }, () => {});
+  it("search in chat and jump to a result", async () => {
+    const alice = unique("alice");
+    const bob = unique("bob");
+    const bobUser = await server.api(bob, "GET", "/api/v1/me");
+    const chat = await server.api(alice, "POST", "/api/v1/chats", { memberIds: [bobUser.id] });
+    const target = await server.api(bob, "POST", `/api/v1/chats/${chat.id}/signals`, { text: "Meet at the <b>Café</b> Rouge at noon", clientId: "s-target" });
+    for (let i = 1; i <= 60; i++) {
+      await server.api(i % 2 ? alice : bob, "POST", `/api/v1/chats/${chat.id}/signals`, { text: `filler ${i}`, clientId: `s${i}` });
+    }
+    // Indexing is asynchronous: wait until the server finds it.
+    await until(async () => (await server.api(alice, "GET", `/api/v1/chats/${chat.id}/search?q=cafe`)).items.length === 1, "the message to be indexed");
+
+    const [a] = await people(alice);
+    await a.locator(".chat-row", { hasText: bob }).click();
+    await message(a, "filler 60").waitFor();
+    await a.getByRole("button", { name: "Search in this chat" }).click();
+    const box = a.getByRole("searchbox", { name: "Search messages" });
+    await box.fill("nothing like this");
+    await a.getByText("No messages match “nothing like this”.").waitFor();
+
+    // Accents ignored, the matched word marked, the message's markup shown as text.
+    await box.fill("cafe rou");
+    const hit = a.getByRole("list", { name: "Search results" }).getByRole("button");
+    await hit.filter({ hasText: "Meet at the <b>" }).waitFor();
+    const marks = await hit.locator("mark").allTextContents();
+    assert.equal(marks[0], "Café");
+    assert.match(marks[1] ?? "", /^Rou/);
+    assert.equal(await hit.locator("b").count(), 0, "no HTML from the snippet");
+    await shot(a, "desktop-search");
+
+    await hit.click();
+    await a.locator(`li.msg.highlight[data-signal-id="${target.id}"]`).waitFor();
+    await a.getByRole("button", { name: "Latest" }).waitFor();
+    await closeAll(a);
+  });
 
   it("notifications: the service worker registers, the switch answers quietly, a chat can be muted", async () => {
     const alice = unique("alice");
