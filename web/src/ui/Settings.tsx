@@ -7,34 +7,36 @@ export function Settings({ client, state, onClose }: { client: ChatClient; state
   const settings = state.imageSettings;
   return (
     <Dialog title="Settings" onClose={onClose}>
-      {!settings && <p class="muted">Loading…</p>}
-      {settings && (
-        <div class="settings">
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={settings.autoLoadImages}
-              onChange={(e) => void client.saveImageSettings({ ...settings, autoLoadImages: (e.currentTarget as HTMLInputElement).checked })}
-            />
-            <span>
-              Load images automatically
-              <span class="muted small">Off: images wait until you choose to load them.</span>
-            </span>
-          </label>
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={settings.lowQualityImages}
-              onChange={(e) => void client.saveImageSettings({ ...settings, lowQualityImages: (e.currentTarget as HTMLInputElement).checked })}
-            />
-            <span>
-              Low-quality images
-              <span class="muted small">Show small previews; the full image is one click away.</span>
-            </span>
-          </label>
-        </div>
-      )}
-      <Notifications client={client} />
+      <div class="settings">
+        {!settings && <p class="muted">Loading…</p>}
+        {settings && (
+          <>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={settings.autoLoadImages}
+                onChange={(e) => void client.saveImageSettings({ ...settings, autoLoadImages: (e.currentTarget as HTMLInputElement).checked })}
+              />
+              <span>
+                Load images automatically
+                <span class="muted small">Off: images wait until you choose to load them.</span>
+              </span>
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={settings.lowQualityImages}
+                onChange={(e) => void client.saveImageSettings({ ...settings, lowQualityImages: (e.currentTarget as HTMLInputElement).checked })}
+              />
+              <span>
+                Low-quality images
+                <span class="muted small">Show small previews; the full image is one click away.</span>
+              </span>
+            </label>
+          </>
+        )}
+        <Notifications client={client} />
+      </div>
     </Dialog>
   );
 }
@@ -65,7 +67,7 @@ function Notifications({ client }: { client: ChatClient }) {
     : status === "blocked" ? "Blocked for this site: allow notifications in the browser's site settings."
     : "New messages while this app is closed or hidden; muted chats stay quiet.";
   return (
-    <div class="settings">
+    <>
       <label class="check">
         <input type="checkbox" checked={status === "on"} disabled={busy || status === null || status === "unsupported" || status === "blocked"}
           onChange={(e) => void toggle((e.currentTarget as HTMLInputElement).checked)} />
@@ -74,7 +76,7 @@ function Notifications({ client }: { client: ChatClient }) {
           <span class="muted small">{hint}</span>
         </span>
       </label>
-      {message && <p class="error small" role="status" data-testid="push-message">{message}</p>}
-    </div>
+      {message && <p class="error small push-message" role="status" data-testid="push-message">{message}</p>}
+    </>
   );
 }
