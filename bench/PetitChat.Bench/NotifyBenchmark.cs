@@ -37,7 +37,7 @@ public sealed class NotifyBenchmark : IBenchmark
         var partitions = Option(args, "--partitions", 32);
         var workerCounts = (Value(args, "--workers") ?? "1,2,4").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 
-        await using var nats = await JetStreamServer.StartAsync();
+        await using var nats = await NatsServer.StartAsync();
         await using var endpoint = await StartEndpointAsync(serviceMs);
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-notify-").FullName;
         using var settings = new SqliteNotificationSettingsStore(new SqliteStoreOptions { Path = Path.Combine(folder, "settings.db") });

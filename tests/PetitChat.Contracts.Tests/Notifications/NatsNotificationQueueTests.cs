@@ -1,9 +1,10 @@
+using PetitChat.Contracts.Tests.Events;
 using PetitChat.Core.Notifications;
 
 namespace PetitChat.Contracts.Tests.Notifications;
 
 /// <summary>The queue contract on a real nats-server, plus what only a queue shared by several workers can show.</summary>
-public sealed class NatsNotificationQueueTests(JetStreamFixture nats) : NotificationQueueContract, IClassFixture<JetStreamFixture>, IAsyncLifetime
+public sealed class NatsNotificationQueueTests(NatsServerFixture nats) : NotificationQueueContract, IClassFixture<NatsServerFixture>, IAsyncLifetime
 {
     private readonly List<NatsWorker> _workers = [];
 

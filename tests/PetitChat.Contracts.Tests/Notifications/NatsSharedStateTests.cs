@@ -1,7 +1,8 @@
+using PetitChat.Contracts.Tests.Events;
 namespace PetitChat.Contracts.Tests.Notifications;
 
 /// <summary>The ledger and presence that every node and worker shares, on a real nats-server, seen from two connections.</summary>
-public sealed class NatsSharedStateTests(JetStreamFixture nats) : IClassFixture<JetStreamFixture>
+public sealed class NatsSharedStateTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>
 {
     [Fact]
     public async Task A_key_one_worker_records_is_seen_by_another()

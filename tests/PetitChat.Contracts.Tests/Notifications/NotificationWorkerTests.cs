@@ -1,3 +1,4 @@
+using PetitChat.Contracts.Tests.Events;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Signals;
@@ -12,7 +13,7 @@ namespace PetitChat.Contracts.Tests.Notifications;
 /// bucket) over the real SQLite store, as when a job is redelivered after its first worker
 /// delivered it and died before acknowledging.
 /// </summary>
-public sealed class NotificationWorkerTests(JetStreamFixture nats) : IClassFixture<JetStreamFixture>, IAsyncLifetime, IDisposable
+public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IAsyncLifetime, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
     private readonly RecordingChannel _channel = new();

@@ -19,7 +19,7 @@ namespace PetitChat.Server.Tests.Notifications;
 public sealed class NatsNotifyingServer : PetitChatServer
 {
     private readonly Dictionary<string, string?> _settings = [];
-    private JetStreamServer? _nats;
+    private NatsServer? _nats;
 
     public PushEndpoint Push { get; private set; } = null!;
 
@@ -65,7 +65,7 @@ public sealed class NatsNotifyingServer : PetitChatServer
 
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        _nats = await JetStreamServer.StartAsync();
+        _nats = await NatsServer.StartAsync();
         Push = await PushEndpoint.StartAsync();
         settings["Notifications:Kind"] = "nats";
         settings["Notifications:Nats:Url"] = _nats.Url;
