@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { deflateSync } from "node:zlib";
-import { launchBrowser, Server, shot, signIn, until, userPage } from "./harness.mjs";
+import { launchBrowser, profilePage, Server, shot, signIn, until, userPage } from "./harness.mjs";
 
 const phone = { width: 390, height: 844 };
 let server;
@@ -260,7 +260,74 @@ describe("web client", () => {
     await closeAll(a);
   });
 
-  it("search in chat and jump to a result (pending: the search API is not on main yet)", { todo: "GET /api/v1/chats/{id}/search is not in the server yet" }, () => {});
+  it("search in chat and jump to a result", async () => {
+    const alice = unique("alice");
+    const bob = unique("bob");
+    const bobUser = await server.api(bob, "GET", "/api/v1/me");
+    const chat = await server.api(alice, "POST", "/api/v1/chats", { memberIds: [bobUser.id] });
+    const target = await server.api(bob, "POST", `/api/v1/chats/${chat.id}/signals`, { text: "Meet at the <b>Café</b> Rouge at noon", clientId: "s-target" });
+    for (let i = 1; i <= 60; i++) {
+      await server.api(i % 2 ? alice : bob, "POST", `/api/v1/chats/${chat.id}/signals`, { text: `filler ${i}`, clientId: `s${i}` });
+    }
+    // Indexing is asynchronous: wait until the server finds it.
+    await until(async () => (await server.api(alice, "GET", `/api/v1/chats/${chat.id}/search?q=cafe`)).items.length === 1, "the message to be indexed");
+
+    const [a] = await people(alice);
+    await a.locator(".chat-row", { hasText: bob }).click();
+    await message(a, "filler 60").waitFor();
+    await a.getByRole("button", { name: "Search in this chat" }).click();
+    const box = a.getByRole("searchbox", { name: "Search messages" });
+    await box.fill("nothing like this");
+    await a.getByText("No messages match “nothing like this”.").waitFor();
+
+    // Accents ignored, the matched word marked, the message's markup shown as text.
+    await box.fill("cafe rou");
+    const hit = a.getByRole("list", { name: "Search results" }).getByRole("button");
+    await hit.filter({ hasText: "Meet at the <b>" }).waitFor();
+    const marks = await hit.locator("mark").allTextContents();
+    assert.equal(marks[0], "Café");
+    assert.match(marks[1] ?? "", /^Rou/);
+    assert.equal(await hit.locator("b").count(), 0, "no HTML from the snippet");
+    await shot(a, "desktop-search");
+
+    await hit.click();
+    await a.locator(`li.msg.highlight[data-signal-id="${target.id}"]`).waitFor();
+    await a.getByRole("button", { name: "Latest" }).waitFor();
+    await closeAll(a);
+  });
+
+  it("notifications: the service worker registers, the switch answers quietly, a chat can be muted", async () => {
+    const alice = unique("alice");
+    const bob = unique("bob");
+    const [b] = await people(bob);
+    const a = await profilePage();
+    await signIn(a, server.base, alice);
+    await until(() => a.evaluate(async () => !!(await navigator.serviceWorker.getRegistration("/"))?.active), "the service worker to be active");
+
+    // Headless Chromium has no push service to reach: turning on ends either subscribed or with
+    // a message on screen, and never with a console error.
+    await a.context().grantPermissions(["notifications"], { origin: server.base });
+    await a.getByRole("button", { name: "Settings" }).click();
+    const toggle = a.getByRole("checkbox", { name: /Notifications/ });
+    await until(() => toggle.isEnabled(), "the notifications switch");
+    await toggle.click();
+    await until(async () => (await toggle.isChecked()) || (await a.getByTestId("push-message").isVisible()), "the switch to answer", 30_000);
+    await shot(a, "desktop-settings-notifications");
+    await a.keyboard.press("Escape");
+
+    await openDirect(a, bob);
+    const chatId = /#\/c\/([0-9a-f-]{36})/.exec(a.url())[1];
+    const mute = a.getByRole("button", { name: "Mute notifications" });
+    await until(async () => (await mute.getAttribute("aria-pressed")) === "false", "the mute switch, off");
+    await mute.click();
+    await until(async () => (await mute.getAttribute("aria-pressed")) === "true", "the mute switch, on");
+    assert.equal((await server.api(alice, "GET", `/api/v1/chats/${chatId}/settings`)).muted, true);
+    await a.reload();
+    await until(async () => (await a.getByRole("button", { name: "Mute notifications" }).getAttribute("aria-pressed")) === "true", "the mute switch, still on");
+    await a.getByRole("button", { name: "Mute notifications" }).click();
+    await until(async () => (await server.api(alice, "GET", `/api/v1/chats/${chatId}/settings`)).muted === false, "the chat unmuted");
+    await closeAll(a, b);
+  });
 
   it("attachments: upload an image with progress, see it live, load it by the settings, download a file", async () => {
     const alice = unique("alice");

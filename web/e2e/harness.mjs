@@ -143,7 +143,27 @@ export async function launchBrowser() {
 /** A browser context for one user, collecting console errors and failed page loads. */
 export async function userPage(browser, viewport = { width: 1280, height: 800 }, options = {}) {
   const context = await browser.newContext({ viewport, ...options });
-  const page = await context.newPage();
+  return watched(await context.newPage());
+}
+
+/**
+ * A page in a browser with a profile on disk: Chromium offers the Push API only there (a plain
+ * context is incognito, where subscribing logs a console error). Closing its context ends that
+ * browser and removes the profile.
+ */
+export async function profilePage(viewport = { width: 1280, height: 800 }) {
+  const profile = mkdtempSync(join(tmpdir(), "petitchat-e2e-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  context.on("close", () => rmSync(profile, { recursive: true, force: true }));
+  return watched(context.pages()[0] ?? await context.newPage());
+}
+
+function watched(page) {
   page.consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(`${m.text()} (${m.location().url})`));
   page.on("response", (r) => r.status() >= 400 && page.consoleErrors.push(`${r.status()} ${r.url()}`));

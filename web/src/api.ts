@@ -1,5 +1,5 @@
 import type {
-  Chat, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
 } from "./types";
 
 /** A failed call, with the server's problem document when it sent one. */
@@ -127,6 +127,32 @@ export class Api {
     if (response.status === 401 && !retried && (await this.unauthorized())) return this.blob(url, true);
     if (!response.ok) throw new ApiError(response.status, null);
     return response.blob();
+  }
+
+  /** One page of a chat's messages matching `q`, best match first (see snippet.ts for `snippet`). */
+  search(chatId: string, q: string, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
+    return this.call("GET", `/api/v1/chats/${chatId}/search${query({ q, limit, cursor })}`);
+  }
+
+  chatSettings(chatId: string): Promise<ChatSettings> {
+    return this.call("GET", `/api/v1/chats/${chatId}/settings`);
+  }
+
+  saveChatSettings(chatId: string, settings: { muted: boolean }): Promise<ChatSettings> {
+    return this.call("PUT", `/api/v1/chats/${chatId}/settings`, settings);
+  }
+
+  vapidPublicKey(): Promise<{ publicKey: string }> {
+    return this.call("GET", "/api/v1/push/vapid-public-key");
+  }
+
+  /** The browser's PushSubscription as its toJSON() gives it: `{ endpoint, keys: { p256dh, auth } }`. */
+  savePushSubscription(subscription: PushSubscriptionJSON): Promise<{ endpoint: string; createdAt: string }> {
+    return this.call("POST", "/api/v1/me/push-subscriptions", { endpoint: subscription.endpoint, keys: subscription.keys });
+  }
+
+  deletePushSubscription(endpoint: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/me/push-subscriptions${query({ endpoint })}`);
   }
 
   eventTicket(): Promise<{ ticket: string; expiresAt: string }> {

@@ -1,5 +1,7 @@
 import { ApiError, type Api } from "./api";
 import { LiveStream, type LiveEventType, type LiveState } from "./live";
+import { PushSwitch } from "./push";
+import { searchChat, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
   withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
@@ -39,8 +41,11 @@ export class ChatClient {
   private readonly readSent: Record<string, string> = {};
   private readonly deliveredSent: Record<string, string> = {};
   private readonly fetchingChats = new Set<string>();
+  /** The "Notifications" switch of the settings (Web Push in this browser). */
+  readonly push: PushSwitch;
 
   constructor(private readonly api: Api, me: Me, private readonly visible: () => boolean = () => document.visibilityState === "visible") {
+    this.push = new PushSwitch(api);
     this.state = {
       me,
       chats: [],
@@ -320,6 +325,29 @@ export class ChatClient {
 
   receipts(signalId: string) {
     return this.api.receipts(this.state.openChatId!, signalId);
+  }
+
+  /** Search in a chat; null for an empty query (nothing asked). */
+  search(chatId: string, q: string, cursor: string | null = null): Promise<SearchResult | null> {
+    return searchChat(this.api, chatId, q, cursor);
+  }
+
+  /** Whether I muted a chat; null when it cannot be known (the switch then stays hidden). */
+  async muted(chatId: string): Promise<boolean | null> {
+    try {
+      return (await this.api.chatSettings(chatId)).muted;
+    } catch {
+      return null;
+    }
+  }
+
+  async setMuted(chatId: string, muted: boolean): Promise<boolean | null> {
+    return this.guard(async () => (await this.api.saveChatSettings(chatId, { muted })).muted);
+  }
+
+  /** Show a message to the user (a failure of a view's own action). */
+  notify(notice: string): void {
+    this.set({ notice });
   }
 
   dismissNotice(): void {

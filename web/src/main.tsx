@@ -2,6 +2,7 @@ import { render } from "preact";
 import { Api } from "./api";
 import { Auth, loadConfig } from "./auth";
 import { ChatClient } from "./client";
+import { registerWorker } from "./push";
 import { App } from "./ui/App";
 import { SignIn } from "./ui/SignIn";
 import "./styles.css";
@@ -58,6 +59,7 @@ async function boot(root: HTMLElement): Promise<void> {
     }
   });
   client.start();
+  void registerWorker();
   render(<App client={client} onSignOut={() => { client.stop(); void auth.signOut(); }} />, root);
 }
 

@@ -133,3 +133,18 @@ export interface Problem {
   detail?: string;
   errors?: Record<string, string[]>;
 }
+
+/** A search result: `snippet` marks matched words between U+E000 and U+E001. */
+export interface SearchHit {
+  signalId: string;
+  chatId: string;
+  senderId: string;
+  createdAt: string;
+  snippet: string;
+}
+
+/** My settings for one chat. */
+export interface ChatSettings {
+  chatId: string;
+  muted: boolean;
+}

@@ -58,4 +58,15 @@ describe("api", () => {
     expect((error as ApiError).status).toBe(401);
     expect(calls).toHaveLength(2);
   });
+
+  it("reads and writes a chat's mute setting", async () => {
+    const { calls, impl } = fakeFetch([json(200, { chatId: "c", muted: false }), json(200, { chatId: "c", muted: true })]);
+    const api = new Api(async () => "t", "", impl);
+    expect((await api.chatSettings("c")).muted).toBe(false);
+    expect((await api.saveChatSettings("c", { muted: true })).muted).toBe(true);
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body ?? ""}`)).toEqual([
+      "GET /api/v1/chats/c/settings ",
+      'PUT /api/v1/chats/c/settings {"muted":true}',
+    ]);
+  });
 });

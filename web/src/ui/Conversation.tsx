@@ -8,6 +8,7 @@ import { Icon } from "./Icon";
 import { Details } from "./Details";
 import { Members } from "./Members";
 import { MessageItem } from "./MessageItem";
+import { SearchPanel } from "./SearchPanel";
 import { go } from "./useClient";
 
 export function Conversation({ client, state, chat }: { client: ChatClient; state: State; chat: Chat }) {
@@ -21,6 +22,8 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   const [showMembers, setShowMembers] = useState(false);
   const [details, setDetails] = useState<Item | null>(null);
   const [atBottom, setAtBottom] = useState(true);
+  const [searching, setSearching] = useState(false);
+  const [muted, setMuted] = useState<boolean | null>(null);
   const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   const title = chatTitle(chat, me);
 
@@ -55,6 +58,20 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
     heightBefore.current = el.scrollHeight;
     setAtBottom(atEnd(el) && !timeline?.newerCursor);
   }, [items]);
+
+  useEffect(() => {
+    let live = true;
+    void client.muted(chat.id).then((m) => live && setMuted(m));
+    return () => {
+      live = false;
+    };
+  }, [chat.id]);
+
+  const toggleMute = async () => {
+    if (muted === null) return;
+    const now = await client.setMuted(chat.id, !muted);
+    if (now !== null) setMuted(now);
+  };
 
   useEffect(() => {
     if (!state.highlight) return;
@@ -97,9 +114,19 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             {isGroup ? `${chat.members.length} members` : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}`}
           </span>
         </div>
+        <button class={`icon ${searching ? "on" : ""}`} title="Search in this chat" aria-label="Search in this chat" aria-expanded={searching}
+          onClick={() => setSearching(!searching)}><Icon name="search" /></button>
+        {muted !== null && (
+          <button class={`icon ${muted ? "on" : ""}`} title={muted ? "Muted: no notifications from this chat" : "Mute notifications from this chat"}
+            aria-label="Mute notifications" aria-pressed={muted} onClick={() => void toggleMute()}>
+            <Icon name={muted ? "bellOff" : "bell"} />
+          </button>
+        )}
         <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}><Icon name="phone" /></button>
         <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}><Icon name="users" /></button>
       </header>
+
+      {searching && <SearchPanel client={client} chat={chat} onClose={() => setSearching(false)} />}
 
       <div class="timeline" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label="Messages">
         {timeline && timeline.olderCursor === null && items.length > 0 && (
