@@ -262,7 +262,7 @@ public sealed partial class ScyllaChatStore
         var item = new Dictionary<string, AttributeValue>
         {
             ["id"] = S(chat.Id),
-            ["kind"] = S(chat.Kind == ChatKind.Direct ? "direct" : "group"),
+            ["kind"] = S(StoredNames.Of(chat.Kind)),
             ["createdBy"] = S(chat.CreatedBy),
             ["createdAt"] = N(chat.CreatedAt),
             ["lastActivityAt"] = N(chat.LastActivityAt),
@@ -350,12 +350,7 @@ public sealed partial class ScyllaChatStore
 
     private static Chat ReadChat(Dictionary<string, AttributeValue> item) => new(
         GuidOf(item, "id"),
-        RequiredString(item, "kind") switch
-        {
-            "direct" => ChatKind.Direct,
-            "group" => ChatKind.Group,
-            var other => throw new InvalidOperationException($"Unknown chat kind '{other}' in the store."),
-        },
+        StoredNames.ChatKindOf(RequiredString(item, "kind")),
         StringOf(item, "name"),
         GuidOf(item, "createdBy"),
         TimeOf(item, "createdAt"),

@@ -240,7 +240,7 @@ public sealed partial class ScyllaChatStore
         {
             ["id"] = S(signal.Id),
             ["chat"] = S(signal.ChatId),
-            ["kind"] = S(KindText(signal.Kind)),
+            ["kind"] = S(StoredNames.Of(signal.Kind)),
             ["sender"] = S(signal.SenderId),
             ["at"] = N(signal.CreatedAt),
         };
@@ -292,7 +292,7 @@ public sealed partial class ScyllaChatStore
         return new Signal(
             GuidOf(item, "id"),
             GuidOf(item, "chat"),
-            ParseKind(RequiredString(item, "kind")),
+            StoredNames.SignalKindOf(RequiredString(item, "kind")),
             GuidOf(item, "sender"),
             StringOf(item, "text"),
             StringOf(item, "client"),
@@ -307,23 +307,4 @@ public sealed partial class ScyllaChatStore
         };
     }
 
-    private static string KindText(SignalKind kind) => kind switch
-    {
-        SignalKind.Message => "message",
-        SignalKind.MemberJoined => "member_joined",
-        SignalKind.MemberLeft => "member_left",
-        SignalKind.CallStarted => "call_started",
-        SignalKind.CallEnded => "call_ended",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown signal kind."),
-    };
-
-    private static SignalKind ParseKind(string text) => text switch
-    {
-        "message" => SignalKind.Message,
-        "member_joined" => SignalKind.MemberJoined,
-        "member_left" => SignalKind.MemberLeft,
-        "call_started" => SignalKind.CallStarted,
-        "call_ended" => SignalKind.CallEnded,
-        _ => throw new InvalidOperationException($"Unknown signal kind '{text}' in the store."),
-    };
 }

@@ -34,7 +34,7 @@ public sealed partial class SqliteChatStore
             ON CONFLICT (direct_key) DO NOTHING
             """, ct,
             ("@id", ToText(chat.Id)),
-            ("@kind", KindText(chat.Kind)),
+            ("@kind", StoredNames.Of(chat.Kind)),
             ("@name", chat.Name),
             ("@createdBy", ToText(chat.CreatedBy)),
             ("@createdAt", ToText(chat.CreatedAt)),
@@ -220,7 +220,7 @@ public sealed partial class SqliteChatStore
 
     private static Chat ReadChat(SqliteDataReader reader) => new(
         ReadGuid(reader, 0),
-        ParseChatKind(reader.GetString(1)),
+        StoredNames.ChatKindOf(reader.GetString(1)),
         ReadNullableString(reader, 2),
         ReadGuid(reader, 3),
         ReadTime(reader, 4),

@@ -79,7 +79,7 @@ public sealed partial class SqliteChatStore
             """, ct,
             ("@id", ToText(signal.Id)),
             ("@chatId", ToText(signal.ChatId)),
-            ("@kind", KindText(signal.Kind)),
+            ("@kind", StoredNames.Of(signal.Kind)),
             ("@senderId", ToText(signal.SenderId)),
             ("@text", signal.Text),
             ("@clientId", signal.ClientId),
@@ -159,7 +159,7 @@ public sealed partial class SqliteChatStore
     private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
-        ParseSignalKind(reader.GetString(offset + 2)),
+        StoredNames.SignalKindOf(reader.GetString(offset + 2)),
         ReadGuid(reader, offset + 3),
         ReadNullableString(reader, offset + 4),
         ReadNullableString(reader, offset + 5),

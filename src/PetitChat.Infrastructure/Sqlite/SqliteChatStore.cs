@@ -1,7 +1,4 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
-using PetitChat.Core.Chats;
-using PetitChat.Core.Signals;
 using PetitChat.Core.Storage;
 
 using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
@@ -93,38 +90,4 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static DateTimeOffset ReadTime(SqliteDataReader reader, int ordinal) => ParseTime(reader.GetString(ordinal));
-
-    private static string KindText(ChatKind kind) => kind switch
-    {
-        ChatKind.Direct => "direct",
-        ChatKind.Group => "group",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown chat kind."),
-    };
-
-    private static ChatKind ParseChatKind(string text) => text switch
-    {
-        "direct" => ChatKind.Direct,
-        "group" => ChatKind.Group,
-        _ => throw new InvalidOperationException($"Unknown chat kind '{text}' in the database."),
-    };
-
-    private static string KindText(SignalKind kind) => kind switch
-    {
-        SignalKind.Message => "message",
-        SignalKind.MemberJoined => "member_joined",
-        SignalKind.MemberLeft => "member_left",
-        SignalKind.CallStarted => "call_started",
-        SignalKind.CallEnded => "call_ended",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown signal kind."),
-    };
-
-    private static SignalKind ParseSignalKind(string text) => text switch
-    {
-        "message" => SignalKind.Message,
-        "member_joined" => SignalKind.MemberJoined,
-        "member_left" => SignalKind.MemberLeft,
-        "call_started" => SignalKind.CallStarted,
-        "call_ended" => SignalKind.CallEnded,
-        _ => throw new InvalidOperationException($"Unknown signal kind '{text}' in the database."),
-    };
 }
