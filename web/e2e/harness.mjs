@@ -159,7 +159,15 @@ export async function profilePage(viewport = { width: 1280, height: 800 }) {
     viewport,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  context.on("close", () => rmSync(profile, { recursive: true, force: true }));
+  // Chromium may still be writing into the profile as the context closes: retry, and never
+  // fail a test over a leftover temporary folder.
+  context.on("close", () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      // harmless: it is under the system's temporary folder
+    }
+  });
   return watched(context.pages()[0] ?? await context.newPage());
 }
 
