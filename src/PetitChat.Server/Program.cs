@@ -1,6 +1,7 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Operations;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,9 +17,11 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
+builder.AddPetitChatOperations();
 
 var app = builder.Build();
 
+app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
@@ -28,6 +31,7 @@ app.UseAuthorization();
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
 app.MapPetitChatWeb();
+app.MapPetitChatOperations();
 
 app.Run();
 
