@@ -48,7 +48,7 @@ public static class ServerExtensions
                 "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
-            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
         builder.Services.AddHostedService<SearchIndexingWorker>();
         return builder;

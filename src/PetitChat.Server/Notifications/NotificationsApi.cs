@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Notifications;
-using PetitChat.Core.Storage;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.WebPush;
 using PetitChat.Server.Errors;
@@ -20,9 +20,9 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api)
     {
         api.MapGet("/chats/{chatId:guid}/settings", async Task<Results<Ok<ChatSettingsDto>, ProblemHttpResult>> (
-            Guid chatId, Caller caller, IChatStore store, INotificationSettingsStore settings, CancellationToken ct) =>
+            Guid chatId, Caller caller, IChatRoster chats, INotificationSettingsStore settings, CancellationToken ct) =>
         {
-            if (await store.GetMemberAsync(chatId, caller.Id, ct) is null)
+            if (await chats.GetMemberAsync(chatId, caller.Id, ct) is null)
             {
                 return ChatNotFound();
             }
@@ -31,14 +31,14 @@ public static class NotificationsApi
         });
 
         api.MapPut("/chats/{chatId:guid}/settings", async Task<Results<Ok<ChatSettingsDto>, ProblemHttpResult>> (
-            Guid chatId, ChatSettingsRequest request, Caller caller, IChatStore store, INotificationSettingsStore settings, CancellationToken ct) =>
+            Guid chatId, ChatSettingsRequest request, Caller caller, IChatRoster chats, INotificationSettingsStore settings, CancellationToken ct) =>
         {
             if (request.Muted is not { } muted)
             {
                 return new Invalid("muted", "muted is required: true or false.").ToProblem();
             }
 
-            if (await store.GetMemberAsync(chatId, caller.Id, ct) is null)
+            if (await chats.GetMemberAsync(chatId, caller.Id, ct) is null)
             {
                 return ChatNotFound();
             }
