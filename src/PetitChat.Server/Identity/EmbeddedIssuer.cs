@@ -224,6 +224,7 @@ public static class EmbeddedIssuer
         identity.SetClaim(Claims.Subject, SubjectOf(name))
             .SetClaim(Claims.PreferredUsername, name)
             .SetClaim(Claims.Name, username.Trim())
+            .SetClaim("typ", "Bearer")
             .SetClaim("realm_access", JsonSerializer.SerializeToElement(new Dictionary<string, string[]> { ["roles"] = roles }));
         identity.SetScopes(scopes);
         identity.SetResources(options.Audience);
