@@ -1,6 +1,8 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,17 +18,22 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
+builder.AddPetitChatLimits();
+builder.AddPetitChatOpenApi();
 
 var app = builder.Build();
 
+app.UseKnownProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
+app.UsePetitChatLimits();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatOpenApi();
 app.MapPetitChatWeb();
 
 app.Run();

@@ -16,6 +16,7 @@ using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
@@ -91,6 +92,7 @@ public static class ServerExtensions
     {
         app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .WithProblemResponses()
             .MapUsers()
             .MapChats()
             .MapSignals()

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Search;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Search;
@@ -16,7 +17,7 @@ public static class SearchApi
             return page.Succeeded
                 ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();
-        });
+        }).RequireRateLimiting(RateLimitPolicies.Searches);
 
         return api;
     }
