@@ -3,6 +3,7 @@ using PetitChat.Server;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
+using PetitChat.Server.Operations;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,10 +21,11 @@ builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
 builder.AddPetitChatLimits();
 builder.AddPetitChatOpenApi();
+builder.AddPetitChatOperations();
 
 var app = builder.Build();
 
-app.UseKnownProxies();
+app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
@@ -35,6 +37,7 @@ app.MapPetitChatIdentity();
 app.MapPetitChatApi();
 app.MapPetitChatOpenApi();
 app.MapPetitChatWeb();
+app.MapPetitChatOperations();
 
 app.Run();
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Events;
+using PetitChat.Core.Telemetry;
 
 namespace PetitChat.Server.Events;
 
@@ -44,6 +45,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), httpContext.RequestAborted);
         await response.Body.FlushAsync(httpContext.RequestAborted);
 
+        ChatMetrics.StreamOpened();
         var enumerator = events.GetAsyncEnumerator(ct);
         var next = enumerator.MoveNextAsync().AsTask();
         try
@@ -64,6 +66,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
 
                 await response.Body.WriteAsync(Format(enumerator.Current, json), ct);
                 await response.Body.FlushAsync(ct);
+                ChatMetrics.EventDelivered();
                 next = enumerator.MoveNextAsync().AsTask();
             }
         }
@@ -73,6 +76,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         }
         finally
         {
+            ChatMetrics.StreamClosed();
             // An async iterator cannot be disposed while a MoveNextAsync is pending; cancellation ends it.
             await next.ContinueWith(static _ => { }, TaskScheduler.Default);
             await enumerator.DisposeAsync();
