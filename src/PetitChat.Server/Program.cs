@@ -1,6 +1,8 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Operations;
 using PetitChat.Server.Web;
 
@@ -17,6 +19,8 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
+builder.AddPetitChatLimits();
+builder.AddPetitChatOpenApi();
 builder.AddPetitChatOperations();
 
 var app = builder.Build();
@@ -26,10 +30,12 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
+app.UsePetitChatLimits();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatOpenApi();
 app.MapPetitChatWeb();
 app.MapPetitChatOperations();
 

@@ -1,6 +1,7 @@
 import type {
   Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
 } from "./types";
+import type { GlobalSearchParams } from "./search";
 
 /** A failed call, with the server's problem document when it sent one. */
 export class ApiError extends Error {
@@ -132,6 +133,11 @@ export class Api {
   /** One page of a chat's messages matching `q`, best match first (see snippet.ts for `snippet`). */
   search(chatId: string, q: string, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
     return this.call("GET", `/api/v1/chats/${chatId}/search${query({ q, limit, cursor })}`);
+  }
+
+  /** One page of matches across every chat I am in, with filters (docs/api.md, "Across my chats"). */
+  searchAll(params: GlobalSearchParams, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
+    return this.call("GET", `/api/v1/search${query({ ...params, limit, cursor })}`);
   }
 
   chatSettings(chatId: string): Promise<ChatSettings> {

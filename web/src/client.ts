@@ -1,7 +1,7 @@
 import { ApiError, type Api } from "./api";
 import { LiveStream, type LiveEventType, type LiveState } from "./live";
 import { PushSwitch } from "./push";
-import { searchChat, type SearchResult } from "./search";
+import { searchAllChats, searchChat, type GlobalFilters, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
   withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
@@ -330,6 +330,11 @@ export class ChatClient {
   /** Search in a chat; null for an empty query (nothing asked). */
   search(chatId: string, q: string, cursor: string | null = null): Promise<SearchResult | null> {
     return searchChat(this.api, chatId, q, cursor);
+  }
+
+  /** Search across every chat I am in; null when nothing is asked. */
+  searchAll(q: string, filters: GlobalFilters, cursor: string | null = null): Promise<SearchResult | null> {
+    return searchAllChats(this.api, q, filters, cursor);
   }
 
   /** Whether I muted a chat; null when it cannot be known (the switch then stays hidden). */

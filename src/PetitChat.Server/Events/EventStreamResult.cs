@@ -19,6 +19,9 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
 {
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
+    /// <summary>Fires when the server closes the stream early (the user opened too many).</summary>
+    public CancellationToken Closing { get; init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
@@ -30,7 +33,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         // A node that shuts down ends its streams at once rather than holding the shutdown for
         // them; clients reconnect (to another node) and resume from their last id.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(
-            httpContext.RequestAborted, expiry.Token, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            httpContext.RequestAborted, expiry.Token, Closing, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var ct = linked.Token;
 
         response.ContentType = "text/event-stream";
