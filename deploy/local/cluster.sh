@@ -79,6 +79,10 @@ launch() {
 
 dll() { echo "$root/src/$1/bin/Release/net10.0/$1.dll"; }
 
+# Runs a .NET program from its own folder, where its appsettings.json and the web client are.
+dotnet_app() { cd "$(dirname "$1")" && exec dotnet "$@"; }
+export -f dotnet_app
+
 # The strongest fsync the installed nats-server offers: `sync_interval: always` (2.10 and later)
 # fsyncs every write before it is acknowledged; older servers know no such setting and sync on
 # their own schedule (docs/nats.md says what that means and what production needs).
@@ -156,12 +160,12 @@ start_server() {
     "Files__TempPath=$dir/$1/uploads" \
     "Identity__Embedded__Enabled=true" "Identity__CliPassword=$(password)" \
     "Identity__Embedded__Issuer=http://127.0.0.1:$gateway_port/" "Identity__Embedded__KeyPath=$dir/issuer-keys.json" \
-    dotnet "$(dll PetitChat.Server)"
+    bash -c 'dotnet_app "$@"' _ "$(dll PetitChat.Server)"
 }
 
 start_notifier() {
   local n=${1#notifier}
-  launch "$1" env $(common_env) "ASPNETCORE_URLS=http://127.0.0.1:$(notifier_port "$n")" dotnet "$(dll PetitChat.Notifier)"
+  launch "$1" env $(common_env) "ASPNETCORE_URLS=http://127.0.0.1:$(notifier_port "$n")" bash -c 'dotnet_app "$@"' _ "$(dll PetitChat.Notifier)"
 }
 
 start_gateway() {
@@ -172,7 +176,7 @@ start_gateway() {
     env+=("ReverseProxy__Clusters__servers__Destinations__server${n}__Address=http://127.0.0.1:$(server_port $n)/"
       "ReverseProxy__Clusters__streams__Destinations__server${n}__Address=http://127.0.0.1:$(server_port $n)/")
   done
-  launch gateway env "${env[@]}" dotnet "$(dll PetitChat.Gateway)"
+  launch gateway env "${env[@]}" bash -c 'dotnet_app "$@"' _ "$(dll PetitChat.Gateway)"
 }
 
 # One password for the embedded issuer per cluster, kept in its folder (never the public default).
@@ -255,7 +259,11 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  kill) running "${2:?name}" && kill -KILL "$(pid_of "$2")" && say "killed $2" ;;
+  kill)
+    pid=$(pid_of "${2:?name}")
+    running "$2" && kill -KILL "$pid"
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    say "killed $2" ;;
   start) start_one "${2:?name}" ;;
   *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -70,12 +70,21 @@ public sealed class FaultScenario(LocalCluster cluster)
             recovered += m.RecoverFrom(stored, acknowledged);
         }
 
+        for (var i = 0; i < members.Count; i++)
+        {
+            var missing = members[i].MissingOnes(acknowledged);
+            if (missing.Count > 0)
+            {
+                Note($"member {i} never got on its stream: {string.Join(", ", missing.Take(20).Select(a => $"{a.Sender}-{a.Sequence}"))}");
+            }
+        }
+
         members.ForEach(m => m.Dispose());
         return new FaultReport(
             Attempts: members.Sum(m => m.Attempts),
             Acknowledged: acknowledged.Count,
             MissingFromStore: acknowledged.Count(a => !stored.Contains(a.ClientId)),
-            Lost: members.Sum(m => m.Missing(acknowledged)),
+            Lost: members.Sum(m => m.MissingOnes(acknowledged).Count),
             Duplicated: members.Sum(m => m.Duplicates),
             OutOfOrder: members.Sum(m => m.OutOfOrder()),
             Resets: members.Sum(m => m.Resets),
@@ -334,11 +343,11 @@ public sealed class FaultScenario(LocalCluster cluster)
             }
         }
 
-        public int Missing(List<Sent> acknowledged)
+        public List<Sent> MissingOnes(List<Sent> acknowledged)
         {
             lock (_received)
             {
-                return acknowledged.Count(a => !_seen.Contains(a.ClientId) && !_recovered.Contains(a.ClientId));
+                return [.. acknowledged.Where(a => !_seen.Contains(a.ClientId) && !_recovered.Contains(a.ClientId))];
             }
         }
 
