@@ -71,7 +71,7 @@ public sealed class SearchBenchmark : IBenchmark
 
             // The worker's path: claim jobs, read the signals, write FTS5, complete the jobs.
             clock.Restart();
-            var indexer = new SearchIndexer(store, fts, TimeProvider.System, SearchIndexerOptions.Default with { BatchSize = 500 });
+            var indexer = new SearchIndexer(store, store, fts, TimeProvider.System, SearchIndexerOptions.Default with { BatchSize = 500 });
             var drained = await indexer.DrainAsync(ct);
             Console.WriteLine($"  index from jobs (FTS5):  {Rate(drained.Indexed, clock.Elapsed)} ({drained.Claimed:N0} jobs)");
 

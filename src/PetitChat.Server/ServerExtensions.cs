@@ -16,6 +16,7 @@ using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
@@ -54,7 +55,7 @@ public static class ServerExtensions
                 "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
-            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
         builder.Services.AddHostedService<SearchIndexingWorker>();
         return builder;
@@ -97,6 +98,7 @@ public static class ServerExtensions
     {
         app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .WithProblemResponses()
             .MapUsers()
             .MapChats()
             .MapSignals()

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
-using PetitChat.Core.Storage;
+using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Notifications;
 
@@ -17,7 +17,7 @@ namespace PetitChat.Core.Notifications;
 /// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>.
 /// </remarks>
 public sealed class NotificationWorker(
-    IChatStore store,
+    IUserStore userStore, IChatRoster roster, ISignalStore timeline,
     INotificationSettingsStore settings,
     IPresence presence,
     IDeliveryLedger ledger,
@@ -102,7 +102,7 @@ public sealed class NotificationWorker(
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>
     public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
     {
-        var member = await store.GetMemberAsync(job.ChatId, job.UserId, ct);
+        var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
         if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
         {
             return null;
@@ -113,7 +113,7 @@ public sealed class NotificationWorker(
             return null;
         }
 
-        var newer = await store.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
+        var newer = await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
         foreach (var signal in newer)
         {
             if (IsFromOthers(signal, job.UserId))
@@ -124,14 +124,14 @@ public sealed class NotificationWorker(
 
         // No newer message from others, so this one is the newest unread: it and the ones before
         // it back to the read pointer (at most UnreadScan) make the notification.
-        var self = await store.GetSignalAsync(job.ChatId, job.SignalId, ct);
+        var self = await timeline.GetSignalAsync(job.ChatId, job.SignalId, ct);
         if (self is null)
         {
             return null;
         }
 
-        List<Signal> unread = [self, .. await store.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
-        var recipient = await store.GetUserAsync(job.UserId, ct);
+        List<Signal> unread = [self, .. await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
+        var recipient = await userStore.GetUserAsync(job.UserId, ct);
         var mention = recipient is null ? null : MentionOf(recipient.Username);
         Signal? latest = null;
         var count = 0;
@@ -158,8 +158,8 @@ public sealed class NotificationWorker(
             return null;
         }
 
-        var chat = await store.GetChatAsync(job.ChatId, ct);
-        var sender = await store.GetUserAsync(latest.SenderId, ct);
+        var chat = await roster.GetChatAsync(job.ChatId, ct);
+        var sender = await userStore.GetUserAsync(latest.SenderId, ct);
         var senderName = sender?.DisplayName ?? "Someone";
         var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : senderName;
         var text = latest.Text ?? string.Empty;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PetitChat.Core.Search;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Search;
@@ -17,7 +18,7 @@ public static class SearchApi
             return page.Succeeded
                 ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();
-        });
+        }).RequireRateLimiting(RateLimitPolicies.Searches);
 
         // Across every chat the caller is in now; filters as query words or as parameters
         // ("in" is a C# keyword, hence the explicit name).

@@ -201,7 +201,7 @@ public sealed class SearchIndexerTests : IDisposable
         return index;
     }
 
-    private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, index, _time, SearchIndexerOptions.Default);
+    private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, store, index, _time, SearchIndexerOptions.Default);
 
     private async Task<Chat> NewChatAsync(SqliteChatStore store)
     {

@@ -4,23 +4,23 @@ using PetitChat.Infrastructure.Scylla;
 namespace PetitChat.Contracts.Tests.Storage;
 
 /// <summary>
-/// The store contract on the Alternator adapter against dynalite (the DynamoDB API that CI can
-/// run), with tables of its own per test under a fresh prefix.
+/// How the Scylla subclasses of the store contracts build a store: the Alternator adapter against
+/// dynalite (the DynamoDB API that CI can run), with tables of its own per test under a fresh prefix.
 /// </summary>
-public sealed class ScyllaChatStoreTests(DynaliteFixture dynalite) : ChatStoreContract, IClassFixture<DynaliteFixture>
+public static class ScyllaStores
 {
-    protected override async Task<IChatStore> CreateStoreAsync()
+    public static async Task<IChatStore> CreateAsync(DynaliteFixture dynalite)
     {
         var store = new ScyllaChatStore(new ScyllaStoreOptions
         {
             Endpoints = [dynalite.Url],
             TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12] + "_",
         }, TimeProvider.System);
-        await store.InitializeAsync(Ct);
+        await store.InitializeAsync(CancellationToken.None);
         return store;
     }
 
-    protected override Task DisposeStoreAsync(IChatStore store)
+    public static Task DisposeAsync(IChatStore store)
     {
         ((ScyllaChatStore)store).Dispose();
         return Task.CompletedTask;

@@ -3,8 +3,14 @@ using PetitChat.Core.Signals;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-public abstract partial class ChatStoreContract
+/// <summary>
+/// The <see cref="ISignalStore"/> contract (signals), run against each adapter by a subclass that
+/// only says how to build the store. Setup goes through the other ports of the same store.
+/// </summary>
+public abstract partial class SignalStoreContract : StoreContract
 {
+    protected ISignalStore Signals => Store;
+
     [Fact]
     public async Task Append_stores_the_signal_as_given()
     {
@@ -13,12 +19,12 @@ public abstract partial class ChatStoreContract
         var at = Now();
         var call = new Signal(Guid.CreateVersion7(at), chat.Id, SignalKind.CallStarted, a.Id, "standup", "c-1", at, b.Id, "https://call.example/abc", []);
 
-        var result = await Store.AppendSignalAsync(call, Ct);
+        var result = await Signals.AppendSignalAsync(call, Ct);
 
         Assert.True(result.Created);
         AssertSameSignal(call, result.Signal);
         Assert.Empty(result.Signal.Reactions);
-        var stored = await Store.GetSignalAsync(chat.Id, call.Id, Ct);
+        var stored = await Signals.GetSignalAsync(chat.Id, call.Id, Ct);
         AssertSameSignal(call, stored);
         Assert.Empty(stored!.Reactions);
     }
@@ -30,8 +36,8 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var first = Message(chat, a, "hello", "client-1");
 
-        await Store.AppendSignalAsync(first, Ct);
-        var retry = await Store.AppendSignalAsync(Message(chat, a, "hello again", "client-1"), Ct);
+        await Signals.AppendSignalAsync(first, Ct);
+        var retry = await Signals.AppendSignalAsync(Message(chat, a, "hello again", "client-1"), Ct);
 
         Assert.False(retry.Created);
         AssertSameSignal(first, retry.Signal);
@@ -45,7 +51,7 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
 
         var results = await RaceAsync(20, i =>
-            Store.AppendSignalAsync(Message(chat, a, $"attempt {i}", "same-client-id"), Ct));
+            Signals.AppendSignalAsync(Message(chat, a, $"attempt {i}", "same-client-id"), Ct));
 
         Assert.Single(results, r => r.Created);
         var winner = results.Single(r => r.Created).Signal;
@@ -59,8 +65,8 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        var fromA = await Store.AppendSignalAsync(Message(chat, a, "hi", "shared"), Ct);
-        var fromB = await Store.AppendSignalAsync(Message(chat, b, "hi", "shared"), Ct);
+        var fromA = await Signals.AppendSignalAsync(Message(chat, a, "hi", "shared"), Ct);
+        var fromB = await Signals.AppendSignalAsync(Message(chat, b, "hi", "shared"), Ct);
 
         Assert.True(fromA.Created);
         Assert.True(fromB.Created);
@@ -74,8 +80,8 @@ public abstract partial class ChatStoreContract
         var direct = await NewDirectAsync(a, b);
         var group = await NewGroupAsync(a, b);
 
-        Assert.True((await Store.AppendSignalAsync(Message(direct, a, "hi", "shared"), Ct)).Created);
-        Assert.True((await Store.AppendSignalAsync(Message(group, a, "hi", "shared"), Ct)).Created);
+        Assert.True((await Signals.AppendSignalAsync(Message(direct, a, "hi", "shared"), Ct)).Created);
+        Assert.True((await Signals.AppendSignalAsync(Message(group, a, "hi", "shared"), Ct)).Created);
     }
 
     [Fact]
@@ -84,8 +90,8 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        var first = await Store.AppendSignalAsync(Message(chat, a, "same text"), Ct);
-        var second = await Store.AppendSignalAsync(Message(chat, a, "same text"), Ct);
+        var first = await Signals.AppendSignalAsync(Message(chat, a, "same text"), Ct);
+        var second = await Signals.AppendSignalAsync(Message(chat, a, "same text"), Ct);
 
         Assert.True(first.Created && second.Created);
         Assert.Equal(2, (await TimelineAsync(chat)).Count);
@@ -127,7 +133,7 @@ public abstract partial class ChatStoreContract
         var older = Message(chat, a, "slow");
         var newer = await SendAsync(chat, a, "fast");
 
-        await Store.AppendSignalAsync(older, Ct);
+        await Signals.AppendSignalAsync(older, Ct);
 
         var stored = await Store.GetChatAsync(chat.Id, Ct);
         Assert.Equal((newer.Id, newer.CreatedAt), (stored?.LastSignalId, stored?.LastActivityAt));
@@ -144,8 +150,8 @@ public abstract partial class ChatStoreContract
         var other = await NewGroupAsync(a, b);
         var signal = await SendAsync(chat, a);
 
-        Assert.Null(await Store.GetSignalAsync(other.Id, signal.Id, Ct));
-        Assert.Null(await Store.GetSignalAsync(chat.Id, NewId(), Ct));
+        Assert.Null(await Signals.GetSignalAsync(other.Id, signal.Id, Ct));
+        Assert.Null(await Signals.GetSignalAsync(chat.Id, NewId(), Ct));
     }
 
     [Fact]
@@ -154,9 +160,9 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        Assert.Empty(await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 10), Ct));
-        Assert.Empty(await Store.GetSignalsAsync(chat.Id, new TimelineQuery(NewId(), null, 10), Ct));
-        Assert.Empty(await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, chat.Id, 10), Ct));
+        Assert.Empty(await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 10), Ct));
+        Assert.Empty(await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(NewId(), null, 10), Ct));
+        Assert.Empty(await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, chat.Id, 10), Ct));
     }
 
     [Fact]
@@ -166,7 +172,7 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var sent = await SendManyAsync(chat, a, 5);
 
-        var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 3), Ct);
+        var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 3), Ct);
 
         Assert.Equal(Ids(sent.AsEnumerable().Reverse().Take(3)), Ids(page));
     }
@@ -178,7 +184,7 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var sent = await SendManyAsync(chat, a, 6);
 
-        var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(sent[4].Id, null, 3), Ct);
+        var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(sent[4].Id, null, 3), Ct);
 
         Assert.Equal([sent[3].Id, sent[2].Id, sent[1].Id], Ids(page));
     }
@@ -190,7 +196,7 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var sent = await SendManyAsync(chat, a, 6);
 
-        var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, sent[1].Id, 3), Ct);
+        var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, sent[1].Id, 3), Ct);
 
         Assert.Equal([sent[4].Id, sent[3].Id, sent[2].Id], Ids(page));
     }
@@ -202,10 +208,10 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var sent = await SendManyAsync(chat, a, 4);
 
-        var first = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 2), Ct);
-        var second = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(first[^1].Id, null, 2), Ct);
-        var third = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(second[^1].Id, null, 2), Ct);
-        var beyondNewest = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, sent[^1].Id, 2), Ct);
+        var first = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 2), Ct);
+        var second = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(first[^1].Id, null, 2), Ct);
+        var third = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(second[^1].Id, null, 2), Ct);
+        var beyondNewest = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, sent[^1].Id, 2), Ct);
 
         Assert.Equal([sent[1].Id, sent[0].Id], Ids(second));
         Assert.Empty(third);
@@ -227,7 +233,7 @@ public abstract partial class ChatStoreContract
         Guid? before = null;
         while (true)
         {
-            var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(before, null, 25), Ct);
+            var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(before, null, 25), Ct);
             if (page.Count == 0)
             {
                 break;
@@ -252,7 +258,7 @@ public abstract partial class ChatStoreContract
         collected.Add(sent[0]);
         while (true)
         {
-            var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, after, 7), Ct);
+            var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, after, 7), Ct);
             if (page.Count == 0)
             {
                 break;
@@ -285,7 +291,7 @@ public abstract partial class ChatStoreContract
         Guid? before = null;
         while (true)
         {
-            var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(before, null, 7), Ct);
+            var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(before, null, 7), Ct);
             if (page.Count == 0)
             {
                 break;
@@ -310,6 +316,6 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() =>
-            Store.GetSignalsAsync(chat.Id, new TimelineQuery(NewId(), NewId(), 10), Ct));
+            Signals.GetSignalsAsync(chat.Id, new TimelineQuery(NewId(), NewId(), 10), Ct));
     }
 }

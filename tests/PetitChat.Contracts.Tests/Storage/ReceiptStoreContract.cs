@@ -2,8 +2,14 @@ using PetitChat.Core.Receipts;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-public abstract partial class ChatStoreContract
+/// <summary>
+/// The <see cref="IReceiptStore"/> contract (receipts), run against each adapter by a subclass that
+/// only says how to build the store. Setup goes through the other ports of the same store.
+/// </summary>
+public abstract class ReceiptStoreContract : StoreContract
 {
+    protected IReceiptStore Receipts => Store;
+
     [Fact]
     public async Task MoveReceipt_delivered_moves_forward_only()
     {
@@ -12,9 +18,9 @@ public abstract partial class ChatStoreContract
         var sent = await SendManyAsync(chat, other, 3);
         var at = Now();
 
-        Assert.Equal(new ReceiptMove(true, false), await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[1].Id, at, Ct));
-        Assert.Equal(new ReceiptMove(false, false), await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[0].Id, Now(), Ct));
-        Assert.Equal(new ReceiptMove(false, false), await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[1].Id, Now(), Ct));
+        Assert.Equal(new ReceiptMove(true, false), await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[1].Id, at, Ct));
+        Assert.Equal(new ReceiptMove(false, false), await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[0].Id, Now(), Ct));
+        Assert.Equal(new ReceiptMove(false, false), await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[1].Id, Now(), Ct));
 
         var member = await Store.GetMemberAsync(chat.Id, me.Id, Ct);
         Assert.Equal(new ReceiptPointer(sent[1].Id, at), member?.Delivered);
@@ -29,7 +35,7 @@ public abstract partial class ChatStoreContract
         var sent = await SendManyAsync(chat, other, 3);
         var at = Now();
 
-        var move = await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[1].Id, at, Ct);
+        var move = await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[1].Id, at, Ct);
 
         Assert.Equal(new ReceiptMove(true, true), move);
         var member = await Store.GetMemberAsync(chat.Id, me.Id, Ct);
@@ -44,9 +50,9 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(me, other);
         var sent = await SendManyAsync(chat, other, 3);
         var deliveredAt = Now();
-        await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[2].Id, deliveredAt, Ct);
+        await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Delivered, sent[2].Id, deliveredAt, Ct);
 
-        var move = await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[0].Id, Now(), Ct);
+        var move = await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[0].Id, Now(), Ct);
 
         Assert.Equal(new ReceiptMove(false, true), move);
         var member = await Store.GetMemberAsync(chat.Id, me.Id, Ct);
@@ -60,9 +66,9 @@ public abstract partial class ChatStoreContract
         var (me, other) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(me, other);
         var sent = await SendManyAsync(chat, other, 2);
-        await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[1].Id, Now(), Ct);
+        await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[1].Id, Now(), Ct);
 
-        var move = await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[0].Id, Now(), Ct);
+        var move = await Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, sent[0].Id, Now(), Ct);
 
         Assert.False(move.Any);
         Assert.Equal(sent[1].Id, (await Store.GetMemberAsync(chat.Id, me.Id, Ct))?.Read?.SignalId);
@@ -79,7 +85,7 @@ public abstract partial class ChatStoreContract
         var furthestRead = shuffled.Where((_, i) => i % 2 == 0).MaxBy(s => s.Id)!;
 
         await RaceAsync(shuffled.Count, i =>
-            Store.MoveReceiptAsync(chat.Id, me.Id, i % 2 == 0 ? ReceiptState.Read : ReceiptState.Delivered, shuffled[i].Id, Now(), Ct));
+            Receipts.MoveReceiptAsync(chat.Id, me.Id, i % 2 == 0 ? ReceiptState.Read : ReceiptState.Delivered, shuffled[i].Id, Now(), Ct));
 
         var member = await Store.GetMemberAsync(chat.Id, me.Id, Ct);
         Assert.Equal(sent[^1].Id, member?.Delivered?.SignalId);
@@ -94,7 +100,7 @@ public abstract partial class ChatStoreContract
         var signal = await SendAsync(chat, other);
 
         var moves = await RaceAsync(10, _ =>
-            Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, signal.Id, Now(), Ct));
+            Receipts.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, signal.Id, Now(), Ct));
 
         Assert.Single(moves, m => m.ReadMoved);
         Assert.Single(moves, m => m.DeliveredMoved);
@@ -107,7 +113,7 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var signal = await SendAsync(chat, a);
 
-        var move = await Store.MoveReceiptAsync(chat.Id, stranger.Id, ReceiptState.Read, signal.Id, Now(), Ct);
+        var move = await Receipts.MoveReceiptAsync(chat.Id, stranger.Id, ReceiptState.Read, signal.Id, Now(), Ct);
 
         Assert.False(move.Any);
         Assert.Null(await Store.GetMemberAsync(chat.Id, stranger.Id, Ct));
@@ -120,9 +126,9 @@ public abstract partial class ChatStoreContract
         var chat = await NewGroupAsync(a, b, c);
         var signal = await SendAsync(chat, a);
         var deliveredAt = Now();
-        await Store.MoveReceiptAsync(chat.Id, b.Id, ReceiptState.Delivered, signal.Id, deliveredAt, Ct);
+        await Receipts.MoveReceiptAsync(chat.Id, b.Id, ReceiptState.Delivered, signal.Id, deliveredAt, Ct);
         var readAt = Now();
-        await Store.MoveReceiptAsync(chat.Id, c.Id, ReceiptState.Read, signal.Id, readAt, Ct);
+        await Receipts.MoveReceiptAsync(chat.Id, c.Id, ReceiptState.Read, signal.Id, readAt, Ct);
 
         var members = (await Store.GetMembersAsync(chat.Id, Ct)).ToDictionary(m => m.UserId);
 

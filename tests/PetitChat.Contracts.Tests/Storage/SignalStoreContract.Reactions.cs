@@ -2,7 +2,7 @@ using PetitChat.Core.Signals;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-public abstract partial class ChatStoreContract
+public abstract partial class SignalStoreContract
 {
     [Fact]
     public async Task AddReaction_adds_it_and_counts_it_on_the_signal()
@@ -12,10 +12,10 @@ public abstract partial class ChatStoreContract
         var signal = await SendAsync(chat, a);
         var reaction = ReactionOf(signal, b, "👍");
 
-        Assert.True(await Store.AddReactionAsync(reaction, chat.Id, Ct));
+        Assert.True(await Signals.AddReactionAsync(reaction, chat.Id, Ct));
 
-        Assert.Equal([reaction], await Store.GetReactionsAsync(chat.Id, signal.Id, Ct));
-        Assert.Equal("👍1", Counts((await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!));
+        Assert.Equal([reaction], await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct));
+        Assert.Equal("👍1", Counts((await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!));
     }
 
     [Fact]
@@ -25,12 +25,12 @@ public abstract partial class ChatStoreContract
         var chat = await NewDirectAsync(a, b);
         var signal = await SendAsync(chat, a);
         var first = ReactionOf(signal, b, "👍");
-        await Store.AddReactionAsync(first, chat.Id, Ct);
+        await Signals.AddReactionAsync(first, chat.Id, Ct);
 
-        Assert.False(await Store.AddReactionAsync(ReactionOf(signal, b, "👍"), chat.Id, Ct));
+        Assert.False(await Signals.AddReactionAsync(ReactionOf(signal, b, "👍"), chat.Id, Ct));
 
-        Assert.Equal([first], await Store.GetReactionsAsync(chat.Id, signal.Id, Ct));
-        Assert.Equal("👍1", Counts((await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!));
+        Assert.Equal([first], await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct));
+        Assert.Equal("👍1", Counts((await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!));
     }
 
     [Fact]
@@ -39,15 +39,15 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
         var signal = await SendAsync(chat, a);
-        await Store.AddReactionAsync(ReactionOf(signal, a, "🎉"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, b, "🎉"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, b, "👀"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, a, "🎉"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, b, "🎉"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, b, "👀"), chat.Id, Ct);
 
-        Assert.True(await Store.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "👀", Ct));
-        Assert.True(await Store.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "🎉", Ct));
+        Assert.True(await Signals.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "👀", Ct));
+        Assert.True(await Signals.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "🎉", Ct));
 
-        Assert.Equal([(a.Id, "🎉")], (await Store.GetReactionsAsync(chat.Id, signal.Id, Ct)).Select(r => (r.UserId, r.Emoji)));
-        Assert.Equal("🎉1", Counts((await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!));
+        Assert.Equal([(a.Id, "🎉")], (await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct)).Select(r => (r.UserId, r.Emoji)));
+        Assert.Equal("🎉1", Counts((await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!));
     }
 
     [Fact]
@@ -56,14 +56,14 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
         var signal = await SendAsync(chat, a);
-        await Store.AddReactionAsync(ReactionOf(signal, a, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, a, "👍"), chat.Id, Ct);
 
-        Assert.False(await Store.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "👍", Ct));
-        Assert.True(await Store.RemoveReactionAsync(chat.Id, signal.Id, a.Id, "👍", Ct));
-        Assert.False(await Store.RemoveReactionAsync(chat.Id, signal.Id, a.Id, "👍", Ct));
+        Assert.False(await Signals.RemoveReactionAsync(chat.Id, signal.Id, b.Id, "👍", Ct));
+        Assert.True(await Signals.RemoveReactionAsync(chat.Id, signal.Id, a.Id, "👍", Ct));
+        Assert.False(await Signals.RemoveReactionAsync(chat.Id, signal.Id, a.Id, "👍", Ct));
 
-        Assert.Empty(await Store.GetReactionsAsync(chat.Id, signal.Id, Ct));
-        Assert.Empty((await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!.Reactions);
+        Assert.Empty(await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct));
+        Assert.Empty((await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!.Reactions);
     }
 
     [Fact]
@@ -72,13 +72,13 @@ public abstract partial class ChatStoreContract
         var (a, b, c) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b, c);
         var signal = await SendAsync(chat, a);
-        await Store.AddReactionAsync(ReactionOf(signal, a, "😂"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, b, "👍"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, c, "👍"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, b, "❤️"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(signal, c, "😂"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, a, "😂"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, b, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, c, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, b, "❤️"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(signal, c, "😂"), chat.Id, Ct);
 
-        Assert.Equal("😂2 👍2 ❤️1", Counts((await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!));
+        Assert.Equal("😂2 👍2 ❤️1", Counts((await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!));
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public abstract partial class ChatStoreContract
         var reactions = new[] { ReactionOf(signal, b, "👍"), ReactionOf(signal, a, "👍"), ReactionOf(signal, b, "🎉") };
         foreach (var reaction in reactions)
         {
-            await Store.AddReactionAsync(reaction, chat.Id, Ct);
+            await Signals.AddReactionAsync(reaction, chat.Id, Ct);
         }
 
-        Assert.Equal(reactions, await Store.GetReactionsAsync(chat.Id, signal.Id, Ct));
+        Assert.Equal(reactions, await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct));
     }
 
     [Fact]
@@ -118,19 +118,19 @@ public abstract partial class ChatStoreContract
                 var emoji = emojis[random.Next(emojis.Length)];
                 if (random.Next(3) == 0)
                 {
-                    await Store.RemoveReactionAsync(chat.Id, signal.Id, user.Id, emoji, Ct);
+                    await Signals.RemoveReactionAsync(chat.Id, signal.Id, user.Id, emoji, Ct);
                 }
                 else
                 {
-                    await Store.AddReactionAsync(ReactionOf(signal, user, emoji), chat.Id, Ct);
+                    await Signals.AddReactionAsync(ReactionOf(signal, user, emoji), chat.Id, Ct);
                 }
             }
 
             return task;
         });
 
-        var rows = await Store.GetReactionsAsync(chat.Id, signal.Id, Ct);
-        var counted = (await Store.GetSignalAsync(chat.Id, signal.Id, Ct))!.Reactions;
+        var rows = await Signals.GetReactionsAsync(chat.Id, signal.Id, Ct);
+        var counted = (await Signals.GetSignalAsync(chat.Id, signal.Id, Ct))!.Reactions;
         Assert.Equal(
             rows.GroupBy(r => r.Emoji).Select(g => (g.Key, g.Count())).Order(),
             counted.Select(c => (c.Emoji, c.Count)).Order());
@@ -146,16 +146,16 @@ public abstract partial class ChatStoreContract
         var (s1, s2, s3) = (await SendAsync(chat, a), await SendAsync(chat, a), await SendAsync(chat, b));
         var thumbs = ReactionOf(s1, a, "👍");
         var party = ReactionOf(s1, a, "🎉");
-        await Store.AddReactionAsync(thumbs, chat.Id, Ct);
-        await Store.AddReactionAsync(party, chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(s2, a, "👍"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(s1, b, "👀"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(s3, b, "👀"), chat.Id, Ct);
+        await Signals.AddReactionAsync(thumbs, chat.Id, Ct);
+        await Signals.AddReactionAsync(party, chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(s2, a, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(s1, b, "👀"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(s3, b, "👀"), chat.Id, Ct);
 
-        var mine = await Store.GetUserReactionsAsync(chat.Id, a.Id, [s1.Id, s3.Id], Ct);
+        var mine = await Signals.GetUserReactionsAsync(chat.Id, a.Id, [s1.Id, s3.Id], Ct);
 
         Assert.Equal(new[] { thumbs, party }.OrderBy(r => r.Emoji, StringComparer.Ordinal), mine.OrderBy(r => r.Emoji, StringComparer.Ordinal));
-        Assert.Empty(await Store.GetUserReactionsAsync(chat.Id, a.Id, [], Ct));
+        Assert.Empty(await Signals.GetUserReactionsAsync(chat.Id, a.Id, [], Ct));
     }
 
     [Fact]
@@ -164,10 +164,10 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
         var (s1, s2) = (await SendAsync(chat, a), await SendAsync(chat, b));
-        await Store.AddReactionAsync(ReactionOf(s1, b, "👍"), chat.Id, Ct);
-        await Store.AddReactionAsync(ReactionOf(s1, a, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(s1, b, "👍"), chat.Id, Ct);
+        await Signals.AddReactionAsync(ReactionOf(s1, a, "👍"), chat.Id, Ct);
 
-        var page = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 10), Ct);
+        var page = await Signals.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 10), Ct);
 
         Assert.Equal([s2.Id, s1.Id], Ids(page));
         Assert.Equal(["", "👍2"], page.Select(Counts));

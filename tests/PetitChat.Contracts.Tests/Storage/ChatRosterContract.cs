@@ -5,8 +5,14 @@ using PetitChat.Core.Signals;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-public abstract partial class ChatStoreContract
+/// <summary>
+/// The <see cref="IChatRoster"/> contract (chats and members), run against each adapter by a subclass that
+/// only says how to build the store. Setup goes through the other ports of the same store.
+/// </summary>
+public abstract class ChatRosterContract : StoreContract
 {
+    protected IChatRoster Roster => Store;
+
     [Fact]
     public async Task CreateChat_of_a_direct_chat_creates_it_with_both_members()
     {
@@ -14,12 +20,12 @@ public abstract partial class ChatStoreContract
         var at = Now();
         var chat = new Chat(Guid.CreateVersion7(at), ChatKind.Direct, null, a.Id, at, at, null);
 
-        var (created, isNew) = await Store.CreateChatAsync(chat, [a.Id, b.Id], Ct);
+        var (created, isNew) = await Roster.CreateChatAsync(chat, [a.Id, b.Id], Ct);
 
         Assert.True(isNew);
         Assert.Equal(chat, created);
-        Assert.Equal(chat, await Store.GetChatAsync(chat.Id, Ct));
-        var members = await Store.GetMembersAsync(chat.Id, Ct);
+        Assert.Equal(chat, await Roster.GetChatAsync(chat.Id, Ct));
+        var members = await Roster.GetMembersAsync(chat.Id, Ct);
         Assert.Equal(new[] { a.Id, b.Id }.Order(), members.Select(m => m.UserId).Order());
         Assert.All(members, m => Assert.Equal((chat.Id, at, (ReceiptPointer?)null, (ReceiptPointer?)null), (m.ChatId, m.JoinedAt, m.Delivered, m.Read)));
     }
@@ -32,12 +38,12 @@ public abstract partial class ChatStoreContract
         var at = Now();
         var again = new Chat(Guid.CreateVersion7(at), ChatKind.Direct, null, b.Id, at, at, null);
 
-        var (existing, isNew) = await Store.CreateChatAsync(again, [b.Id, a.Id], Ct);
+        var (existing, isNew) = await Roster.CreateChatAsync(again, [b.Id, a.Id], Ct);
 
         Assert.False(isNew);
         Assert.Equal(first, existing);
-        Assert.Null(await Store.GetChatAsync(again.Id, Ct));
-        Assert.Equal(2, (await Store.GetMembersAsync(first.Id, Ct)).Count);
+        Assert.Null(await Roster.GetChatAsync(again.Id, Ct));
+        Assert.Equal(2, (await Roster.GetMembersAsync(first.Id, Ct)).Count);
     }
 
     [Fact]
@@ -49,12 +55,12 @@ public abstract partial class ChatStoreContract
         {
             var at = Now();
             var chat = new Chat(Guid.CreateVersion7(at), ChatKind.Direct, null, a.Id, at, at, null);
-            return Store.CreateChatAsync(chat, i % 2 == 0 ? [a.Id, b.Id] : [b.Id, a.Id], Ct);
+            return Roster.CreateChatAsync(chat, i % 2 == 0 ? [a.Id, b.Id] : [b.Id, a.Id], Ct);
         });
 
         Assert.Single(results, r => r.Created);
         Assert.Single(results.Select(r => r.Chat.Id).Distinct());
-        var mine = await Store.ListChatsAsync(a.Id, 10, null, Ct);
+        var mine = await Roster.ListChatsAsync(a.Id, 10, null, Ct);
         Assert.Equal([results[0].Chat.Id], mine.Items.Select(s => s.Chat.Id));
     }
 
@@ -65,13 +71,13 @@ public abstract partial class ChatStoreContract
         var at = Now();
         var chat = new Chat(Guid.CreateVersion7(at), ChatKind.Group, "Lunch", a.Id, at, at, null);
 
-        var (created, isNew) = await Store.CreateChatAsync(chat, [a.Id, b.Id, c.Id], Ct);
+        var (created, isNew) = await Roster.CreateChatAsync(chat, [a.Id, b.Id, c.Id], Ct);
 
         Assert.True(isNew);
         Assert.Equal(chat, created);
-        var stored = await Store.GetChatAsync(chat.Id, Ct);
+        var stored = await Roster.GetChatAsync(chat.Id, Ct);
         Assert.Equal((ChatKind.Group, "Lunch", a.Id), (stored?.Kind, stored?.Name, stored?.CreatedBy));
-        Assert.Equal(new[] { a.Id, b.Id, c.Id }.Order(), (await Store.GetMembersAsync(chat.Id, Ct)).Select(m => m.UserId).Order());
+        Assert.Equal(new[] { a.Id, b.Id, c.Id }.Order(), (await Roster.GetMembersAsync(chat.Id, Ct)).Select(m => m.UserId).Order());
     }
 
     [Fact]
@@ -83,13 +89,13 @@ public abstract partial class ChatStoreContract
         var second = await NewGroupAsync(a, b);
 
         Assert.NotEqual(first.Id, second.Id);
-        Assert.NotNull(await Store.GetChatAsync(second.Id, Ct));
+        Assert.NotNull(await Roster.GetChatAsync(second.Id, Ct));
     }
 
     [Fact]
     public async Task GetChat_of_an_unknown_id_returns_null()
     {
-        Assert.Null(await Store.GetChatAsync(NewId(), Ct));
+        Assert.Null(await Roster.GetChatAsync(NewId(), Ct));
     }
 
     [Fact]
@@ -98,9 +104,9 @@ public abstract partial class ChatStoreContract
         var (a, b, stranger) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        Assert.Equal(a.Id, (await Store.GetMemberAsync(chat.Id, a.Id, Ct))?.UserId);
-        Assert.Null(await Store.GetMemberAsync(chat.Id, stranger.Id, Ct));
-        Assert.Empty(await Store.GetMembersAsync(NewId(), Ct));
+        Assert.Equal(a.Id, (await Roster.GetMemberAsync(chat.Id, a.Id, Ct))?.UserId);
+        Assert.Null(await Roster.GetMemberAsync(chat.Id, stranger.Id, Ct));
+        Assert.Empty(await Roster.GetMembersAsync(NewId(), Ct));
     }
 
     [Fact]
@@ -108,10 +114,10 @@ public abstract partial class ChatStoreContract
     {
         var (a, b, c, d) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b);
-        await Store.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 100, Ct);
-        await Store.AddMemberAsync(chat.Id, d.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, d), 100, Ct);
+        await Roster.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 100, Ct);
+        await Roster.AddMemberAsync(chat.Id, d.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, d), 100, Ct);
 
-        var members = await Store.GetMembersAsync(chat.Id, Ct);
+        var members = await Roster.GetMembersAsync(chat.Id, Ct);
 
         Assert.Equal(new[] { a.Id, b.Id }.Order(), members.Take(2).Select(m => m.UserId).Order());
         Assert.Equal([c.Id, d.Id], members.Skip(2).Select(m => m.UserId));
@@ -124,14 +130,14 @@ public abstract partial class ChatStoreContract
         var chat = await NewGroupAsync(a, b);
         var joined = MembershipSignal(chat, SignalKind.MemberJoined, a, c);
 
-        var result = await Store.AddMemberAsync(chat.Id, c.Id, joined, 100, Ct);
+        var result = await Roster.AddMemberAsync(chat.Id, c.Id, joined, 100, Ct);
 
         Assert.Equal(AddMemberResult.Added, result);
-        var member = await Store.GetMemberAsync(chat.Id, c.Id, Ct);
+        var member = await Roster.GetMemberAsync(chat.Id, c.Id, Ct);
         Assert.Equal(joined.CreatedAt, member?.JoinedAt);
         var timeline = await TimelineAsync(chat);
         AssertSameSignal(joined, Assert.Single(timeline));
-        var stored = await Store.GetChatAsync(chat.Id, Ct);
+        var stored = await Roster.GetChatAsync(chat.Id, Ct);
         Assert.Equal((joined.Id, joined.CreatedAt), (stored?.LastSignalId, stored?.LastActivityAt));
     }
 
@@ -141,11 +147,11 @@ public abstract partial class ChatStoreContract
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b);
 
-        var result = await Store.AddMemberAsync(chat.Id, b.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, b), 100, Ct);
+        var result = await Roster.AddMemberAsync(chat.Id, b.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, b), 100, Ct);
 
         Assert.Equal(AddMemberResult.AlreadyMember, result);
         Assert.Empty(await TimelineAsync(chat));
-        Assert.Equal(2, (await Store.GetMembersAsync(chat.Id, Ct)).Count);
+        Assert.Equal(2, (await Roster.GetMembersAsync(chat.Id, Ct)).Count);
     }
 
     [Fact]
@@ -154,10 +160,10 @@ public abstract partial class ChatStoreContract
         var (a, b, c) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b);
 
-        var result = await Store.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 2, Ct);
+        var result = await Roster.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 2, Ct);
 
         Assert.Equal(AddMemberResult.ChatFull, result);
-        Assert.Null(await Store.GetMemberAsync(chat.Id, c.Id, Ct));
+        Assert.Null(await Roster.GetMemberAsync(chat.Id, c.Id, Ct));
         Assert.Empty(await TimelineAsync(chat));
     }
 
@@ -173,11 +179,11 @@ public abstract partial class ChatStoreContract
         }
 
         var results = await RaceAsync(candidates.Count, i =>
-            Store.AddMemberAsync(chat.Id, candidates[i].Id, MembershipSignal(chat, SignalKind.MemberJoined, a, candidates[i]), 5, Ct));
+            Roster.AddMemberAsync(chat.Id, candidates[i].Id, MembershipSignal(chat, SignalKind.MemberJoined, a, candidates[i]), 5, Ct));
 
         Assert.Equal(3, results.Count(r => r == AddMemberResult.Added));
         Assert.Equal(7, results.Count(r => r == AddMemberResult.ChatFull));
-        Assert.Equal(5, (await Store.GetMembersAsync(chat.Id, Ct)).Count);
+        Assert.Equal(5, (await Roster.GetMembersAsync(chat.Id, Ct)).Count);
         Assert.Equal(3, (await TimelineAsync(chat)).Count);
     }
 
@@ -188,11 +194,11 @@ public abstract partial class ChatStoreContract
         var chat = await NewGroupAsync(a, b, c);
         var left = MembershipSignal(chat, SignalKind.MemberLeft, c, c);
 
-        Assert.True(await Store.RemoveMemberAsync(chat.Id, c.Id, left, Ct));
+        Assert.True(await Roster.RemoveMemberAsync(chat.Id, c.Id, left, Ct));
 
-        Assert.Null(await Store.GetMemberAsync(chat.Id, c.Id, Ct));
+        Assert.Null(await Roster.GetMemberAsync(chat.Id, c.Id, Ct));
         AssertSameSignal(left, Assert.Single(await TimelineAsync(chat)));
-        Assert.Equal(left.Id, (await Store.GetChatAsync(chat.Id, Ct))?.LastSignalId);
+        Assert.Equal(left.Id, (await Roster.GetChatAsync(chat.Id, Ct))?.LastSignalId);
     }
 
     [Fact]
@@ -201,10 +207,10 @@ public abstract partial class ChatStoreContract
         var (a, b, c) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b);
 
-        Assert.False(await Store.RemoveMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberLeft, a, c), Ct));
+        Assert.False(await Roster.RemoveMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberLeft, a, c), Ct));
 
         Assert.Empty(await TimelineAsync(chat));
-        Assert.Equal(2, (await Store.GetMembersAsync(chat.Id, Ct)).Count);
+        Assert.Equal(2, (await Roster.GetMembersAsync(chat.Id, Ct)).Count);
     }
 
     [Fact]
@@ -212,12 +218,12 @@ public abstract partial class ChatStoreContract
     {
         var (a, b, c) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(a, b, c);
-        await Store.RemoveMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberLeft, c, c), Ct);
+        await Roster.RemoveMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberLeft, c, c), Ct);
 
-        var result = await Store.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 100, Ct);
+        var result = await Roster.AddMemberAsync(chat.Id, c.Id, MembershipSignal(chat, SignalKind.MemberJoined, a, c), 100, Ct);
 
         Assert.Equal(AddMemberResult.Added, result);
-        Assert.Equal(c.Id, (await Store.GetMembersAsync(chat.Id, Ct))[^1].UserId);
+        Assert.Equal(c.Id, (await Roster.GetMembersAsync(chat.Id, Ct))[^1].UserId);
         Assert.Equal([SignalKind.MemberJoined, SignalKind.MemberLeft], (await TimelineAsync(chat)).Select(s => s.Kind));
     }
 
@@ -229,7 +235,7 @@ public abstract partial class ChatStoreContract
         var second = await NewDirectAsync(me, await NewUserAsync());
         var third = await NewGroupAsync(me, await NewUserAsync());
 
-        var page = await Store.ListChatsAsync(me.Id, 10, null, Ct);
+        var page = await Roster.ListChatsAsync(me.Id, 10, null, Ct);
 
         Assert.Equal([third.Id, second.Id, first.Id], page.Items.Select(s => s.Chat.Id));
         Assert.Null(page.NextCursor);
@@ -245,7 +251,7 @@ public abstract partial class ChatStoreContract
 
         var signal = await SendAsync(first, other);
 
-        var page = await Store.ListChatsAsync(me.Id, 10, null, Ct);
+        var page = await Roster.ListChatsAsync(me.Id, 10, null, Ct);
         Assert.Equal([first.Id, second.Id], page.Items.Select(s => s.Chat.Id));
         Assert.Equal((signal.CreatedAt, signal.Id), (page.Items[0].Chat.LastActivityAt, page.Items[0].Chat.LastSignalId));
     }
@@ -265,7 +271,7 @@ public abstract partial class ChatStoreContract
         string? cursor = null;
         do
         {
-            var page = await Store.ListChatsAsync(me.Id, 2, cursor, Ct);
+            var page = await Roster.ListChatsAsync(me.Id, 2, cursor, Ct);
             sizes.Add(page.Items.Count);
             listed.AddRange(page.Items.Select(s => s.Chat.Id));
             cursor = page.NextCursor;
@@ -285,8 +291,8 @@ public abstract partial class ChatStoreContract
             await NewGroupAsync(me, await NewUserAsync());
         }
 
-        var first = await Store.ListChatsAsync(me.Id, 2, null, Ct);
-        var second = await Store.ListChatsAsync(me.Id, 2, first.NextCursor, Ct);
+        var first = await Roster.ListChatsAsync(me.Id, 2, null, Ct);
+        var second = await Roster.ListChatsAsync(me.Id, 2, first.NextCursor, Ct);
 
         Assert.NotNull(first.NextCursor);
         Assert.Equal(2, second.Items.Count);
@@ -301,7 +307,7 @@ public abstract partial class ChatStoreContract
         var quiet = await NewGroupAsync(me, other);
         await SendManyAsync(chat, other, 3);
 
-        var page = await Store.ListChatsAsync(me.Id, 10, null, Ct);
+        var page = await Roster.ListChatsAsync(me.Id, 10, null, Ct);
 
         Assert.Equal(3, page.Items.Single(s => s.Chat.Id == chat.Id).UnreadCount);
         Assert.Equal(0, page.Items.Single(s => s.Chat.Id == quiet.Id).UnreadCount);
@@ -316,7 +322,7 @@ public abstract partial class ChatStoreContract
         await Store.MoveReceiptAsync(chat.Id, me.Id, ReceiptState.Read, theirs[1].Id, Now(), Ct);
         await SendAsync(chat, other);
 
-        var mine = Assert.Single((await Store.ListChatsAsync(me.Id, 10, null, Ct)).Items);
+        var mine = Assert.Single((await Roster.ListChatsAsync(me.Id, 10, null, Ct)).Items);
 
         Assert.Equal(3, mine.UnreadCount);
     }
@@ -330,8 +336,8 @@ public abstract partial class ChatStoreContract
         await SendAsync(chat, me);
         await SendAsync(chat, other);
 
-        var mine = Assert.Single((await Store.ListChatsAsync(me.Id, 10, null, Ct)).Items);
-        var theirs = Assert.Single((await Store.ListChatsAsync(other.Id, 10, null, Ct)).Items);
+        var mine = Assert.Single((await Roster.ListChatsAsync(me.Id, 10, null, Ct)).Items);
+        var theirs = Assert.Single((await Roster.ListChatsAsync(other.Id, 10, null, Ct)).Items);
 
         // Sending moved my read pointer past the first message; the third one is unread.
         Assert.Equal(1, mine.UnreadCount);
@@ -348,7 +354,7 @@ public abstract partial class ChatStoreContract
         var last = await SendAsync(chat, me, "last");
         await Store.AddReactionAsync(ReactionOf(last, other, "👍"), chat.Id, Ct);
 
-        var page = await Store.ListChatsAsync(me.Id, 10, null, Ct);
+        var page = await Roster.ListChatsAsync(me.Id, 10, null, Ct);
 
         var summary = page.Items.Single(s => s.Chat.Id == chat.Id);
         AssertSameSignal(last, summary.LastSignal);
@@ -361,7 +367,7 @@ public abstract partial class ChatStoreContract
     {
         var loner = await NewUserAsync();
 
-        var page = await Store.ListChatsAsync(loner.Id, 10, null, Ct);
+        var page = await Roster.ListChatsAsync(loner.Id, 10, null, Ct);
 
         Assert.Empty(page.Items);
         Assert.Null(page.NextCursor);
@@ -373,10 +379,10 @@ public abstract partial class ChatStoreContract
         var (me, a, b) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewGroupAsync(me, a, b);
 
-        await Store.RemoveMemberAsync(chat.Id, me.Id, MembershipSignal(chat, SignalKind.MemberLeft, me, me), Ct);
+        await Roster.RemoveMemberAsync(chat.Id, me.Id, MembershipSignal(chat, SignalKind.MemberLeft, me, me), Ct);
 
-        Assert.Empty((await Store.ListChatsAsync(me.Id, 10, null, Ct)).Items);
-        Assert.Single((await Store.ListChatsAsync(a.Id, 10, null, Ct)).Items);
+        Assert.Empty((await Roster.ListChatsAsync(me.Id, 10, null, Ct)).Items);
+        Assert.Single((await Roster.ListChatsAsync(a.Id, 10, null, Ct)).Items);
     }
 
     [Fact]
@@ -384,7 +390,7 @@ public abstract partial class ChatStoreContract
     {
         var me = await NewUserAsync();
 
-        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListChatsAsync(me.Id, 10, "bm90IGEgY3Vyc29y", Ct));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Roster.ListChatsAsync(me.Id, 10, "bm90IGEgY3Vyc29y", Ct));
     }
 
     [Fact]
@@ -395,13 +401,13 @@ public abstract partial class ChatStoreContract
         await SendManyAsync(chat, a, 3);
         var joined = MembershipSignal(chat, SignalKind.MemberJoined, a, c);
 
-        await Store.AddMemberAsync(chat.Id, c.Id, joined, 100, Ct);
+        await Roster.AddMemberAsync(chat.Id, c.Id, joined, 100, Ct);
         await SendAsync(chat, b, "after joining");
 
-        var member = await Store.GetMemberAsync(chat.Id, c.Id, Ct);
+        var member = await Roster.GetMemberAsync(chat.Id, c.Id, Ct);
         Assert.Equal(joined.Id, member?.Read?.SignalId);
         Assert.Equal(joined.Id, member?.Delivered?.SignalId);
-        Assert.Equal(1, (await Store.GetChatSummaryAsync(chat.Id, c.Id, Ct))?.UnreadCount);
+        Assert.Equal(1, (await Roster.GetChatSummaryAsync(chat.Id, c.Id, Ct))?.UnreadCount);
     }
 
     [Fact]
@@ -412,8 +418,8 @@ public abstract partial class ChatStoreContract
         await SendAsync(chat, other, "one");
         var last = await SendAsync(chat, other, "two");
 
-        var summary = await Store.GetChatSummaryAsync(chat.Id, me.Id, Ct);
-        var listed = Assert.Single((await Store.ListChatsAsync(me.Id, 10, null, Ct)).Items);
+        var summary = await Roster.GetChatSummaryAsync(chat.Id, me.Id, Ct);
+        var listed = Assert.Single((await Roster.ListChatsAsync(me.Id, 10, null, Ct)).Items);
 
         Assert.NotNull(summary);
         Assert.Equal(listed.Chat, summary.Chat);
@@ -428,7 +434,7 @@ public abstract partial class ChatStoreContract
         var (a, b, outsider) = (await NewUserAsync(), await NewUserAsync(), await NewUserAsync());
         var chat = await NewDirectAsync(a, b);
 
-        Assert.Null(await Store.GetChatSummaryAsync(chat.Id, outsider.Id, Ct));
-        Assert.Null(await Store.GetChatSummaryAsync(NewId(), a.Id, Ct));
+        Assert.Null(await Roster.GetChatSummaryAsync(chat.Id, outsider.Id, Ct));
+        Assert.Null(await Roster.GetChatSummaryAsync(NewId(), a.Id, Ct));
     }
 }

@@ -4,8 +4,14 @@ using PetitChat.Core.Signals;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-public abstract partial class ChatStoreContract
+/// <summary>
+/// The <see cref="ISearchJobStore"/> contract (search jobs), run against each adapter by a subclass that
+/// only says how to build the store. Setup goes through the other ports of the same store.
+/// </summary>
+public abstract class SearchJobStoreContract : StoreContract
 {
+    protected ISearchJobStore SearchJobs => Store;
+
     [Fact]
     public async Task Append_of_a_message_records_a_search_job_for_it()
     {
@@ -100,7 +106,7 @@ public abstract partial class ChatStoreContract
         var now = Now();
         var job = Assert.Single(await ClaimMineAsync(chat, now, now.AddSeconds(1)));
 
-        await Store.CompleteSearchJobsAsync([job.Id, Guid.NewGuid()], Ct);
+        await SearchJobs.CompleteSearchJobsAsync([job.Id, Guid.NewGuid()], Ct);
 
         Assert.Empty(await ClaimMineAsync(chat, now.AddMinutes(5)));
     }
@@ -114,7 +120,7 @@ public abstract partial class ChatStoreContract
         var now = Now();
         var job = Assert.Single(await ClaimMineAsync(chat, now, now.AddMinutes(10)));
 
-        await Store.RetrySearchJobsAsync([job.Id, Guid.NewGuid()], now.AddSeconds(4), Ct);
+        await SearchJobs.RetrySearchJobsAsync([job.Id, Guid.NewGuid()], now.AddSeconds(4), Ct);
 
         Assert.Empty(await ClaimMineAsync(chat, now.AddSeconds(3)));
         var retried = Assert.Single(await ClaimMineAsync(chat, now.AddSeconds(4)));
@@ -130,7 +136,7 @@ public abstract partial class ChatStoreContract
         var mine = new List<SearchJob>();
         while (true)
         {
-            var batch = await Store.ClaimSearchJobsAsync(100, now, leaseUntil ?? now.AddSeconds(1), Ct);
+            var batch = await SearchJobs.ClaimSearchJobsAsync(100, now, leaseUntil ?? now.AddSeconds(1), Ct);
             mine.AddRange(batch.Where(j => j.ChatId == chat.Id));
             if (batch.Count < 100)
             {

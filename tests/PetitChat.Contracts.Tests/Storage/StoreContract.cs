@@ -7,18 +7,18 @@ using PetitChat.Core.Users;
 namespace PetitChat.Contracts.Tests.Storage;
 
 /// <summary>
-/// Every behaviour of <see cref="IChatStore"/>, run against each adapter by a subclass that only
-/// says how to build one. Tests make their own users and chats (unique subjects and usernames),
+/// What every store port's contract suite shares: a store built by the adapter's subclass (which
+/// only says how to build one), and helpers that set up users, chats and signals through it. Tests make their own users and chats (unique subjects and usernames),
 /// so they also hold on a store shared between tests, and never depend on each other's data.
 /// </summary>
-public abstract partial class ChatStoreContract : IAsyncLifetime
+public abstract class StoreContract : IAsyncLifetime
 {
     // Whole milliseconds, one apart per call: adapters need not keep finer precision, and ids
     // made from these times are in creation order without relying on same-millisecond ordering.
     private long _clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>A prefix no other test's usernames start with.</summary>
-    private readonly string _tag = "t" + Guid.NewGuid().ToString("N")[..12];
+    protected string Tag { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
 
     protected IChatStore Store { get; private set; } = null!;
 
@@ -40,7 +40,7 @@ public abstract partial class ChatStoreContract : IAsyncLifetime
 
     protected Task<User> NewUserAsync(string? name = null) =>
         Store.UpsertUserAsync(
-            new UserClaims($"sub-{Guid.NewGuid():N}", _tag + (name ?? Guid.NewGuid().ToString("N")[..8]), "Someone", ["user"]),
+            new UserClaims($"sub-{Guid.NewGuid():N}", Tag + (name ?? Guid.NewGuid().ToString("N")[..8]), "Someone", ["user"]),
             NewId(), Now(), Ct);
 
     protected async Task<Chat> NewGroupAsync(params User[] members)

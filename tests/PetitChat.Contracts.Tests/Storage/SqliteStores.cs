@@ -3,19 +3,19 @@ using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
-/// <summary>The store contract on a fresh SQLite file per test, in a folder the store creates.</summary>
-public sealed class SqliteChatStoreTests : ChatStoreContract
+/// <summary>How the SQLite subclasses of the store contracts build a store: a fresh file per test, in a folder the store creates.</summary>
+public sealed class SqliteStores
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
 
-    protected override async Task<IChatStore> CreateStoreAsync()
+    public async Task<IChatStore> CreateAsync()
     {
         var store = new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "db", "store.db") });
-        await store.InitializeAsync(Ct);
+        await store.InitializeAsync(CancellationToken.None);
         return store;
     }
 
-    protected override Task DisposeStoreAsync(IChatStore store)
+    public Task DisposeAsync(IChatStore store)
     {
         ((SqliteChatStore)store).Dispose();
         if (Directory.Exists(_folder))
