@@ -86,6 +86,7 @@ public static class InfrastructureExtensions
         }
 
         builder.AddNotifications();
+        builder.AddCallStore();
 
         return builder;
     }

@@ -1,5 +1,6 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Web;
 
@@ -15,6 +16,7 @@ builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
+builder.AddPetitChatCalls();
 builder.AddPetitChatWeb();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapJitsiEvents();
 app.MapPetitChatWeb();
 
 app.Run();
