@@ -72,6 +72,7 @@ public static class InfrastructureExtensions
         }
 
         builder.AddNotifications();
+        builder.AddCallStore();
 
         return builder;
     }

@@ -1,5 +1,6 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
@@ -18,6 +19,7 @@ builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
+builder.AddPetitChatCalls();
 builder.AddPetitChatWeb();
 builder.AddPetitChatLimits();
 builder.AddPetitChatOpenApi();
@@ -36,6 +38,7 @@ app.UseAuthorization();
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
 app.MapPetitChatOpenApi();
+app.MapJitsiEvents();
 app.MapPetitChatWeb();
 app.MapPetitChatOperations();
 

@@ -11,6 +11,7 @@ using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
@@ -107,7 +108,8 @@ public static class ServerExtensions
             .MapFiles()
             .MapSearch()
             .MapEvents()
-            .MapNotifications();
+            .MapNotifications()
+            .MapCalls();
         return app;
     }
 }

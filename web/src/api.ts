@@ -1,5 +1,5 @@
 import type {
-  Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
 } from "./types";
 import type { GlobalSearchParams } from "./search";
 
@@ -60,6 +60,19 @@ export class Api {
 
   send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+  }
+
+  startCall(chatId: string, media: CallMedia): Promise<Call> {
+    return this.call("POST", `/api/v1/chats/${chatId}/calls`, { media });
+  }
+
+  getCall(callId: string): Promise<Call> {
+    return this.call("GET", `/api/v1/calls/${callId}`);
+  }
+
+  /** join (answers with a fresh `join` for me), leave, end (for everyone) or decline. */
+  callAction(callId: string, action: "join" | "leave" | "end" | "decline"): Promise<Call> {
+    return this.call("POST", `/api/v1/calls/${callId}/${action}`);
   }
 
   timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {

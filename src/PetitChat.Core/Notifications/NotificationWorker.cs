@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PetitChat.Core.Calls;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
@@ -113,6 +114,11 @@ public sealed class NotificationWorker(
             return null;
         }
 
+        if (job.Id.StartsWith(NotificationJob.CallPrefix, StringComparison.Ordinal))
+        {
+            return await DecideCallAsync(job, ct);
+        }
+
         var newer = await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
         foreach (var signal in newer)
         {
@@ -166,6 +172,34 @@ public sealed class NotificationWorker(
         var preview = text.Length > options.PreviewLength ? string.Concat(text.AsSpan(0, options.PreviewLength), "…") : text;
         return new Notification(job.Id, job.UserId, job.ChatId, title, latest.Id, latest.SenderId, senderName, preview,
             count, mentioned, latest.CreatedAt);
+    }
+
+    /// <summary>"Incoming call" while the call has not ended: never collapsed with messages, and a muted chat still rings.</summary>
+    private async Task<Notification?> DecideCallAsync(NotificationJob job, CancellationToken ct)
+    {
+        if (await timeline.GetSignalAsync(job.ChatId, job.SignalId, ct) is not { Kind: SignalKind.CallStarted, Call: { } call } started)
+        {
+            return null;
+        }
+
+        foreach (var signal in await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 100), ct))
+        {
+            if (signal.Kind == SignalKind.CallEnded && signal.Call?.CallId == call.CallId)
+            {
+                return null;
+            }
+        }
+
+        var chat = await roster.GetChatAsync(job.ChatId, ct);
+        var caller = await userStore.GetUserAsync(started.SenderId, ct);
+        var callerName = caller?.DisplayName ?? "Someone";
+        var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : callerName;
+        var preview = $"Incoming {(call.Media == CallMedia.Video ? "video" : "audio")} call from {callerName}";
+        return new Notification(job.Id, job.UserId, job.ChatId, title, started.Id, started.SenderId, callerName, preview,
+            UnreadCount: 1, Mentioned: false, started.CreatedAt)
+        {
+            CallId = call.CallId,
+        };
     }
 
     private static bool IsFromOthers(Signal signal, Guid userId) => signal.Kind == SignalKind.Message && signal.SenderId != userId;
