@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
+using PetitChat.Infrastructure.Apps;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
@@ -86,6 +87,7 @@ public static class InfrastructureExtensions
         }
 
         builder.AddNotifications();
+        builder.AddApps();
 
         return builder;
     }

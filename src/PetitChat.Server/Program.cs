@@ -1,5 +1,6 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Web;
 
@@ -16,6 +17,7 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
+builder.AddPetitChatApps();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapAppHooks();
 app.MapPetitChatWeb();
 
 app.Run();

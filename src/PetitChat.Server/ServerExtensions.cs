@@ -11,6 +11,7 @@ using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
@@ -99,7 +100,8 @@ public static class ServerExtensions
             .MapFiles()
             .MapSearch()
             .MapEvents()
-            .MapNotifications();
+            .MapNotifications()
+            .MapApps();
         return app;
     }
 }

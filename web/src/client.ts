@@ -1,10 +1,11 @@
 import { ApiError, type Api } from "./api";
+import { ephemeralText, isCommandResult, type Command, type CommandAnswerEvent, type IncomingWebhook } from "./apps";
 import { LiveStream, type LiveEventType, type LiveState } from "./live";
 import { PushSwitch } from "./push";
 import { searchChat, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
-  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
+  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers, type Timeline,
 } from "./timeline";
 import type { Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
 
@@ -26,6 +27,8 @@ export interface State {
   notice: string | null;
   /** Whether images load by themselves, and as low-quality previews. */
   imageSettings: ImageSettings | null;
+  /** Apps' answers to my slash commands that only I see, per chat, oldest first; never stored. */
+  ephemeral: Record<string, { id: string; command: string; text: string }[]>;
 }
 
 const pageSize = 50;
@@ -61,6 +64,7 @@ export class ChatClient {
       loading: { older: false, newer: false, timeline: false },
       notice: null,
       imageSettings: null,
+      ephemeral: {},
     };
     this.live = new LiveStream(
       {
@@ -221,12 +225,19 @@ export class ChatClient {
 
   private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
-      const signal = await this.api.send(chatId, {
+      const answer = await this.api.send(chatId, {
         clientId,
         ...(text ? { text } : {}),
         ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       });
-      this.onSignal(signal);
+      if (isCommandResult(answer)) {
+        // A slash command an app answered: nothing was sent as typed.
+        const timeline = this.state.timelines[chatId];
+        if (timeline) this.setTimeline(withoutPending(timeline, clientId));
+        if (answer.visibility === "me") this.addEphemeral(chatId, answer.command, ephemeralText(answer));
+        return;
+      }
+      this.onSignal(answer);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
       if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
@@ -238,7 +249,7 @@ export class ChatClient {
     if (!chatId) return;
     await this.guard(async () => {
       const signal = await this.api.send(chatId, { kind: "call_started", clientId: crypto.randomUUID() });
-      this.onSignal(signal);
+      if (!isCommandResult(signal)) this.onSignal(signal);
     });
   }
 
@@ -406,10 +417,41 @@ export class ChatClient {
         else void this.guard(async () => this.set({ chats: await this.replaceChat(event.chatId) }));
         break;
       }
+      case "command_answer": {
+        const event = data as CommandAnswerEvent;
+        this.addEphemeral(event.chatId, event.command, event.text);
+        break;
+      }
       case "reset":
         void this.refresh();
         break;
     }
+  }
+
+  private addEphemeral(chatId: string, command: string, text: string): void {
+    const notes = [...(this.state.ephemeral[chatId] ?? []), { id: crypto.randomUUID(), command, text }];
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: notes } });
+  }
+
+  dismissEphemeral(chatId: string, id: string): void {
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: (this.state.ephemeral[chatId] ?? []).filter((n) => n.id !== id) } });
+  }
+
+  /** The slash commands offered in a chat (built-ins and its apps'), for the composer's suggestions. */
+  commands(chatId: string): Promise<Command[]> {
+    return this.api.commands(chatId).then((r) => r.items, () => []);
+  }
+
+  incomingWebhooks(chatId: string): Promise<IncomingWebhook[]> {
+    return this.api.incomingWebhooks(chatId).then((r) => r.items);
+  }
+
+  createIncomingWebhook(chatId: string, name: string): Promise<IncomingWebhook> {
+    return this.api.createIncomingWebhook(chatId, name);
+  }
+
+  deleteIncomingWebhook(chatId: string, webhookId: string): Promise<void> {
+    return this.api.deleteIncomingWebhook(chatId, webhookId);
   }
 
   private onSignal(signal: Signal, live = false): void {

@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PetitChat.Core.Apps;
 using PetitChat.Core.Notifications;
+using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Notifications;
 
 /// <summary>Runs <see cref="NotificationWorker"/> over the queue for the life of the host: the Notifier's work, or the embedded server's.</summary>
-public sealed partial class NotificationWorkerService(INotificationQueue queue, NotificationWorker worker, ILogger<NotificationWorkerService> logger)
+/// <remarks>App event deliveries share the queue (<see cref="AppDeliveries"/>) and go to <see cref="AppDeliveryHandler"/>.</remarks>
+public sealed partial class NotificationWorkerService(
+    INotificationQueue queue, NotificationWorker worker, AppDeliveryHandler apps, ILogger<NotificationWorkerService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -13,7 +17,7 @@ public sealed partial class NotificationWorkerService(INotificationQueue queue, 
         LogStarted(queue.GetType().Name);
         try
         {
-            await queue.ConsumeAsync(worker.HandleAsync, stoppingToken);
+            await queue.ConsumeAsync((job, ct) => AppDeliveries.IsAppJob(job.Job) ? apps.HandleAsync(job, ct) : worker.HandleAsync(job, ct), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -47,6 +47,8 @@ internal sealed class ScyllaTables(string prefix)
 
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
+    public string Apps { get; } = prefix + "apps";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -70,6 +72,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
         yield return (NotificationSettings, ("user", s), ("key", s));
+        yield return (Apps, ("pk", s), ("sk", s));
     }
 
     /// <summary>
