@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
+using PetitChat.Infrastructure.Apps;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
@@ -73,6 +74,7 @@ public static class InfrastructureExtensions
 
         builder.AddNotifications();
         builder.AddCallStore();
+        builder.AddApps();
 
         return builder;
     }

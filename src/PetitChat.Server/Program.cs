@@ -1,6 +1,7 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Calls;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
@@ -24,6 +25,7 @@ builder.AddPetitChatWeb();
 builder.AddPetitChatLimits();
 builder.AddPetitChatOpenApi();
 builder.AddPetitChatOperations();
+builder.AddPetitChatApps();
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.MapPetitChatIdentity();
 app.MapPetitChatApi();
 app.MapPetitChatOpenApi();
 app.MapJitsiEvents();
+app.MapAppHooks();
 app.MapPetitChatWeb();
 app.MapPetitChatOperations();
 

@@ -12,6 +12,7 @@ using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Server.Calls;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
@@ -109,7 +110,8 @@ public static class ServerExtensions
             .MapSearch()
             .MapEvents()
             .MapNotifications()
-            .MapCalls();
+            .MapCalls()
+            .MapApps();
         return app;
     }
 }

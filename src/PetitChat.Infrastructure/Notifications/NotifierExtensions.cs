@@ -13,6 +13,7 @@ public static class NotifierExtensions
     {
         builder.AddPetitChatStore();
         builder.AddNotifications();
+        builder.AddApps();
         builder.AddNotificationWorker();
         return builder;
     }
