@@ -39,6 +39,8 @@ public static class InfrastructureExtensions
                 throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
         }
 
+        builder.AddE2eeStores();
+
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";
         switch (bus.ToLowerInvariant())
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
@@ -12,6 +13,7 @@ using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Server.Chats;
+using PetitChat.Server.E2ee;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
@@ -42,6 +44,8 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(E2eeLimits.Section).Get<E2eeLimits>() ?? E2eeLimits.Default);
+        builder.Services.AddSingleton<DeviceService>();
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
             .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
@@ -99,7 +103,8 @@ public static class ServerExtensions
             .MapFiles()
             .MapSearch()
             .MapEvents()
-            .MapNotifications();
+            .MapNotifications()
+            .MapE2ee();
         return app;
     }
 }

@@ -32,7 +32,12 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         }
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
-        var kind = request.Kind ?? (name is null && memberIds.Count == 2 ? ChatKind.Direct : ChatKind.Group);
+        if (request.Encrypted && request.Kind == ChatKind.Direct)
+        {
+            return new Invalid("encrypted", "An encrypted chat is a group (the direct chat of a pair stays as it is): leave out kind or use group.");
+        }
+
+        var kind = request.Kind ?? (name is null && memberIds.Count == 2 && !request.Encrypted ? ChatKind.Direct : ChatKind.Group);
         switch (kind)
         {
             case ChatKind.Direct when memberIds.Count != 2:
@@ -56,7 +61,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         }
 
         var now = time.GetUtcNow();
-        var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null);
+        var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null) { Encrypted = request.Encrypted };
         var (stored, created) = await store.CreateChatAsync(chat, memberIds, ct);
         if (created)
         {

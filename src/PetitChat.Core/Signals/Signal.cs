@@ -1,3 +1,4 @@
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Reactions;
 
 namespace PetitChat.Core.Signals;
@@ -25,4 +26,7 @@ public sealed record Signal(
 {
     /// <summary>Stored with the signal, in the same write; empty for signals without attachments.</summary>
     public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+
+    /// <summary>The sealed message of an encrypted chat (docs/e2ee.md), stored in the same write; then <see cref="Text"/> is null.</summary>
+    public EncryptedPayload? Encrypted { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -18,6 +19,8 @@ internal static class NatsEventCodec
         ReactionChanged e => ("reaction", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReactionChanged)),
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
+        DevicesChanged e => ("devices", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DevicesChanged)),
+        DeviceMessageSent e => ("device_message", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DeviceMessageSent)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
@@ -29,6 +32,8 @@ internal static class NatsEventCodec
         "reaction" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReactionChanged),
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
+        "devices" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DevicesChanged),
+        "device_message" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DeviceMessageSent),
         "reset" => new StreamReset(),
         _ => null,
     };

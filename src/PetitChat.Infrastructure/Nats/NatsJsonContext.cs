@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -9,4 +10,6 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ReactionChanged))]
 [JsonSerializable(typeof(ReceiptMoved))]
 [JsonSerializable(typeof(ChatChanged))]
+[JsonSerializable(typeof(DevicesChanged))]
+[JsonSerializable(typeof(DeviceMessageSent))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

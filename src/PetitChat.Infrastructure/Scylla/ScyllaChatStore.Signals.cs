@@ -270,6 +270,12 @@ public sealed partial class ScyllaChatStore
             item["files"] = S(string.Join(",", signal.AttachmentIds.Select(id => id.ToString("D"))));
         }
 
+        if (signal.Encrypted is not null)
+        {
+            // The sealed message as one JSON string: bounded by E2ee:MaxCiphertextLength.
+            item["enc"] = S(System.Text.Json.JsonSerializer.Serialize(signal.Encrypted, ScyllaJsonContext.Default.EncryptedPayload));
+        }
+
         return item;
     }
 
@@ -304,6 +310,9 @@ public sealed partial class ScyllaChatStore
             AttachmentIds = StringOf(item, "files") is { Length: > 0 } files
                 ? [.. files.Split(',').Select(id => Guid.ParseExact(id, "D"))]
                 : [],
+            Encrypted = StringOf(item, "enc") is { } sealedMessage
+                ? System.Text.Json.JsonSerializer.Deserialize(sealedMessage, ScyllaJsonContext.Default.EncryptedPayload)
+                : null,
         };
     }
 

@@ -1,5 +1,7 @@
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Receipts;
+using PetitChat.Server.E2ee;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -13,6 +15,8 @@ public static class EventPayloads
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
+        DevicesChanged d => ("devices", new DevicesEventDto(d.UserId)),
+        DeviceMessageSent m => ("device_message", DeviceMessageDto.From(m.Message)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };

@@ -1,3 +1,4 @@
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Files;
 using PetitChat.Core.Signals;
 using PetitChat.Server.Files;
@@ -51,6 +52,13 @@ public sealed record SignalDto(
         }
 
         return new SignalDto(signal.Id, signal.ChatId, signal.Kind, signal.SenderId, signal.Text, signal.ClientId,
-            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments);
+            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments)
+        {
+            Encrypted = signal.Encrypted,
+        };
     }
+
+    /// <summary>The sealed message of an encrypted chat (docs/e2ee.md); absent elsewhere.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EncryptedPayload? Encrypted { get; init; }
 }
