@@ -26,6 +26,8 @@ public static class InfrastructureExtensions
     {
         builder.AddPetitChatStore();
 
+        builder.AddE2eeStores();
+
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";
         switch (bus.ToLowerInvariant())
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
@@ -14,6 +15,7 @@ using PetitChat.Infrastructure.Notifications;
 using PetitChat.Server.Calls;
 using PetitChat.Server.Apps;
 using PetitChat.Server.Chats;
+using PetitChat.Server.E2ee;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
@@ -51,6 +53,8 @@ public static class ServerExtensions
         builder.Services.AddSingleton(sp => new GlobalSearchService(
             sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
+        builder.Services.AddSingleton(builder.Configuration.GetSection(E2eeLimits.Section).Get<E2eeLimits>() ?? E2eeLimits.Default);
+        builder.Services.AddSingleton<DeviceService>();
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
             .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
@@ -111,7 +115,8 @@ public static class ServerExtensions
             .MapEvents()
             .MapNotifications()
             .MapCalls()
-            .MapApps();
+            .MapApps()
+            .MapE2ee();
         return app;
     }
 }

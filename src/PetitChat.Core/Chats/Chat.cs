@@ -7,4 +7,8 @@ public sealed record Chat(
     Guid CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastActivityAt,
-    Guid? LastSignalId);
+    Guid? LastSignalId)
+{
+    /// <summary>End-to-end encrypted (docs/e2ee.md): signals carry ciphertext only. Set at creation, never turned off.</summary>
+    public bool Encrypted { get; init; }
+}

@@ -39,7 +39,12 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFa
         }
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
-        var kind = request.Kind ?? (name is null && memberIds.Count == 2 ? ChatKind.Direct : ChatKind.Group);
+        if (request.Encrypted && request.Kind == ChatKind.Direct)
+        {
+            return new Invalid("encrypted", "An encrypted chat is a group (the direct chat of a pair stays as it is): leave out kind or use group.");
+        }
+
+        var kind = request.Kind ?? (name is null && memberIds.Count == 2 && !request.Encrypted ? ChatKind.Direct : ChatKind.Group);
         switch (kind)
         {
             case ChatKind.Direct when memberIds.Count != 2:
@@ -63,7 +68,7 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFa
         }
 
         var now = time.GetUtcNow();
-        var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null);
+        var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null) { Encrypted = request.Encrypted };
         var (stored, created) = await roster.CreateChatAsync(chat, memberIds, ct);
         if (created)
         {

@@ -39,12 +39,20 @@ public sealed class FileService(
             return notMember;
         }
 
+        // Encrypted chats' files are ciphertext: each upload is its own blob (a random identity
+        // instead of the content hash, so equal uploads are never found equal) and never decoded.
+        var encrypted = await store.GetChatAsync(chatId, ct) is { Encrypted: true };
+        if (encrypted)
+        {
+            upload = upload with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
+        }
+
         var blob = await catalog.AcquireBlobAsync(upload.Sha256, BlobKeys.NewKey(upload.Sha256), ct);
         try
         {
             if (!blob.Stored)
             {
-                var description = await WriteObjectsAsync(blob.Key, upload, ct);
+                var description = await WriteObjectsAsync(blob.Key, upload, decode: !encrypted, ct);
                 await catalog.MarkBlobStoredAsync(upload.Sha256, blob.Key, description, ct);
             }
 
@@ -183,9 +191,9 @@ public sealed class FileService(
     public Task PutSettingsAsync(Guid callerId, ImageSettings settings, CancellationToken ct) => catalog.PutSettingsAsync(callerId, settings, ct);
 
     /// <summary>Writes a new blob generation: the served bytes and, for an image, its thumbnail and preview.</summary>
-    private async Task<BlobDescription> WriteObjectsAsync(string key, StagedUpload upload, CancellationToken ct)
+    private async Task<BlobDescription> WriteObjectsAsync(string key, StagedUpload upload, bool decode, CancellationToken ct)
     {
-        var (contentType, format) = ContentSniffer.Sniff(upload.Head);
+        var (contentType, format) = decode ? ContentSniffer.Sniff(upload.Head) : (ContentSniffer.OctetStream, null);
         ProcessedImage? image = null;
         var sanitized = upload.Path + ".clean";
         try

@@ -168,7 +168,8 @@ public sealed class NotificationWorker(
         var sender = await userStore.GetUserAsync(latest.SenderId, ct);
         var senderName = sender?.DisplayName ?? "Someone";
         var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : senderName;
-        var text = latest.Text ?? string.Empty;
+        // An encrypted message's content is for its members' devices only, never for a push service.
+        var text = latest.Encrypted is not null ? "New message" : latest.Text ?? string.Empty;
         var preview = text.Length > options.PreviewLength ? string.Concat(text.AsSpan(0, options.PreviewLength), "…") : text;
         return new Notification(job.Id, job.UserId, job.ChatId, title, latest.Id, latest.SenderId, senderName, preview,
             count, mentioned, latest.CreatedAt);

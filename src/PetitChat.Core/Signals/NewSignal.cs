@@ -1,3 +1,5 @@
+using PetitChat.Core.E2ee;
+
 namespace PetitChat.Core.Signals;
 
 /// <summary>What a member sends: a message, or a call starting or ending.</summary>
@@ -5,4 +7,7 @@ public sealed record NewSignal(SignalKind Kind, string? Text, string? ClientId, 
 {
     /// <summary>Files to attach (messages only): uploaded by the sender to the same chat.</summary>
     public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+
+    /// <summary>The sealed message, instead of text, in an encrypted chat.</summary>
+    public EncryptedPayload? Encrypted { get; init; }
 }

@@ -1,5 +1,6 @@
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
@@ -8,7 +9,7 @@ using PetitChat.Core.Search;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatRoster roster, ISignalStore timeline, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search)
+public sealed class SignalService(IChatRoster roster, ISignalStore timeline, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -27,6 +28,11 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
             return ChatService.ChatNotFound;
         }
 
+        if (EncryptedChatRules.Check(await roster.GetChatAsync(chatId, ct), request) is { } plaintext)
+        {
+            return plaintext;
+        }
+
         // Checked before the append, which stores the ids with the signal in one write.
         if (await files.CheckAttachmentsAsync(callerId, chatId, request.AttachmentIds, ct) is { } badAttachments)
         {
@@ -38,6 +44,7 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
             MemberId: null, request.CallUrl, Reactions: [])
         {
             AttachmentIds = request.AttachmentIds,
+            Encrypted = request.Encrypted,
         };
         var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
         if (created)
@@ -131,7 +138,7 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
 
         switch (request.Kind)
         {
-            case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text) && request.AttachmentIds.Count == 0:
+            case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text) && request.AttachmentIds.Count == 0 && request.Encrypted is null:
                 return new Invalid("text", "A message needs text or attachments.");
             case not SignalKind.Message when request.AttachmentIds.Count > 0:
                 return new Invalid("attachmentIds", "Only messages carry attachments.");
@@ -139,6 +146,11 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
                 return new Invalid("callUrl", "Only call signals carry a callUrl.");
             case SignalKind.MemberJoined or SignalKind.MemberLeft:
                 return new Invalid("kind", "Membership signals come from adding and removing members, not from sending.");
+        }
+
+        if (request.Encrypted is { } sealedMessage && EncryptedChatRules.CheckPayload(request.Kind, sealedMessage, e2eeLimits) is { } badPayload)
+        {
+            return badPayload;
         }
 
         if (request.Text is { Length: var length } && length > limits.MaxTextLength)

@@ -279,6 +279,11 @@ public sealed partial class ScyllaChatStore
             item["lastSignalId"] = S(lastSignalId);
         }
 
+        if (chat.Encrypted)
+        {
+            item["encrypted"] = new AttributeValue { BOOL = true };
+        }
+
         await TryPutAsync(new PutItemRequest { TableName = _tables.Chats, Item = item, ConditionExpression = "attribute_not_exists(id)" }, idempotent: true, ct);
         await Task.WhenAll(members.Select(member => TryPutAsync(new PutItemRequest
         {
@@ -355,7 +360,10 @@ public sealed partial class ScyllaChatStore
         GuidOf(item, "createdBy"),
         TimeOf(item, "createdAt"),
         TimeOf(item, "lastActivityAt"),
-        NullableGuidOf(item, "lastSignalId"));
+        NullableGuidOf(item, "lastSignalId"))
+    {
+        Encrypted = item.TryGetValue("encrypted", out var encrypted) && encrypted.BOOL == true,
+    };
 
     private static ChatMember ReadMember(Dictionary<string, AttributeValue> item) => ReadMemberWithSeq(item).Member;
 

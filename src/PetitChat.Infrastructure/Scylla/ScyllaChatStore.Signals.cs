@@ -275,6 +275,12 @@ public sealed partial class ScyllaChatStore
             item["callInfo"] = S(callInfo);
         }
 
+        if (signal.Encrypted is not null)
+        {
+            // The sealed message as one JSON string: bounded by E2ee:MaxCiphertextLength.
+            item["enc"] = S(System.Text.Json.JsonSerializer.Serialize(signal.Encrypted, ScyllaJsonContext.Default.EncryptedPayload));
+        }
+
         return item;
     }
 
@@ -310,6 +316,9 @@ public sealed partial class ScyllaChatStore
                 ? [.. files.Split(',').Select(id => Guid.ParseExact(id, "D"))]
                 : [],
             Call = StoredSignalCall.Read(StringOf(item, "callInfo")),
+            Encrypted = StringOf(item, "enc") is { } sealedMessage
+                ? System.Text.Json.JsonSerializer.Deserialize(sealedMessage, ScyllaJsonContext.Default.EncryptedPayload)
+                : null,
         };
     }
 

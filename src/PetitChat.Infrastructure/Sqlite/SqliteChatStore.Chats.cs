@@ -11,7 +11,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string ChatColumns = "c.id, c.kind, c.name, c.created_by, c.created_at, c.last_activity_at, c.last_signal_id";
+    private const string ChatColumns = "c.id, c.kind, c.name, c.created_by, c.created_at, c.last_activity_at, c.last_signal_id, c.encrypted";
     private const string MemberColumns = "chat_id, user_id, joined_at, delivered_signal_id, delivered_at, read_signal_id, read_at";
 
     public async Task<(Chat Chat, bool Created)> CreateChatAsync(Chat chat, IReadOnlyList<Guid> memberIds, CancellationToken ct)
@@ -29,8 +29,8 @@ public sealed partial class SqliteChatStore
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var inserted = await ExecuteAsync(connection, """
-            INSERT INTO chats (id, kind, name, created_by, created_at, last_activity_at, last_signal_id, direct_key)
-            VALUES (@id, @kind, @name, @createdBy, @createdAt, @lastActivityAt, @lastSignalId, @directKey)
+            INSERT INTO chats (id, kind, name, created_by, created_at, last_activity_at, last_signal_id, direct_key, encrypted)
+            VALUES (@id, @kind, @name, @createdBy, @createdAt, @lastActivityAt, @lastSignalId, @directKey, @encrypted)
             ON CONFLICT (direct_key) DO NOTHING
             """, ct,
             ("@id", ToText(chat.Id)),
@@ -40,7 +40,8 @@ public sealed partial class SqliteChatStore
             ("@createdAt", ToText(chat.CreatedAt)),
             ("@lastActivityAt", ToText(chat.LastActivityAt)),
             ("@lastSignalId", ToText(chat.LastSignalId)),
-            ("@directKey", directKey));
+            ("@directKey", directKey),
+            ("@encrypted", chat.Encrypted));
 
         if (inserted == 0)
         {
@@ -196,8 +197,8 @@ public sealed partial class SqliteChatStore
             LIMIT @take
             """, reader => (
                 Chat: ReadChat(reader),
-                Unread: reader.GetInt32(7),
-                LastSignal: reader.IsDBNull(8) ? null : ReadSignal(reader, 8)), ct,
+                Unread: reader.GetInt32(8),
+                LastSignal: reader.IsDBNull(9) ? null : ReadSignal(reader, 9)), ct,
             [("@userId", ToText(userId)), ("@take", limit + 1), .. parameters]);
 
         var page = rows.Take(limit).ToList();
@@ -225,7 +226,10 @@ public sealed partial class SqliteChatStore
         ReadGuid(reader, 3),
         ReadTime(reader, 4),
         ReadTime(reader, 5),
-        ReadNullableGuid(reader, 6));
+        ReadNullableGuid(reader, 6))
+    {
+        Encrypted = reader.GetBoolean(7),
+    };
 
     private static ChatMember ReadMember(SqliteDataReader reader) => new(
         ReadGuid(reader, 0),

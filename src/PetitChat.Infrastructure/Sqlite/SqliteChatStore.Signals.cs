@@ -10,7 +10,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info";
+    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public sealed partial class SqliteChatStore
         // skipped, the row that won is read in the same transaction, so parallel sends agree.
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo)
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -87,7 +87,8 @@ public sealed partial class SqliteChatStore
             ("@memberId", ToText(signal.MemberId)),
             ("@callUrl", signal.CallUrl),
             ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)),
-            ("@callInfo", StoredSignalCall.Write(signal.Call)));
+            ("@callInfo", StoredSignalCall.Write(signal.Call)),
+            ("@encrypted", signal.Encrypted is null ? null : JsonSerializer.Serialize(signal.Encrypted, SqliteJsonContext.Default.EncryptedPayload)));
 
         if (inserted == 0)
         {
@@ -173,5 +174,8 @@ public sealed partial class SqliteChatStore
             ? []
             : JsonSerializer.Deserialize(reader.GetString(offset + 9), SqliteJsonContext.Default.GuidArray) ?? [],
         Call = StoredSignalCall.Read(ReadNullableString(reader, offset + 10)),
+        Encrypted = reader.IsDBNull(offset + 11)
+            ? null
+            : JsonSerializer.Deserialize(reader.GetString(offset + 11), SqliteJsonContext.Default.EncryptedPayload),
     };
 }

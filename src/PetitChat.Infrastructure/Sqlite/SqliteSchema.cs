@@ -134,6 +134,11 @@ internal static class SqliteSchema
         """
         ALTER TABLE signals ADD COLUMN call_info TEXT;
         """,
+        // End-to-end encryption (issue 17): the chat's flag and a signal's sealed message.
+        """
+        ALTER TABLE chats ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE signals ADD COLUMN encrypted_json TEXT;
+        """,
     ];
 
     public static int Version => Steps.Length;

@@ -19,6 +19,12 @@ public sealed record ChatDto(
     {
         var (chat, unread, last) = view.Summary;
         return new ChatDto(chat.Id, chat.Kind, chat.Name, [.. view.Members.Select(UserDto.From)], chat.LastActivityAt, unread,
-            last is null ? null : SignalDto.From(last), chat.CreatedBy, chat.CreatedAt);
+            last is null ? null : SignalDto.From(last), chat.CreatedBy, chat.CreatedAt)
+        {
+            Encrypted = chat.Encrypted,
+        };
     }
+
+    /// <summary>End-to-end encrypted (docs/e2ee.md).</summary>
+    public bool Encrypted { get; init; }
 }

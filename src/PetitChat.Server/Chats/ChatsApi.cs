@@ -16,7 +16,7 @@ public static class ChatsApi
         chats.MapPost("/", async Task<Results<Created<ChatDto>, Ok<ChatDto>, ProblemHttpResult>> (
             CreateChatRequest request, Caller caller, ChatService service, CancellationToken ct) =>
         {
-            var result = await service.CreateAsync(caller.Id, new NewChat(request.MemberIds ?? [], request.Name, request.Kind), ct);
+            var result = await service.CreateAsync(caller.Id, new NewChat(request.MemberIds ?? [], request.Name, request.Kind) { Encrypted = request.Encrypted ?? false }, ct);
             if (!result.Succeeded)
             {
                 return result.Failure.ToProblem();

@@ -1,8 +1,10 @@
-using PetitChat.Core.Calls;
 using PetitChat.Core.Apps;
+using PetitChat.Core.Calls;
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Receipts;
 using PetitChat.Server.Calls;
+using PetitChat.Server.E2ee;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -18,6 +20,8 @@ public static class EventPayloads
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
         CallChanged c => ("call", new CallEventDto(CallDto.From(c.Call), c.Action, c.UserId)),
         CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),
+        DevicesChanged d => ("devices", new DevicesEventDto(d.UserId)),
+        DeviceMessageSent m => ("device_message", DeviceMessageDto.From(m.Message)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };

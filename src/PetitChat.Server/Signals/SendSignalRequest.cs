@@ -1,6 +1,11 @@
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Signals;
 
 namespace PetitChat.Server.Signals;
 
 /// <summary><c>kind</c> defaults to <c>message</c>.</summary>
-public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? ClientId, string? CallUrl, IReadOnlyList<Guid>? AttachmentIds);
+public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? ClientId, string? CallUrl, IReadOnlyList<Guid>? AttachmentIds)
+{
+    /// <summary>The sealed message, instead of text, in an encrypted chat (docs/e2ee.md).</summary>
+    public EncryptedPayload? Encrypted { get; init; }
+}

@@ -1,3 +1,4 @@
+using PetitChat.Core.E2ee;
 using PetitChat.Core.Files;
 using PetitChat.Core.Signals;
 using PetitChat.Server.Files;
@@ -73,6 +74,11 @@ public sealed record SignalDto(
             DurationSeconds = signal.Call?.DurationSeconds,
             ParticipantIds = signal.Call is { DurationSeconds: not null } ended ? ended.ParticipantIds : null,
             Missed = signal.Call is { DurationSeconds: not null } done ? done.Missed : null,
+            Encrypted = signal.Encrypted,
         };
     }
+
+    /// <summary>The sealed message of an encrypted chat (docs/e2ee.md); absent elsewhere.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EncryptedPayload? Encrypted { get; init; }
 }

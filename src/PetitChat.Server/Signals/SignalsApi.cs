@@ -20,6 +20,7 @@ public static class SignalsApi
                 new NewSignal(request.Kind ?? SignalKind.Message, request.Text, request.ClientId, request.CallUrl)
                 {
                     AttachmentIds = request.AttachmentIds ?? [],
+                    Encrypted = request.Encrypted,
                 }, ct);
             if (!sent.Succeeded)
             {
