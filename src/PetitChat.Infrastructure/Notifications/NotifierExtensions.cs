@@ -1,3 +1,4 @@
+using PetitChat.Infrastructure.Apps;
 using Microsoft.Extensions.Hosting;
 
 namespace PetitChat.Infrastructure.Notifications;
