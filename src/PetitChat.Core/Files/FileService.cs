@@ -41,7 +41,7 @@ public sealed class FileService(
 
         // Encrypted chats' files are ciphertext: each upload is its own blob (a random identity
         // instead of the content hash, so equal uploads are never found equal) and never decoded.
-        var encrypted = await store.GetChatAsync(chatId, ct) is { Encrypted: true };
+        var encrypted = await roster.GetChatAsync(chatId, ct) is { Encrypted: true };
         if (encrypted)
         {
             upload = upload with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };

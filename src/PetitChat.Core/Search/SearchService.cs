@@ -46,7 +46,7 @@ public sealed class SearchService(IChatRoster roster, ISearchIndex index, ChatLi
             return ChatService.ChatNotFound;
         }
 
-        if (await store.GetChatAsync(chatId, ct) is { Encrypted: true })
+        if (await roster.GetChatAsync(chatId, ct) is { Encrypted: true })
         {
             return new Invalid("chatId", "This chat is end-to-end encrypted: the server cannot search it; search on your device.");
         }
