@@ -20,6 +20,7 @@ using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
 using PetitChat.Server.Signals;
+using PetitChat.Server.Typing;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server;
@@ -38,6 +39,9 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<FileService>();
         builder.Services.AddSingleton<SignalService>();
+        builder.Services.AddSingleton<SignalChanges>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Typing").Get<TypingOptions>() ?? TypingOptions.Default);
+        builder.Services.AddSingleton<TypingService>();
         builder.Services.AddSingleton<ReactionService>();
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
@@ -93,7 +97,10 @@ public static class ServerExtensions
             .RequireAuthorization()
             .MapUsers()
             .MapChats()
+            .MapChatRename()
             .MapSignals()
+            .MapSignalChanges()
+            .MapTyping()
             .MapReactions()
             .MapReceipts()
             .MapFiles()

@@ -5,4 +5,7 @@ public sealed record NewSignal(SignalKind Kind, string? Text, string? ClientId, 
 {
     /// <summary>Files to attach (messages only): uploaded by the sender to the same chat.</summary>
     public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+
+    /// <summary>A signal of the same chat that this message answers.</summary>
+    public Guid? ReplyToId { get; init; }
 }

@@ -18,6 +18,9 @@ internal static class NatsEventCodec
         ReactionChanged e => ("reaction", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReactionChanged)),
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
+        SignalEdited e => ("signal_edited", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalEdited)),
+        SignalDeleted e => ("signal_deleted", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalDeleted)),
+        TypingStarted e => ("typing", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.TypingStarted)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
@@ -29,6 +32,9 @@ internal static class NatsEventCodec
         "reaction" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReactionChanged),
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
+        "signal_edited" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalEdited),
+        "signal_deleted" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalDeleted),
+        "typing" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.TypingStarted),
         "reset" => new StreamReset(),
         _ => null,
     };

@@ -9,4 +9,7 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ReactionChanged))]
 [JsonSerializable(typeof(ReceiptMoved))]
 [JsonSerializable(typeof(ChatChanged))]
+[JsonSerializable(typeof(SignalEdited))]
+[JsonSerializable(typeof(SignalDeleted))]
+[JsonSerializable(typeof(TypingStarted))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

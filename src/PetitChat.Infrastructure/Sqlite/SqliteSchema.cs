@@ -129,6 +129,7 @@ internal static class SqliteSchema
             prefix = '2 3'
         );
         """,
+        SqliteConversationSchema.Step,
     ];
 
     public static int Version => Steps.Length;

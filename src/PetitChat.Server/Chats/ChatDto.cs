@@ -15,10 +15,16 @@ public sealed record ChatDto(
     Guid CreatedBy,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Unread signals that mention me (among the newest 100 unread).</summary>
+    public int UnreadMentions { get; init; }
+
     public static ChatDto From(ChatView view)
     {
         var (chat, unread, last) = view.Summary;
         return new ChatDto(chat.Id, chat.Kind, chat.Name, [.. view.Members.Select(UserDto.From)], chat.LastActivityAt, unread,
-            last is null ? null : SignalDto.From(last), chat.CreatedBy, chat.CreatedAt);
+            last is null ? null : SignalDto.From(last), chat.CreatedBy, chat.CreatedAt)
+        {
+            UnreadMentions = view.UnreadMentions,
+        };
     }
 }

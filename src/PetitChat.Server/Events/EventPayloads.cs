@@ -13,6 +13,9 @@ public static class EventPayloads
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
+        SignalEdited edited => ("signal_edited", SignalDto.From(edited.Signal)),
+        SignalDeleted d => ("signal_deleted", new SignalDeletedEventDto(d.ChatId, d.SignalId, d.DeletedAt)),
+        TypingStarted t => ("typing", new TypingEventDto(t.ChatId, t.UserId, t.ThreadId, t.Until)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
@@ -25,3 +28,7 @@ public sealed record ReceiptEventDto(Guid ChatId, Guid UserId, ReceiptState Stat
 public sealed record ChatEventDto(Guid ChatId, bool Removed);
 
 public sealed record ResetEventDto(string Detail);
+
+public sealed record SignalDeletedEventDto(Guid ChatId, Guid SignalId, DateTimeOffset DeletedAt);
+
+public sealed record TypingEventDto(Guid ChatId, Guid UserId, Guid? ThreadId, DateTimeOffset Until);

@@ -3,4 +3,8 @@ using PetitChat.Core.Signals;
 namespace PetitChat.Server.Signals;
 
 /// <summary><c>kind</c> defaults to <c>message</c>.</summary>
-public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? ClientId, string? CallUrl, IReadOnlyList<Guid>? AttachmentIds);
+public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? ClientId, string? CallUrl, IReadOnlyList<Guid>? AttachmentIds)
+{
+    /// <summary>A signal of the same chat that this message answers.</summary>
+    public Guid? ReplyToId { get; init; }
+}

@@ -24,6 +24,23 @@ public sealed record SignalDto(
     IReadOnlyList<Guid> AttachmentIds,
     IReadOnlyList<AttachmentDto> Attachments)
 {
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>Set on a tombstone, whose text is null and which has no attachments or reactions.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    public Guid? ReplyToId { get; init; }
+
+    /// <summary>The answered signal as it is now: <c>{ id, senderId, text (first 200 characters), deleted }</c>.</summary>
+    public SignalQuote? ReplyTo { get; init; }
+
+    public IReadOnlyList<Guid> Mentions { get; init; } = [];
+
+    /// <summary>On <c>chat_renamed</c> signals.</summary>
+    public string? OldName { get; init; }
+
+    public string? NewName { get; init; }
+
     public static SignalDto From(SignalView view) => From(view.Signal, view.MyReactions);
 
     public static SignalDto From(Signal signal, IReadOnlySet<string>? mine = null) => From(signal, mine, null, ImageSettings.Default);
@@ -51,6 +68,15 @@ public sealed record SignalDto(
         }
 
         return new SignalDto(signal.Id, signal.ChatId, signal.Kind, signal.SenderId, signal.Text, signal.ClientId,
-            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments);
+            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments)
+        {
+            EditedAt = signal.EditedAt,
+            DeletedAt = signal.DeletedAt,
+            ReplyToId = signal.ReplyToId,
+            ReplyTo = signal.ReplyTo,
+            Mentions = signal.Mentions,
+            OldName = signal.OldName,
+            NewName = signal.NewName,
+        };
     }
 }

@@ -19,6 +19,7 @@ public static class SignalsApi
                 new NewSignal(request.Kind ?? SignalKind.Message, request.Text, request.ClientId, request.CallUrl)
                 {
                     AttachmentIds = request.AttachmentIds ?? [],
+                    ReplyToId = request.ReplyToId,
                 }, ct);
             if (!sent.Succeeded)
             {
