@@ -1,6 +1,9 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
+using PetitChat.Server.OpenApi;
+using PetitChat.Server.Operations;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,18 +19,25 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatWeb();
+builder.AddPetitChatLimits();
+builder.AddPetitChatOpenApi();
+builder.AddPetitChatOperations();
 
 var app = builder.Build();
 
+app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
+app.UsePetitChatLimits();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatOpenApi();
 app.MapPetitChatWeb();
+app.MapPetitChatOperations();
 
 app.Run();
 

@@ -16,6 +16,7 @@ using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
@@ -46,6 +47,12 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
+        builder.Services.AddOptions<GlobalSearchOptions>().BindConfiguration(GlobalSearchOptions.Section)
+            .Validate(o => o.MaxChats >= 1, "Search:Global:MaxChats must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new GlobalSearchService(
+            sp.GetRequiredService<IUserStore>(), sp.GetRequiredService<IChatRoster>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
             .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
@@ -95,6 +102,7 @@ public static class ServerExtensions
     {
         app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .WithProblemResponses()
             .MapUsers()
             .MapChats()
             .MapChatRename()

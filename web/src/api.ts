@@ -1,6 +1,7 @@
 import type {
   Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
 } from "./types";
+import type { GlobalSearchParams } from "./search";
 
 /** A failed call, with the server's problem document when it sent one. */
 export class ApiError extends Error {
@@ -57,8 +58,24 @@ export class Api {
     return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
   }
 
-  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal> {
+  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string }): Promise<Signal> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+  }
+
+  editSignal(chatId: string, signalId: string, text: string): Promise<Signal> {
+    return this.call("PATCH", `/api/v1/chats/${chatId}/signals/${signalId}`, { text });
+  }
+
+  deleteSignal(chatId: string, signalId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/chats/${chatId}/signals/${signalId}`);
+  }
+
+  typing(chatId: string): Promise<void> {
+    return this.call("POST", `/api/v1/chats/${chatId}/typing`, {});
+  }
+
+  renameChat(chatId: string, name: string): Promise<Chat> {
+    return this.call("PATCH", `/api/v1/chats/${chatId}`, { name });
   }
 
   timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {
@@ -132,6 +149,11 @@ export class Api {
   /** One page of a chat's messages matching `q`, best match first (see snippet.ts for `snippet`). */
   search(chatId: string, q: string, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
     return this.call("GET", `/api/v1/chats/${chatId}/search${query({ q, limit, cursor })}`);
+  }
+
+  /** One page of matches across every chat I am in, with filters (docs/api.md, "Across my chats"). */
+  searchAll(params: GlobalSearchParams, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
+    return this.call("GET", `/api/v1/search${query({ ...params, limit, cursor })}`);
   }
 
   chatSettings(chatId: string): Promise<ChatSettings> {

@@ -16,10 +16,18 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
             return new Invalid("memberIds", "memberIds must name at least one other user.");
         }
 
+        // A list longer than a group may hold even with duplicates is refused before any work on
+        // it; duplicates go through a set (a List.Contains loop was quadratic in the list's length).
+        if (request.MemberIds.Count > limits.MaxGroupMembers * 2)
+        {
+            return new Invalid("memberIds", $"A group has at most {limits.MaxGroupMembers} members.");
+        }
+
+        var seen = new HashSet<Guid> { callerId };
         var memberIds = new List<Guid> { callerId };
         foreach (var id in request.MemberIds)
         {
-            if (!memberIds.Contains(id))
+            if (seen.Add(id))
             {
                 memberIds.Add(id);
             }

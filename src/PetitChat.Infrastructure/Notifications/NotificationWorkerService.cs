@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PetitChat.Core.Notifications;
+using PetitChat.Core.Telemetry;
 
 namespace PetitChat.Infrastructure.Notifications;
 
@@ -13,11 +15,19 @@ public sealed partial class NotificationWorkerService(INotificationQueue queue, 
         LogStarted(queue.GetType().Name);
         try
         {
-            await queue.ConsumeAsync(worker.HandleAsync, stoppingToken);
+            await queue.ConsumeAsync(HandleMeasuredAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task<JobOutcome> HandleMeasuredAsync(QueuedJob job, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await worker.HandleAsync(job, ct);
+        ChatMetrics.NotificationHandled(outcome, Stopwatch.GetElapsedTime(started));
+        return outcome;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification worker consuming from {Queue}")]

@@ -129,6 +129,7 @@ internal static class SqliteSchema
             prefix = '2 3'
         );
         """,
+        SqliteSearchSchema.Step,
         SqliteConversationSchema.Step,
     ];
 

@@ -7,6 +7,7 @@ using PetitChat.Core.Notifications;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.WebPush;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 using NotFound = PetitChat.Core.Common.NotFound;
 
@@ -64,7 +65,7 @@ public static class NotificationsApi
             var subscription = new PushSubscription(caller.Id, request.Endpoint!, request.Keys!.P256dh!, request.Keys.Auth!, time.GetUtcNow());
             await settings.SavePushSubscriptionAsync(subscription, ct);
             return TypedResults.Created("/api/v1/me/push-subscriptions", new PushSubscriptionDto(subscription.Endpoint, subscription.CreatedAt));
-        });
+        }).RequireRateLimiting(RateLimitPolicies.PushSubscriptions);
 
         me.MapDelete("/push-subscriptions", async Task<Results<NoContent, ProblemHttpResult>> (
             string? endpoint, Caller caller, INotificationSettingsStore settings, CancellationToken ct) =>
@@ -102,7 +103,7 @@ public static class NotificationsApi
             var webhook = new WebhookSettings(caller.Id, request.Url, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), time.GetUtcNow());
             await settings.SaveWebhookAsync(webhook, ct);
             return TypedResults.Ok(new WebhookDto(webhook.Url, webhook.Secret, webhook.UpdatedAt));
-        });
+        }).RequireRateLimiting(RateLimitPolicies.PushSubscriptions);
 
         me.MapDelete("/webhook", async Task<Results<NoContent, ProblemHttpResult>> (
             Caller caller, INotificationSettingsStore settings, CancellationToken ct) =>

@@ -72,13 +72,14 @@ public sealed class SearchIndexerTests : IDisposable
             old = await SendAsync(before, chat, "the tortoise predates search");
         }
 
-        // Back to the schema before the search step: no jobs, no index, one step fewer.
+        // Back to the schema before the search step: no jobs, no index, two steps fewer (issue 4's
+        // search step and issue 20's CJK and filters step, the last two).
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             await connection.OpenAsync();
             await using var downgrade = connection.CreateCommand();
             downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; PRAGMA user_version = "
-                + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+                + (SqliteSchema.Version - 2).ToString(CultureInfo.InvariantCulture);
             await downgrade.ExecuteNonQueryAsync();
         }
 
