@@ -24,6 +24,7 @@ internal static class StoredNames
         SignalKind.MemberLeft => "member_left",
         SignalKind.CallStarted => "call_started",
         SignalKind.CallEnded => "call_ended",
+        SignalKind.ChatRenamed => "chat_renamed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown signal kind."),
     };
 
@@ -41,6 +42,7 @@ internal static class StoredNames
         "member_left" => SignalKind.MemberLeft,
         "call_started" => SignalKind.CallStarted,
         "call_ended" => SignalKind.CallEnded,
+        "chat_renamed" => SignalKind.ChatRenamed,
         _ => throw new InvalidOperationException($"Unknown signal kind '{text}' in the store."),
     };
 

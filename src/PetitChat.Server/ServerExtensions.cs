@@ -25,6 +25,7 @@ using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
 using PetitChat.Server.Signals;
+using PetitChat.Server.Typing;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server;
@@ -43,6 +44,9 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<FileService>();
         builder.Services.AddSingleton<SignalService>();
+        builder.Services.AddSingleton<SignalChanges>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Typing").Get<TypingOptions>() ?? TypingOptions.Default);
+        builder.Services.AddSingleton<TypingService>();
         builder.Services.AddSingleton<ReactionService>();
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
@@ -51,7 +55,7 @@ public static class ServerExtensions
             .Validate(o => o.MaxChats >= 1, "Search:Global:MaxChats must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new GlobalSearchService(
-            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
+            sp.GetRequiredService<IUserStore>(), sp.GetRequiredService<IChatRoster>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
         builder.Services.AddSingleton(builder.Configuration.GetSection(E2eeLimits.Section).Get<E2eeLimits>() ?? E2eeLimits.Default);
         builder.Services.AddSingleton<DeviceService>();
@@ -107,7 +111,10 @@ public static class ServerExtensions
             .WithProblemResponses()
             .MapUsers()
             .MapChats()
+            .MapChatRename()
             .MapSignals()
+            .MapSignalChanges()
+            .MapTyping()
             .MapReactions()
             .MapReceipts()
             .MapFiles()

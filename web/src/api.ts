@@ -60,7 +60,7 @@ export class Api {
   }
 
   /** A signal, or a command's result when the text was a slash command that an app answered. */
-  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal | CommandResult> {
+  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string }): Promise<Signal | CommandResult> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
   }
 
@@ -91,6 +91,22 @@ export class Api {
 
   commands(chatId: string): Promise<{ items: Command[] }> {
     return this.call("GET", `/api/v1/chats/${chatId}/commands`);
+  }
+
+  editSignal(chatId: string, signalId: string, text: string): Promise<Signal> {
+    return this.call("PATCH", `/api/v1/chats/${chatId}/signals/${signalId}`, { text });
+  }
+
+  deleteSignal(chatId: string, signalId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/chats/${chatId}/signals/${signalId}`);
+  }
+
+  typing(chatId: string): Promise<void> {
+    return this.call("POST", `/api/v1/chats/${chatId}/typing`, {});
+  }
+
+  renameChat(chatId: string, name: string): Promise<Chat> {
+    return this.call("PATCH", `/api/v1/chats/${chatId}`, { name });
   }
 
   timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {

@@ -6,9 +6,13 @@ import { PushSwitch } from "./push";
 import { searchAllChats, searchChat, type GlobalFilters, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
-  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers, type Timeline,
+  withDeleted, withEdited, withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers,
+  type Timeline,
 } from "./timeline";
-import type { Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
+import type {
+  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent, StoredFile,
+  TypingEvent, User,
+} from "./types";
 
 export interface State {
   me: Me;
@@ -36,6 +40,8 @@ export interface State {
   declined: string[];
   /** Apps' answers to my slash commands that only I see, per chat, oldest first; never stored. */
   ephemeral: Record<string, { id: string; command: string; text: string }[]>;
+  /** Per chat: who is typing, until when (ephemeral, from the live stream). */
+  typing: Record<string, Record<string, string>>;
 }
 
 const pageSize = 50;
@@ -75,6 +81,7 @@ export class ChatClient {
       conference: null,
       declined: [],
       ephemeral: {},
+      typing: {},
     };
     this.live = new LiveStream(
       {
@@ -305,6 +312,47 @@ export class ChatClient {
     this.set({ calls: withCall(this.state.calls, call), conference: call.join ? { call, join: call.join } : null });
   }
 
+  /** Replaces the text of one of my messages in the open chat. */
+  async editMessage(signalId: string, text: string): Promise<boolean> {
+    const chatId = this.state.openChatId;
+    if (!chatId) return false;
+    return (await this.guard(async () => {
+      const edited = await this.api.editSignal(chatId, signalId, text);
+      const timeline = this.state.timelines[chatId];
+      if (timeline) this.setTimeline(withEdited(timeline, edited));
+      return true;
+    })) ?? false;
+  }
+
+  /** Deletes a message of the open chat; it stays as a tombstone. */
+  async deleteMessage(signalId: string): Promise<void> {
+    const chatId = this.state.openChatId;
+    if (!chatId) return;
+    await this.guard(async () => {
+      await this.api.deleteSignal(chatId, signalId);
+      const timeline = this.state.timelines[chatId];
+      if (timeline) this.setTimeline(withDeleted(timeline, signalId, new Date().toISOString()));
+    });
+  }
+
+  private typingSentAt = 0;
+
+  /** Tells the others I am typing, at most every 2 seconds (the server throttles the same way). */
+  typing(): void {
+    const chatId = this.state.openChatId;
+    const now = Date.now();
+    if (!chatId || now - this.typingSentAt < 2000) return;
+    this.typingSentAt = now;
+    this.api.typing(chatId).catch(() => undefined);
+  }
+
+  async renameChat(chatId: string, name: string): Promise<void> {
+    await this.guard(async () => {
+      const chat = await this.api.renameChat(chatId, name);
+      this.set({ chats: upsertChat(this.state.chats, chat) });
+    });
+  }
+
   async react(signalId: string, emoji: string, on: boolean): Promise<void> {
     const chatId = this.state.openChatId;
     const timeline = this.openTimeline;
@@ -492,6 +540,26 @@ export class ChatClient {
       case "reset":
         void this.refresh();
         break;
+      case "signal_edited": {
+        const signal = data as Signal;
+        const timeline = this.state.timelines[signal.chatId];
+        if (timeline) this.setTimeline(withEdited(timeline, signal));
+        break;
+      }
+      case "signal_deleted": {
+        const event = data as SignalDeletedEvent;
+        const timeline = this.state.timelines[event.chatId];
+        if (timeline) this.setTimeline(withDeleted(timeline, event.signalId, event.deletedAt));
+        break;
+      }
+      case "typing": {
+        const event = data as TypingEvent;
+        const inChat = { ...(this.state.typing[event.chatId] ?? {}), [event.userId]: event.until };
+        this.set({ typing: { ...this.state.typing, [event.chatId]: inChat } });
+        // Re-render when it runs out, so "is typing…" goes away by itself.
+        setTimeout(() => this.set({ typing: { ...this.state.typing } }), Math.max(0, Date.parse(event.until) - Date.now()) + 50);
+        break;
+      }
     }
   }
 

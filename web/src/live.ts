@@ -1,6 +1,8 @@
 export type LiveState = "connecting" | "live" | "reconnecting" | "stopped";
 
-export const liveEventTypes = ["signal", "reaction", "receipt", "chat", "call", "command_answer", "reset"] as const;
+export const liveEventTypes = [
+  "signal", "reaction", "receipt", "chat", "call", "command_answer", "reset", "signal_edited", "signal_deleted", "typing",
+] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 
 export interface LiveHandlers {

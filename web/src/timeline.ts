@@ -172,3 +172,36 @@ export function chatTitle(chat: Chat, meId: string): string {
   const other = chat.members.find((m) => m.id !== meId);
   return other?.displayName ?? other?.username ?? chat.name ?? "Direct chat";
 }
+
+/**
+ * An edit from the live stream or an edit's answer: the signal's new text, keeping the
+ * attachments already described (live events name them by id only), and the quotes of its replies.
+ */
+export function withEdited(timeline: Timeline, signal: Signal): Timeline {
+  return {
+    ...timeline,
+    items: timeline.items.map((i) => {
+      if (i.id === signal.id) return { ...i, ...signal, attachments: i.attachments, reactions: signal.reactions ?? i.reactions };
+      if (i.replyTo?.id === signal.id) return { ...i, replyTo: { ...i.replyTo, text: signal.text?.slice(0, 200) ?? null } };
+      return i;
+    }),
+  };
+}
+
+/** A signal became a tombstone: no text, files, mentions or reactions; replies quote it as deleted. */
+export function withDeleted(timeline: Timeline, signalId: string, deletedAt: string): Timeline {
+  return {
+    ...timeline,
+    items: timeline.items.map((i) => {
+      if (i.id === signalId) return { ...i, deletedAt, text: null, attachments: [], attachmentIds: [], mentions: [], reactions: [] };
+      if (i.replyTo?.id === signalId) return { ...i, replyTo: { ...i.replyTo, text: null, deleted: true } };
+      return i;
+    }),
+  };
+}
+
+/** Who is typing now in a chat, without those whose `until` passed. */
+export function typingNow(typing: Record<string, string> | undefined, now: number, exceptId: string): string[] {
+  if (!typing) return [];
+  return Object.entries(typing).filter(([id, until]) => id !== exceptId && Date.parse(until) > now).map(([id]) => id);
+}

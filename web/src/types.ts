@@ -13,7 +13,7 @@ export interface Me extends User {
   createdAt: string;
 }
 
-export type SignalKind = "message" | "member_joined" | "member_left" | "call_started" | "call_ended";
+export type SignalKind = "message" | "member_joined" | "member_left" | "call_started" | "call_ended" | "chat_renamed";
 
 export interface ReactionCount {
   emoji: string;
@@ -41,6 +41,17 @@ export interface Signal {
   durationSeconds?: number | null;
   participantIds?: string[] | null;
   missed?: boolean | null;
+  /** Last edit; null when never edited. */
+  editedAt?: string | null;
+  /** Set on a tombstone ("message deleted"): no text, attachments or reactions. */
+  deletedAt?: string | null;
+  replyToId?: string | null;
+  /** The answered signal as it is now. */
+  replyTo?: SignalQuote | null;
+  mentions?: string[];
+  /** On `chat_renamed` signals. */
+  oldName?: string | null;
+  newName?: string | null;
 }
 
 export type CallMedia = "audio" | "video";
@@ -78,6 +89,27 @@ export interface CallEvent {
   call: Call;
   action: CallAction;
   userId: string;
+}
+
+export interface SignalQuote {
+  id: string;
+  senderId: string;
+  text: string | null;
+  deleted: boolean;
+}
+
+export interface SignalDeletedEvent {
+  chatId: string;
+  signalId: string;
+  deletedAt: string;
+}
+
+/** Ephemeral: `userId` is typing in the chat until `until`. */
+export interface TypingEvent {
+  chatId: string;
+  userId: string;
+  threadId: string | null;
+  until: string;
 }
 
 /**
@@ -123,6 +155,8 @@ export interface Chat {
   lastActivityAt: string;
   unreadCount: number;
   lastSignal: Signal | null;
+  /** Unread signals that mention me. */
+  unreadMentions?: number;
   createdBy: string;
   createdAt: string;
 }

@@ -7,7 +7,7 @@ using PetitChat.Core.Users;
 namespace PetitChat.Core.Chats;
 
 /// <summary>Chats and their membership. Every call checks that the caller is a member first.</summary>
-public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISignalStore timeline, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
 {
     public async Task<Result<(ChatView Chat, bool Created)>> CreateAsync(Guid callerId, NewChat request, CancellationToken ct)
     {
@@ -92,7 +92,10 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFa
         var items = new List<ChatView>(page.Items.Count);
         foreach (var summary in page.Items)
         {
-            items.Add(new ChatView(summary, await MembersOfAsync(summary.Chat.Id, ct)));
+            items.Add(new ChatView(summary, await MembersOfAsync(summary.Chat.Id, ct))
+            {
+                UnreadMentions = await UnreadMentionsAsync(callerId, summary, ct),
+            });
         }
 
         return new Page<ChatView>(items, page.NextCursor);
@@ -166,14 +169,87 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFa
         return true;
     }
 
+    /// <summary>
+    /// Renames a group; any member may, as in Slack's private channels. A <c>chat_renamed</c>
+    /// signal records the old and new names. The same name again changes nothing.
+    /// </summary>
+    public async Task<Result<ChatView>> RenameAsync(Guid callerId, Guid chatId, string? name, CancellationToken ct)
+    {
+        var newName = name?.Trim();
+        if (string.IsNullOrEmpty(newName))
+        {
+            return new Invalid("name", "name is required.");
+        }
+
+        if (newName.Length > limits.MaxGroupNameLength)
+        {
+            return new Invalid("name", $"A group name is at most {limits.MaxGroupNameLength} characters.");
+        }
+
+        var chat = await roster.GetChatAsync(chatId, ct);
+        if (chat is null || await roster.GetMemberAsync(chatId, callerId, ct) is null)
+        {
+            return ChatNotFound;
+        }
+
+        if (chat.Kind == ChatKind.Direct)
+        {
+            return new Invalid("name", "A direct chat has no name.");
+        }
+
+        if (chat.Name != newName)
+        {
+            var renamed = new Signal(ids.Next(), chatId, SignalKind.ChatRenamed, callerId, Text: null, ClientId: null, time.GetUtcNow(),
+                MemberId: null, CallUrl: null, Reactions: [])
+            {
+                OldName = chat.Name,
+                NewName = newName,
+            };
+            if (!await roster.RenameChatAsync(chatId, chat.Name, renamed, ct))
+            {
+                return new Conflict("The group was renamed meanwhile; reload it and try again.");
+            }
+
+            await fanout.PublishAsync(new SignalCreated(renamed));
+            await fanout.PublishAsync(new ChatChanged(chatId, Removed: false));
+        }
+
+        return await GetAsync(callerId, chatId, ct);
+    }
+
     internal static NotFound ChatNotFound { get; } = new("No such chat.");
+
+    /// <summary>
+    /// Others' unread signals that mention me, among the newest 100 after my read pointer: a
+    /// badge reads "99+" beyond that, and the scan stays bounded for every adapter.
+    /// </summary>
+    private async Task<int> UnreadMentionsAsync(Guid callerId, ChatSummary summary, CancellationToken ct)
+    {
+        if (summary.UnreadCount == 0)
+        {
+            return 0;
+        }
+
+        var member = await roster.GetMemberAsync(summary.Chat.Id, callerId, ct);
+        var unread = await timeline.GetSignalsAsync(summary.Chat.Id, new TimelineQuery(null, member?.Read?.SignalId, 100), ct);
+        var count = 0;
+        foreach (var signal in unread)
+        {
+            if (signal.SenderId != callerId && signal.DeletedAt is null && signal.Mentions.Contains(callerId))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     private Signal NewMembershipSignal(Guid chatId, SignalKind kind, Guid senderId, Guid memberId) =>
         new(ids.Next(), chatId, kind, senderId, Text: null, ClientId: null, time.GetUtcNow(), memberId, CallUrl: null, Reactions: []);
 
     private async Task<ChatView?> ViewAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
         await roster.GetChatSummaryAsync(chatId, callerId, ct) is { } summary
-            ? new ChatView(summary, await MembersOfAsync(chatId, ct))
+            ? new ChatView(summary, await MembersOfAsync(chatId, ct)) { UnreadMentions = await UnreadMentionsAsync(callerId, summary, ct) }
             : null;
 
     private async Task<IReadOnlyList<User>> MembersOfAsync(Guid chatId, CancellationToken ct)

@@ -49,4 +49,13 @@ public interface IChatRoster
 
     /// <summary>One chat as <see cref="ListChatsAsync"/> shows it, or null when the user is not a member.</summary>
     Task<ChatSummary?> GetChatSummaryAsync(Guid chatId, Guid userId, CancellationToken ct);
+
+    /// <summary>
+    /// Renames the chat to <paramref name="renamed"/>'s <see cref="Signal.NewName"/> when its name is
+    /// still <paramref name="expectedName"/>, and appends <paramref name="renamed"/> (a
+    /// <see cref="SignalKind.ChatRenamed"/> signal) to its timeline. Returns false and writes
+    /// nothing when the name is no longer <paramref name="expectedName"/> (a concurrent rename
+    /// won). An adapter without transactions writes the name first, then the signal.
+    /// </summary>
+    Task<bool> RenameChatAsync(Guid chatId, string? expectedName, Signal renamed, CancellationToken ct);
 }

@@ -124,6 +124,22 @@ public sealed class FileService(
         return deleted ? null : FileNotFound;
     }
 
+    /// <summary>
+    /// Removes the file records of a deleted message's attachments; each blob goes with its last
+    /// reference. Runs after the tombstone is stored, so it takes no request cancellation.
+    /// </summary>
+    public async Task ReleaseAttachmentsAsync(IReadOnlyList<Guid> fileIds)
+    {
+        foreach (var fileId in fileIds)
+        {
+            var (_, orphan) = await catalog.DeleteFileAsync(fileId, CancellationToken.None);
+            if (orphan is not null)
+            {
+                await DeleteObjectsAsync(orphan.Key);
+            }
+        }
+    }
+
     /// <summary>The bytes of a file (or a range of them), or null when the blob is missing.</summary>
     public Task<BlobContent?> OpenContentAsync(StoredFile file, long offset, long? length, CancellationToken ct) =>
         blobs.OpenReadAsync(BlobKeys.Content(file.BlobKey), offset, length, ct);

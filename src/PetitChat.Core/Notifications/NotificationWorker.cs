@@ -156,7 +156,7 @@ public sealed class NotificationWorker(
 
             latest ??= signal;
             count++;
-            mentioned |= mention is not null && signal.Text is { } body && mention.IsMatch(body);
+            mentioned |= signal.Mentions.Contains(job.UserId) || (mention is not null && signal.Text is { } body && mention.IsMatch(body));
         }
 
         if (latest is null || (!mentioned && await settings.IsMutedAsync(job.ChatId, job.UserId, ct)))

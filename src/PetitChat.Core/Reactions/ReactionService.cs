@@ -73,7 +73,7 @@ public sealed class ReactionService(IChatRoster roster, ISignalStore timeline, C
             return ChatService.ChatNotFound;
         }
 
-        return await timeline.GetSignalAsync(chatId, signalId, ct) is null ? new NotFound("No such signal in this chat.") : null;
+        return await timeline.GetSignalAsync(chatId, signalId, ct) is not { DeletedAt: null } ? new NotFound("No such signal in this chat (or it is deleted).") : null;
     }
 
     private async Task PublishAsync(Guid chatId, Guid signalId, Guid userId, string emoji, bool added)

@@ -42,4 +42,21 @@ public interface ISignalStore
 
     /// <summary>The reactions of one user to the given signals (to mark "mine" on a page).</summary>
     Task<IReadOnlyList<Reaction>> GetUserReactionsAsync(Guid chatId, Guid userId, IReadOnlyCollection<Guid> signalIds, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces a message's text and mentions and sets <see cref="Signal.EditedAt"/>, with a search
+    /// job so the index follows (written in the same write, or right after the change so that a
+    /// retried edit repairs a job lost to a crash). Returns the signal after the change, or null
+    /// (nothing written) when there is no such signal in the chat or it is a tombstone.
+    /// </summary>
+    Task<Signal?> EditSignalAsync(Guid chatId, Guid signalId, string text, IReadOnlyList<Guid> mentions, DateTimeOffset editedAt, CancellationToken ct);
+
+    /// <summary>
+    /// Turns a signal into a tombstone: <see cref="Signal.DeletedAt"/> set; text, mentions, call
+    /// URL and attachment ids cleared; its reactions (rows and counts) removed; a search job so it
+    /// leaves the index. Idempotent: on a tombstone it writes nothing and returns it with
+    /// <c>Deleted = false</c>. Null when there is no such signal in the chat. The former
+    /// attachment ids are returned for the caller to release the files.
+    /// </summary>
+    Task<SignalDeletion?> DeleteSignalAsync(Guid chatId, Guid signalId, DateTimeOffset deletedAt, CancellationToken ct);
 }

@@ -10,4 +10,6 @@ public sealed record NewSignal(SignalKind Kind, string? Text, string? ClientId, 
 
     /// <summary>The sealed message, instead of text, in an encrypted chat.</summary>
     public EncryptedPayload? Encrypted { get; init; }
+    /// <summary>A signal of the same chat that this message answers.</summary>
+    public Guid? ReplyToId { get; init; }
 }

@@ -32,4 +32,30 @@ public sealed record Signal(
     public SignalCall? Call { get; init; }
     /// <summary>The sealed message of an encrypted chat (docs/e2ee.md), stored in the same write; then <see cref="Text"/> is null.</summary>
     public EncryptedPayload? Encrypted { get; init; }
+    /// <summary>When the sender last changed the text; null when never edited.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>
+    /// Set on a tombstone: the signal keeps its place (id, sender, time) and has no text,
+    /// mentions, attachments or reactions any more.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>The signal of the same chat this one answers (stored with the signal).</summary>
+    public Guid? ReplyToId { get; init; }
+
+    /// <summary>
+    /// What <see cref="ReplyToId"/> looks like now: filled by the service when it reads or sends,
+    /// never stored, so an edit or delete of the original shows in every reply.
+    /// </summary>
+    public SignalQuote? ReplyTo { get; init; }
+
+    /// <summary>Members named with <c>@username</c> (everyone but the sender for <c>@all</c> in a group), parsed by the server.</summary>
+    public IReadOnlyList<Guid> Mentions { get; init; } = [];
+
+    /// <summary>On a <see cref="SignalKind.ChatRenamed"/> signal: the group's name before and after.</summary>
+    public string? OldName { get; init; }
+
+    /// <inheritdoc cref="OldName"/>
+    public string? NewName { get; init; }
 }

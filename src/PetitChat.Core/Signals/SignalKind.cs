@@ -7,4 +7,5 @@ public enum SignalKind
     MemberLeft,
     CallStarted,
     CallEnded,
+    ChatRenamed,
 }

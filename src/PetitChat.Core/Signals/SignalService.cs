@@ -6,10 +6,11 @@ using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Search;
+using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatRoster roster, ISignalStore timeline, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
+public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -39,14 +40,23 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
             return badAttachments;
         }
 
+        if (request.ReplyToId is { } replyToId
+            && await timeline.GetSignalAsync(chatId, replyToId, ct) is not { DeletedAt: null })
+        {
+            return new Invalid("replyToId", "replyToId is not a signal of this chat (or it is deleted).");
+        }
+
         var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text;
         var signal = new Signal(ids.Next(), chatId, request.Kind, callerId, text, request.ClientId, time.GetUtcNow(),
             MemberId: null, request.CallUrl, Reactions: [])
         {
             AttachmentIds = request.AttachmentIds,
             Encrypted = request.Encrypted,
+            ReplyToId = request.ReplyToId,
+            Mentions = await MentionsAsync(chatId, callerId, text, ct),
         };
         var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
+        stored = await Quotes.FillAsync(timeline, chatId, stored, ct);
         if (created)
         {
             search.Notify();
@@ -116,6 +126,7 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
             }
         }
 
+        items = [.. await Quotes.FillAsync(timeline, chatId, items, ct)];
         var mine = await MyReactionsAsync(chatId, callerId, items, ct);
         var views = items.Select(s => new SignalView(s, mine.GetValueOrDefault(s.Id) ?? Empty)).ToList();
         return new TimelinePage(
@@ -167,6 +178,19 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, Fil
         }
 
         return null;
+    }
+
+    private async Task<IReadOnlyList<Guid>> MentionsAsync(Guid chatId, Guid senderId, string? text, CancellationToken ct)
+    {
+        if (text is null || !text.Contains('@', StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var chat = await roster.GetChatAsync(chatId, ct);
+        var members = await roster.GetMembersAsync(chatId, ct);
+        var users = await userStore.GetUsersAsync([.. members.Select(m => m.UserId)], ct);
+        return MentionParser.Parse(text, senderId, users, chat?.Kind == ChatKind.Group);
     }
 
     private async Task<Dictionary<Guid, IReadOnlySet<string>>> MyReactionsAsync(Guid chatId, Guid userId, IReadOnlyList<Signal> signals, CancellationToken ct)

@@ -70,6 +70,21 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
         return Task.CompletedTask;
     }
 
+    /// <summary>Handed to the recipients' open streams only: no id, not in the log, so never replayed.</summary>
+    public Task PublishEphemeralAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    {
+        var delivered = new DeliveredEvent(null, liveEvent);
+        foreach (var userId in recipients)
+        {
+            if (_logs.TryGetValue(userId, out var log))
+            {
+                log.Offer(delivered);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct)
     {
         var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
@@ -224,6 +239,18 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
                 while (_events.TryPeek(out var oldest) && oldest.Sequence <= sequence)
                 {
                     _droppedThrough = _events.Dequeue().Sequence;
+                }
+            }
+        }
+
+        /// <summary>An ephemeral event: to each open stream that has room, never dropping one for it.</summary>
+        public void Offer(DeliveredEvent delivered)
+        {
+            lock (_gate)
+            {
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Writer.TryWrite(delivered);
                 }
             }
         }

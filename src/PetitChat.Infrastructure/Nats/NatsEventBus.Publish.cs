@@ -37,6 +37,28 @@ public sealed partial class NatsEventBus
         }
     }
 
+    /// <summary>
+    /// Core NATS, not JetStream: one message per recipient on its ephemeral subject, which only
+    /// the nodes holding that user's open streams subscribe to. Nothing is stored, so nothing is
+    /// replayed; a node that is not connected at that moment simply misses it.
+    /// </summary>
+    public async Task PublishEphemeralAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    {
+        var (type, body) = NatsEventCodec.Encode(liveEvent);
+        var headers = new NatsHeaders { [NatsEventCodec.TypeHeader] = type };
+        try
+        {
+            foreach (var userId in recipients)
+            {
+                await _connection.PublishAsync(_options.EphemeralSubjectOf(userId), body, headers: headers, cancellationToken: ct);
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            throw new EventBusUnavailableException($"NATS did not take the ephemeral '{type}' event: {e.Message}", e);
+        }
+    }
+
     private async Task PublishOneAsync(Guid userId, string type, byte[] body, string messageId, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -42,7 +42,6 @@ public sealed partial class NatsEventBus
         var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
         {
             SingleReader = true,
-            SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait, // never used: the pump calls TryWrite and drops the subscriber when full
         });
         if (resumeAfter is null)
@@ -53,7 +52,8 @@ public sealed partial class NatsEventBus
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pump = PumpAsync(userId, subject, (resumeAfter ?? state.LastSeq) + 1, state.LastSeq, channel.Writer, stop.Token);
-        return Read(channel.Reader, pump, stop, ct);
+        var ephemeral = await SubscribeEphemeralAsync(userId, channel.Writer, stop.Token);
+        return Read(channel.Reader, Task.WhenAll(pump, ephemeral), stop, ct);
     }
 
     private async Task<StreamState> StreamStateAsync(CancellationToken ct)
@@ -236,6 +236,47 @@ public sealed partial class NatsEventBus
         {
             writer.TryComplete();
         }
+    }
+
+    /// <summary>
+    /// Subscribes this node to the user's ephemeral subject (core NATS) for as long as the stream
+    /// is open, and hands what arrives to the stream without an id. Live when this returns, so a
+    /// typing event published after the stream opened reaches it. A full buffer skips the event:
+    /// ephemeral events are never worth dropping a stream for.
+    /// </summary>
+    private async Task<Task> SubscribeEphemeralAsync(Guid userId, ChannelWriter<DeliveredEvent> writer, CancellationToken ct)
+    {
+        INatsSub<byte[]> sub;
+        try
+        {
+            sub = await _connection.SubscribeCoreAsync<byte[]>(_options.EphemeralSubjectOf(userId), cancellationToken: ct);
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            throw new EventBusUnavailableException($"NATS is unreachable, so the live stream cannot start: {e.Message}", e);
+        }
+
+        return Task.Run(async () =>
+        {
+            await using (sub)
+            {
+                try
+                {
+                    await foreach (var msg in sub.Msgs.ReadAllAsync(ct))
+                    {
+                        var type = msg.Headers?[NatsEventCodec.TypeHeader].ToString();
+                        if (NatsEventCodec.Decode(type, msg.Data) is { } liveEvent)
+                        {
+                            writer.TryWrite(new DeliveredEvent(null, liveEvent));
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The subscriber left.
+                }
+            }
+        }, CancellationToken.None);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ internal static class NatsEventCodec
         CommandAnswered e => ("command_answer", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CommandAnswered)),
         DevicesChanged e => ("devices", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DevicesChanged)),
         DeviceMessageSent e => ("device_message", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DeviceMessageSent)),
+        SignalEdited e => ("signal_edited", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalEdited)),
+        SignalDeleted e => ("signal_deleted", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalDeleted)),
+        TypingStarted e => ("typing", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.TypingStarted)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
@@ -40,6 +43,9 @@ internal static class NatsEventCodec
         "command_answer" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CommandAnswered),
         "devices" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DevicesChanged),
         "device_message" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DeviceMessageSent),
+        "signal_edited" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalEdited),
+        "signal_deleted" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalDeleted),
+        "typing" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.TypingStarted),
         "reset" => new StreamReset(),
         _ => null,
     };

@@ -15,4 +15,7 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(PetitChat.Core.Apps.CommandAnswered))]
 [JsonSerializable(typeof(DevicesChanged))]
 [JsonSerializable(typeof(DeviceMessageSent))]
+[JsonSerializable(typeof(SignalEdited))]
+[JsonSerializable(typeof(SignalDeleted))]
+[JsonSerializable(typeof(TypingStarted))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

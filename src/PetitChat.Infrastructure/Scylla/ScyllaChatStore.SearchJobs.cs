@@ -110,19 +110,20 @@ public sealed partial class ScyllaChatStore
     /// The search job of a signal about to be written: its row, then its entry, both before the
     /// signal. The job's id is the signal's, so repeating a cut-short send writes the same job.
     /// </summary>
-    private async Task AddSearchJobAsync(Signal signal, CancellationToken ct)
+    private async Task AddSearchJobAsync(Signal signal, CancellationToken ct, Guid? jobId = null, DateTimeOffset? dueAt = null)
     {
-        var due = signal.CreatedAt.UtcTicks;
+        var id = jobId ?? signal.Id;
+        var due = (dueAt ?? signal.CreatedAt).UtcTicks;
         await BatchWriteAsync(_tables.SearchJobs, [PutRequest(new()
         {
-            ["id"] = S(signal.Id),
+            ["id"] = S(id),
             ["chat"] = S(signal.ChatId),
             ["signal"] = S(signal.Id),
             ["attempts"] = N(0),
             ["due"] = N(due),
             ["at"] = N(signal.CreatedAt),
         })], ct);
-        await BatchWriteAsync(_tables.SearchJobsDue, [PutRequest(DueKey(signal.Id, due))], ct);
+        await BatchWriteAsync(_tables.SearchJobsDue, [PutRequest(DueKey(id, due))], ct);
     }
 
     /// <summary>The earliest due entries of all shards (at most <paramref name="count"/>), by due time then id.</summary>

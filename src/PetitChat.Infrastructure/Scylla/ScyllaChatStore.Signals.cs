@@ -281,6 +281,26 @@ public sealed partial class ScyllaChatStore
             item["enc"] = S(System.Text.Json.JsonSerializer.Serialize(signal.Encrypted, ScyllaJsonContext.Default.EncryptedPayload));
         }
 
+        if (signal.ReplyToId is { } replyTo)
+        {
+            item["reply"] = S(replyTo);
+        }
+
+        if (signal.Mentions.Count > 0)
+        {
+            item["mentions"] = S(JoinIds(signal.Mentions));
+        }
+
+        if (signal.OldName is not null)
+        {
+            item["oldName"] = S(signal.OldName);
+        }
+
+        if (signal.NewName is not null)
+        {
+            item["newName"] = S(signal.NewName);
+        }
+
         return item;
     }
 
@@ -310,15 +330,20 @@ public sealed partial class ScyllaChatStore
             TimeOf(item, "at"),
             NullableGuidOf(item, "member"),
             StringOf(item, "call"),
-            reactions)
+            // A tombstone has no reactions, even a count that a racing reaction wrote after the delete.
+            item.ContainsKey("deleted") ? [] : reactions)
         {
-            AttachmentIds = StringOf(item, "files") is { Length: > 0 } files
-                ? [.. files.Split(',').Select(id => Guid.ParseExact(id, "D"))]
-                : [],
+            AttachmentIds = SplitIds(StringOf(item, "files")),
             Call = StoredSignalCall.Read(StringOf(item, "callInfo")),
             Encrypted = StringOf(item, "enc") is { } sealedMessage
                 ? System.Text.Json.JsonSerializer.Deserialize(sealedMessage, ScyllaJsonContext.Default.EncryptedPayload)
                 : null,
+            EditedAt = NullableTimeOf(item, "edited"),
+            DeletedAt = NullableTimeOf(item, "deleted"),
+            ReplyToId = NullableGuidOf(item, "reply"),
+            Mentions = SplitIds(StringOf(item, "mentions")),
+            OldName = StringOf(item, "oldName"),
+            NewName = StringOf(item, "newName"),
         };
     }
 

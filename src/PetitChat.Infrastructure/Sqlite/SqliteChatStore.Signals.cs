@@ -10,7 +10,8 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json";
+    private const string SignalColumns =
+        "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json, edited_at, deleted_at, reply_to_id, mentions, old_name, new_name";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -74,7 +75,8 @@ public sealed partial class SqliteChatStore
         // skipped, the row that won is read in the same transaction, so parallel sends agree.
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted)
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted,
+                    NULL, NULL, @replyToId, @mentions, @oldName, @newName)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -88,7 +90,11 @@ public sealed partial class SqliteChatStore
             ("@callUrl", signal.CallUrl),
             ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)),
             ("@callInfo", StoredSignalCall.Write(signal.Call)),
-            ("@encrypted", signal.Encrypted is null ? null : JsonSerializer.Serialize(signal.Encrypted, SqliteJsonContext.Default.EncryptedPayload)));
+            ("@encrypted", signal.Encrypted is null ? null : JsonSerializer.Serialize(signal.Encrypted, SqliteJsonContext.Default.EncryptedPayload)),
+            ("@replyToId", ToText(signal.ReplyToId)),
+            ("@mentions", signal.Mentions.Count == 0 ? null : ToJsonArray(signal.Mentions)),
+            ("@oldName", signal.OldName),
+            ("@newName", signal.NewName));
 
         if (inserted == 0)
         {
@@ -157,7 +163,7 @@ public sealed partial class SqliteChatStore
     private static string SignalColumnsOf(string alias) =>
         string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
-    /// <summary>Reads the eleven <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    /// <summary>Reads the eighteen <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
     private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
@@ -177,5 +183,13 @@ public sealed partial class SqliteChatStore
         Encrypted = reader.IsDBNull(offset + 11)
             ? null
             : JsonSerializer.Deserialize(reader.GetString(offset + 11), SqliteJsonContext.Default.EncryptedPayload),
+        EditedAt = reader.IsDBNull(offset + 12) ? null : ReadTime(reader, offset + 12),
+        DeletedAt = reader.IsDBNull(offset + 13) ? null : ReadTime(reader, offset + 13),
+        ReplyToId = ReadNullableGuid(reader, offset + 14),
+        Mentions = reader.IsDBNull(offset + 15)
+            ? []
+            : JsonSerializer.Deserialize(reader.GetString(offset + 15), SqliteJsonContext.Default.GuidArray) ?? [],
+        OldName = ReadNullableString(reader, offset + 16),
+        NewName = ReadNullableString(reader, offset + 17),
     };
 }

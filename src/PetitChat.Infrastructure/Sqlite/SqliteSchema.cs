@@ -139,6 +139,7 @@ internal static class SqliteSchema
         ALTER TABLE chats ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE signals ADD COLUMN encrypted_json TEXT;
         """,
+        SqliteConversationSchema.Step,
     ];
 
     public static int Version => Steps.Length;

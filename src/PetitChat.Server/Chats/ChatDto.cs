@@ -15,6 +15,9 @@ public sealed record ChatDto(
     Guid CreatedBy,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Unread signals that mention me (among the newest 100 unread).</summary>
+    public int UnreadMentions { get; init; }
+
     public static ChatDto From(ChatView view)
     {
         var (chat, unread, last) = view.Summary;
@@ -22,6 +25,7 @@ public sealed record ChatDto(
             last is null ? null : SignalDto.From(last), chat.CreatedBy, chat.CreatedAt)
         {
             Encrypted = chat.Encrypted,
+            UnreadMentions = view.UnreadMentions,
         };
     }
 

@@ -22,6 +22,9 @@ public static class EventPayloads
         CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),
         DevicesChanged d => ("devices", new DevicesEventDto(d.UserId)),
         DeviceMessageSent m => ("device_message", DeviceMessageDto.From(m.Message)),
+        SignalEdited edited => ("signal_edited", SignalDto.From(edited.Signal)),
+        SignalDeleted d => ("signal_deleted", new SignalDeletedEventDto(d.ChatId, d.SignalId, d.DeletedAt)),
+        TypingStarted t => ("typing", new TypingEventDto(t.ChatId, t.UserId, t.ThreadId, t.Until)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
@@ -36,3 +39,6 @@ public sealed record ChatEventDto(Guid ChatId, bool Removed);
 public sealed record ResetEventDto(string Detail);
 
 public sealed record CommandAnswerEventDto(Guid ChatId, string Command, string Text, string Visibility);
+public sealed record SignalDeletedEventDto(Guid ChatId, Guid SignalId, DateTimeOffset DeletedAt);
+
+public sealed record TypingEventDto(Guid ChatId, Guid UserId, Guid? ThreadId, DateTimeOffset Until);

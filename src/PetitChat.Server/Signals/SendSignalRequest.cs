@@ -8,4 +8,6 @@ public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? C
 {
     /// <summary>The sealed message, instead of text, in an encrypted chat (docs/e2ee.md).</summary>
     public EncryptedPayload? Encrypted { get; init; }
+    /// <summary>A signal of the same chat that this message answers.</summary>
+    public Guid? ReplyToId { get; init; }
 }

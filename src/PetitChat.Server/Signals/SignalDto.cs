@@ -39,6 +39,22 @@ public sealed record SignalDto(
 
     /// <summary>On <c>call_ended</c>: nobody but the starter joined.</summary>
     public bool? Missed { get; init; }
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>Set on a tombstone, whose text is null and which has no attachments or reactions.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    public Guid? ReplyToId { get; init; }
+
+    /// <summary>The answered signal as it is now: <c>{ id, senderId, text (first 200 characters), deleted }</c>.</summary>
+    public SignalQuote? ReplyTo { get; init; }
+
+    public IReadOnlyList<Guid> Mentions { get; init; } = [];
+
+    /// <summary>On <c>chat_renamed</c> signals.</summary>
+    public string? OldName { get; init; }
+
+    public string? NewName { get; init; }
 
     public static SignalDto From(SignalView view) => From(view.Signal, view.MyReactions);
 
@@ -75,6 +91,13 @@ public sealed record SignalDto(
             ParticipantIds = signal.Call is { DurationSeconds: not null } ended ? ended.ParticipantIds : null,
             Missed = signal.Call is { DurationSeconds: not null } done ? done.Missed : null,
             Encrypted = signal.Encrypted,
+            EditedAt = signal.EditedAt,
+            DeletedAt = signal.DeletedAt,
+            ReplyToId = signal.ReplyToId,
+            ReplyTo = signal.ReplyTo,
+            Mentions = signal.Mentions,
+            OldName = signal.OldName,
+            NewName = signal.NewName,
         };
     }
 

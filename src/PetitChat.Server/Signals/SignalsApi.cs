@@ -21,6 +21,7 @@ public static class SignalsApi
                 {
                     AttachmentIds = request.AttachmentIds ?? [],
                     Encrypted = request.Encrypted,
+                    ReplyToId = request.ReplyToId,
                 }, ct);
             if (!sent.Succeeded)
             {

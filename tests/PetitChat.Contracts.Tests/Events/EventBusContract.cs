@@ -7,7 +7,7 @@ namespace PetitChat.Contracts.Tests.Events;
 /// to build it. Events carry a number in <see cref="ReactionChanged.Count"/> so that order,
 /// gaps and duplicates are easy to see.
 /// </summary>
-public abstract class EventBusContract
+public abstract partial class EventBusContract
 {
     protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
@@ -55,7 +55,7 @@ public abstract class EventBusContract
             var stream = await bus.SubscribeAsync(user, null, first.Token);
             await PublishAsync(bus, user, 1, 2, 3);
             var seen = await TakeAsync(stream, 3, first.Token);
-            lastSeen = seen[^1].Id;
+            lastSeen = seen[^1].Id!;
             await first.CancelAsync();
         }
 

@@ -9,7 +9,7 @@ namespace PetitChat.Contracts.Tests.Storage;
 /// The <see cref="IChatRoster"/> contract (chats and members), run against each adapter by a subclass that
 /// only says how to build the store. Setup goes through the other ports of the same store.
 /// </summary>
-public abstract class ChatRosterContract : StoreContract
+public abstract partial class ChatRosterContract : StoreContract
 {
     protected IChatRoster Roster => Store;
 

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient, State } from "../client";
 import { dayLabel } from "../format";
-import { chatTitle, seenBy, type Item } from "../timeline";
+import { chatTitle, seenBy, typingNow, type Item } from "../timeline";
 import type { Chat, StoredFile } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -28,6 +28,9 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   const [searching, setSearching] = useState(false);
   const [muted, setMuted] = useState<boolean | null>(null);
   const [integrations, setIntegrations] = useState(false);
+  const [editLast, setEditLast] = useState(false);
+  const typers = typingNow(state.typing[chat.id], Date.now(), me).map((id) => client.userName(id));
+  const canModerate = chat.kind === "group" && (chat.createdBy === me || state.me.roles.includes("admin"));
   const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   const title = chatTitle(chat, me);
 
@@ -118,6 +121,10 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             {isGroup ? `${chat.members.length} members` : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}`}
           </span>
         </div>
+        {isGroup && (
+          <button class="icon" title="Rename the group" aria-label="Rename the group"
+            onClick={() => { const name = prompt("New name of the group", chat.name ?? ""); if (name?.trim()) void client.renameChat(chat.id, name.trim()); }}>✏️</button>
+        )}
         <button class={`icon ${searching ? "on" : ""}`} title="Search in this chat" aria-label="Search in this chat" aria-expanded={searching}
           onClick={() => setSearching(!searching)}><Icon name="search" /></button>
         {muted !== null && (
@@ -162,6 +169,9 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
                   highlighted={state.highlight === item.id}
                   seen={item === mineLast ? seen : null}
                   onDetails={() => setDetails(item)}
+                  canModerate={canModerate}
+                  editRequested={editLast && item === mineLast && !item.deletedAt}
+                  onEditDone={() => setEditLast(false)}
                 />
               </>
             );
@@ -177,7 +187,11 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
         </button>
       )}
 
-      <Composer client={client} chatId={chat.id} />
+      <p class="typing muted small" aria-live="polite" data-testid="typing">
+        {typers.length === 0 ? "" : `${typers.join(", ")} ${typers.length === 1 ? "is" : "are"} typing…`}
+      </p>
+
+      <Composer client={client} chatId={chat.id} onEditLast={() => setEditLast(true)} />
 
       {showMembers && <Members client={client} state={state} chat={chat} onClose={() => setShowMembers(false)} />}
       {details && <Details client={client} item={details} onClose={() => setDetails(null)} />}
@@ -195,7 +209,7 @@ interface Upload {
   abort: AbortController;
 }
 
-function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
+function Composer({ client, chatId, onEditLast }: { client: ChatClient; chatId: string; onEditLast: () => void }) {
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -269,12 +283,17 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
         aria-label="Message"
         value={text}
         maxLength={4000}
-        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+        onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); client.typing(); }}
         onPaste={(e) => e.clipboardData?.files.length && add(e.clipboardData.files)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
+          }
+          // Up-arrow in an empty composer edits my last message, as in Slack.
+          if (e.key === "ArrowUp" && !text) {
+            e.preventDefault();
+            onEditLast();
           }
         }}
       />

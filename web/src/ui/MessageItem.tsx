@@ -18,9 +18,24 @@ export function MessageItem(props: {
   highlighted: boolean;
   seen: string[] | null;
   onDetails: () => void;
+  /** The group's creator or an admin may delete others' messages. */
+  canModerate?: boolean;
+  /** Up-arrow in the composer asks to edit my last message. */
+  editRequested?: boolean;
+  onEditDone?: () => void;
 }) {
   const { client, item, mine } = props;
   const [picking, setPicking] = useState(false);
+  const [draft, setDraft] = useState<string | null>(null);
+  const editing = draft !== null || props.editRequested === true;
+
+  if (item.kind === "chat_renamed") {
+    return (
+      <li class={`system ${props.highlighted ? "highlight" : ""}`} data-signal-id={item.id} data-kind={item.kind}>
+        <span>✏️ {client.userName(item.senderId)} renamed the group to “{item.newName}” · {clockTime(item.createdAt)}</span>
+      </li>
+    );
+  }
 
   if (item.kind === "member_joined" || item.kind === "member_left") {
     const who = client.userName(item.memberId);
@@ -37,6 +52,22 @@ export function MessageItem(props: {
   }
 
   const sender = client.userName(item.senderId);
+  if (item.deletedAt) {
+    return (
+      <li class={`msg ${mine ? "mine" : "theirs"} deleted`} data-signal-id={item.id} data-kind="message">
+        <div class="msg-body">
+          <div class="bubble tombstone"><span class="muted">Message deleted</span><span class="meta">{clockTime(item.createdAt)}</span></div>
+        </div>
+      </li>
+    );
+  }
+
+  const save = async () => {
+    const text = (draft ?? item.text ?? "").trim();
+    if (text && text !== item.text && !(await client.editMessage(item.id, text))) return;
+    setDraft(null);
+    props.onEditDone?.();
+  };
   return (
     <li
       class={`msg ${mine ? "mine" : "theirs"} ${props.grouped ? "grouped" : ""} ${props.highlighted ? "highlight" : ""} ${item.pending ? "pending" : ""}`}
@@ -52,14 +83,41 @@ export function MessageItem(props: {
         )}
         <div class="bubble-row">
           <div class={`bubble ${item.text ? "" : "files-only"}`}>
+            {item.replyTo && (
+              <button type="button" class="quote" data-testid="reply-quote" onClick={() => void client.jumpTo(item.chatId, item.replyTo!.id)}>
+                <strong>{client.userName(item.replyTo.senderId)}</strong>{" "}
+                {item.replyTo.deleted ? <em>message deleted</em> : item.replyTo.text}
+              </button>
+            )}
             {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
-            {item.text && <span class="text">{item.text}</span>}
-            <span class="meta">{clockTime(item.createdAt)}</span>
+            {editing ? (
+              <textarea
+                class="edit"
+                aria-label="Edit message"
+                value={draft ?? item.text ?? ""}
+                ref={(el) => el?.focus()}
+                onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void save(); }
+                  if (e.key === "Escape") { setDraft(null); props.onEditDone?.(); }
+                }}
+              />
+            ) : (
+              item.text && <span class="text">{item.text}</span>
+            )}
+            <span class="meta">{item.editedAt && <span class="edited" title={`Edited ${clockTime(item.editedAt)}`}>edited · </span>}{clockTime(item.createdAt)}</span>
           </div>
           {!item.pending && (
             <span class="msg-actions">
               <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
               <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
+              {mine && item.kind === "message" && (
+                <button class="icon small" aria-label="Edit message" title="Edit" onClick={() => setDraft(item.text ?? "")}>✏️</button>
+              )}
+              {(mine || props.canModerate) && item.kind === "message" && (
+                <button class="icon small" aria-label="Delete message" title="Delete"
+                  onClick={() => { if (confirm("Delete this message for everyone?")) void client.deleteMessage(item.id); }}>🗑️</button>
+              )}
             </span>
           )}
         </div>

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Chats;
+
+public sealed record RenameChatRequest(string? Name);

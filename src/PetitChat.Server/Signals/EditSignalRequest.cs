@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Signals;
+
+public sealed record EditSignalRequest(string? Text);
