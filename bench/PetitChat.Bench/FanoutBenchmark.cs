@@ -325,6 +325,12 @@ public sealed class FanoutBenchmark : IBenchmark
             ["Bus__Kind"] = natsUrl is null ? "inprocess" : "nats",
             ["Bus__Nats__Url"] = natsUrl,
             ["Logging__LogLevel__Default"] = "Warning",
+            // The bench floods on purpose: limits for real clients would measure the limiter.
+            ["RateLimits__Api__PermitLimit"] = "100000000",
+            ["RateLimits__Sends__PermitLimit"] = "100000000",
+            ["RateLimits__Anonymous__PermitLimit"] = "100000000",
+            ["RateLimits__Tickets__PermitLimit"] = "100000000",
+            ["RateLimits__TokensPerAddress__PermitLimit"] = "100000000",
         };
         // EngineProcess passes this process's environment on to the child.
         foreach (var (key, value) in environment)

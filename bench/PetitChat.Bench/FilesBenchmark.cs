@@ -47,6 +47,10 @@ public sealed class FilesBenchmark : IBenchmark
             $"--Identity:Embedded:KeyPath={Path.Combine(folder, "issuer-keys.json")}",
             $"--Identity:Embedded:Issuer={baseUrl}/",
             "--Logging:LogLevel:Default=Warning",
+            // The bench uploads as fast as it can: limits for real clients would measure the limiter.
+            "--RateLimits:Api:PermitLimit=100000000",
+            "--RateLimits:Uploads:PermitLimit=100000000",
+            "--RateLimits:UploadBytesPerMinute=1000000000000",
         ];
         if (s3rver is not null)
         {

@@ -150,8 +150,10 @@ common_env() {
 start_server() {
   local n=${1#server}
   mkdir -p "$dir/$1"
+  # Every client of a local cluster is 127.0.0.1: the per-address limits are for real clients.
   launch "$1" env $(common_env) \
     "ASPNETCORE_URLS=http://127.0.0.1:$(server_port "$n")" \
+    "RateLimits__Anonymous__PermitLimit=1000000" "RateLimits__TokensPerAddress__PermitLimit=1000000" \
     "Bus__Kind=nats" "Bus__Nats__Url=$(nats_urls)" "Bus__Nats__Replicas=3" "Bus__Nats__RequestTimeout=00:00:02" \
     "Notifications__RunInProcessWorker=false" \
     "Blobs__Kind=s3" "Blobs__S3__ServiceUrl=http://127.0.0.1:$s3_port" "Blobs__S3__Bucket=petitchat" \

@@ -32,6 +32,7 @@ var app = builder.Build();
 app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
 app.UsePetitChatLimits();

@@ -69,6 +69,10 @@ export class Server {
       Identity__CliPassword: password,
       // Production environment on purpose (as deployed), so the embedded issuer is asked for by name.
       Identity__Embedded__Enabled: "true",
+      // The tests sign many users in from 127.0.0.1 (the per-address limits are for real clients).
+      RateLimits__Anonymous__PermitLimit: "1000000",
+      RateLimits__TokensPerAddress__PermitLimit: "1000000",
+      RateLimits__TokensPerUsername__PermitLimit: "1000000",
       Identity__Embedded__KeyPath: join(this.folder, "issuer-keys.json"),
       Identity__Embedded__Issuer: `${this.base}/`,
       Logging__LogLevel__Default: "Warning",

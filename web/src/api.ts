@@ -55,6 +55,10 @@ export class Api {
     return this.call("POST", `/api/v1/chats/${chatId}/members`, { userId });
   }
 
+  deleteFile(fileId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/files/${fileId}`);
+  }
+
   removeMember(chatId: string, userId: string): Promise<void> {
     return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
   }

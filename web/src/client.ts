@@ -398,6 +398,11 @@ export class ChatClient {
     });
   }
 
+  /** Deletes a file this user uploaded, so one removed from the composer is not left in the chat's files. */
+  discardUpload(fileId: string): Promise<void> {
+    return this.api.deleteFile(fileId);
+  }
+
   upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
     return this.api.upload(this.state.openChatId!, file, progress, signal);
   }

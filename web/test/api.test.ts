@@ -27,6 +27,13 @@ describe("api", () => {
     expect(calls[1].url).toBe("http://x/api/v1/users?username=al+ice&limit=5");
   });
 
+  it("deletes an uploaded file by its id (a file removed from the composer)", async () => {
+    const { calls, impl } = fakeFetch([new Response(null, { status: 204 })]);
+    await new Api(async () => "t", "", impl).deleteFile("f-1");
+    expect(calls[0].url).toBe("/api/v1/files/f-1");
+    expect(calls[0].init.method).toBe("DELETE");
+  });
+
   it("leaves out empty query values", async () => {
     const { calls, impl } = fakeFetch([json(200, { items: [], nextCursor: null, newerCursor: null })]);
     await new Api(async () => "t", "", impl).timeline("c", { before: undefined, limit: 50 });

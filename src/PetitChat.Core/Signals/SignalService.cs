@@ -60,8 +60,10 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
         if (created)
         {
             search.Notify();
-            await fanout.PublishAsync(new SignalCreated(stored));
+            // Planned before the live events: when the bus cannot take them the send answers 503
+            // "saved", and a retry with the same clientId finds the signal and plans nothing.
             await notifications.PlanAsync(stored);
+            await fanout.PublishAsync(new SignalCreated(stored));
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);

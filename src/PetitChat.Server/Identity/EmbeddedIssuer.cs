@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.IdentityModel.Tokens;
@@ -40,6 +41,11 @@ public static class EmbeddedIssuer
             .Append(issuer.GetLeftPart(UriPartial.Authority))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "petitchat.antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
         builder.Services.AddAuthentication().AddCookie(LoginScheme, options =>
         {
             options.LoginPath = LoginPath;
@@ -126,7 +132,7 @@ public static class EmbeddedIssuer
         app.MapPost("/connect/token", Token).AllowAnonymous().ExcludeFromDescription();
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).AllowAnonymous().ExcludeFromDescription();
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)Logout).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet(LoginPath, (string? returnUrl) => LoginPage.Render(returnUrl, error: null)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(LoginPath, (HttpContext http, string? returnUrl) => LoginPage.Render(http, returnUrl, error: null)).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(LoginPath, Login).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
 
@@ -209,9 +215,14 @@ public static class EmbeddedIssuer
             return tooMany;
         }
 
+        if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        {
+            return LoginPage.Render(http, returnUrl, "The form expired or came from another site: sign in again.", username);
+        }
+
         if (!ValidUsername(username) || !PasswordMatches(form["password"], options.Value.CliPassword))
         {
-            return LoginPage.Render(returnUrl, "Unknown username or wrong password.", username);
+            return LoginPage.Render(http, returnUrl, "Unknown username or wrong password.", username);
         }
 
         var identity = new ClaimsIdentity(LoginScheme, Claims.PreferredUsername, Claims.Role);

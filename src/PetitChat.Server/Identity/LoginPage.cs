@@ -1,13 +1,16 @@
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace PetitChat.Server.Identity;
 
 /// <summary>The embedded issuer's sign-in form: any username, the development password.</summary>
 internal static class LoginPage
 {
-    public static IResult Render(string? returnUrl, string? error, string? username = null)
+    /// <summary>The form, with an anti-forgery token (a cookie and a hidden field) so that another site cannot post it (login CSRF).</summary>
+    public static IResult Render(HttpContext http, string? returnUrl, string? error, string? username = null)
     {
         var html = HtmlEncoder.Default;
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         var message = error is null ? "" : $"""<p class="error" role="alert">{html.Encode(error)}</p>""";
         var page = $$"""
             <!doctype html>
@@ -35,6 +38,7 @@ internal static class LoginPage
                 <label>Username <input name="username" autocomplete="username" required maxlength="64" autofocus value="{{html.Encode(username ?? "")}}"></label>
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
                 <input type="hidden" name="returnUrl" value="{{html.Encode(returnUrl ?? "/")}}">
+                <input type="hidden" name="{{html.Encode(antiforgery.FormFieldName)}}" value="{{html.Encode(antiforgery.RequestToken ?? "")}}">
                 <button type="submit">Sign in</button>
               </form>
             </body>

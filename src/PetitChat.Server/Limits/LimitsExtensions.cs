@@ -1,7 +1,5 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +7,8 @@ namespace PetitChat.Server.Limits;
 
 /// <summary>
 /// Abuse limits, with ASP.NET Core's own middleware: rate limiting per user (per address when
-/// anonymous), request body limits, request timeouts, and forwarded headers from known proxies only.
+/// anonymous, as the forwarded headers of the known proxies give it: see Operations), request body
+/// limits and request timeouts.
 /// </summary>
 public static class LimitsExtensions
 {
@@ -18,7 +17,7 @@ public static class LimitsExtensions
     public static WebApplicationBuilder AddPetitChatLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => o.IsValid(), "RateLimits: every limit needs a positive PermitLimit and Window, UploadBytesPerMinute at least 1024, KnownProxies IP addresses.")
+            .Validate(o => o.IsValid(), "RateLimits: every limit needs a positive PermitLimit and Window, UploadBytesPerMinute at least 1024.")
             .ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().BindConfiguration("Limits")
             .Validate(o => o.MaxJsonBody > 0 && o.RequestTimeout > TimeSpan.Zero && o.TransferTimeout > TimeSpan.Zero && o.MaxStreamsPerUser > 0,
@@ -37,17 +36,6 @@ public static class LimitsExtensions
         {
             timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = limits.Value.RequestTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable };
             timeouts.AddPolicy(TransferTimeoutPolicy, new RequestTimeoutPolicy { Timeout = limits.Value.TransferTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable });
-        });
-
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((forwarded, limits) =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            foreach (var proxy in limits.Value.KnownProxies)
-            {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
         });
 
         builder.Services.AddRateLimiter(_ => { });
@@ -78,17 +66,7 @@ public static class LimitsExtensions
     {
         app.UseRateLimiter();
         app.UseRequestTimeouts();
-        return app;
-    }
-
-    /// <summary>First of all: the client's address as the known proxies report it.</summary>
-    public static WebApplication UseKnownProxies(this WebApplication app)
-    {
-        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.KnownProxies.Length > 0)
-        {
-            app.UseForwardedHeaders();
-        }
-
+        app.UseUtf8JsonOnly();
         return app;
     }
 

@@ -9,6 +9,7 @@ using PetitChat.Infrastructure.WebPush;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
+using Conflict = PetitChat.Core.Common.Conflict;
 using NotFound = PetitChat.Core.Common.NotFound;
 
 namespace PetitChat.Server.Notifications;
@@ -17,6 +18,7 @@ public static class NotificationsApi
 {
     private const int MaxEndpointLength = 2_048;
     private const int MaxUrlLength = 2_048;
+    private const int MaxPushSubscriptions = 10;
 
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api)
     {
@@ -60,6 +62,13 @@ public static class NotificationsApi
             if (CheckSubscription(request, outbound) is { } invalid)
             {
                 return invalid.ToProblem();
+            }
+
+            // Each subscription is a delivery on every message: a user holds a few (browsers, phones), never hundreds.
+            var existing = await settings.GetPushSubscriptionsAsync(caller.Id, ct);
+            if (existing.Count >= MaxPushSubscriptions && !existing.Any(s => s.Endpoint == request.Endpoint))
+            {
+                return new Conflict($"You have {MaxPushSubscriptions} push subscriptions, the most there may be: remove one first.").ToProblem();
             }
 
             var subscription = new PushSubscription(caller.Id, request.Endpoint!, request.Keys!.P256dh!, request.Keys.Auth!, time.GetUtcNow());

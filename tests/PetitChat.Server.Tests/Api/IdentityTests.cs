@@ -120,11 +120,15 @@ public sealed class IdentityTests(PetitChatServer server) : ApiTest(server)
         Assert.Equal(HttpStatusCode.Redirect, toLogin.StatusCode);
         Assert.StartsWith(EmbeddedIssuer.LoginPath, toLogin.Headers.Location!.IsAbsoluteUri ? toLogin.Headers.Location.PathAndQuery : toLogin.Headers.Location.OriginalString, StringComparison.Ordinal);
         using var loginPage = await browser.GetAsync(toLogin.Headers.Location);
-        Assert.Contains("name=\"username\"", await loginPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await loginPage.Content.ReadAsStringAsync();
+        Assert.Contains("name=\"username\"", page, StringComparison.Ordinal);
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
-        using var wrong = await browser.PostAsync(new Uri(EmbeddedIssuer.LoginPath, UriKind.Relative), Form(username, "nope", authorize));
+        using var forged = await browser.PostAsync(new Uri(EmbeddedIssuer.LoginPath, UriKind.Relative), Form(username, PetitChatServer.Password, authorize, antiforgery: ""));
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        using var wrong = await browser.PostAsync(new Uri(EmbeddedIssuer.LoginPath, UriKind.Relative), Form(username, "nope", authorize, antiforgery));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        using var signedIn = await browser.PostAsync(new Uri(EmbeddedIssuer.LoginPath, UriKind.Relative), Form(username, PetitChatServer.Password, authorize));
+        using var signedIn = await browser.PostAsync(new Uri(EmbeddedIssuer.LoginPath, UriKind.Relative), Form(username, PetitChatServer.Password, authorize, antiforgery));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         using var toCallback = await browser.GetAsync(signedIn.Headers.Location);
         Assert.Equal(HttpStatusCode.Redirect, toCallback.StatusCode);
@@ -166,8 +170,9 @@ public sealed class IdentityTests(PetitChatServer server) : ApiTest(server)
     private HttpClient Browser() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = Server.BaseAddress };
 
-    private static FormUrlEncodedContent Form(string username, string password, string returnUrl) => new(new Dictionary<string, string>
+    private static FormUrlEncodedContent Form(string username, string password, string returnUrl, string antiforgery) => new(new Dictionary<string, string>
     {
+        ["__RequestVerificationToken"] = antiforgery,
         ["username"] = username,
         ["password"] = password,
         ["returnUrl"] = returnUrl,

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace PetitChat.Server.Tests.Fixtures;
 
 /// <summary>
-/// The server with rate limits low enough to reach in a test, behind 127.0.0.1 as a known proxy,
-/// so that each test can come from client addresses of its own (<c>X-Forwarded-For</c>) and the
+/// The server with rate limits low enough to reach in a test. 127.0.0.1 is a known proxy (the
+/// forwarded headers' default), so that each test can come from client addresses of its own (<c>X-Forwarded-For</c>) and the
 /// per-address limits of one test do not spill into another's.
 /// </summary>
 public sealed class RateLimitedServer : PetitChatServer
@@ -44,7 +44,6 @@ public sealed class RateLimitedServer : PetitChatServer
 
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        settings["RateLimits:KnownProxies:0"] = "127.0.0.1";
         settings["RateLimits:Sends:PermitLimit"] = Sends.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:Tickets:PermitLimit"] = Tickets.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:TokensPerUsername:PermitLimit"] = TokensPerUsername.ToString(System.Globalization.CultureInfo.InvariantCulture);

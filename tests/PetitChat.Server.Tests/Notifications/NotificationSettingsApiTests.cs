@@ -23,6 +23,27 @@ public sealed class NotificationSettingsApiTests(NotifyingServer server) : Notif
     }
 
     [Fact]
+    public async Task A_user_holds_at_most_ten_push_subscriptions()
+    {
+        var alice = await NewChatterAsync("alice");
+        var browsers = Enumerable.Range(0, 11).Select(_ => Push.NewBrowser()).ToList();
+        object Subscription(int i) => new
+        {
+            endpoint = browsers[i].Endpoint,
+            keys = new { p256dh = Base64Url(browsers[i].PublicKey), auth = Base64Url(browsers[i].AuthSecret) },
+        };
+
+        for (var i = 0; i < 10; i++)
+        {
+            await alice.PostRawAsync("/api/v1/me/push-subscriptions", Subscription(i)).OkJsonAsync(201);
+        }
+
+        await alice.PostRawAsync("/api/v1/me/push-subscriptions", Subscription(10)).ProblemAsync(409);
+        await alice.PostRawAsync("/api/v1/me/push-subscriptions", Subscription(3)).OkJsonAsync(201);
+        Assert.Equal(10, (await alice.GetAsync("/api/v1/me/push-subscriptions")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_push_subscription_needs_an_endpoint_and_real_keys()
     {
         var alice = await NewChatterAsync("alice");
@@ -97,4 +118,6 @@ public sealed class NotificationSettingsApiTests(NotifyingServer server) : Notif
 
         await alice.GetRawAsync("/api/v1/me/webhook").ProblemAsync(404);
     }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

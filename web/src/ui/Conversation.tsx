@@ -230,6 +230,8 @@ function Composer({ client, chatId, onEditLast }: { client: ChatClient; chatId: 
   };
   const remove = (upload: Upload) => {
     upload.abort.abort();
+    // Uploaded already: it is listed in the chat's files until deleted.
+    if (upload.stored) void client.discardUpload(upload.stored.id).catch(() => undefined);
     setUploads((all) => all.filter((u) => u.key !== upload.key));
   };
   const uploading = uploads.some((u) => !u.stored && !u.error);
