@@ -316,6 +316,8 @@ public sealed class FanoutBenchmark : IBenchmark
         {
             // Urls rather than ASPNETCORE_URLS: appsettings.json sets Urls, which would win over it.
             ["Urls"] = $"http://127.0.0.1:{port}",
+            // The embedded issuer runs in Development only (the production guard).
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Store__Sqlite__Path"] = Path.Combine(folder, "petitchat.db"),
             ["Identity__Embedded__KeyPath"] = Path.Combine(folder, "issuer-keys.json"),
             ["Identity__Embedded__Issuer"] = issuer.AbsoluteUri,

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PetitChat.Core.Apps;
 using PetitChat.Core.Notifications;
+using PetitChat.Core.Telemetry;
 using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Notifications;
@@ -17,11 +19,19 @@ public sealed partial class NotificationWorkerService(
         LogStarted(queue.GetType().Name);
         try
         {
-            await queue.ConsumeAsync((job, ct) => AppDeliveries.IsAppJob(job.Job) ? apps.HandleAsync(job, ct) : worker.HandleAsync(job, ct), stoppingToken);
+            await queue.ConsumeAsync(HandleMeasuredAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task<JobOutcome> HandleMeasuredAsync(QueuedJob job, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = AppDeliveries.IsAppJob(job.Job) ? await apps.HandleAsync(job, ct) : await worker.HandleAsync(job, ct);
+        ChatMetrics.NotificationHandled(outcome, Stopwatch.GetElapsedTime(started));
+        return outcome;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification worker consuming from {Queue}")]

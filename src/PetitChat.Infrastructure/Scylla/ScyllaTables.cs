@@ -47,6 +47,7 @@ internal sealed class ScyllaTables(string prefix)
 
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
+    public string Calls { get; } = prefix + "calls";
     public string Apps { get; } = prefix + "apps";
 
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
@@ -72,6 +73,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
         yield return (NotificationSettings, ("user", s), ("key", s));
+        yield return (Calls, ("part", s), ("key", s));
         yield return (Apps, ("pk", s), ("sk", s));
     }
 

@@ -1,6 +1,8 @@
+using PetitChat.Core.Calls;
 using PetitChat.Core.Apps;
 using PetitChat.Core.Events;
 using PetitChat.Core.Receipts;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -14,6 +16,7 @@ public static class EventPayloads
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
+        CallChanged c => ("call", new CallEventDto(CallDto.From(c.Call), c.Action, c.UserId)),
         CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),

@@ -126,7 +126,8 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             <Icon name={muted ? "bellOff" : "bell"} />
           </button>
         )}
-        <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}><Icon name="phone" /></button>
+        <button class="icon" title="Start an audio call" aria-label="Start an audio call" onClick={() => void client.startCall("audio")}><Icon name="phone" /></button>
+        <button class="icon" title="Start a video call" aria-label="Start a video call" onClick={() => void client.startCall("video")}><Icon name="video" /></button>
         <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}><Icon name="users" /></button>
         {isGroup && (
           <button class="icon" title="Integrations: incoming webhooks" aria-label="Integrations" onClick={() => setIntegrations(true)}><Icon name="clip" /></button>
