@@ -1,4 +1,5 @@
 using PetitChat.Core.E2ee;
+using PetitChat.Core.Calls;
 using PetitChat.Core.Reactions;
 
 namespace PetitChat.Core.Signals;
@@ -29,4 +30,6 @@ public sealed record Signal(
 
     /// <summary>The sealed message of an encrypted chat (docs/e2ee.md), stored in the same write; then <see cref="Text"/> is null.</summary>
     public EncryptedPayload? Encrypted { get; init; }
+    /// <summary>On <c>call_started</c> and <c>call_ended</c> signals written by a call: which call and how it went.</summary>
+    public SignalCall? Call { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using PetitChat.Core.E2ee;
+using PetitChat.Core.Calls;
+using PetitChat.Core.Apps;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -21,6 +23,8 @@ internal static class NatsEventCodec
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
         DevicesChanged e => ("devices", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DevicesChanged)),
         DeviceMessageSent e => ("device_message", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.DeviceMessageSent)),
+        CallChanged e => ("call", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CallChanged)),
+        CommandAnswered e => ("command_answer", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CommandAnswered)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
@@ -34,6 +38,8 @@ internal static class NatsEventCodec
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
         "devices" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DevicesChanged),
         "device_message" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.DeviceMessageSent),
+        "call" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CallChanged),
+        "command_answer" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CommandAnswered),
         "reset" => new StreamReset(),
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using PetitChat.Core.E2ee;
+using PetitChat.Core.Calls;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -12,4 +13,6 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ChatChanged))]
 [JsonSerializable(typeof(DevicesChanged))]
 [JsonSerializable(typeof(DeviceMessageSent))]
+[JsonSerializable(typeof(CallChanged))]
+[JsonSerializable(typeof(PetitChat.Core.Apps.CommandAnswered))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

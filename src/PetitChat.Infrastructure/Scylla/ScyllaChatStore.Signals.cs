@@ -276,6 +276,11 @@ public sealed partial class ScyllaChatStore
             item["enc"] = S(System.Text.Json.JsonSerializer.Serialize(signal.Encrypted, ScyllaJsonContext.Default.EncryptedPayload));
         }
 
+        if (StoredSignalCall.Write(signal.Call) is { } callInfo)
+        {
+            item["callInfo"] = S(callInfo);
+        }
+
         return item;
     }
 
@@ -313,6 +318,7 @@ public sealed partial class ScyllaChatStore
             Encrypted = StringOf(item, "enc") is { } sealedMessage
                 ? System.Text.Json.JsonSerializer.Deserialize(sealedMessage, ScyllaJsonContext.Default.EncryptedPayload)
                 : null,
+            Call = StoredSignalCall.Read(StringOf(item, "callInfo")),
         };
     }
 

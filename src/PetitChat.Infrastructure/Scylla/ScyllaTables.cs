@@ -50,6 +50,8 @@ internal sealed class ScyllaTables(string prefix)
     public string Devices { get; } = prefix + "e2ee_devices";
 
     public string DeviceMessages { get; } = prefix + "e2ee_device_messages";
+    public string Calls { get; } = prefix + "calls";
+    public string Apps { get; } = prefix + "apps";
 
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
@@ -76,6 +78,8 @@ internal sealed class ScyllaTables(string prefix)
         yield return (NotificationSettings, ("user", s), ("key", s));
         yield return (Devices, ("user", s), ("device", s));
         yield return (DeviceMessages, ("inbox", s), ("id", s));
+        yield return (Calls, ("part", s), ("key", s));
+        yield return (Apps, ("pk", s), ("sk", s));
     }
 
     /// <summary>

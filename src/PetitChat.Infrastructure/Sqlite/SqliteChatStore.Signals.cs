@@ -10,7 +10,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, encrypted_json";
+    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public sealed partial class SqliteChatStore
         // skipped, the row that won is read in the same transaction, so parallel sends agree.
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @encrypted)
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -87,7 +87,9 @@ public sealed partial class SqliteChatStore
             ("@memberId", ToText(signal.MemberId)),
             ("@callUrl", signal.CallUrl),
             ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)),
+            ("@callInfo", StoredSignalCall.Write(signal.Call)),
             ("@encrypted", signal.Encrypted is null ? null : JsonSerializer.Serialize(signal.Encrypted, SqliteJsonContext.Default.EncryptedPayload)));
+
 
         if (inserted == 0)
         {
@@ -156,7 +158,7 @@ public sealed partial class SqliteChatStore
     private static string SignalColumnsOf(string alias) =>
         string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
-    /// <summary>Reads the eleven <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    /// <summary>Reads the twelve <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
     private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
@@ -172,8 +174,9 @@ public sealed partial class SqliteChatStore
         AttachmentIds = reader.IsDBNull(offset + 9)
             ? []
             : JsonSerializer.Deserialize(reader.GetString(offset + 9), SqliteJsonContext.Default.GuidArray) ?? [],
-        Encrypted = reader.IsDBNull(offset + 10)
+        Call = StoredSignalCall.Read(ReadNullableString(reader, offset + 10)),
+        Encrypted = reader.IsDBNull(offset + 11)
             ? null
-            : JsonSerializer.Deserialize(reader.GetString(offset + 10), SqliteJsonContext.Default.EncryptedPayload),
+            : JsonSerializer.Deserialize(reader.GetString(offset + 11), SqliteJsonContext.Default.EncryptedPayload),
     };
 }

@@ -129,6 +129,11 @@ internal static class SqliteSchema
             prefix = '2 3'
         );
         """,
+        SqliteSearchSchema.Step,
+        // Calls (issue 15): a call signal's call id, duration and participants, as JSON.
+        """
+        ALTER TABLE signals ADD COLUMN call_info TEXT;
+        """,
         // End-to-end encryption (issue 17): the chat's flag and a signal's sealed message.
         """
         ALTER TABLE chats ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0;

@@ -2,6 +2,9 @@ using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Receipts;
 using PetitChat.Server.E2ee;
+using PetitChat.Core.Calls;
+using PetitChat.Core.Apps;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -17,6 +20,8 @@ public static class EventPayloads
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
         DevicesChanged d => ("devices", new DevicesEventDto(d.UserId)),
         DeviceMessageSent m => ("device_message", DeviceMessageDto.From(m.Message)),
+        CallChanged c => ("call", new CallEventDto(CallDto.From(c.Call), c.Action, c.UserId)),
+        CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
@@ -29,3 +34,5 @@ public sealed record ReceiptEventDto(Guid ChatId, Guid UserId, ReceiptState Stat
 public sealed record ChatEventDto(Guid ChatId, bool Removed);
 
 public sealed record ResetEventDto(string Detail);
+
+public sealed record CommandAnswerEventDto(Guid ChatId, string Command, string Text, string Visibility);
