@@ -1,3 +1,4 @@
+using PetitChat.Infrastructure.Apps;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.Apps;
 

@@ -13,9 +13,3 @@ public sealed record DeviceMessageDto(
             message.Type, content.RootElement.Clone(), message.CreatedAt);
     }
 }
-
-public sealed record SentDeviceMessageDto(Guid Id, Guid UserId, string DeviceId);
-
-public sealed record DevicesEventDto(Guid UserId);
-
-public sealed record AcknowledgeRequest(IReadOnlyList<Guid>? Ids);

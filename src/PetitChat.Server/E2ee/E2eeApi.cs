@@ -69,5 +69,3 @@ public static class E2eeApi
         return api;
     }
 }
-
-public sealed record DevicesSentDto(IReadOnlyList<SentDeviceMessageDto> Items);

@@ -1,8 +1,4 @@
-using System.Text.Json;
-
 namespace PetitChat.Server.E2ee;
 
 /// <summary><c>content</c> is any JSON object, kept as sent (a key share's envelope).</summary>
 public sealed record SendDeviceMessagesRequest(string? SenderDeviceId, IReadOnlyList<OutgoingDeviceMessage>? Messages);
-
-public sealed record OutgoingDeviceMessage(Guid UserId, string? DeviceId, string? Type, JsonElement Content);

@@ -1,0 +1,3 @@
+namespace PetitChat.Server.E2ee;
+
+public sealed record AcknowledgeRequest(IReadOnlyList<Guid>? Ids);
