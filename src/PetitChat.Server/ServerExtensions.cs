@@ -47,8 +47,8 @@ public static class ServerExtensions
             .Validate(o => o.MaxChats >= 1, "Search:Global:MaxChats must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new GlobalSearchService(
-            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
+            sp.GetRequiredService<IChatRoster>(), sp.GetRequiredService<IUserStore>(), sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<ChatLimits>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
             .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,

@@ -2,7 +2,7 @@ using System.Globalization;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
-using PetitChat.Core.Storage;
+using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Search;
 
@@ -11,7 +11,7 @@ namespace PetitChat.Core.Search;
 /// read from the store on each call and handed to the index as a filter, so a chat left is no
 /// longer searched at once and the index never needs to know who is in which chat.
 /// </summary>
-public sealed class GlobalSearchService(IChatStore store, ISearchIndex index, ChatLimits limits, GlobalSearchOptions options)
+public sealed class GlobalSearchService(IChatRoster roster, IUserStore users, ISearchIndex index, ChatLimits limits, GlobalSearchOptions options)
 {
     public async Task<Result<Page<SearchHit>>> SearchAsync(Guid callerId, GlobalSearchRequest request, CancellationToken ct)
     {
@@ -152,7 +152,7 @@ public sealed class GlobalSearchService(IChatStore store, ISearchIndex index, Ch
             return null;
         }
 
-        var page = await store.FindUsersAsync(username, 20, null, ct);
+        var page = await users.FindUsersAsync(username, 20, null, ct);
         return page.Items.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase))?.Id;
     }
 
@@ -167,7 +167,7 @@ public sealed class GlobalSearchService(IChatStore store, ISearchIndex index, Ch
         string? cursor = null;
         do
         {
-            var page = await store.ListChatsAsync(callerId, Math.Min(limits.MaxPageSize, options.MaxChats - chats.Count), cursor, ct);
+            var page = await roster.ListChatsAsync(callerId, Math.Min(limits.MaxPageSize, options.MaxChats - chats.Count), cursor, ct);
             chats.AddRange(page.Items.Select(s => s.Chat));
             cursor = page.NextCursor;
         }
@@ -193,7 +193,7 @@ public sealed class GlobalSearchService(IChatStore store, ISearchIndex index, Ch
             var direct = new List<Guid>();
             foreach (var chat in chats.Where(c => c.Kind == ChatKind.Direct))
             {
-                if (await store.GetMemberAsync(chat.Id, other, ct) is not null)
+                if (await roster.GetMemberAsync(chat.Id, other, ct) is not null)
                 {
                     direct.Add(chat.Id);
                 }

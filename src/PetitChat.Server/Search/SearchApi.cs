@@ -30,7 +30,7 @@ public static class SearchApi
             return page.Succeeded
                 ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();
-        });
+        }).RequireRateLimiting(RateLimitPolicies.Searches);
 
         return api;
     }
