@@ -78,7 +78,7 @@ public sealed class SearchBenchmark : IBenchmark
             await MeasureSearchAsync("FTS5", fts, chatIds, vocabulary, cjkVocabulary, random, queries, ct);
 
             // Through the service: the caller's chats are read from the store on every search.
-            var global = new GlobalSearchService(store, fts, PetitChat.Core.Common.ChatLimits.Default, GlobalSearchOptions.Default);
+            var global = new GlobalSearchService(store, store, fts, PetitChat.Core.Common.ChatLimits.Default, GlobalSearchOptions.Default);
             var samples = new List<double>(queries);
             for (var i = 0; i < queries; i++)
             {
