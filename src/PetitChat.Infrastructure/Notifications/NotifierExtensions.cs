@@ -1,6 +1,5 @@
 using PetitChat.Infrastructure.Apps;
 using Microsoft.Extensions.Hosting;
-using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Notifications;
 
