@@ -1,7 +1,11 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Calls;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
+using PetitChat.Server.OpenApi;
+using PetitChat.Server.Operations;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,19 +22,28 @@ builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatCalls();
 builder.AddPetitChatWeb();
+builder.AddPetitChatLimits();
+builder.AddPetitChatOpenApi();
+builder.AddPetitChatOperations();
+builder.AddPetitChatApps();
 
 var app = builder.Build();
 
+app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
+app.UsePetitChatLimits();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatOpenApi();
 app.MapJitsiEvents();
+app.MapAppHooks();
 app.MapPetitChatWeb();
+app.MapPetitChatOperations();
 
 app.Run();
 

@@ -67,6 +67,8 @@ export class Server {
       Urls: this.base,
       Store__Sqlite__Path: join(this.folder, "petitchat.db"),
       Identity__CliPassword: password,
+      // Production environment on purpose (as deployed), so the embedded issuer is asked for by name.
+      Identity__Embedded__Enabled: "true",
       Identity__Embedded__KeyPath: join(this.folder, "issuer-keys.json"),
       Identity__Embedded__Issuer: `${this.base}/`,
       Logging__LogLevel__Default: "Warning",

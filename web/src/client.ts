@@ -1,11 +1,12 @@
 import { ApiError, type Api } from "./api";
 import { incomingCall, withCall, type Calls } from "./calls";
+import { ephemeralText, isCommandResult, type Command, type CommandAnswerEvent, type IncomingWebhook } from "./apps";
 import { LiveStream, type LiveEventType, type LiveState } from "./live";
 import { PushSwitch } from "./push";
-import { searchChat, type SearchResult } from "./search";
+import { searchAllChats, searchChat, type GlobalFilters, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
-  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
+  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers, type Timeline,
 } from "./timeline";
 import type { Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
 
@@ -33,6 +34,8 @@ export interface State {
   conference: { call: Call; join: CallJoin } | null;
   /** Calls I declined here or on another device: they no longer ring. */
   declined: string[];
+  /** Apps' answers to my slash commands that only I see, per chat, oldest first; never stored. */
+  ephemeral: Record<string, { id: string; command: string; text: string }[]>;
 }
 
 const pageSize = 50;
@@ -71,6 +74,7 @@ export class ChatClient {
       calls: {},
       conference: null,
       declined: [],
+      ephemeral: {},
     };
     this.live = new LiveStream(
       {
@@ -231,12 +235,19 @@ export class ChatClient {
 
   private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
-      const signal = await this.api.send(chatId, {
+      const answer = await this.api.send(chatId, {
         clientId,
         ...(text ? { text } : {}),
         ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       });
-      this.onSignal(signal);
+      if (isCommandResult(answer)) {
+        // A slash command an app answered: nothing was sent as typed.
+        const timeline = this.state.timelines[chatId];
+        if (timeline) this.setTimeline(withoutPending(timeline, clientId));
+        if (answer.visibility === "me") this.addEphemeral(chatId, answer.command, ephemeralText(answer));
+        return;
+      }
+      this.onSignal(answer);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
       if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
@@ -384,6 +395,11 @@ export class ChatClient {
     return searchChat(this.api, chatId, q, cursor);
   }
 
+  /** Search across every chat I am in; null when nothing is asked. */
+  searchAll(q: string, filters: GlobalFilters, cursor: string | null = null): Promise<SearchResult | null> {
+    return searchAllChats(this.api, q, filters, cursor);
+  }
+
   /** Whether I muted a chat; null when it cannot be known (the switch then stays hidden). */
   async muted(chatId: string): Promise<boolean | null> {
     try {
@@ -468,10 +484,41 @@ export class ChatClient {
         this.set(patch);
         break;
       }
+      case "command_answer": {
+        const event = data as CommandAnswerEvent;
+        this.addEphemeral(event.chatId, event.command, event.text);
+        break;
+      }
       case "reset":
         void this.refresh();
         break;
     }
+  }
+
+  private addEphemeral(chatId: string, command: string, text: string): void {
+    const notes = [...(this.state.ephemeral[chatId] ?? []), { id: crypto.randomUUID(), command, text }];
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: notes } });
+  }
+
+  dismissEphemeral(chatId: string, id: string): void {
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: (this.state.ephemeral[chatId] ?? []).filter((n) => n.id !== id) } });
+  }
+
+  /** The slash commands offered in a chat (built-ins and its apps'), for the composer's suggestions. */
+  commands(chatId: string): Promise<Command[]> {
+    return this.api.commands(chatId).then((r) => r.items, () => []);
+  }
+
+  incomingWebhooks(chatId: string): Promise<IncomingWebhook[]> {
+    return this.api.incomingWebhooks(chatId).then((r) => r.items);
+  }
+
+  createIncomingWebhook(chatId: string, name: string): Promise<IncomingWebhook> {
+    return this.api.createIncomingWebhook(chatId, name);
+  }
+
+  deleteIncomingWebhook(chatId: string, webhookId: string): Promise<void> {
+    return this.api.deleteIncomingWebhook(chatId, webhookId);
   }
 
   private onSignal(signal: Signal, live = false): void {

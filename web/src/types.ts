@@ -4,6 +4,8 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /** `bot` for an app's or an incoming webhook's bot user. */
+  kind?: "user" | "bot";
 }
 
 export interface Me extends User {

@@ -1,5 +1,5 @@
+using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Notifications;
 
@@ -8,7 +8,7 @@ namespace PetitChat.Core.Notifications;
 /// read delay, and one per member but the starter of a call, due at once. Whether a job ends in a notification is decided when it is due
 /// (<see cref="NotificationWorker"/>), because reading, connecting and muting happen in between.
 /// </summary>
-public sealed class NotificationPlanner(IChatStore store, INotificationQueue queue, NotificationOptions options)
+public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue queue, NotificationOptions options)
 {
     /// <summary>
     /// Called after the message is stored and published, without the request's cancellation. A
@@ -26,7 +26,7 @@ public sealed class NotificationPlanner(IChatStore store, INotificationQueue que
 
         try
         {
-            var members = await store.GetMembersAsync(signal.ChatId, CancellationToken.None);
+            var members = await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
             var notBefore = isCall ? signal.CreatedAt : signal.CreatedAt + options.ReadDelay;
             var jobs = new List<NotificationJob>(members.Count);
             foreach (var member in members)

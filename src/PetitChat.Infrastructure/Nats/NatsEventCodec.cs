@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PetitChat.Core.Calls;
+using PetitChat.Core.Apps;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -20,6 +21,7 @@ internal static class NatsEventCodec
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
         CallChanged e => ("call", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CallChanged)),
+        CommandAnswered e => ("command_answer", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CommandAnswered)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
@@ -32,6 +34,7 @@ internal static class NatsEventCodec
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
         "call" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CallChanged),
+        "command_answer" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CommandAnswered),
         "reset" => new StreamReset(),
         _ => null,
     };

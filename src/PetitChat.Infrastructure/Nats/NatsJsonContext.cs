@@ -11,4 +11,5 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ReceiptMoved))]
 [JsonSerializable(typeof(ChatChanged))]
 [JsonSerializable(typeof(CallChanged))]
+[JsonSerializable(typeof(PetitChat.Core.Apps.CommandAnswered))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

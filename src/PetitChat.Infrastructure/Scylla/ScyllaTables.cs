@@ -48,6 +48,7 @@ internal sealed class ScyllaTables(string prefix)
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
     public string Calls { get; } = prefix + "calls";
+    public string Apps { get; } = prefix + "apps";
 
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
@@ -73,6 +74,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (SearchJobsDue, ("shard", s), ("key", s));
         yield return (NotificationSettings, ("user", s), ("key", s));
         yield return (Calls, ("part", s), ("key", s));
+        yield return (Apps, ("pk", s), ("sk", s));
     }
 
     /// <summary>

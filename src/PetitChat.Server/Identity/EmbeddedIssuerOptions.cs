@@ -25,4 +25,11 @@ public sealed class EmbeddedIssuerOptions
     public string[] Admins { get; set; } = ["admin"];
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Outside the Development environment the issuer runs only when this is true and
+    /// <c>Identity:CliPassword</c> is not the public default: anyone could otherwise sign in as
+    /// anyone, <c>admin</c> included.
+    /// </summary>
+    public bool Enabled { get; set; }
 }

@@ -47,7 +47,9 @@ export function MessageItem(props: {
         <span class="msg-avatar">{!props.grouped && <Avatar id={item.senderId} name={sender} size={30} />}</span>
       )}
       <div class="msg-body">
-        {!mine && props.showSender && !props.grouped && <span class="msg-sender">{sender}</span>}
+        {!mine && props.showSender && !props.grouped && (
+          <span class="msg-sender">{sender}{client.state.users[item.senderId]?.kind === "bot" && <span class="tag" data-testid="bot-badge">bot</span>}</span>
+        )}
         <div class="bubble-row">
           <div class={`bubble ${item.text ? "" : "files-only"}`}>
             {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
