@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Notifications;
 

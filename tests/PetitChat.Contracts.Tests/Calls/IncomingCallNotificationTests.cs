@@ -37,7 +37,7 @@ public sealed class IncomingCallNotificationTests : IAsyncLifetime, IDisposable
 
         await new NotificationPlanner(_store, _queue, options).PlanAsync(started);
         var job = Assert.Single(_queue.Jobs);
-        var worker = new NotificationWorker(_store, _settings, new InProcessPresence(), _ledger, [], options, TimeProvider.System);
+        var worker = new NotificationWorker(_store, _store, _store, _settings, new InProcessPresence(), _ledger, [], options, TimeProvider.System);
         var ringing = await worker.DecideAsync(job, CancellationToken.None);
 
         Assert.Equal((bob, started.CreatedAt), (job.UserId, job.NotBefore));
