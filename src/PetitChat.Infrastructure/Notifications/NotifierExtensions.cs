@@ -1,5 +1,6 @@
 using PetitChat.Infrastructure.Apps;
 using Microsoft.Extensions.Hosting;
+using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Notifications;
 
