@@ -1,4 +1,3 @@
-using PetitChat.Infrastructure.Apps;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Infrastructure.Apps;
 
