@@ -1,6 +1,7 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
+builder.AddPetitChatPresence();
 builder.AddPetitChatWeb();
 
 var app = builder.Build();

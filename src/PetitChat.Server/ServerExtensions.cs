@@ -16,6 +16,7 @@ using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
@@ -99,7 +100,9 @@ public static class ServerExtensions
             .MapFiles()
             .MapSearch()
             .MapEvents()
-            .MapNotifications();
+            .MapNotifications()
+            .MapPresence()
+            .AddEndpointFilter<ActivityFilter>();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 import type {
   Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Presence, StatusRequest,
 } from "./types";
 
 /** A failed call, with the server's problem document when it sent one. */
@@ -79,6 +80,14 @@ export class Api {
 
   receipts(chatId: string, signalId: string): Promise<SignalReceipts> {
     return this.call("GET", `/api/v1/chats/${chatId}/signals/${signalId}/receipts`);
+  }
+
+  setStatus(status: StatusRequest): Promise<Presence> {
+    return this.call("PUT", "/api/v1/me/status", status);
+  }
+
+  clearStatus(): Promise<Presence> {
+    return this.call("DELETE", "/api/v1/me/status");
   }
 
   imageSettings(): Promise<ImageSettings> {

@@ -6,7 +6,8 @@ import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
   withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
 } from "./timeline";
-import type { Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, StoredFile, User } from "./types";
+import { withPresence } from "./presence";
+import type { Chat, ChatEvent, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, StatusRequest, StoredFile, User } from "./types";
 
 export interface State {
   me: Me;
@@ -370,6 +371,28 @@ export class ChatClient {
     this.api.markAs(chatId, newest.id, "read").catch(() => delete this.readSent[chatId]);
   }
 
+  // ---- presence ----
+
+  /** My presence as others see it (from chat members and my own presence events). */
+  get myPresence(): Presence | undefined {
+    return this.state.users[this.state.me.id]?.presence;
+  }
+
+  async setStatus(status: StatusRequest): Promise<void> {
+    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.setStatus(status)) }));
+  }
+
+  async clearStatus(): Promise<void> {
+    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.clearStatus()) }));
+  }
+
+  /** Do not disturb on or off, keeping my status's emoji, text and expiry. */
+  async toggleDnd(): Promise<void> {
+    const status = this.myPresence?.status;
+    const on = status?.availability === "dnd";
+    await this.setStatus({ emoji: status?.emoji ?? null, text: status?.text ?? null, expiresAt: on ? status?.expiresAt ?? null : null, availability: on ? "auto" : "dnd" });
+  }
+
   // ---- live events ----
 
   private onEvent(type: LiveEventType, data: unknown): void {
@@ -408,6 +431,9 @@ export class ChatClient {
       }
       case "reset":
         void this.refresh();
+        break;
+      case "presence":
+        this.set({ users: withPresence(this.state.users, data as Presence) });
         break;
     }
   }

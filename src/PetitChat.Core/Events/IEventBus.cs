@@ -14,6 +14,12 @@ public interface IEventBus
     Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct);
 
     /// <summary>
+    /// Delivered only to the recipients' streams open now, on any node; never stored, never
+    /// replayed (typing, presence). Such events reach subscribers with a null id.
+    /// </summary>
+    Task PublishEphemeralAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct);
+
+    /// <summary>
     /// The user's events after <paramref name="lastEventId"/> (or from now on when null), in
     /// order, then live ones, with no gap and no duplicate between replay and live. When the
     /// id cannot be resumed from, the stream starts with a <see cref="StreamReset"/>.

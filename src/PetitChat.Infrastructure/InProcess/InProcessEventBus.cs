@@ -30,6 +30,19 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
         return Task.CompletedTask;
     }
 
+    public Task PublishEphemeralAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    {
+        foreach (var userId in recipients)
+        {
+            if (_logs.TryGetValue(userId, out var log))
+            {
+                log.Offer(new DeliveredEvent(null, liveEvent));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct)
     {
         var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
@@ -104,6 +117,22 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
                     if (!_subscribers[i].Writer.TryWrite(delivered))
                     {
                         // Too slow to keep up: end its stream; the client resumes from its last id.
+                        _subscribers[i].Writer.TryComplete();
+                        _subscribers.RemoveAt(i);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Hands an ephemeral event to the live subscribers only: not kept, so never replayed.</summary>
+        public void Offer(DeliveredEvent delivered)
+        {
+            lock (_gate)
+            {
+                for (var i = _subscribers.Count - 1; i >= 0; i--)
+                {
+                    if (!_subscribers[i].Writer.TryWrite(delivered))
+                    {
                         _subscribers[i].Writer.TryComplete();
                         _subscribers.RemoveAt(i);
                     }

@@ -48,4 +48,7 @@ public sealed record NatsBusOptions
     public TimeSpan TicketRetention { get; init; } = TimeSpan.FromMinutes(10);
 
     public string SubjectOf(Guid userId) => $"{SubjectPrefix}.user.{userId:N}";
+
+    /// <summary>Ephemeral events of user U (core NATS, not stored) go to <c>{SubjectPrefix}.ephemeral.{U}</c>.</summary>
+    public string EphemeralSubjectOf(Guid userId) => $"{SubjectPrefix}.ephemeral.{userId:N}";
 }

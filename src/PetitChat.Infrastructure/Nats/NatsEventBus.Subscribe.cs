@@ -42,7 +42,7 @@ public sealed partial class NatsEventBus
         var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // the JetStream pump and the ephemeral pump
             FullMode = BoundedChannelFullMode.Wait, // never used: the pump calls TryWrite and drops the subscriber when full
         });
         if (resumeAfter is null)
@@ -51,9 +51,20 @@ public sealed partial class NatsEventBus
             channel.Writer.TryWrite(new DeliveredEvent(IdOf(state.LastSeq), new StreamReset()));
         }
 
+        INatsSub<byte[]> ephemeral;
+        try
+        {
+            ephemeral = await SubscribeEphemeralAsync(userId, timeout.Token);
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new EventBusUnavailableException($"NATS is unreachable, so the live stream cannot start: {e.Message}", e);
+        }
+
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pump = PumpAsync(userId, subject, (resumeAfter ?? state.LastSeq) + 1, state.LastSeq, channel.Writer, stop.Token);
-        return Read(channel.Reader, pump, stop, ct);
+        var ephemeralPump = PumpEphemeralAsync(ephemeral, channel.Writer, stop.Token);
+        return Read(channel.Reader, Task.WhenAll(pump, ephemeralPump), stop, ct);
     }
 
     private async Task<StreamState> StreamStateAsync(CancellationToken ct)

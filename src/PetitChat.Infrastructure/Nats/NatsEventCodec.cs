@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PetitChat.Core.Events;
+using PetitChat.Core.Presence;
 
 namespace PetitChat.Infrastructure.Nats;
 
@@ -19,6 +20,7 @@ internal static class NatsEventCodec
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
         StreamReset => ("reset", "{}"u8.ToArray()),
+        PresenceChanged e => ("presence", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.PresenceChanged)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
 
@@ -30,6 +32,7 @@ internal static class NatsEventCodec
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
         "reset" => new StreamReset(),
+        "presence" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.PresenceChanged),
         _ => null,
     };
 }

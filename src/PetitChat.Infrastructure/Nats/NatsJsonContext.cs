@@ -9,4 +9,5 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ReactionChanged))]
 [JsonSerializable(typeof(ReceiptMoved))]
 [JsonSerializable(typeof(ChatChanged))]
+[JsonSerializable(typeof(PetitChat.Core.Presence.PresenceChanged))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

@@ -47,6 +47,10 @@ internal sealed class ScyllaTables(string prefix)
 
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
+    public string Presence { get; } = prefix + "presence";
+
+    public string PresenceLinks { get; } = prefix + "presence_links";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -70,6 +74,8 @@ internal sealed class ScyllaTables(string prefix)
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
         yield return (NotificationSettings, ("user", s), ("key", s));
+        yield return (Presence, ("user", s), null);
+        yield return (PresenceLinks, ("shard", s), ("user", s));
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using PetitChat.Core.Events;
+using PetitChat.Core.Presence;
 using PetitChat.Core.Receipts;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -14,6 +16,7 @@ public static class EventPayloads
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
+        PresenceChanged p => ("presence", PresenceDto.From(p.Presence)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
 }

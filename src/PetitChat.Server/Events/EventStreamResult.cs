@@ -82,6 +82,9 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
     {
         var (type, data) = EventPayloads.Of(delivered.Event);
         var payload = JsonSerializer.Serialize(data, data.GetType(), json);
-        return Encoding.UTF8.GetBytes($"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
+        // An ephemeral event has no id line, so the browser's Last-Event-ID stays on the last durable event.
+        return Encoding.UTF8.GetBytes(delivered.Id is null
+            ? $"event: {type}\ndata: {payload}\n\n"
+            : $"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
     }
 }

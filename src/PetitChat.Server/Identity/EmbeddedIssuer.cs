@@ -225,6 +225,11 @@ public static class EmbeddedIssuer
             .SetClaim(Claims.PreferredUsername, name)
             .SetClaim(Claims.Name, username.Trim())
             .SetClaim("realm_access", JsonSerializer.SerializeToElement(new Dictionary<string, string[]> { ["roles"] = roles }));
+        if (!string.IsNullOrWhiteSpace(options.Embedded.EmailDomain))
+        {
+            identity.SetClaim(Claims.Email, $"{name}@{options.Embedded.EmailDomain}");
+        }
+
         identity.SetScopes(scopes);
         identity.SetResources(options.Audience);
         identity.SetDestinations(claim => claim.Type is Claims.Name or Claims.PreferredUsername

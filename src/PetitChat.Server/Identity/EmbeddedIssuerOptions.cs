@@ -25,4 +25,10 @@ public sealed class EmbeddedIssuerOptions
     public string[] Admins { get; set; } = ["admin"];
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// When set, tokens carry <c>email = {username}@{EmailDomain}</c>, as a directory's accounts
+    /// do, so that features keyed by email (Microsoft 365 presence) can be tried in development.
+    /// </summary>
+    public string? EmailDomain { get; set; }
 }

@@ -55,7 +55,7 @@ public abstract class EventBusContract
             var stream = await bus.SubscribeAsync(user, null, first.Token);
             await PublishAsync(bus, user, 1, 2, 3);
             var seen = await TakeAsync(stream, 3, first.Token);
-            lastSeen = seen[^1].Id;
+            lastSeen = seen[^1].Id!;
             await first.CancelAsync();
         }
 

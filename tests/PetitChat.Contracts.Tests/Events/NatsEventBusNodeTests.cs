@@ -41,7 +41,7 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         {
             var stream = await node1.SubscribeAsync(user, null, onNode1.Token);
             await Publish(node2, user, 1, 2, 3);
-            lastSeen = (await TakeAsync(stream, 2, onNode1.Token))[^1].Id;
+            lastSeen = (await TakeAsync(stream, 2, onNode1.Token))[^1].Id!;
             await onNode1.CancelAsync();
         }
 
@@ -136,11 +136,11 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         await PublishOnceNatsIsBackAsync(node1, user, 2, cts.Token);
         await Publish(node1, user, 3);
 
-        var ids = new List<ulong> { ulong.Parse(first.Id, System.Globalization.CultureInfo.InvariantCulture) };
+        var ids = new List<ulong> { ulong.Parse(first.Id!, System.Globalization.CultureInfo.InvariantCulture) };
         var numbers = new List<int> { Number(first) };
         while (!numbers.Contains(3) && await stream.MoveNextAsync())
         {
-            ids.Add(ulong.Parse(stream.Current.Id, System.Globalization.CultureInfo.InvariantCulture));
+            ids.Add(ulong.Parse(stream.Current.Id!, System.Globalization.CultureInfo.InvariantCulture));
             numbers.Add(Number(stream.Current));
         }
 

@@ -5,6 +5,7 @@ import { Conversation } from "./Conversation";
 import { Icon } from "./Icon";
 import { NewChat } from "./NewChat";
 import { Settings } from "./Settings";
+import { StatusPicker } from "./StatusPicker";
 import { go, useClientState, useRoute } from "./useClient";
 
 export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
@@ -12,6 +13,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
   const route = useRoute();
   const [creating, setCreating] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [status, setStatus] = useState(false);
   const [showLive, setShowLive] = useState(false);
 
   // The stream also closes by design (its token expired) and is back within a second: say
@@ -43,7 +45,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
 
   return (
     <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
-      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} />
+      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} onStatus={() => setStatus(true)} />
       <main class="pane">
         {open ? (
           <Conversation key={open.id} client={client} state={state} chat={open} />
@@ -67,6 +69,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
         </div>
       )}
       {settings && <Settings client={client} state={state} onClose={() => setSettings(false)} />}
+      {status && <StatusPicker client={client} onClose={() => setStatus(false)} />}
       {creating && (
         <NewChat
           client={client}
