@@ -227,7 +227,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// were sent. Sequences from <see cref="WarmUpFrom"/> on are a warm-up (JIT, connection
     /// pools) and are not measured.
     /// </summary>
-    private static async Task<int> SendAtRateAsync(int rate, int count, int firstSeq, Func<int, CancellationToken, Task> send, CancellationToken ct)
+    internal static async Task<int> SendAtRateAsync(int rate, int count, int firstSeq, Func<int, CancellationToken, Task> send, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
         var sends = new List<Task>(count);
@@ -269,7 +269,7 @@ public sealed class FanoutBenchmark : IBenchmark
     }
 
     /// <summary>The number in "bench #N#" inside a signal event's JSON, without parsing the whole document.</summary>
-    private static int? ParseSequence(string line)
+    internal static int? ParseSequence(string line)
     {
         var start = line.IndexOf("bench #", StringComparison.Ordinal);
         if (start < 0)
@@ -282,7 +282,7 @@ public sealed class FanoutBenchmark : IBenchmark
         return end > start && int.TryParse(line.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
     }
 
-    private static async Task<(string Token, Guid Id)> SignInAsync(HttpClient http, string username, CancellationToken ct)
+    internal static async Task<(string Token, Guid Id)> SignInAsync(HttpClient http, string username, CancellationToken ct)
     {
         using var tokenResponse = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -299,7 +299,7 @@ public sealed class FanoutBenchmark : IBenchmark
         return (token, JsonDocument.Parse(await meResponse.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid());
     }
 
-    private static HttpRequestMessage Authorized(HttpMethod method, string url, string token)
+    internal static HttpRequestMessage Authorized(HttpMethod method, string url, string token)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -310,12 +310,14 @@ public sealed class FanoutBenchmark : IBenchmark
     /// A server process: the first node's URL is every node's issuer, and the issuer keys and the
     /// SQLite file are shared, as in a deployment of several nodes.
     /// </summary>
-    private static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl)
+    internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl)
     {
         var environment = new Dictionary<string, string?>
         {
             // Urls rather than ASPNETCORE_URLS: appsettings.json sets Urls, which would win over it.
             ["Urls"] = $"http://127.0.0.1:{port}",
+            // The embedded issuer runs in Development only (the production guard).
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Store__Sqlite__Path"] = Path.Combine(folder, "petitchat.db"),
             ["Identity__Embedded__KeyPath"] = Path.Combine(folder, "issuer-keys.json"),
             ["Identity__Embedded__Issuer"] = issuer.AbsoluteUri,
@@ -335,7 +337,7 @@ public sealed class FanoutBenchmark : IBenchmark
     }
 
     /// <summary>The Release build of the server, found from the bench's own folder upwards.</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -358,7 +360,7 @@ public sealed class FanoutBenchmark : IBenchmark
         }
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;

@@ -40,6 +40,7 @@ public sealed class FilesBenchmark : IBenchmark
         [
             Path.Combine(root, "src", "PetitChat.Server", "bin", "Release", "net10.0", "PetitChat.Server.dll"),
             $"--Urls={baseUrl}",
+            "--environment=Development",
             $"--Store:Sqlite:Path={Path.Combine(folder, "petitchat.db")}",
             $"--Blobs:Local:Path={Path.Combine(folder, "blobs")}",
             $"--Files:TempPath={Path.Combine(folder, "uploads")}",

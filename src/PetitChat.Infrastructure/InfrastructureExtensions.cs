@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
+using PetitChat.Infrastructure.Apps;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
@@ -23,21 +24,7 @@ public static class InfrastructureExtensions
     /// </summary>
     public static IHostApplicationBuilder AddPetitChatInfrastructure(this IHostApplicationBuilder builder)
     {
-        var store = builder.Configuration["Store:Kind"] ?? "sqlite";
-        switch (store.ToLowerInvariant())
-        {
-            case "sqlite":
-                builder.AddSqliteStore();
-                // File metadata lives in the same database file as the chats.
-                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
-                break;
-            case "scylla":
-                builder.AddScyllaStore();
-                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<ScyllaChatStore>());
-                break;
-            default:
-                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
-        }
+        builder.AddPetitChatStore();
 
         var bus = builder.Configuration["Bus:Kind"] ?? "inprocess";
         switch (bus.ToLowerInvariant())
@@ -86,6 +73,33 @@ public static class InfrastructureExtensions
         }
 
         builder.AddNotifications();
+        builder.AddCallStore();
+        builder.AddApps();
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The chat store picked by <c>Store:Kind</c> (<c>sqlite</c> or <c>scylla</c>), with the file
+    /// catalog beside it: all that a host that only reads chats (the Notifier) needs.
+    /// </summary>
+    public static IHostApplicationBuilder AddPetitChatStore(this IHostApplicationBuilder builder)
+    {
+        var store = builder.Configuration["Store:Kind"] ?? "sqlite";
+        switch (store.ToLowerInvariant())
+        {
+            case "sqlite":
+                builder.AddSqliteStore();
+                // File metadata lives in the same database file as the chats.
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<SqliteChatStore>());
+                break;
+            case "scylla":
+                builder.AddScyllaStore();
+                builder.Services.AddSingleton<IFileCatalog>(sp => sp.GetRequiredService<ScyllaChatStore>());
+                break;
+            default:
+                throw new InvalidOperationException($"Store:Kind '{store}' is not known; use 'sqlite' or 'scylla'.");
+        }
 
         return builder;
     }

@@ -1,3 +1,4 @@
+using PetitChat.Core.Calls;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
 
@@ -41,5 +42,19 @@ internal static class StoredNames
         "call_started" => SignalKind.CallStarted,
         "call_ended" => SignalKind.CallEnded,
         _ => throw new InvalidOperationException($"Unknown signal kind '{text}' in the store."),
+    };
+
+    public static string Of(CallMedia media) => media switch
+    {
+        CallMedia.Audio => "audio",
+        CallMedia.Video => "video",
+        _ => throw new ArgumentOutOfRangeException(nameof(media), media, "Unknown call media."),
+    };
+
+    public static CallMedia CallMediaOf(string text) => text switch
+    {
+        "audio" => CallMedia.Audio,
+        "video" => CallMedia.Video,
+        _ => throw new InvalidOperationException($"Unknown call media '{text}' in the store."),
     };
 }

@@ -1,6 +1,11 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
+using PetitChat.Server.Calls;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
+using PetitChat.Server.OpenApi;
+using PetitChat.Server.Operations;
 using PetitChat.Server.Presence;
 using PetitChat.Server.Web;
 
@@ -16,20 +21,31 @@ builder.AddPetitChatInfrastructure();
 builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
+builder.AddPetitChatCalls();
 builder.AddPetitChatPresence();
 builder.AddPetitChatWeb();
+builder.AddPetitChatLimits();
+builder.AddPetitChatOpenApi();
+builder.AddPetitChatOperations();
+builder.AddPetitChatApps();
 
 var app = builder.Build();
 
+app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();
+app.UsePetitChatLimits();
 app.UseAuthorization();
 
 app.MapPetitChatIdentity();
 app.MapPetitChatApi();
+app.MapPetitChatOpenApi();
+app.MapJitsiEvents();
+app.MapAppHooks();
 app.MapPetitChatWeb();
+app.MapPetitChatOperations();
 
 app.Run();
 

@@ -11,11 +11,14 @@ using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Users;
 using PetitChat.Infrastructure.Notifications;
+using PetitChat.Server.Calls;
+using PetitChat.Server.Apps;
 using PetitChat.Server.Chats;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
+using PetitChat.Server.OpenApi;
 using PetitChat.Server.Presence;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
@@ -43,13 +46,19 @@ public static class ServerExtensions
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
+        builder.Services.AddOptions<GlobalSearchOptions>().BindConfiguration(GlobalSearchOptions.Section)
+            .Validate(o => o.MaxChats >= 1, "Search:Global:MaxChats must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new GlobalSearchService(
+            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(), sp.GetRequiredService<ChatLimits>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GlobalSearchOptions>>().Value));
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
             .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
                 "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
-            sp.GetRequiredService<PetitChat.Core.Storage.IChatStore>(), sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
         builder.Services.AddHostedService<SearchIndexingWorker>();
         return builder;
@@ -92,6 +101,7 @@ public static class ServerExtensions
     {
         app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .WithProblemResponses()
             .MapUsers()
             .MapChats()
             .MapSignals()
@@ -101,6 +111,8 @@ public static class ServerExtensions
             .MapSearch()
             .MapEvents()
             .MapNotifications()
+            .MapCalls()
+            .MapApps()
             .MapPresence()
             .AddEndpointFilter<ActivityFilter>();
         return app;

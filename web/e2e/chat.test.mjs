@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { deflateSync } from "node:zlib";
-import { launchBrowser, profilePage, Server, shot, signIn, until, userPage } from "./harness.mjs";
+import { launchBrowser, profilePage, Server, shot, signIn, stubJitsi, until, userPage } from "./harness.mjs";
 
 const phone = { width: 390, height: 844 };
 let server;
@@ -208,9 +208,10 @@ describe("web client", () => {
     await b.locator('li.system[data-kind="member_left"]', { hasText: `${carol} left` }).waitFor();
     await b.getByText("2 members").waitFor();
 
-    // A call signal is a card of its own.
-    await a.getByRole("button", { name: "Start a call" }).click();
-    await b.locator('li.call[data-kind="call_started"]', { hasText: `${alice} started a call` }).waitFor();
+    // A call signal is a card of its own (the conference opens in a stubbed Jitsi frame).
+    await stubJitsi(a);
+    await a.getByRole("button", { name: "Start a video call" }).click();
+    await b.locator('li.call[data-kind="call_started"]', { hasText: `${alice} started a video call` }).waitFor();
     await shot(b, "desktop-group-signals");
 
     // Bob leaves: the chat goes from his list, Alice sees him leave.

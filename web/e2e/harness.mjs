@@ -67,6 +67,8 @@ export class Server {
       Urls: this.base,
       Store__Sqlite__Path: join(this.folder, "petitchat.db"),
       Identity__CliPassword: password,
+      // Production environment on purpose (as deployed), so the embedded issuer is asked for by name.
+      Identity__Embedded__Enabled: "true",
       Identity__Embedded__KeyPath: join(this.folder, "issuer-keys.json"),
       Identity__Embedded__Issuer: `${this.base}/`,
       Logging__LogLevel__Default: "Warning",
@@ -192,4 +194,30 @@ export async function signIn(page, base, username) {
 export async function shot(page, name) {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/**
+ * JitsiFrameStub: stands in for Jitsi's IFrame API (external_api.js), since nothing here reaches a
+ * Jitsi server. It records what the app passed (domain, room, jwt) in `window.jitsiFrameStub`,
+ * draws an empty frame, and answers `hangup` with `readyToClose` as Jitsi does.
+ * https://jitsi.github.io/handbook/docs/dev-guide/dev-guide-iframe
+ */
+export const jitsiFrameStub = `
+window.JitsiMeetExternalAPI = class JitsiFrameStub {
+  constructor(domain, options) {
+    this.listeners = {};
+    window.jitsiFrameStub = { domain, roomName: options.roomName, jwt: options.jwt ?? null, disposed: false };
+    const frame = document.createElement("iframe");
+    frame.title = "Jitsi Meet (stub)";
+    frame.style.cssText = "width:100%;height:100%;border:0;background:#222";
+    options.parentNode.appendChild(frame);
+  }
+  addListener(event, listener) { this.listeners[event] = listener; }
+  executeCommand(command) { if (command === "hangup") this.listeners.readyToClose?.(); }
+  dispose() { window.jitsiFrameStub.disposed = true; }
+};`;
+
+/** Serves {@link jitsiFrameStub} as `https://<domain>/external_api.js` to this page. */
+export async function stubJitsi(page, domain = "meet.jit.si") {
+  await page.route(`https://${domain}/external_api.js`, (route) => route.fulfill({ contentType: "text/javascript", body: jitsiFrameStub }));
 }

@@ -1,7 +1,9 @@
+import type { Command, CommandResult, IncomingWebhook } from "./apps";
 import type {
-  Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
   Presence, StatusRequest,
 } from "./types";
+import type { GlobalSearchParams } from "./search";
 
 /** A failed call, with the server's problem document when it sent one. */
 export class ApiError extends Error {
@@ -58,8 +60,38 @@ export class Api {
     return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
   }
 
-  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal> {
+  /** A signal, or a command's result when the text was a slash command that an app answered. */
+  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[] }): Promise<Signal | CommandResult> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+  }
+
+  startCall(chatId: string, media: CallMedia): Promise<Call> {
+    return this.call("POST", `/api/v1/chats/${chatId}/calls`, { media });
+  }
+
+  getCall(callId: string): Promise<Call> {
+    return this.call("GET", `/api/v1/calls/${callId}`);
+  }
+
+  /** join (answers with a fresh `join` for me), leave, end (for everyone) or decline. */
+  callAction(callId: string, action: "join" | "leave" | "end" | "decline"): Promise<Call> {
+    return this.call("POST", `/api/v1/calls/${callId}/${action}`);
+  }
+
+  incomingWebhooks(chatId: string): Promise<{ items: IncomingWebhook[] }> {
+    return this.call("GET", `/api/v1/chats/${chatId}/incoming-webhooks`);
+  }
+
+  createIncomingWebhook(chatId: string, name: string): Promise<IncomingWebhook> {
+    return this.call("POST", `/api/v1/chats/${chatId}/incoming-webhooks`, { name });
+  }
+
+  deleteIncomingWebhook(chatId: string, webhookId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/chats/${chatId}/incoming-webhooks/${webhookId}`);
+  }
+
+  commands(chatId: string): Promise<{ items: Command[] }> {
+    return this.call("GET", `/api/v1/chats/${chatId}/commands`);
   }
 
   timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {
@@ -141,6 +173,11 @@ export class Api {
   /** One page of a chat's messages matching `q`, best match first (see snippet.ts for `snippet`). */
   search(chatId: string, q: string, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
     return this.call("GET", `/api/v1/chats/${chatId}/search${query({ q, limit, cursor })}`);
+  }
+
+  /** One page of matches across every chat I am in, with filters (docs/api.md, "Across my chats"). */
+  searchAll(params: GlobalSearchParams, cursor?: string | null, limit = 20): Promise<Page<SearchHit>> {
+    return this.call("GET", `/api/v1/search${query({ ...params, limit, cursor })}`);
   }
 
   chatSettings(chatId: string): Promise<ChatSettings> {

@@ -1,13 +1,15 @@
 import { ApiError, type Api } from "./api";
+import { incomingCall, withCall, type Calls } from "./calls";
+import { ephemeralText, isCommandResult, type Command, type CommandAnswerEvent, type IncomingWebhook } from "./apps";
 import { LiveStream, type LiveEventType, type LiveState } from "./live";
 import { PushSwitch } from "./push";
-import { searchChat, type SearchResult } from "./search";
+import { searchAllChats, searchChat, type GlobalFilters, type SearchResult } from "./search";
 import {
   chatsRead, chatsWithSignal, compareIds, fromPage, newestConfirmed, sortChats, upsertChat, withFailed, withMyReaction,
-  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, type ReadPointers, type Timeline,
+  withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers, type Timeline,
 } from "./timeline";
 import { withPresence } from "./presence";
-import type { Chat, ChatEvent, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, StatusRequest, StoredFile, User } from "./types";
+import type { Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, StatusRequest, StoredFile, User } from "./types";
 
 export interface State {
   me: Me;
@@ -27,6 +29,14 @@ export interface State {
   notice: string | null;
   /** Whether images load by themselves, and as low-quality previews. */
   imageSettings: ImageSettings | null;
+  /** Calls known from answers and `call` events, by id. */
+  calls: Calls;
+  /** The conference open in this page, with how I joined it. */
+  conference: { call: Call; join: CallJoin } | null;
+  /** Calls I declined here or on another device: they no longer ring. */
+  declined: string[];
+  /** Apps' answers to my slash commands that only I see, per chat, oldest first; never stored. */
+  ephemeral: Record<string, { id: string; command: string; text: string }[]>;
 }
 
 const pageSize = 50;
@@ -62,6 +72,10 @@ export class ChatClient {
       loading: { older: false, newer: false, timeline: false },
       notice: null,
       imageSettings: null,
+      calls: {},
+      conference: null,
+      declined: [],
+      ephemeral: {},
     };
     this.live = new LiveStream(
       {
@@ -222,25 +236,74 @@ export class ChatClient {
 
   private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
-      const signal = await this.api.send(chatId, {
+      const answer = await this.api.send(chatId, {
         clientId,
         ...(text ? { text } : {}),
         ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       });
-      this.onSignal(signal);
+      if (isCommandResult(answer)) {
+        // A slash command an app answered: nothing was sent as typed.
+        const timeline = this.state.timelines[chatId];
+        if (timeline) this.setTimeline(withoutPending(timeline, clientId));
+        if (answer.visibility === "me") this.addEphemeral(chatId, answer.command, ephemeralText(answer));
+        return;
+      }
+      this.onSignal(answer);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
       if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
     }
   }
 
-  async startCall(): Promise<void> {
+  /** Starts a call in the open chat (or joins the one running there) and opens the conference. */
+  async startCall(media: CallMedia): Promise<void> {
     const chatId = this.state.openChatId;
     if (!chatId) return;
-    await this.guard(async () => {
-      const signal = await this.api.send(chatId, { kind: "call_started", clientId: crypto.randomUUID() });
-      this.onSignal(signal);
-    });
+    await this.guard(async () => this.enter(await this.api.startCall(chatId, media)));
+  }
+
+  async joinCall(callId: string): Promise<void> {
+    await this.guard(async () => this.enter(await this.api.callAction(callId, "join")));
+  }
+
+  /** Leaves the open conference; the last one out ends the call. */
+  async leaveCall(): Promise<void> {
+    const conference = this.state.conference;
+    if (!conference) return;
+    this.set({ conference: null });
+    await this.guard(async () => this.set({ calls: withCall(this.state.calls, await this.api.callAction(conference.call.id, "leave")) }));
+  }
+
+  /** Ends the open conference for everyone (its starter, the group's creator or an admin). */
+  async endCall(): Promise<void> {
+    const conference = this.state.conference;
+    if (!conference) return;
+    this.set({ conference: null });
+    await this.guard(async () => this.set({ calls: withCall(this.state.calls, await this.api.callAction(conference.call.id, "end")) }));
+  }
+
+  async declineCall(callId: string): Promise<void> {
+    this.set({ declined: [...this.state.declined, callId] });
+    await this.guard(() => this.api.callAction(callId, "decline"));
+  }
+
+  /** The call of a call card, fetched once when this client has not seen it. */
+  async loadCall(callId: string): Promise<void> {
+    if (this.state.calls[callId]) return;
+    try {
+      this.set({ calls: withCall(this.state.calls, await this.api.getCall(callId)) });
+    } catch {
+      // The card shows what its signal says.
+    }
+  }
+
+  /** The call ringing for me now, if any. */
+  get incoming(): Call | null {
+    return incomingCall(this.state.calls, this.state.me.id, this.state.declined, this.state.conference?.call.id ?? null);
+  }
+
+  private enter(call: Call): void {
+    this.set({ calls: withCall(this.state.calls, call), conference: call.join ? { call, join: call.join } : null });
   }
 
   async react(signalId: string, emoji: string, on: boolean): Promise<void> {
@@ -331,6 +394,11 @@ export class ChatClient {
   /** Search in a chat; null for an empty query (nothing asked). */
   search(chatId: string, q: string, cursor: string | null = null): Promise<SearchResult | null> {
     return searchChat(this.api, chatId, q, cursor);
+  }
+
+  /** Search across every chat I am in; null when nothing is asked. */
+  searchAll(q: string, filters: GlobalFilters, cursor: string | null = null): Promise<SearchResult | null> {
+    return searchAllChats(this.api, q, filters, cursor);
   }
 
   /** Whether I muted a chat; null when it cannot be known (the switch then stays hidden). */
@@ -429,6 +497,21 @@ export class ChatClient {
         else void this.guard(async () => this.set({ chats: await this.replaceChat(event.chatId) }));
         break;
       }
+      case "call": {
+        const event = data as CallEvent;
+        const patch: Partial<State> = { calls: withCall(this.state.calls, event.call) };
+        const me = this.state.me.id;
+        if (event.action === "declined" && event.userId === me) patch.declined = [...this.state.declined, event.call.id];
+        else if (event.action === "declined" && event.call.startedBy === me) patch.notice = `${this.userName(event.userId)} declined the call.`;
+        if (event.action === "ended" && this.state.conference?.call.id === event.call.id) patch.conference = null;
+        this.set(patch);
+        break;
+      }
+      case "command_answer": {
+        const event = data as CommandAnswerEvent;
+        this.addEphemeral(event.chatId, event.command, event.text);
+        break;
+      }
       case "reset":
         void this.refresh();
         break;
@@ -436,6 +519,32 @@ export class ChatClient {
         this.set({ users: withPresence(this.state.users, data as Presence) });
         break;
     }
+  }
+
+  private addEphemeral(chatId: string, command: string, text: string): void {
+    const notes = [...(this.state.ephemeral[chatId] ?? []), { id: crypto.randomUUID(), command, text }];
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: notes } });
+  }
+
+  dismissEphemeral(chatId: string, id: string): void {
+    this.set({ ephemeral: { ...this.state.ephemeral, [chatId]: (this.state.ephemeral[chatId] ?? []).filter((n) => n.id !== id) } });
+  }
+
+  /** The slash commands offered in a chat (built-ins and its apps'), for the composer's suggestions. */
+  commands(chatId: string): Promise<Command[]> {
+    return this.api.commands(chatId).then((r) => r.items, () => []);
+  }
+
+  incomingWebhooks(chatId: string): Promise<IncomingWebhook[]> {
+    return this.api.incomingWebhooks(chatId).then((r) => r.items);
+  }
+
+  createIncomingWebhook(chatId: string, name: string): Promise<IncomingWebhook> {
+    return this.api.createIncomingWebhook(chatId, name);
+  }
+
+  deleteIncomingWebhook(chatId: string, webhookId: string): Promise<void> {
+    return this.api.deleteIncomingWebhook(chatId, webhookId);
   }
 
   private onSignal(signal: Signal, live = false): void {

@@ -1,6 +1,6 @@
 export type LiveState = "connecting" | "live" | "reconnecting" | "stopped";
 
-export const liveEventTypes = ["signal", "reaction", "receipt", "chat", "reset", "presence"] as const;
+export const liveEventTypes = ["signal", "reaction", "receipt", "chat", "call", "command_answer", "reset", "presence"] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 
 export interface LiveHandlers {

@@ -4,6 +4,8 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /** `bot` for an app's or an incoming webhook's bot user. */
+  kind?: "user" | "bot";
   /** Chat members carry it; live `presence` events keep it current. */
   presence?: Presence;
 }
@@ -61,6 +63,49 @@ export interface Signal {
   /** Live events and chat summaries carry the ids only; timeline pages also `attachments`. */
   attachmentIds?: string[];
   attachments?: Attachment[];
+  /** Call signals written by a call (docs/calls.md); the rest only on `call_ended`. */
+  callId?: string | null;
+  media?: CallMedia | null;
+  durationSeconds?: number | null;
+  participantIds?: string[] | null;
+  missed?: boolean | null;
+}
+
+export type CallMedia = "audio" | "video";
+
+export interface CallParticipant {
+  userId: string;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+/** How to open the conference: `jwt` is null when Jitsi runs without tokens. */
+export interface CallJoin {
+  url: string;
+  domain: string;
+  room: string;
+  jwt: string | null;
+}
+
+export interface Call {
+  id: string;
+  chatId: string;
+  room: string;
+  media: CallMedia;
+  startedBy: string;
+  startedAt: string;
+  endedAt: string | null;
+  participants: CallParticipant[];
+  join: CallJoin | null;
+}
+
+export type CallAction = "started" | "joined" | "left" | "ended" | "declined";
+
+/** The `call` live event. */
+export interface CallEvent {
+  call: Call;
+  action: CallAction;
+  userId: string;
 }
 
 /**

@@ -2,13 +2,12 @@ using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Signals;
-using PetitChat.Core.Storage;
 using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Chats;
 
 /// <summary>Chats and their membership. Every call checks that the caller is a member first.</summary>
-public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class ChatService(IUserStore userStore, IChatRoster roster, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
 {
     public async Task<Result<(ChatView Chat, bool Created)>> CreateAsync(Guid callerId, NewChat request, CancellationToken ct)
     {
@@ -17,10 +16,18 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
             return new Invalid("memberIds", "memberIds must name at least one other user.");
         }
 
+        // A list longer than a group may hold even with duplicates is refused before any work on
+        // it; duplicates go through a set (a List.Contains loop was quadratic in the list's length).
+        if (request.MemberIds.Count > limits.MaxGroupMembers * 2)
+        {
+            return new Invalid("memberIds", $"A group has at most {limits.MaxGroupMembers} members.");
+        }
+
+        var seen = new HashSet<Guid> { callerId };
         var memberIds = new List<Guid> { callerId };
         foreach (var id in request.MemberIds)
         {
-            if (!memberIds.Contains(id))
+            if (seen.Add(id))
             {
                 memberIds.Add(id);
             }
@@ -49,7 +56,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
                 return new Invalid("memberIds", $"A group has at most {limits.MaxGroupMembers} members.");
         }
 
-        var users = await store.GetUsersAsync(memberIds, ct);
+        var users = await userStore.GetUsersAsync(memberIds, ct);
         if (users.Count != memberIds.Count)
         {
             return new Invalid("memberIds", "Some of memberIds are not known users.");
@@ -57,7 +64,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
 
         var now = time.GetUtcNow();
         var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null);
-        var (stored, created) = await store.CreateChatAsync(chat, memberIds, ct);
+        var (stored, created) = await roster.CreateChatAsync(chat, memberIds, ct);
         if (created)
         {
             await fanout.PublishAsync(new ChatChanged(stored.Id, Removed: false));
@@ -76,7 +83,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
             return invalid;
         }
 
-        var page = await store.ListChatsAsync(callerId, limit ?? limits.DefaultPageSize, cursor, ct);
+        var page = await roster.ListChatsAsync(callerId, limit ?? limits.DefaultPageSize, cursor, ct);
         var items = new List<ChatView>(page.Items.Count);
         foreach (var summary in page.Items)
         {
@@ -89,8 +96,8 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
     /// <summary>Adds a user to a group; adding a current member changes nothing and succeeds.</summary>
     public async Task<Result<ChatView>> AddMemberAsync(Guid callerId, Guid chatId, Guid userId, CancellationToken ct)
     {
-        var chat = await store.GetChatAsync(chatId, ct);
-        if (chat is null || await store.GetMemberAsync(chatId, callerId, ct) is null)
+        var chat = await roster.GetChatAsync(chatId, ct);
+        if (chat is null || await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatNotFound;
         }
@@ -100,13 +107,13 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
             return new Conflict("A direct chat has exactly two members; create a group to add someone.");
         }
 
-        if (await store.GetUserAsync(userId, ct) is null)
+        if (await userStore.GetUserAsync(userId, ct) is null)
         {
             return new Invalid("userId", "userId is not a known user.");
         }
 
         var joined = NewMembershipSignal(chatId, SignalKind.MemberJoined, callerId, userId);
-        switch (await store.AddMemberAsync(chatId, userId, joined, limits.MaxGroupMembers, ct))
+        switch (await roster.AddMemberAsync(chatId, userId, joined, limits.MaxGroupMembers, ct))
         {
             case AddMemberResult.ChatFull:
                 return new Conflict($"A group has at most {limits.MaxGroupMembers} members.");
@@ -125,8 +132,8 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
     /// </summary>
     public async Task<Result<bool>> RemoveMemberAsync(Guid callerId, IReadOnlyList<string> callerRoles, Guid chatId, Guid userId, CancellationToken ct)
     {
-        var chat = await store.GetChatAsync(chatId, ct);
-        if (chat is null || await store.GetMemberAsync(chatId, callerId, ct) is null)
+        var chat = await roster.GetChatAsync(chatId, ct);
+        if (chat is null || await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatNotFound;
         }
@@ -142,7 +149,7 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         }
 
         var left = NewMembershipSignal(chatId, SignalKind.MemberLeft, callerId, userId);
-        if (!await store.RemoveMemberAsync(chatId, userId, left, ct))
+        if (!await roster.RemoveMemberAsync(chatId, userId, left, ct))
         {
             return new NotFound("userId is not a member of this chat.");
         }
@@ -160,14 +167,14 @@ public sealed class ChatService(IChatStore store, ChatFanout fanout, Ids ids, Ti
         new(ids.Next(), chatId, kind, senderId, Text: null, ClientId: null, time.GetUtcNow(), memberId, CallUrl: null, Reactions: []);
 
     private async Task<ChatView?> ViewAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
-        await store.GetChatSummaryAsync(chatId, callerId, ct) is { } summary
+        await roster.GetChatSummaryAsync(chatId, callerId, ct) is { } summary
             ? new ChatView(summary, await MembersOfAsync(chatId, ct))
             : null;
 
     private async Task<IReadOnlyList<User>> MembersOfAsync(Guid chatId, CancellationToken ct)
     {
-        var members = await store.GetMembersAsync(chatId, ct);
-        var byId = (await store.GetUsersAsync([.. members.Select(m => m.UserId)], ct)).ToDictionary(u => u.Id);
+        var members = await roster.GetMembersAsync(chatId, ct);
+        var byId = (await userStore.GetUsersAsync([.. members.Select(m => m.UserId)], ct)).ToDictionary(u => u.Id);
         return [.. members.Where(m => byId.ContainsKey(m.UserId)).Select(m => byId[m.UserId])];
     }
 }

@@ -1,4 +1,4 @@
-using PetitChat.Core.Storage;
+using PetitChat.Core.Chats;
 
 namespace PetitChat.Core.Events;
 
@@ -8,11 +8,11 @@ namespace PetitChat.Core.Events;
 /// Publishing follows a committed write, so it takes no request cancellation: a client that
 /// hangs up after its message was stored must not leave the other members without the event.
 /// </summary>
-public sealed class ChatFanout(IChatStore store, IEventBus bus)
+public sealed class ChatFanout(IChatRoster roster, IEventBus bus)
 {
     public async Task PublishAsync(ChatEvent chatEvent, params IReadOnlyCollection<Guid> alsoTo)
     {
-        var members = await store.GetMembersAsync(chatEvent.ChatId, CancellationToken.None);
+        var members = await roster.GetMembersAsync(chatEvent.ChatId, CancellationToken.None);
         var recipients = new HashSet<Guid>(members.Count + alsoTo.Count);
         foreach (var member in members)
         {

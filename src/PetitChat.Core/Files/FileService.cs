@@ -1,7 +1,6 @@
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Files;
 
@@ -11,7 +10,7 @@ namespace PetitChat.Core.Files;
 /// non-member gets the same "not found" as for a file that does not exist.
 /// </summary>
 public sealed class FileService(
-    IChatStore store, IFileCatalog catalog, IBlobStore blobs, IImagePipeline images, Ids ids, TimeProvider time, ChatLimits limits) : IDisposable
+    IChatRoster roster, IFileCatalog catalog, IBlobStore blobs, IImagePipeline images, Ids ids, TimeProvider time, ChatLimits limits) : IDisposable
 {
     public static readonly NotFound FileNotFound = new("No such file.");
 
@@ -21,7 +20,7 @@ public sealed class FileService(
 
     /// <summary>Checked before the endpoint reads the body, so a non-member's upload is refused unread.</summary>
     public async Task<Failure?> CheckCanUploadAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
-        await store.GetMemberAsync(chatId, callerId, ct) is null ? ChatService.ChatNotFound : null;
+        await roster.GetMemberAsync(chatId, callerId, ct) is null ? ChatService.ChatNotFound : null;
 
     /// <summary>
     /// Stores a staged upload as a file of the chat. The blob is written only when no stored blob
@@ -68,7 +67,7 @@ public sealed class FileService(
     public async Task<Result<StoredFile>> GetAsync(Guid callerId, Guid fileId, CancellationToken ct)
     {
         var file = await catalog.GetFileAsync(fileId, ct);
-        if (file is null || await store.GetMemberAsync(file.ChatId, callerId, ct) is null)
+        if (file is null || await roster.GetMemberAsync(file.ChatId, callerId, ct) is null)
         {
             return FileNotFound;
         }
@@ -83,7 +82,7 @@ public sealed class FileService(
             return invalid;
         }
 
-        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatService.ChatNotFound;
         }

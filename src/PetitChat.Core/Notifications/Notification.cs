@@ -16,4 +16,8 @@ public sealed record Notification(
     string Preview,
     int UnreadCount,
     bool Mentioned,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    /// <summary>Set for an "incoming call": the call to join.</summary>
+    public Guid? CallId { get; init; }
+}

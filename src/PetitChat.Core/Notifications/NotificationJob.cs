@@ -11,4 +11,11 @@ public sealed record NotificationJob(string Id, Guid UserId, Guid ChatId, Guid S
 {
     public static NotificationJob For(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
         new($"{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
+
+    /// <summary>Starts the id of an "incoming call" job, which the worker decides apart from messages.</summary>
+    public const string CallPrefix = "call.";
+
+    /// <summary>An "incoming call" job for the call's <c>call_started</c> signal.</summary>
+    public static NotificationJob ForCall(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
+        new($"{CallPrefix}{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
 }

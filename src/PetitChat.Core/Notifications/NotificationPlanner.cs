@@ -1,14 +1,14 @@
+using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Notifications;
 
 /// <summary>
 /// Queues one job per recipient of a new message (every member but the sender), due after the
-/// read delay. Whether a job ends in a notification is decided when it is due
+/// read delay, and one per member but the starter of a call, due at once. Whether a job ends in a notification is decided when it is due
 /// (<see cref="NotificationWorker"/>), because reading, connecting and muting happen in between.
 /// </summary>
-public sealed class NotificationPlanner(IChatStore store, INotificationQueue queue, NotificationOptions options)
+public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue queue, NotificationOptions options)
 {
     /// <summary>
     /// Called after the message is stored and published, without the request's cancellation. A
@@ -17,21 +17,25 @@ public sealed class NotificationPlanner(IChatStore store, INotificationQueue que
     /// </summary>
     public async Task PlanAsync(Signal signal)
     {
-        if (signal.Kind != SignalKind.Message)
+        // An incoming call rings now: no read delay, and its job is never collapsed with messages.
+        var isCall = signal.Kind == SignalKind.CallStarted && signal.Call is not null;
+        if (signal.Kind != SignalKind.Message && !isCall)
         {
             return;
         }
 
         try
         {
-            var members = await store.GetMembersAsync(signal.ChatId, CancellationToken.None);
-            var notBefore = signal.CreatedAt + options.ReadDelay;
+            var members = await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
+            var notBefore = isCall ? signal.CreatedAt : signal.CreatedAt + options.ReadDelay;
             var jobs = new List<NotificationJob>(members.Count);
             foreach (var member in members)
             {
                 if (member.UserId != signal.SenderId)
                 {
-                    jobs.Add(NotificationJob.For(member.UserId, signal.ChatId, signal.Id, notBefore));
+                    jobs.Add(isCall
+                        ? NotificationJob.ForCall(member.UserId, signal.ChatId, signal.Id, notBefore)
+                        : NotificationJob.For(member.UserId, signal.ChatId, signal.Id, notBefore));
                 }
             }
 

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using PetitChat.Core.Calls;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Signals;
-using PetitChat.Core.Storage;
+using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Notifications;
 
@@ -19,7 +20,7 @@ namespace PetitChat.Core.Notifications;
 /// <see cref="NotificationOptions.DndAllowsMentions"/>.
 /// </remarks>
 public sealed class NotificationWorker(
-    IChatStore store,
+    IUserStore userStore, IChatRoster roster, ISignalStore timeline,
     INotificationSettingsStore settings,
     IPresence presence,
     IDeliveryLedger ledger,
@@ -106,7 +107,7 @@ public sealed class NotificationWorker(
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>
     public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
     {
-        var member = await store.GetMemberAsync(job.ChatId, job.UserId, ct);
+        var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
         if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
         {
             return null;
@@ -117,7 +118,12 @@ public sealed class NotificationWorker(
             return null;
         }
 
-        var newer = await store.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
+        if (job.Id.StartsWith(NotificationJob.CallPrefix, StringComparison.Ordinal))
+        {
+            return await DecideCallAsync(job, ct);
+        }
+
+        var newer = await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 20), ct);
         foreach (var signal in newer)
         {
             if (IsFromOthers(signal, job.UserId))
@@ -128,14 +134,14 @@ public sealed class NotificationWorker(
 
         // No newer message from others, so this one is the newest unread: it and the ones before
         // it back to the read pointer (at most UnreadScan) make the notification.
-        var self = await store.GetSignalAsync(job.ChatId, job.SignalId, ct);
+        var self = await timeline.GetSignalAsync(job.ChatId, job.SignalId, ct);
         if (self is null)
         {
             return null;
         }
 
-        List<Signal> unread = [self, .. await store.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
-        var recipient = await store.GetUserAsync(job.UserId, ct);
+        List<Signal> unread = [self, .. await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
+        var recipient = await userStore.GetUserAsync(job.UserId, ct);
         var mention = recipient is null ? null : MentionOf(recipient.Username);
         Signal? latest = null;
         var count = 0;
@@ -170,14 +176,42 @@ public sealed class NotificationWorker(
             return null;
         }
 
-        var chat = await store.GetChatAsync(job.ChatId, ct);
-        var sender = await store.GetUserAsync(latest.SenderId, ct);
+        var chat = await roster.GetChatAsync(job.ChatId, ct);
+        var sender = await userStore.GetUserAsync(latest.SenderId, ct);
         var senderName = sender?.DisplayName ?? "Someone";
         var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : senderName;
         var text = latest.Text ?? string.Empty;
         var preview = text.Length > options.PreviewLength ? string.Concat(text.AsSpan(0, options.PreviewLength), "…") : text;
         return new Notification(job.Id, job.UserId, job.ChatId, title, latest.Id, latest.SenderId, senderName, preview,
             count, mentioned, latest.CreatedAt);
+    }
+
+    /// <summary>"Incoming call" while the call has not ended: never collapsed with messages, and a muted chat still rings.</summary>
+    private async Task<Notification?> DecideCallAsync(NotificationJob job, CancellationToken ct)
+    {
+        if (await timeline.GetSignalAsync(job.ChatId, job.SignalId, ct) is not { Kind: SignalKind.CallStarted, Call: { } call } started)
+        {
+            return null;
+        }
+
+        foreach (var signal in await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(null, job.SignalId, 100), ct))
+        {
+            if (signal.Kind == SignalKind.CallEnded && signal.Call?.CallId == call.CallId)
+            {
+                return null;
+            }
+        }
+
+        var chat = await roster.GetChatAsync(job.ChatId, ct);
+        var caller = await userStore.GetUserAsync(started.SenderId, ct);
+        var callerName = caller?.DisplayName ?? "Someone";
+        var title = chat is { Kind: ChatKind.Group } ? chat.Name ?? "Group" : callerName;
+        var preview = $"Incoming {(call.Media == CallMedia.Video ? "video" : "audio")} call from {callerName}";
+        return new Notification(job.Id, job.UserId, job.ChatId, title, started.Id, started.SenderId, callerName, preview,
+            UnreadCount: 1, Mentioned: false, started.CreatedAt)
+        {
+            CallId = call.CallId,
+        };
     }
 
     private static bool IsFromOthers(Signal signal, Guid userId) => signal.Kind == SignalKind.Message && signal.SenderId != userId;

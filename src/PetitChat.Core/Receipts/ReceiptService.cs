@@ -1,7 +1,7 @@
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
-using PetitChat.Core.Storage;
+using PetitChat.Core.Signals;
 
 namespace PetitChat.Core.Receipts;
 
@@ -9,23 +9,23 @@ namespace PetitChat.Core.Receipts;
 /// Receipts are per-member "up to" pointers (as in Matrix): O(members) rows, not
 /// O(messages x members). "Who saw S" is every member whose read pointer is at or after S.
 /// </summary>
-public sealed class ReceiptService(IChatStore store, ChatFanout fanout, TimeProvider time)
+public sealed class ReceiptService(IChatRoster roster, ISignalStore timeline, IReceiptStore receiptStore, ChatFanout fanout, TimeProvider time)
 {
     /// <summary>Moves the caller's pointer forward; a pointer already at or past the signal stays.</summary>
     public async Task<Result<ReceiptMove>> MoveAsync(Guid callerId, Guid chatId, Guid signalId, ReceiptState state, CancellationToken ct)
     {
-        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatService.ChatNotFound;
         }
 
-        if (await store.GetSignalAsync(chatId, signalId, ct) is null)
+        if (await timeline.GetSignalAsync(chatId, signalId, ct) is null)
         {
             return new Invalid("signalId", "signalId is not a signal of this chat.");
         }
 
         var at = time.GetUtcNow();
-        var moved = await store.MoveReceiptAsync(chatId, callerId, state, signalId, at, ct);
+        var moved = await receiptStore.MoveReceiptAsync(chatId, callerId, state, signalId, at, ct);
         if (moved.DeliveredMoved)
         {
             await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Delivered, signalId, at));
@@ -42,13 +42,13 @@ public sealed class ReceiptService(IChatStore store, ChatFanout fanout, TimeProv
     /// <summary>The members (other than its sender) whose pointers reached the signal.</summary>
     public async Task<Result<SignalReceipts>> GetAsync(Guid callerId, Guid chatId, Guid signalId, CancellationToken ct)
     {
-        var members = await store.GetMembersAsync(chatId, ct);
+        var members = await roster.GetMembersAsync(chatId, ct);
         if (!members.Any(m => m.UserId == callerId))
         {
             return ChatService.ChatNotFound;
         }
 
-        var signal = await store.GetSignalAsync(chatId, signalId, ct);
+        var signal = await timeline.GetSignalAsync(chatId, signalId, ct);
         if (signal is null)
         {
             return new NotFound("No such signal in this chat.");

@@ -35,4 +35,14 @@ public interface ISearchIndex
     /// the offset in an opaque cursor so clients never see it.
     /// </remarks>
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken ct);
+
+    /// <summary>
+    /// Documents of <see cref="GlobalSearchQuery.ChatIds"/> only (an empty list finds nothing)
+    /// that contain every word, as <see cref="SearchAsync(SearchQuery, CancellationToken)"/>
+    /// matches them, and pass every filter; best match first (ties newest first) or newest first
+    /// as <see cref="GlobalSearchQuery.Sort"/> says, newest first when there are no words. Each hit
+    /// names its chat. Membership is the caller's business: the index filters by the chats it is
+    /// given, at query time, so a chat left is no longer searched without touching the index.
+    /// </summary>
+    Task<IReadOnlyList<SearchHit>> SearchChatsAsync(GlobalSearchQuery query, CancellationToken ct);
 }

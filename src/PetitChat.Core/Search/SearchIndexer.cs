@@ -1,4 +1,4 @@
-using PetitChat.Core.Storage;
+using PetitChat.Core.Signals;
 
 namespace PetitChat.Core.Search;
 
@@ -9,13 +9,13 @@ namespace PetitChat.Core.Search;
 /// a new job. A batch that the index refuses is retried with exponential backoff; a batch is
 /// completed only after the index took it, so a crash or a down engine loses no job.
 /// </summary>
-public sealed class SearchIndexer(IChatStore store, ISearchIndex index, TimeProvider time, SearchIndexerOptions options)
+public sealed class SearchIndexer(ISignalStore timeline, ISearchJobStore searchJobs, ISearchIndex index, TimeProvider time, SearchIndexerOptions options)
 {
     /// <summary>Claims one batch of due jobs and runs it; <see cref="SearchDrain.Claimed"/> is 0 when none was due.</summary>
     public async Task<SearchDrain> DrainOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var jobs = await store.ClaimSearchJobsAsync(options.BatchSize, now, now + options.Lease, ct);
+        var jobs = await searchJobs.ClaimSearchJobsAsync(options.BatchSize, now, now + options.Lease, ct);
         if (jobs.Count == 0)
         {
             return new SearchDrain(0, 0, 0, null, null);
@@ -27,7 +27,7 @@ public sealed class SearchIndexer(IChatStore store, ISearchIndex index, TimeProv
         await Parallel.ForAsync(0, signals.Count, new ParallelOptions { MaxDegreeOfParallelism = options.ReadConcurrency, CancellationToken = ct },
             async (i, token) =>
             {
-                var signal = await store.GetSignalAsync(signals[i].ChatId, signals[i].SignalId, token);
+                var signal = await timeline.GetSignalAsync(signals[i].ChatId, signals[i].SignalId, token);
                 read[i] = signal is null ? null : SearchDocument.From(signal);
             });
 
@@ -64,11 +64,11 @@ public sealed class SearchIndexer(IChatStore store, ISearchIndex index, TimeProv
             // The whole batch waits as long as its most retried job: one clock for the batch.
             var wait = options.RetryAfter(jobs.Max(j => j.Attempts));
             var due = time.GetUtcNow() + wait;
-            await store.RetrySearchJobsAsync(ids, due, CancellationToken.None);
+            await searchJobs.RetrySearchJobsAsync(ids, due, CancellationToken.None);
             return new SearchDrain(jobs.Count, 0, 0, e, due);
         }
 
-        await store.CompleteSearchJobsAsync(ids, CancellationToken.None);
+        await searchJobs.CompleteSearchJobsAsync(ids, CancellationToken.None);
         return new SearchDrain(jobs.Count, documents.Count, removed.Count, null, null);
     }
 

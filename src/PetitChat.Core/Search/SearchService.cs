@@ -1,12 +1,11 @@
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Search;
 
 /// <summary>Search in one chat, for its members only.</summary>
-public sealed class SearchService(IChatStore store, ISearchIndex index, ChatLimits limits)
+public sealed class SearchService(IChatRoster roster, ISearchIndex index, ChatLimits limits)
 {
     /// <summary>
     /// A page of matches, best first. The caller must be a member (a non-member learns nothing,
@@ -42,7 +41,7 @@ public sealed class SearchService(IChatStore store, ISearchIndex index, ChatLimi
             }
         }
 
-        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatService.ChatNotFound;
         }

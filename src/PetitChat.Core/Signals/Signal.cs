@@ -1,3 +1,4 @@
+using PetitChat.Core.Calls;
 using PetitChat.Core.Reactions;
 
 namespace PetitChat.Core.Signals;
@@ -25,4 +26,7 @@ public sealed record Signal(
 {
     /// <summary>Stored with the signal, in the same write; empty for signals without attachments.</summary>
     public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+
+    /// <summary>On <c>call_started</c> and <c>call_ended</c> signals written by a call: which call and how it went.</summary>
+    public SignalCall? Call { get; init; }
 }

@@ -5,11 +5,10 @@ using PetitChat.Core.Files;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Search;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatStore store, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search)
+public sealed class SignalService(IChatRoster roster, ISignalStore timeline, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
@@ -23,7 +22,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
             return invalid;
         }
 
-        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatService.ChatNotFound;
         }
@@ -40,7 +39,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
         {
             AttachmentIds = request.AttachmentIds,
         };
-        var (stored, created) = await store.AppendSignalAsync(signal, ct);
+        var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
         if (created)
         {
             search.Notify();
@@ -68,7 +67,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
             return new Invalid("before", "Give at most one of before, after and around.");
         }
 
-        if (await store.GetMemberAsync(chatId, callerId, ct) is null)
+        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
         {
             return ChatService.ChatNotFound;
         }
@@ -78,7 +77,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
         bool moreOlder, moreNewer;
         if (around is { } anchor)
         {
-            var center = await store.GetSignalAsync(chatId, anchor, ct);
+            var center = await timeline.GetSignalAsync(chatId, anchor, ct);
             if (center is null)
             {
                 return new NotFound("No such signal in this chat.");
@@ -86,15 +85,15 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
 
             var newerWanted = (size - 1) / 2;
             var olderWanted = size - 1 - newerWanted;
-            var newer = await store.GetSignalsAsync(chatId, new TimelineQuery(null, anchor, newerWanted + 1), ct);
-            var older = await store.GetSignalsAsync(chatId, new TimelineQuery(anchor, null, olderWanted + 1), ct);
+            var newer = await timeline.GetSignalsAsync(chatId, new TimelineQuery(null, anchor, newerWanted + 1), ct);
+            var older = await timeline.GetSignalsAsync(chatId, new TimelineQuery(anchor, null, olderWanted + 1), ct);
             moreNewer = newer.Count > newerWanted;
             moreOlder = older.Count > olderWanted;
             items = [.. newer.Skip(moreNewer ? 1 : 0), center, .. older.Take(olderWanted)];
         }
         else
         {
-            var fetched = await store.GetSignalsAsync(chatId, new TimelineQuery(before, after, size + 1), ct);
+            var fetched = await timeline.GetSignalsAsync(chatId, new TimelineQuery(before, after, size + 1), ct);
             var more = fetched.Count > size;
             // Fetched newest first; with after= the extra one is the newest, otherwise the oldest.
             // A page bounded on one side has at least its bound beyond that side.
@@ -167,7 +166,7 @@ public sealed class SignalService(IChatStore store, FileService files, ChatFanou
             return mine;
         }
 
-        foreach (var group in (await store.GetUserReactionsAsync(chatId, userId, withReactions, ct)).GroupBy(r => r.SignalId))
+        foreach (var group in (await timeline.GetUserReactionsAsync(chatId, userId, withReactions, ct)).GroupBy(r => r.SignalId))
         {
             mine[group.Key] = group.Select(r => r.Emoji).ToHashSet();
         }

@@ -5,4 +5,7 @@ public static class Roles
 {
     public const string User = "user";
     public const string Admin = "admin";
+
+    /// <summary>An app's or an incoming webhook's bot user: never given by a token, only by registering one.</summary>
+    public const string Bot = "bot";
 }

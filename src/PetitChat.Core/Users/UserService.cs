@@ -1,14 +1,13 @@
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
-using PetitChat.Core.Storage;
 
 namespace PetitChat.Core.Users;
 
-public sealed class UserService(IChatStore store, Ids ids, TimeProvider time, ChatLimits limits, IUserDirectory? directory = null)
+public sealed class UserService(IUserStore userStore, Ids ids, TimeProvider time, ChatLimits limits, IUserDirectory? directory = null)
 {
     /// <summary>The user behind a validated token, created on first sight and refreshed from its claims.</summary>
     public Task<User> SignInAsync(UserClaims claims, CancellationToken ct) =>
-        store.UpsertUserAsync(claims, ids.Next(), time.GetUtcNow(), ct);
+        userStore.UpsertUserAsync(claims, ids.Next(), time.GetUtcNow(), ct);
 
     public async Task<Result<Page<User>>> FindAsync(string? usernamePrefix, int? limit, string? cursor, CancellationToken ct)
     {
@@ -29,7 +28,7 @@ public sealed class UserService(IChatStore store, Ids ids, TimeProvider time, Ch
             await AddFromDirectoryAsync(prefix, pageSize, ct);
         }
 
-        return await store.FindUsersAsync(prefix, pageSize, cursor, ct);
+        return await userStore.FindUsersAsync(prefix, pageSize, cursor, ct);
     }
 
     /// <summary>
@@ -45,16 +44,16 @@ public sealed class UserService(IChatStore store, Ids ids, TimeProvider time, Ch
             return;
         }
 
-        var known = (await store.GetUsersBySubjectAsync([.. found.Select(f => f.Subject)], ct)).ToDictionary(u => u.Subject);
+        var known = (await userStore.GetUsersBySubjectAsync([.. found.Select(f => f.Subject)], ct)).ToDictionary(u => u.Subject);
         foreach (var claims in found)
         {
             if (!known.TryGetValue(claims.Subject, out var user))
             {
-                await store.UpsertUserAsync(claims with { Roles = [] }, ids.Next(), time.GetUtcNow(), ct);
+                await userStore.UpsertUserAsync(claims with { Roles = [] }, ids.Next(), time.GetUtcNow(), ct);
             }
             else if (user.Username != claims.Username || user.DisplayName != claims.DisplayName || user.Email != claims.Email)
             {
-                await store.UpsertUserAsync(claims with { Roles = user.Roles }, ids.Next(), time.GetUtcNow(), ct);
+                await userStore.UpsertUserAsync(claims with { Roles = user.Roles }, ids.Next(), time.GetUtcNow(), ct);
             }
         }
     }

@@ -12,8 +12,8 @@ public static class InProcessBusExtensions
     {
         builder.Services.AddOptions<InProcessBusOptions>()
             .BindConfiguration("Bus:InProcess")
-            .Validate(o => o.Retention > TimeSpan.Zero && o.MaxEventsPerUser > 0 && o.SubscriberBuffer > 0,
-                "Bus:InProcess needs a positive Retention, MaxEventsPerUser and SubscriberBuffer.")
+            .Validate(o => o.Retention > TimeSpan.Zero && o.MaxEventsPerUser > 0 && o.SubscriberBuffer > 0 && o.MaxEventsTotal > 0 && o.IdleSweepInterval > TimeSpan.Zero,
+                "Bus:InProcess needs a positive Retention, MaxEventsPerUser, MaxEventsTotal, IdleSweepInterval and SubscriberBuffer.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEventBus, InProcessEventBus>();

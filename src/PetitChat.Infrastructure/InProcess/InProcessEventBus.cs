@@ -9,9 +9,13 @@ namespace PetitChat.Infrastructure.InProcess;
 
 /// <summary>
 /// The embedded event bus: one in-memory log per user, kept for the retention window. Event ids
-/// are "{process epoch}-{per-user sequence}": an id from before a restart (another epoch) or
-/// older than the oldest kept event cannot be resumed from, and the subscriber gets a
+/// are "{process epoch}-{sequence}": an id from before a restart (another epoch) or older than
+/// the oldest kept event cannot be resumed from, and the subscriber gets a
 /// <see cref="StreamReset"/> instead of a silent gap.
+/// Memory is bounded for the whole process, not only per user: at most
+/// <see cref="InProcessBusOptions.MaxEventsTotal"/> events are kept (the oldest, across users, go
+/// first), and a user with no kept event and no open stream is forgotten. Sequences are drawn from
+/// one counter for the process, so a forgotten user's next log never reuses an id.
 /// </summary>
 public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, TimeProvider time) : IEventBus
 {
@@ -19,14 +23,50 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
     private readonly string _epoch = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<Guid, UserLog> _logs = new();
 
+    // Every appended event in publish order, across users; the global budget drops from its head.
+    private readonly ConcurrentQueue<(UserLog Log, long Sequence, DateTimeOffset At)> _order = new();
+    private readonly Lock _trimGate = new();
+    private long _sequence;
+    private long _lastSweepTicks;
+
+    /// <summary>Users this bus holds a log for (for tests and metrics).</summary>
+    public int TrackedUsers => _logs.Count;
+
+    /// <summary>Events held for replay, across users, at most <see cref="InProcessBusOptions.MaxEventsTotal"/>.</summary>
+    public int KeptEvents
+    {
+        get
+        {
+            var kept = 0;
+            foreach (var (_, log) in _logs)
+            {
+                kept += log.Count;
+            }
+
+            return kept;
+        }
+    }
+
     public Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var userId in recipients)
         {
-            _logs.GetOrAdd(userId, _ => new UserLog()).Append(liveEvent, now, _epoch, _options);
+            while (true)
+            {
+                var log = LogOf(userId);
+                if (log.TryAppend(liveEvent, now, _epoch, _options, ref _sequence) is { } sequence)
+                {
+                    _order.Enqueue((log, sequence, now));
+                    break;
+                }
+
+                _logs.TryRemove(new KeyValuePair<Guid, UserLog>(userId, log));
+            }
         }
 
+        Trim(now);
+        SweepIdleUsers(now);
         return Task.CompletedTask;
     }
 
@@ -50,9 +90,53 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait, // never used: writers call TryWrite and drop the subscriber when full
         });
-        var log = _logs.GetOrAdd(userId, _ => new UserLog());
-        var replay = log.Subscribe(channel, ParseSequence(lastEventId), _epoch, time.GetUtcNow() - _options.Retention);
-        return Task.FromResult(Read(log, channel, replay, ct));
+        var now = time.GetUtcNow();
+        SweepIdleUsers(now);
+        while (true)
+        {
+            var log = LogOf(userId);
+            if (log.Subscribe(channel, ParseSequence(lastEventId), _epoch, now - _options.Retention) is { } replay)
+            {
+                return Task.FromResult(Read(log, channel, replay, ct));
+            }
+
+            _logs.TryRemove(new KeyValuePair<Guid, UserLog>(userId, log));
+        }
+    }
+
+    private UserLog LogOf(Guid userId) => _logs.GetOrAdd(userId, static (_, bus) => new UserLog(Interlocked.Read(ref bus._sequence)), this);
+
+    /// <summary>Drops the oldest events, across users, past the global budget or the retention window.</summary>
+    private void Trim(DateTimeOffset now)
+    {
+        var horizon = now - _options.Retention;
+        lock (_trimGate)
+        {
+            while (_order.TryPeek(out var head) && (_order.Count > _options.MaxEventsTotal || head.At < horizon))
+            {
+                _order.TryDequeue(out head);
+                head.Log.DropThrough(head.Sequence);
+            }
+        }
+    }
+
+    /// <summary>Forgets users with nothing kept and no stream open, once per sweep interval.</summary>
+    private void SweepIdleUsers(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < _options.IdleSweepInterval.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        var horizon = now - _options.Retention;
+        foreach (var (userId, log) in _logs)
+        {
+            if (log.TryRetire(horizon))
+            {
+                _logs.TryRemove(new KeyValuePair<Guid, UserLog>(userId, log));
+            }
+        }
     }
 
     private static async IAsyncEnumerable<DeliveredEvent> Read(
@@ -92,24 +176,44 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
             : null;
     }
 
-    private sealed class UserLog
+    /// <param name="createdAfter">The process's last sequence when the log was made: no id up to it can be resumed here.</param>
+    private sealed class UserLog(long createdAfter)
     {
         private readonly Lock _gate = new();
         private readonly Queue<(long Sequence, DateTimeOffset At, DeliveredEvent Event)> _events = new();
         private readonly List<Channel<DeliveredEvent>> _subscribers = [];
-        private long _sequence;
+        private long _last = createdAfter;
+        private long _droppedThrough = createdAfter;
+        private bool _retired;
 
-        public void Append(LiveEvent liveEvent, DateTimeOffset now, string epoch, InProcessBusOptions options)
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _events.Count;
+                }
+            }
+        }
+
+        /// <summary>The event's sequence, or null when this log was retired (the caller takes a fresh one).</summary>
+        public long? TryAppend(LiveEvent liveEvent, DateTimeOffset now, string epoch, InProcessBusOptions options, ref long processSequence)
         {
             lock (_gate)
             {
-                var sequence = ++_sequence;
+                if (_retired)
+                {
+                    return null;
+                }
+
+                var sequence = _last = Interlocked.Increment(ref processSequence);
                 var delivered = new DeliveredEvent(Id(epoch, sequence), liveEvent);
                 _events.Enqueue((sequence, now, delivered));
                 while (_events.Count > options.MaxEventsPerUser
                        || (_events.TryPeek(out var oldest) && oldest.At < now - options.Retention))
                 {
-                    _events.Dequeue();
+                    _droppedThrough = _events.Dequeue().Sequence;
                 }
 
                 for (var i = _subscribers.Count - 1; i >= 0; i--)
@@ -120,6 +224,19 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
                         _subscribers[i].Writer.TryComplete();
                         _subscribers.RemoveAt(i);
                     }
+                }
+
+                return sequence;
+            }
+        }
+
+        public void DropThrough(long sequence)
+        {
+            lock (_gate)
+            {
+                while (_events.TryPeek(out var oldest) && oldest.Sequence <= sequence)
+                {
+                    _droppedThrough = _events.Dequeue().Sequence;
                 }
             }
         }
@@ -142,28 +259,33 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
 
         /// <summary>
         /// Registers the subscriber and returns what it missed, under one lock, so that no event
-        /// falls between replay and live and none is in both.
+        /// falls between replay and live and none is in both; null when this log was retired.
         /// </summary>
-        public List<DeliveredEvent> Subscribe(Channel<DeliveredEvent> channel, long? after, string epoch, DateTimeOffset horizon)
+        public List<DeliveredEvent>? Subscribe(Channel<DeliveredEvent> channel, long? after, string epoch, DateTimeOffset horizon)
         {
             lock (_gate)
             {
+                if (_retired)
+                {
+                    return null;
+                }
+
                 _subscribers.Add(channel);
                 if (after == -1)
                 {
                     return [];
                 }
 
-                var oldestKept = _events.TryPeek(out var oldest) && oldest.At >= horizon ? oldest.Sequence : _sequence + 1;
-                if (after is not { } last || last > _sequence || last < oldestKept - 1)
+                DropOlderThan(horizon);
+                if (after is not { } last || last > _last || last < _droppedThrough)
                 {
-                    return [new DeliveredEvent(Id(epoch, _sequence), new StreamReset())];
+                    return [new DeliveredEvent(Id(epoch, _last), new StreamReset())];
                 }
 
                 var missed = new List<DeliveredEvent>();
-                foreach (var (sequence, at, delivered) in _events)
+                foreach (var (sequence, _, delivered) in _events)
                 {
-                    if (sequence > last && at >= horizon)
+                    if (sequence > last)
                     {
                         missed.Add(delivered);
                     }
@@ -178,6 +300,25 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
             lock (_gate)
             {
                 _subscribers.Remove(channel);
+            }
+        }
+
+        /// <summary>Retires the log when nothing in it can be replayed and nobody listens.</summary>
+        public bool TryRetire(DateTimeOffset horizon)
+        {
+            lock (_gate)
+            {
+                DropOlderThan(horizon);
+                _retired = _events.Count == 0 && _subscribers.Count == 0;
+                return _retired;
+            }
+        }
+
+        private void DropOlderThan(DateTimeOffset horizon)
+        {
+            while (_events.TryPeek(out var oldest) && oldest.At < horizon)
+            {
+                _droppedThrough = _events.Dequeue().Sequence;
             }
         }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using PetitChat.Core.Search;
 
 namespace PetitChat.Infrastructure.Meilisearch;
 
@@ -11,6 +13,37 @@ public static class MeilisearchFilter
 {
     /// <summary><c>attribute = "value"</c>; <paramref name="attribute"/> is ours, never a user's.</summary>
     public static string Equal(string attribute, string value) => $"{attribute} = {Quote(value)}";
+
+    /// <summary>
+    /// <c>chatId IN ["…", …]</c> and the filters that are set, joined with <c>AND</c>; every value
+    /// is ours (ids, numbers), quoted all the same.
+    /// </summary>
+    public static string Global(IReadOnlyCollection<Guid> chatIds, SearchFilters filters)
+    {
+        var filter = new StringBuilder("chatId IN [");
+        filter.AppendJoin(", ", chatIds.Select(id => Quote(id.ToString("D")))).Append(']');
+        if (filters.SenderId is { } sender)
+        {
+            filter.Append(" AND ").Append(Equal("senderId", sender.ToString("D")));
+        }
+
+        if (filters.After is { } after)
+        {
+            filter.Append(CultureInfo.InvariantCulture, $" AND createdAtMs >= {after.ToUnixTimeMilliseconds()}");
+        }
+
+        if (filters.Before is { } before)
+        {
+            filter.Append(CultureInfo.InvariantCulture, $" AND createdAtMs < {before.ToUnixTimeMilliseconds()}");
+        }
+
+        if (filters.HasFile)
+        {
+            filter.Append(" AND hasFile = true");
+        }
+
+        return filter.ToString();
+    }
 
     public static string Quote(string value)
     {

@@ -68,8 +68,11 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
 
             var settings = new MeiliSettings(
                 SearchableAttributes: ["text"],
-                FilterableAttributes: ["chatId"],
-                DisplayedAttributes: ["id", "chatId", "senderId", "createdAt", "text"]);
+                FilterableAttributes: ["chatId", "senderId", "createdAtMs", "hasFile"],
+                DisplayedAttributes: ["id", "chatId", "senderId", "createdAt", "text"])
+            {
+                SortableAttributes = ["createdAtMs"],
+            };
             var updated = await SendForTaskAsync(HttpMethod.Patch, _indexPath + "/settings",
                 JsonContent.Create(settings, MeilisearchJsonContext.Default.MeiliSettings), ct);
             var update = await WaitForTaskAsync(updated, ct);
@@ -96,7 +99,8 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
         await EnsureReadyAsync(ct);
         var body = documents.Select(d => new MeiliDocument(
             d.SignalId.ToString("D"), d.ChatId.ToString("D"), d.SenderId.ToString("D"),
-            SearchHighlight.Strip(d.Text), d.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))).ToArray();
+            SearchHighlight.Strip(d.Text), d.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            d.CreatedAt.ToUnixTimeMilliseconds(), d.HasFile)).ToArray();
         var task = await SendForTaskAsync(HttpMethod.Post, _indexPath + "/documents?primaryKey=id",
             JsonContent.Create(body, MeilisearchJsonContext.Default.MeiliDocumentArray), ct);
         await RequireSuccessAsync(task, ct);
@@ -141,6 +145,43 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
             HighlightPostTag: SearchHighlight.End,
             // Every word must match, as in FTS5: the default "last" would drop words from the end.
             MatchingStrategy: "all");
+        var chat = query.ChatId;
+        return await RunSearchAsync(request, chatId => chatId == chat, ct);
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchChatsAsync(GlobalSearchQuery query, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        var q = MeilisearchFilter.Query(query.Words);
+        if (query.ChatIds.Count == 0 || (q.Length == 0 && (query.Words.Count > 0 || query.Filters.IsEmpty)))
+        {
+            return [];
+        }
+
+        await EnsureReadyAsync(ct);
+        var request = new MeiliSearchRequest(
+            Q: q,
+            Filter: MeilisearchFilter.Global(query.ChatIds, query.Filters),
+            Offset: query.Offset,
+            Limit: query.Limit,
+            AttributesToRetrieve: Retrieved,
+            AttributesToHighlight: Text,
+            AttributesToCrop: Text,
+            CropLength: _options.SnippetWords,
+            CropMarker: "…",
+            HighlightPreTag: SearchHighlight.Start,
+            HighlightPostTag: SearchHighlight.End,
+            MatchingStrategy: "all",
+            // Without words Meilisearch ranks nothing: newest first then too.
+            Sort: query.Sort == SearchSort.Newest || q.Length == 0 ? ["createdAtMs:desc"] : null);
+        var chats = query.ChatIds.ToHashSet();
+        return await RunSearchAsync(request, chats.Contains, ct);
+    }
+
+    /// <summary>Runs a search; a hit outside <paramref name="allowed"/> chats is dropped (a second lock behind the filter).</summary>
+    private async Task<IReadOnlyList<SearchHit>> RunSearchAsync(MeiliSearchRequest request, Func<Guid, bool> allowed, CancellationToken ct)
+    {
         using var response = await SendAsync(HttpMethod.Post, _indexPath + "/search",
             JsonContent.Create(request, MeilisearchJsonContext.Default.MeiliSearchRequest), ct);
         var body = await ReadAsync(response, MeilisearchJsonContext.Default.MeiliSearchResponse, ct);
@@ -156,7 +197,7 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
             }
 
             // The filter already keeps other chats out; this is a second lock on the same door.
-            if (chatId != query.ChatId)
+            if (!allowed(chatId))
             {
                 continue;
             }

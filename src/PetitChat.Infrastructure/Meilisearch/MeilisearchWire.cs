@@ -6,12 +6,18 @@ namespace PetitChat.Infrastructure.Meilisearch;
 // its API reference (https://www.meilisearch.com/docs/reference/api). Internal: nothing else
 // speaks this wire format.
 
-/// <summary>One message in the index; <c>id</c> is the primary key.</summary>
-internal sealed record MeiliDocument(string Id, string ChatId, string SenderId, string Text, string CreatedAt);
+/// <summary>
+/// One message in the index; <c>id</c> is the primary key. <c>createdAtMs</c> (Unix milliseconds)
+/// and <c>hasFile</c> are for the global search's filters and its newest-first sort.
+/// </summary>
+internal sealed record MeiliDocument(string Id, string ChatId, string SenderId, string Text, string CreatedAt, long CreatedAtMs = 0, bool HasFile = false);
 
 internal sealed record MeiliCreateIndex(string Uid, string PrimaryKey);
 
-internal sealed record MeiliSettings(string[] SearchableAttributes, string[] FilterableAttributes, string[] DisplayedAttributes);
+internal sealed record MeiliSettings(string[] SearchableAttributes, string[] FilterableAttributes, string[] DisplayedAttributes)
+{
+    public string[] SortableAttributes { get; init; } = [];
+}
 
 internal sealed record MeiliSearchRequest(
     string Q,
@@ -25,7 +31,8 @@ internal sealed record MeiliSearchRequest(
     string CropMarker,
     string HighlightPreTag,
     string HighlightPostTag,
-    string MatchingStrategy);
+    string MatchingStrategy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Sort = null);
 
 internal sealed record MeiliSearchResponse(List<MeiliHit>? Hits, int Offset, int Limit, int? EstimatedTotalHits, int ProcessingTimeMs);
 

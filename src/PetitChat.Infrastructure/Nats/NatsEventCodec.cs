@@ -1,4 +1,6 @@
 using System.Text.Json;
+using PetitChat.Core.Calls;
+using PetitChat.Core.Apps;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 
@@ -19,6 +21,8 @@ internal static class NatsEventCodec
         ReactionChanged e => ("reaction", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReactionChanged)),
         ReceiptMoved e => ("receipt", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ReceiptMoved)),
         ChatChanged e => ("chat", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.ChatChanged)),
+        CallChanged e => ("call", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CallChanged)),
+        CommandAnswered e => ("command_answer", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.CommandAnswered)),
         StreamReset => ("reset", "{}"u8.ToArray()),
         PresenceChanged e => ("presence", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.PresenceChanged)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
@@ -31,6 +35,8 @@ internal static class NatsEventCodec
         "reaction" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReactionChanged),
         "receipt" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ReceiptMoved),
         "chat" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.ChatChanged),
+        "call" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CallChanged),
+        "command_answer" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.CommandAnswered),
         "reset" => new StreamReset(),
         "presence" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.PresenceChanged),
         _ => null,

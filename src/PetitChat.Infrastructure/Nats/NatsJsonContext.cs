@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PetitChat.Core.Calls;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -9,5 +10,7 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(ReactionChanged))]
 [JsonSerializable(typeof(ReceiptMoved))]
 [JsonSerializable(typeof(ChatChanged))]
+[JsonSerializable(typeof(CallChanged))]
+[JsonSerializable(typeof(PetitChat.Core.Apps.CommandAnswered))]
 [JsonSerializable(typeof(PetitChat.Core.Presence.PresenceChanged))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

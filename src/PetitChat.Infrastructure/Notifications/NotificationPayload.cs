@@ -20,7 +20,15 @@ public sealed record NotificationPayload(
     bool Mentioned,
     DateTimeOffset SentAt)
 {
-    public static NotificationPayload From(Notification n) => new(
+    /// <summary>Set on an "incoming call" (<see cref="Type"/> <c>call</c>, its own tag so it never replaces a message's).</summary>
+    public Guid? CallId { get; init; }
+
+    public static NotificationPayload From(Notification n) => n.CallId is { } callId
+        ? new(n.JobId, "call", n.ChatTitle, n.Preview, $"call-{callId:N}", n.ChatId, n.SignalId, n.SenderId, n.SenderName, 1, false, n.SentAt)
+        {
+            CallId = callId,
+        }
+        : new(
         n.JobId,
         "message",
         n.ChatTitle,

@@ -19,6 +19,9 @@ public sealed class OutboundHttp : IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = ConnectAsync,
+            // A proxy (HTTP_PROXY, HTTPS_PROXY) would be where the connection goes, and the
+            // address checks would see the proxy's address instead of the target's.
+            UseProxy = false,
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = _options.Timeout,
@@ -34,6 +37,11 @@ public sealed class OutboundHttp : IDisposable
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
+        }
+        else if (EmbeddedIPv4(address) is { } embedded)
+        {
+            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses reach the IPv4 address inside them.
+            return Refusal(embedded);
         }
 
         if (IPAddress.IsLoopback(address))
@@ -105,6 +113,23 @@ public sealed class OutboundHttp : IDisposable
             : $"{host} resolves to {refused}, which notifications may not reach (Notifications:Outbound allows it).");
     }
 
+    private static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+
+        Span<byte> v6 = stackalloc byte[16];
+        address.TryWriteBytes(v6, out _);
+        if (v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4..12].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return new IPAddress(v6[12..]);
+        }
+
+        return v6[0] == 0x20 && v6[1] == 0x02 ? new IPAddress(v6[2..6]) : null;
+    }
+
     private static string? IsPrivateOrLinkLocal(IPAddress address)
     {
         if (address.AddressFamily == AddressFamily.InterNetwork)
@@ -119,6 +144,7 @@ public sealed class OutboundHttp : IDisposable
                 169 when b[1] == 254 => "a link-local address",
                 172 when (b[1] & 0xF0) == 16 => "a private address",
                 192 when b[1] == 168 => "a private address",
+                198 when (b[1] & 0xFE) == 18 => "a benchmarking address",
                 >= 224 => "a multicast or reserved address",
                 _ => null,
             };

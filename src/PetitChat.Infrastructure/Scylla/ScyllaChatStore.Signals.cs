@@ -270,6 +270,11 @@ public sealed partial class ScyllaChatStore
             item["files"] = S(string.Join(",", signal.AttachmentIds.Select(id => id.ToString("D"))));
         }
 
+        if (StoredSignalCall.Write(signal.Call) is { } callInfo)
+        {
+            item["callInfo"] = S(callInfo);
+        }
+
         return item;
     }
 
@@ -304,6 +309,7 @@ public sealed partial class ScyllaChatStore
             AttachmentIds = StringOf(item, "files") is { Length: > 0 } files
                 ? [.. files.Split(',').Select(id => Guid.ParseExact(id, "D"))]
                 : [],
+            Call = StoredSignalCall.Read(StringOf(item, "callInfo")),
         };
     }
 

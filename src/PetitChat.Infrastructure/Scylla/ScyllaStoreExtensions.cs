@@ -9,7 +9,7 @@ namespace PetitChat.Infrastructure.Scylla;
 public static class ScyllaStoreExtensions
 {
     /// <summary>
-    /// Registers <see cref="ScyllaChatStore"/> as the <see cref="IChatStore"/>, its options from
+    /// Registers <see cref="ScyllaChatStore"/> as the <see cref="IChatStore"/> and its narrow ports, its options from
     /// <c>Store:Scylla</c>, and a start-up step that creates the missing tables.
     /// </summary>
     public static IHostApplicationBuilder AddScyllaStore(this IHostApplicationBuilder builder)
@@ -28,7 +28,7 @@ public static class ScyllaStoreExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ScyllaChatStore(
             sp.GetRequiredService<IOptions<ScyllaStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<ScyllaChatStore>());
+        builder.Services.AddChatStorePorts<ScyllaChatStore>();
         builder.Services.AddHostedService<ScyllaTablesInitializer>();
         return builder;
     }

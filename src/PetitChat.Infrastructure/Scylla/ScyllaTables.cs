@@ -47,6 +47,9 @@ internal sealed class ScyllaTables(string prefix)
 
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
+    public string Calls { get; } = prefix + "calls";
+    public string Apps { get; } = prefix + "apps";
+
     public string Presence { get; } = prefix + "presence";
 
     public string PresenceLinks { get; } = prefix + "presence_links";
@@ -74,6 +77,8 @@ internal sealed class ScyllaTables(string prefix)
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
         yield return (NotificationSettings, ("user", s), ("key", s));
+        yield return (Calls, ("part", s), ("key", s));
+        yield return (Apps, ("pk", s), ("sk", s));
         yield return (Presence, ("user", s), null);
         yield return (PresenceLinks, ("shard", s), ("user", s));
     }

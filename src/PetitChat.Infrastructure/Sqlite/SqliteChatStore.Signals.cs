@@ -10,7 +10,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 
 public sealed partial class SqliteChatStore
 {
-    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids";
+    private const string SignalColumns = "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public sealed partial class SqliteChatStore
         // skipped, the row that won is read in the same transaction, so parallel sends agree.
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds)
+            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -86,7 +86,8 @@ public sealed partial class SqliteChatStore
             ("@createdAt", ToText(signal.CreatedAt)),
             ("@memberId", ToText(signal.MemberId)),
             ("@callUrl", signal.CallUrl),
-            ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)));
+            ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)),
+            ("@callInfo", StoredSignalCall.Write(signal.Call)));
 
         if (inserted == 0)
         {
@@ -155,7 +156,7 @@ public sealed partial class SqliteChatStore
     private static string SignalColumnsOf(string alias) =>
         string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
-    /// <summary>Reads the ten <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    /// <summary>Reads the eleven <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
     private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
@@ -171,5 +172,6 @@ public sealed partial class SqliteChatStore
         AttachmentIds = reader.IsDBNull(offset + 9)
             ? []
             : JsonSerializer.Deserialize(reader.GetString(offset + 9), SqliteJsonContext.Default.GuidArray) ?? [],
+        Call = StoredSignalCall.Read(ReadNullableString(reader, offset + 10)),
     };
 }

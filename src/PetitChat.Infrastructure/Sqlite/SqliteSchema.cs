@@ -129,6 +129,11 @@ internal static class SqliteSchema
             prefix = '2 3'
         );
         """,
+        SqliteSearchSchema.Step,
+        // Calls (issue 15): a call signal's call id, duration and participants, as JSON.
+        """
+        ALTER TABLE signals ADD COLUMN call_info TEXT;
+        """,
     ];
 
     public static int Version => Steps.Length;

@@ -79,18 +79,19 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         await using var find = Prepare(connection, "SELECT doc_id FROM search_documents WHERE signal_id = @signalId", "@signalId");
         await using var dropText = Prepare(connection, "DELETE FROM search_text WHERE rowid = @docId", "@docId");
         await using var update = Prepare(connection,
-            "UPDATE search_documents SET chat_id = @chatId, sender_id = @senderId, created_at = @createdAt WHERE doc_id = @docId",
-            "@docId", "@chatId", "@senderId", "@createdAt");
+            "UPDATE search_documents SET chat_id = @chatId, sender_id = @senderId, created_at = @createdAt, has_file = @hasFile WHERE doc_id = @docId",
+            "@docId", "@chatId", "@senderId", "@createdAt", "@hasFile");
         await using var insert = Prepare(connection, """
-            INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at)
-            VALUES (@signalId, @chatId, @senderId, @createdAt) RETURNING doc_id
-            """, "@signalId", "@chatId", "@senderId", "@createdAt");
-        await using var addText = Prepare(connection, "INSERT INTO search_text (rowid, text, chat) VALUES (@docId, @text, @chat)",
-            "@docId", "@text", "@chat");
+            INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at, has_file)
+            VALUES (@signalId, @chatId, @senderId, @createdAt, @hasFile) RETURNING doc_id
+            """, "@signalId", "@chatId", "@senderId", "@createdAt", "@hasFile");
+        await using var addText = Prepare(connection, "INSERT INTO search_text (rowid, text, chat, cjk) VALUES (@docId, @text, @chat, @cjk)",
+            "@docId", "@text", "@chat", "@cjk");
         foreach (var document in documents)
         {
             var (signalId, chatId, senderId, createdAt) =
                 (document.SignalId.ToString("D"), document.ChatId.ToString("D"), document.SenderId.ToString("D"), ToText(document.CreatedAt));
+            var hasFile = document.HasFile ? 1 : 0;
             find.Parameters["@signalId"].Value = signalId;
             long docId;
             if (await find.ExecuteScalarAsync(ct) is long existing)
@@ -98,16 +99,18 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
                 docId = existing;
                 dropText.Parameters["@docId"].Value = docId;
                 await dropText.ExecuteNonQueryAsync(ct);
-                Bind(update, ("@docId", docId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt));
+                Bind(update, ("@docId", docId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt), ("@hasFile", hasFile));
                 await update.ExecuteNonQueryAsync(ct);
             }
             else
             {
-                Bind(insert, ("@signalId", signalId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt));
+                Bind(insert, ("@signalId", signalId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt), ("@hasFile", hasFile));
                 docId = (long)(await insert.ExecuteScalarAsync(ct))!;
             }
 
-            Bind(addText, ("@docId", docId), ("@text", SearchHighlight.Strip(document.Text)), ("@chat", ChatToken(document.ChatId)));
+            var text = SearchHighlight.Strip(document.Text);
+            Bind(addText, ("@docId", docId), ("@text", SqliteCjk.IndexedText(text)), ("@chat", ChatToken(document.ChatId)),
+                ("@cjk", CjkText.BigramText(text)));
             await addText.ExecuteNonQueryAsync(ct);
         }
 
@@ -146,23 +149,97 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
 
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        // bm25 weights: the text column counts, the chat token does not. Ties: newest first.
+        // bm25 weights: the text and its bigrams count, the chat token does not. Ties: newest first.
         command.CommandText = """
             SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
                    snippet(search_text, 0, @start, @end, '…', @words)
             FROM search_text
             JOIN search_documents d ON d.doc_id = search_text.rowid
             WHERE search_text MATCH @match AND d.chat_id = @chatId
-            ORDER BY bm25(search_text, 1.0, 0.0), d.signal_id DESC
+            ORDER BY bm25(search_text, 1.0, 0.0, 1.0), d.signal_id DESC
             LIMIT @limit OFFSET @offset
             """;
         command.Parameters.AddWithValue("@start", SearchHighlight.Start);
         command.Parameters.AddWithValue("@end", SearchHighlight.End);
         command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
-        command.Parameters.AddWithValue("@match", MatchExpression(query.ChatId, query.Words));
+        if (MatchExpression(query.ChatId, query.Words) is not { } match)
+        {
+            return [];
+        }
+
+        command.Parameters.AddWithValue("@match", match);
         command.Parameters.AddWithValue("@chatId", query.ChatId.ToString("D"));
         command.Parameters.AddWithValue("@limit", query.Limit);
         command.Parameters.AddWithValue("@offset", query.Offset);
+        return await ReadHitsAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchChatsAsync(GlobalSearchQuery query, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        var words = WordsExpression(query.Words);
+        if (query.ChatIds.Count == 0 || (words is null && (query.Words.Count > 0 || query.Filters.IsEmpty)))
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        // The caller's chats go in as one JSON array: one statement whatever their number, and the
+        // membership filter is applied by SQLite on each match (search_documents' primary key).
+        const string filters = """
+            d.chat_id IN (SELECT value FROM json_each(@chatIds))
+              AND (@senderId IS NULL OR d.sender_id = @senderId)
+              AND (@after IS NULL OR d.created_at >= @after)
+              AND (@before IS NULL OR d.created_at < @before)
+              AND (@hasFile = 0 OR d.has_file = 1)
+            """;
+        if (words is null)
+        {
+            // Filters only: the newest messages that pass them, with the start of their text.
+            command.CommandText = $"""
+                SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, substr(search_text.text, 1, @chars)
+                FROM search_documents d
+                JOIN search_text ON search_text.rowid = d.doc_id
+                WHERE {filters}
+                ORDER BY d.created_at DESC, d.signal_id DESC
+                LIMIT @limit OFFSET @offset
+                """;
+            command.Parameters.AddWithValue("@chars", Math.Clamp(options.SnippetWords, 1, 64) * 8);
+        }
+        else
+        {
+            var order = query.Sort == SearchSort.Newest
+                ? "d.created_at DESC, d.signal_id DESC"
+                : "bm25(search_text, 1.0, 0.0, 1.0), d.signal_id DESC";
+            command.CommandText = $"""
+                SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
+                       snippet(search_text, 0, @start, @end, '…', @words)
+                FROM search_text
+                JOIN search_documents d ON d.doc_id = search_text.rowid
+                WHERE search_text MATCH @match AND {filters}
+                ORDER BY {order}
+                LIMIT @limit OFFSET @offset
+                """;
+            command.Parameters.AddWithValue("@start", SearchHighlight.Start);
+            command.Parameters.AddWithValue("@end", SearchHighlight.End);
+            command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
+            command.Parameters.AddWithValue("@match", words);
+        }
+
+        command.Parameters.AddWithValue("@chatIds", "[" + string.Join(',', query.ChatIds.Select(id => $"\"{id:D}\"")) + "]");
+        command.Parameters.AddWithValue("@senderId", query.Filters.SenderId is { } sender ? sender.ToString("D") : DBNull.Value);
+        command.Parameters.AddWithValue("@after", query.Filters.After is { } after ? ToText(after) : DBNull.Value);
+        command.Parameters.AddWithValue("@before", query.Filters.Before is { } before ? ToText(before) : DBNull.Value);
+        command.Parameters.AddWithValue("@hasFile", query.Filters.HasFile ? 1 : 0);
+        command.Parameters.AddWithValue("@limit", query.Limit);
+        command.Parameters.AddWithValue("@offset", query.Offset);
+        return await ReadHitsAsync(command, ct);
+    }
+
+    private static async Task<IReadOnlyList<SearchHit>> ReadHitsAsync(SqliteCommand command, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
         var hits = new List<SearchHit>();
         while (await reader.ReadAsync(ct))
@@ -173,35 +250,69 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
                 Guid.ParseExact(reader.GetString(2), "D"),
                 new DateTimeOffset(DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero),
-                reader.GetString(4)));
+                SqliteCjk.Snippet(reader.GetString(4))));
         }
 
         return hits;
     }
 
     /// <summary>
-    /// <c>chat : "c…" AND text : ("w1" AND "w2"*)</c>. Every user word is an FTS5 string: inside
-    /// double quotes nothing is syntax, and a quote is written twice. The last word is a prefix.
+    /// <c>chat : "c…" AND text : "w1" AND text : "w2"*</c>, or null when no word has anything to
+    /// find. Every user word is an FTS5 string: inside double quotes nothing is syntax, and a quote
+    /// is written twice. The last word is a prefix. A CJK run in a word is matched as its phrase
+    /// of bigrams in <c>cjk</c> (Lucene's CJK analyzer) and as its phrase of characters in
+    /// <c>text</c>, which places the snippet and marks the matched characters (see <see cref="SqliteCjk"/>).
     /// </summary>
-    public static string MatchExpression(Guid chatId, IReadOnlyList<string> words)
+    public static string? MatchExpression(Guid chatId, IReadOnlyList<string> words) =>
+        WordsExpression(words) is { } condition ? $"chat : \"{ChatToken(chatId)}\" AND {condition}" : null;
+
+    /// <summary>The words' part of <see cref="MatchExpression"/>, without a chat; null when no word has anything to find.</summary>
+    public static string? WordsExpression(IReadOnlyList<string> words)
     {
-        var match = new StringBuilder();
-        match.Append("chat : \"").Append(ChatToken(chatId)).Append("\" AND text : (");
+        var conditions = new List<string>();
         for (var i = 0; i < words.Count; i++)
         {
-            if (i > 0)
+            var runs = CjkText.Runs(words[i]);
+            for (var r = 0; r < runs.Count; r++)
             {
-                match.Append(" AND ");
-            }
+                var (run, cjk) = runs[r];
+                if (!cjk)
+                {
+                    if (HasLetterOrDigit(run))
+                    {
+                        var prefix = i == words.Count - 1 && r == runs.Count - 1 ? "*" : "";
+                        conditions.Add($"text : {Quote(run)}{prefix}");
+                    }
 
-            match.Append('"').Append(words[i].Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            if (i == words.Count - 1)
-            {
-                match.Append('*');
+                    continue;
+                }
+
+                var characters = string.Join(' ', run.EnumerateRunes());
+                if (run.EnumerateRunes().Skip(1).Any())
+                {
+                    conditions.Add($"cjk : {Quote(string.Join(' ', CjkText.Bigrams(run)))}");
+                }
+
+                conditions.Add($"text : {Quote(characters)}");
             }
         }
 
-        return match.Append(')').ToString();
+        return conditions.Count == 0 ? null : string.Join(" AND ", conditions);
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static bool HasLetterOrDigit(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose()

@@ -9,7 +9,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 public static class SqliteStoreExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqliteChatStore"/> as the <see cref="IChatStore"/>, its options from
+    /// Registers <see cref="SqliteChatStore"/> as the <see cref="IChatStore"/> and its narrow ports, its options from
     /// <c>Store:Sqlite</c>, and a start-up step that creates or upgrades the schema.
     /// </summary>
     public static IHostApplicationBuilder AddSqliteStore(this IHostApplicationBuilder builder)
@@ -29,7 +29,7 @@ public static class SqliteStoreExtensions
             // another folder and the test host both land in the same place.
             return new SqliteChatStore(options with { Path = System.IO.Path.GetFullPath(options.Path, contentRoot) });
         });
-        builder.Services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<SqliteChatStore>());
+        builder.Services.AddChatStorePorts<SqliteChatStore>();
         builder.Services.AddHostedService<SqliteSchemaInitializer>();
         return builder;
     }

@@ -1,6 +1,9 @@
+using PetitChat.Core.Calls;
+using PetitChat.Core.Apps;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 using PetitChat.Core.Receipts;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Presence;
 using PetitChat.Server.Signals;
 
@@ -15,6 +18,8 @@ public static class EventPayloads
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
+        CallChanged c => ("call", new CallEventDto(CallDto.From(c.Call), c.Action, c.UserId)),
+        CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
         PresenceChanged p => ("presence", PresenceDto.From(p.Presence)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
@@ -28,3 +33,5 @@ public sealed record ReceiptEventDto(Guid ChatId, Guid UserId, ReceiptState Stat
 public sealed record ChatEventDto(Guid ChatId, bool Removed);
 
 public sealed record ResetEventDto(string Detail);
+
+public sealed record CommandAnswerEventDto(Guid ChatId, string Command, string Text, string Visibility);

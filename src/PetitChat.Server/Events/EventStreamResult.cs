@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Events;
+using PetitChat.Core.Telemetry;
 
 namespace PetitChat.Server.Events;
 
@@ -18,6 +19,9 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
 {
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
+    /// <summary>Fires when the server closes the stream early (the user opened too many).</summary>
+    public CancellationToken Closing { get; init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
@@ -29,7 +33,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         // A node that shuts down ends its streams at once rather than holding the shutdown for
         // them; clients reconnect (to another node) and resume from their last id.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(
-            httpContext.RequestAborted, expiry.Token, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            httpContext.RequestAborted, expiry.Token, Closing, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var ct = linked.Token;
 
         response.ContentType = "text/event-stream";
@@ -41,6 +45,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), httpContext.RequestAborted);
         await response.Body.FlushAsync(httpContext.RequestAborted);
 
+        ChatMetrics.StreamOpened();
         var enumerator = events.GetAsyncEnumerator(ct);
         var next = enumerator.MoveNextAsync().AsTask();
         try
@@ -61,6 +66,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
 
                 await response.Body.WriteAsync(Format(enumerator.Current, json), ct);
                 await response.Body.FlushAsync(ct);
+                ChatMetrics.EventDelivered();
                 next = enumerator.MoveNextAsync().AsTask();
             }
         }
@@ -70,6 +76,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         }
         finally
         {
+            ChatMetrics.StreamClosed();
             // An async iterator cannot be disposed while a MoveNextAsync is pending; cancellation ends it.
             await next.ContinueWith(static _ => { }, TaskScheduler.Default);
             await enumerator.DisposeAsync();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 using PetitChat.Server.Identity;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Notifications;
 using PetitChat.Server.Users;
 
@@ -12,12 +13,13 @@ public static class EventsApi
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
     {
         api.MapPost("/events/tickets", async (Caller caller, HttpContext context, EventTickets tickets) =>
-            TypedResults.Ok(await tickets.IssueAsync(caller.Id, context.User.TokenExpiry(), context.RequestAborted)));
+            TypedResults.Ok(await tickets.IssueAsync(caller.Id, context.User.TokenExpiry(), context.RequestAborted)))
+            .RequireRateLimiting(RateLimitPolicies.Tickets);
 
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
-            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, PresenceService presence) =>
+            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, PresenceService presence, OpenStreams open) =>
         {
             // The stream ends when the token it was opened with expires: a user disabled in the
             // identity provider gets no new token, so their stream does not outlive the last one.
@@ -44,8 +46,11 @@ public static class EventsApi
 
             var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
             var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
-            return new EventStreamResult(events.WhileConnected(presence, userId), closeAt);
-        }).AllowAnonymous();
+            // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
+            var stream = open.Open(userId);
+            context.Response.RegisterForDispose(stream);
+            return new EventStreamResult(events.WhileConnected(presence, userId), closeAt) { Closing = stream.Closing };
+        }).AllowAnonymous().DisableRequestTimeout();
 
         return api;
     }

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using PetitChat.Core.Common;
 using PetitChat.Core.Files;
 using PetitChat.Core.Paging;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Files;
@@ -15,11 +17,17 @@ public static class FilesApi
 
         // Membership first, so a non-member's upload is refused before a byte of it is read.
         chatFiles.MapPost("/", async Task<Results<Created<FileDto>, ProblemHttpResult>> (
-            Guid chatId, HttpRequest request, Caller caller, FileService files, UploadStaging staging, CancellationToken ct) =>
+            Guid chatId, HttpRequest request, Caller caller, FileService files, UploadStaging staging, UploadBudget budget, ChatLimits limits,
+            CancellationToken ct) =>
         {
             if (await files.CheckCanUploadAsync(caller.Id, chatId, ct) is { } refused)
             {
                 return refused.ToProblem();
+            }
+
+            if (budget.Charge(request.HttpContext.Response, caller.Id, request.ContentLength, limits.MaxFileSize) is { } tooMuch)
+            {
+                return tooMuch;
             }
 
             var staged = await staging.StageAsync(request, ct);
@@ -39,7 +47,7 @@ public static class FilesApi
             {
                 UploadStaging.Discard(staged.Value);
             }
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimitPolicies.Uploads).WithRequestTimeout(LimitsExtensions.TransferTimeoutPolicy);
 
         chatFiles.MapGet("/", async Task<Results<Ok<Page<FileDto>>, ProblemHttpResult>> (
             Guid chatId, int? limit, string? cursor, Caller caller, FileService files, CancellationToken ct) =>
@@ -95,7 +103,7 @@ public static class FilesApi
             return blob is null
                 ? MissingBytes()
                 : new BlobStreamResult(blob, stored.Blob.ContentType, disposition, etag, range is { } s ? (s.Start, s.End) : null);
-        });
+        }).WithRequestTimeout(LimitsExtensions.TransferTimeoutPolicy);
 
         file.MapGet("/preview", (Guid fileId, Caller caller, FileService files, CancellationToken ct) =>
             PreviewAsync(fileId, thumbnail: false, caller, files, ct));

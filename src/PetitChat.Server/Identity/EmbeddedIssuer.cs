@@ -10,6 +10,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using PetitChat.Core.Users;
+using PetitChat.Server.Limits;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using OidcErrors = OpenIddict.Abstractions.OpenIddictConstants.Errors;
 
@@ -129,7 +130,7 @@ public static class EmbeddedIssuer
         app.MapPost(LoginPath, Login).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
 
-    private static async Task<IResult> Token(HttpContext http, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    private static async Task<IResult> Token(HttpContext http, Microsoft.Extensions.Options.IOptions<IdentityOptions> options, TokenRequestLimits limits)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -137,6 +138,11 @@ public static class EmbeddedIssuer
 
         if (request.IsPasswordGrantType())
         {
+            if (limits.Check(http, request.Username) is { } tooMany)
+            {
+                return tooMany;
+            }
+
             if (!ValidUsername(request.Username) || !PasswordMatches(request.Password, identity.CliPassword))
             {
                 return Rejected(OidcErrors.InvalidGrant, "Unknown username or wrong password.");
@@ -193,11 +199,16 @@ public static class EmbeddedIssuer
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    private static async Task<IResult> Login(HttpContext http, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    private static async Task<IResult> Login(HttpContext http, Microsoft.Extensions.Options.IOptions<IdentityOptions> options, TokenRequestLimits limits)
     {
         var form = await http.Request.ReadFormAsync();
         var username = form["username"].ToString().Trim();
         var returnUrl = form["returnUrl"].ToString();
+        if (limits.Check(http, username) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         if (!ValidUsername(username) || !PasswordMatches(form["password"], options.Value.CliPassword))
         {
             return LoginPage.Render(returnUrl, "Unknown username or wrong password.", username);
@@ -224,6 +235,7 @@ public static class EmbeddedIssuer
         identity.SetClaim(Claims.Subject, SubjectOf(name))
             .SetClaim(Claims.PreferredUsername, name)
             .SetClaim(Claims.Name, username.Trim())
+            .SetClaim("typ", "Bearer")
             .SetClaim("realm_access", JsonSerializer.SerializeToElement(new Dictionary<string, string[]> { ["roles"] = roles }));
         if (!string.IsNullOrWhiteSpace(options.Embedded.EmailDomain))
         {

@@ -31,4 +31,11 @@ public sealed class EmbeddedIssuerOptions
     /// do, so that features keyed by email (Microsoft 365 presence) can be tried in development.
     /// </summary>
     public string? EmailDomain { get; set; }
+
+    /// <summary>
+    /// Outside the Development environment the issuer runs only when this is true and
+    /// <c>Identity:CliPassword</c> is not the public default: anyone could otherwise sign in as
+    /// anyone, <c>admin</c> included.
+    /// </summary>
+    public bool Enabled { get; set; }
 }

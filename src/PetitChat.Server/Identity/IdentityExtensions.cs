@@ -22,6 +22,7 @@ public static class IdentityExtensions
         string authority;
         if (identity.UsesEmbeddedIssuer)
         {
+            RefuseEmbeddedIssuerOutsideDevelopment(identity, builder.Environment);
             var issuer = EmbeddedIssuerUri(identity, builder.Configuration);
             builder.AddEmbeddedIssuer(identity, issuer);
             authority = issuer.AbsoluteUri;
@@ -43,12 +44,14 @@ public static class IdentityExtensions
             options.Events = new JwtBearerEvents
             {
                 // Keycloak marks its tokens with a typ claim: Bearer for access tokens, ID and
-                // Refresh for the others. An ID token must never pass for an access token.
+                // Refresh for the others. An ID token must never pass for an access token, and a
+                // token without the claim is not known to be one (the embedded issuer sets it too).
                 OnTokenValidated = context =>
                 {
-                    if (context.Principal?.FindFirst("typ") is { } typ && !string.Equals(typ.Value, "Bearer", StringComparison.OrdinalIgnoreCase))
+                    var typ = context.Principal?.FindFirst("typ")?.Value;
+                    if (!string.Equals(typ, "Bearer", StringComparison.OrdinalIgnoreCase))
                     {
-                        context.Fail($"A '{typ.Value}' token is not an access token.");
+                        context.Fail(typ is null ? "A token without typ=Bearer is not an access token." : $"A '{typ}' token is not an access token.");
                     }
 
                     return Task.CompletedTask;
@@ -92,11 +95,38 @@ public static class IdentityExtensions
                 "Petit chat is listening on {Urls}. Embedded issuer (development only): sign in as any username with {Password} " +
                 "(client '{Client}', password grant at /connect/token), or open the server in a browser.",
                 string.Join(", ", app.Urls),
-                identity.CliPassword == new IdentityOptions().CliPassword ? $"the password '{identity.CliPassword}'" : "the password set in Identity:CliPassword",
+                identity.CliPassword == IdentityOptions.DefaultCliPassword ? $"the password '{identity.CliPassword}'" : "the password set in Identity:CliPassword",
                 EmbeddedIssuer.CliClientId));
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The production guard: without <c>Identity:Authority</c> the server would hand out tokens for
+    /// any username, <c>admin</c> included, so outside Development it refuses to start unless the
+    /// embedded issuer was asked for by name and given a password of its own.
+    /// </summary>
+    private static void RefuseEmbeddedIssuerOutsideDevelopment(IdentityOptions identity, IWebHostEnvironment environment)
+    {
+        if (environment.IsDevelopment())
+        {
+            return;
+        }
+
+        if (!identity.Embedded.Enabled)
+        {
+            throw new InvalidOperationException(
+                $"Identity:Authority is empty and the environment is {environment.EnvironmentName}: the embedded issuer is for development only. " +
+                "Set Identity:Authority to your OIDC issuer (a Keycloak realm URL), or run with ASPNETCORE_ENVIRONMENT=Development, " +
+                "or set Identity:Embedded:Enabled=true with Identity:CliPassword to turn it on anyway.");
+        }
+
+        if (string.IsNullOrEmpty(identity.CliPassword) || identity.CliPassword == IdentityOptions.DefaultCliPassword)
+        {
+            throw new InvalidOperationException(
+                $"Identity:Embedded:Enabled is true outside Development, with the public default password: set Identity:CliPassword to a password of your own.");
+        }
     }
 
     /// <summary>

@@ -33,8 +33,11 @@ public sealed class IdentityOptions
 
     public EmbeddedIssuerOptions Embedded { get; set; } = new();
 
+    /// <summary>The embedded issuer's public default password, refused outside Development.</summary>
+    public const string DefaultCliPassword = "petitchat";
+
     /// <summary>Embedded issuer only: the password every user signs in with (development only).</summary>
-    public string CliPassword { get; set; } = "petitchat";
+    public string CliPassword { get; set; } = DefaultCliPassword;
 
     public bool UsesEmbeddedIssuer => string.IsNullOrWhiteSpace(Authority);
 }

@@ -1,12 +1,13 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Notifications;
-using PetitChat.Core.Storage;
 using PetitChat.Infrastructure.Notifications;
 using PetitChat.Infrastructure.WebPush;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 using NotFound = PetitChat.Core.Common.NotFound;
 
@@ -20,9 +21,9 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api)
     {
         api.MapGet("/chats/{chatId:guid}/settings", async Task<Results<Ok<ChatSettingsDto>, ProblemHttpResult>> (
-            Guid chatId, Caller caller, IChatStore store, INotificationSettingsStore settings, CancellationToken ct) =>
+            Guid chatId, Caller caller, IChatRoster chats, INotificationSettingsStore settings, CancellationToken ct) =>
         {
-            if (await store.GetMemberAsync(chatId, caller.Id, ct) is null)
+            if (await chats.GetMemberAsync(chatId, caller.Id, ct) is null)
             {
                 return ChatNotFound();
             }
@@ -31,14 +32,14 @@ public static class NotificationsApi
         });
 
         api.MapPut("/chats/{chatId:guid}/settings", async Task<Results<Ok<ChatSettingsDto>, ProblemHttpResult>> (
-            Guid chatId, ChatSettingsRequest request, Caller caller, IChatStore store, INotificationSettingsStore settings, CancellationToken ct) =>
+            Guid chatId, ChatSettingsRequest request, Caller caller, IChatRoster chats, INotificationSettingsStore settings, CancellationToken ct) =>
         {
             if (request.Muted is not { } muted)
             {
                 return new Invalid("muted", "muted is required: true or false.").ToProblem();
             }
 
-            if (await store.GetMemberAsync(chatId, caller.Id, ct) is null)
+            if (await chats.GetMemberAsync(chatId, caller.Id, ct) is null)
             {
                 return ChatNotFound();
             }
@@ -64,7 +65,7 @@ public static class NotificationsApi
             var subscription = new PushSubscription(caller.Id, request.Endpoint!, request.Keys!.P256dh!, request.Keys.Auth!, time.GetUtcNow());
             await settings.SavePushSubscriptionAsync(subscription, ct);
             return TypedResults.Created("/api/v1/me/push-subscriptions", new PushSubscriptionDto(subscription.Endpoint, subscription.CreatedAt));
-        });
+        }).RequireRateLimiting(RateLimitPolicies.PushSubscriptions);
 
         me.MapDelete("/push-subscriptions", async Task<Results<NoContent, ProblemHttpResult>> (
             string? endpoint, Caller caller, INotificationSettingsStore settings, CancellationToken ct) =>
@@ -102,7 +103,7 @@ public static class NotificationsApi
             var webhook = new WebhookSettings(caller.Id, request.Url, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), time.GetUtcNow());
             await settings.SaveWebhookAsync(webhook, ct);
             return TypedResults.Ok(new WebhookDto(webhook.Url, webhook.Secret, webhook.UpdatedAt));
-        });
+        }).RequireRateLimiting(RateLimitPolicies.PushSubscriptions);
 
         me.MapDelete("/webhook", async Task<Results<NoContent, ProblemHttpResult>> (
             Caller caller, INotificationSettingsStore settings, CancellationToken ct) =>

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PetitChat.Core.Search;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Search;
@@ -13,6 +15,18 @@ public static class SearchApi
             Guid chatId, string? q, string? cursor, int? limit, Caller caller, SearchService service, CancellationToken ct) =>
         {
             var page = await service.SearchAsync(caller.Id, chatId, q, cursor, limit, ct);
+            return page.Succeeded
+                ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
+                : page.Failure.ToProblem();
+        }).RequireRateLimiting(RateLimitPolicies.Searches);
+
+        // Across every chat the caller is in now; filters as query words or as parameters
+        // ("in" is a C# keyword, hence the explicit name).
+        api.MapGet("/search", async Task<Results<Ok<SearchResultsDto>, ProblemHttpResult>> (
+            string? q, string? from, [FromQuery(Name = "in")] string? inChat, string? before, string? after, string? has, string? sort,
+            string? cursor, int? limit, Caller caller, GlobalSearchService service, CancellationToken ct) =>
+        {
+            var page = await service.SearchAsync(caller.Id, new GlobalSearchRequest(q, from, inChat, before, after, has, sort, cursor, limit), ct);
             return page.Succeeded
                 ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();

@@ -24,6 +24,21 @@ public sealed record SignalDto(
     IReadOnlyList<Guid> AttachmentIds,
     IReadOnlyList<AttachmentDto> Attachments)
 {
+    /// <summary>The call of a <c>call_started</c> / <c>call_ended</c> signal written by a call (docs/calls.md).</summary>
+    public Guid? CallId { get; init; }
+
+    /// <summary>On <c>call_ended</c>: audio or video.</summary>
+    public PetitChat.Core.Calls.CallMedia? Media { get; init; }
+
+    /// <summary>On <c>call_ended</c>: from the start to the end, in whole seconds.</summary>
+    public int? DurationSeconds { get; init; }
+
+    /// <summary>On <c>call_ended</c>: everyone who joined, the starter included.</summary>
+    public IReadOnlyList<Guid>? ParticipantIds { get; init; }
+
+    /// <summary>On <c>call_ended</c>: nobody but the starter joined.</summary>
+    public bool? Missed { get; init; }
+
     public static SignalDto From(SignalView view) => From(view.Signal, view.MyReactions);
 
     public static SignalDto From(Signal signal, IReadOnlySet<string>? mine = null) => From(signal, mine, null, ImageSettings.Default);
@@ -51,6 +66,13 @@ public sealed record SignalDto(
         }
 
         return new SignalDto(signal.Id, signal.ChatId, signal.Kind, signal.SenderId, signal.Text, signal.ClientId,
-            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments);
+            signal.CreatedAt, signal.MemberId, signal.CallUrl, reactions, signal.AttachmentIds, attachments)
+        {
+            CallId = signal.Call?.CallId,
+            Media = signal.Call?.Media,
+            DurationSeconds = signal.Call?.DurationSeconds,
+            ParticipantIds = signal.Call is { DurationSeconds: not null } ended ? ended.ParticipantIds : null,
+            Missed = signal.Call is { DurationSeconds: not null } done ? done.Missed : null,
+        };
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Files;
 using PetitChat.Core.Signals;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Signals;
@@ -28,7 +29,7 @@ public static class SignalsApi
             var (view, created) = sent.Value;
             var dto = (await WithAttachmentsAsync([view], caller, files, ct))[0];
             return created ? TypedResults.Created($"/api/v1/chats/{chatId}/signals?around={dto.Id}", dto) : TypedResults.Ok(dto);
-        });
+        }).RequireRateLimiting(RateLimitPolicies.Sends).AddEndpointFilter<Apps.SlashCommandFilter>();
 
         signals.MapGet("/", async Task<Results<Ok<TimelineDto>, ProblemHttpResult>> (
             Guid chatId, Guid? before, Guid? after, Guid? around, int? limit, Caller caller, SignalService service, FileService files,

@@ -15,6 +15,13 @@ public sealed record Caller(User User)
 
     public static async ValueTask<Caller?> BindAsync(HttpContext context)
     {
+        // An app's bot (bot token): its user was made at registration, never from token claims.
+        if (context.User.FindFirst(Apps.BotTokenHandler.BotUserClaim) is { } bot && Guid.TryParse(bot.Value, out var botUserId))
+        {
+            var store = context.RequestServices.GetRequiredService<PetitChat.Core.Storage.IChatStore>();
+            return await store.GetUserAsync(botUserId, context.RequestAborted) is { } botUser ? new Caller(botUser) : null;
+        }
+
         var identity = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
         var claims = context.User.ToUserClaims(identity.AdminRoles);
         var cache = context.RequestServices.GetRequiredService<IMemoryCache>();

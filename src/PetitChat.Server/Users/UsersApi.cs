@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Users;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Limits;
 
 namespace PetitChat.Server.Users;
 
@@ -18,7 +19,7 @@ public static class UsersApi
             return found.Succeeded
                 ? TypedResults.Ok(new Page<UserDto>([.. found.Value.Items.Select(UserDto.From)], found.Value.NextCursor))
                 : found.Failure.ToProblem();
-        });
+        }).RequireRateLimiting(RateLimitPolicies.UserSearch);
 
         return api;
     }

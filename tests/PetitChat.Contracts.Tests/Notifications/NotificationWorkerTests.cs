@@ -109,7 +109,7 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
     }
 
     private NotificationWorker WorkerOver(NatsWorker worker) =>
-        new(_store, _settings, new InProcessPresence(), worker.Ledger, [_channel], new NotificationOptions { ReadDelay = TimeSpan.Zero }, TimeProvider.System);
+        new(_store, _store, _store, _settings, new InProcessPresence(), worker.Ledger, [_channel], new NotificationOptions { ReadDelay = TimeSpan.Zero }, TimeProvider.System);
 
     /// <summary>Alice sends Bob a message; the job for Bob, already due.</summary>
     private async Task<NotificationJob> MessageJobAsync()

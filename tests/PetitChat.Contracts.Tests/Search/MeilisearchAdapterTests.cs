@@ -35,7 +35,8 @@ public sealed class MeilisearchAdapterTests : IAsyncLifetime
         var create = Body("POST /indexes");
         Assert.Equal(("messages", "id"), (create["uid"]!.GetValue<string>(), create["primaryKey"]!.GetValue<string>()));
         var settings = Body("PATCH /indexes/messages/settings");
-        Assert.Equal(["chatId"], Strings(settings["filterableAttributes"]));
+        Assert.Equal(["chatId", "senderId", "createdAtMs", "hasFile"], Strings(settings["filterableAttributes"]));
+        Assert.Equal(["createdAtMs"], Strings(settings["sortableAttributes"]));
         Assert.Equal(["text"], Strings(settings["searchableAttributes"]));
         Assert.Empty(_meili.Violations);
     }

@@ -226,6 +226,104 @@ public abstract class SearchIndexContract : IAsyncLifetime
         Assert.Equal([exact.SignalId, loose.SignalId], Ids(hits));
     }
 
+    [SkippableTheory]
+    [InlineData("東京の天気は晴れです", "東京")]
+    [InlineData("東京の天気は晴れです", "天気")]
+    [InlineData("東京の天気は晴れです", "晴れ")]
+    [InlineData("我喜欢在北京吃烤鸭", "北京")]
+    [InlineData("我喜欢在北京吃烤鸭", "烤鸭")]
+    [InlineData("서울에서 친구를 만났어요", "서울")]
+    [InlineData("서울에서 친구를 만났어요", "친구")]
+    [InlineData("新しいiPhoneの価格は高い", "価格")]
+    [InlineData("新しいiPhoneの価格は高い", "iphone")]
+    public async Task Finds_a_word_inside_chinese_japanese_and_korean_text(string text, string word)
+    {
+        var chat = Guid.NewGuid();
+        var hit = await AddAsync(chat, text);
+        await AddAsync(chat, "大阪は雨でした 上海很冷 부산은 따뜻해요");
+
+        Assert.Equal([hit.SignalId], Ids(await SearchAsync(chat, word)));
+    }
+
+    [SkippableFact]
+    public async Task A_cjk_word_that_is_not_in_the_text_finds_nothing()
+    {
+        var chat = Guid.NewGuid();
+        await AddAsync(chat, "東京の天気は晴れです");
+
+        Assert.Empty(await SearchAsync(chat, "大阪"));
+        Assert.Empty(await SearchAsync(chat, "天気 大阪"));
+    }
+
+    [SkippableFact]
+    public async Task Snippet_marks_the_matched_cjk_characters()
+    {
+        var chat = Guid.NewGuid();
+        await AddAsync(chat, "我喜欢在北京吃烤鸭");
+
+        var hit = Assert.Single(await SearchAsync(chat, "烤鸭"));
+
+        Assert.Contains(SearchHighlight.Start + "烤鸭" + SearchHighlight.End, hit.Snippet, StringComparison.Ordinal);
+        Assert.Equal("我喜欢在北京吃烤鸭", hit.Snippet.Replace(SearchHighlight.Start, "", StringComparison.Ordinal).Replace(SearchHighlight.End, "", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Folds_german_and_french_accents_beside_cjk_text()
+    {
+        var chat = Guid.NewGuid();
+        var german = await AddAsync(chat, "Schöne Grüße aus München");
+        var french = await AddAsync(chat, "Rendez-vous à l'hôtel de Tōkyō 東京");
+
+        Assert.Equal([german.SignalId], Ids(await SearchAsync(chat, "schone MUNCHEN")));
+        Assert.Equal([french.SignalId], Ids(await SearchAsync(chat, "hotel tokyo 東京")));
+    }
+
+    [SkippableFact]
+    public async Task Global_search_covers_the_given_chats_only_and_names_each_hit_chat()
+    {
+        var (a, b, c, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var inA = await AddAsync(a, "marmalade recipe from grandma");
+        var inB = await AddAsync(b, "the marmalade jar broke");
+        var inC = await AddAsync(c, "マーマレード marmalade 東京");
+        await AddAsync(other, "secret marmalade plan");
+
+        var hits = await SearchChatsAsync([a, b, c], "marmalade");
+
+        Assert.Equal(new[] { inA, inB, inC }.Select(d => (d.SignalId, d.ChatId)).Order(), hits.Select(h => (h.SignalId, h.ChatId)).Order());
+        Assert.Equal([inC.SignalId], Ids(await SearchChatsAsync([a, b, c], "東京")));
+        Assert.Empty(await SearchChatsAsync([a, b], "東京"));
+        Assert.Empty(await SearchChatsAsync([], "marmalade"));
+    }
+
+    [SkippableFact]
+    public async Task Global_search_filters_by_sender_time_and_file()
+    {
+        var chat = Guid.NewGuid();
+        var early = await AddAsync(chat, "harbour meeting notes");
+        var late = await AddAsync(chat, "harbour meeting photos");
+        var withFile = Document(chat, "harbour meeting slides") with { HasFile = true };
+        await Index.UpsertAsync([withFile], Ct);
+
+        Assert.Equal([early.SignalId], Ids(await SearchChatsAsync([chat], "harbour", new SearchFilters(early.SenderId, null, null, false))));
+        Assert.Equal([withFile.SignalId], Ids(await SearchChatsAsync([chat], "harbour", new SearchFilters(null, null, null, true))));
+        Assert.Equal([withFile.SignalId, late.SignalId],
+            Ids(await SearchChatsAsync([chat], "harbour", new SearchFilters(null, late.CreatedAt, null, false), SearchSort.Newest)));
+        Assert.Equal([early.SignalId], Ids(await SearchChatsAsync([chat], "harbour", new SearchFilters(null, null, late.CreatedAt, false))));
+    }
+
+    [SkippableFact]
+    public async Task Global_search_sorts_newest_first_and_finds_by_filters_alone()
+    {
+        var chat = Guid.NewGuid();
+        var loose = await AddAsync(chat, "quarterly budget review");
+        var newest = await AddAsync(chat, "a word about the budget, long after the quarterly review of everything else we did");
+
+        Assert.Equal([newest.SignalId, loose.SignalId], Ids(await SearchChatsAsync([chat], "budget", sort: SearchSort.Newest)));
+        Assert.Equal([newest.SignalId, loose.SignalId],
+            Ids(await SearchChatsAsync([chat], "", new SearchFilters(null, loose.CreatedAt, null, false))));
+        Assert.Empty(await SearchChatsAsync([chat], ""));
+    }
+
     protected SearchDocument Document(Guid chatId, string text)
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Increment(ref _clock));
@@ -241,6 +339,10 @@ public abstract class SearchIndexContract : IAsyncLifetime
 
     protected Task<IReadOnlyList<SearchHit>> SearchAsync(Guid chatId, string query) =>
         Index.SearchAsync(new SearchQuery(chatId, SearchWords.Split(query), 0, 20), Ct);
+
+    protected Task<IReadOnlyList<SearchHit>> SearchChatsAsync(
+        IReadOnlyList<Guid> chatIds, string query, SearchFilters? filters = null, SearchSort sort = SearchSort.Best) =>
+        Index.SearchChatsAsync(new GlobalSearchQuery(chatIds, SearchWords.Split(query), filters ?? SearchFilters.None, sort, 0, 20), Ct);
 
     protected static List<Guid> Ids(IEnumerable<SearchHit> hits) => [.. hits.Select(h => h.SignalId)];
 }

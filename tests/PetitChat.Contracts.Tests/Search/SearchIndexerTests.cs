@@ -72,13 +72,14 @@ public sealed class SearchIndexerTests : IDisposable
             old = await SendAsync(before, chat, "the tortoise predates search");
         }
 
-        // Back to the schema before the search step: no jobs, no index, one step fewer.
+        // Back to the schema before the search step: no jobs, no index, two steps fewer (issue 4's
+        // search step and issue 20's CJK and filters step, the last two).
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             await connection.OpenAsync();
             await using var downgrade = connection.CreateCommand();
             downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; PRAGMA user_version = "
-                + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+                + (SqliteSchema.Version - 2).ToString(CultureInfo.InvariantCulture);
             await downgrade.ExecuteNonQueryAsync();
         }
 
@@ -87,6 +88,44 @@ public sealed class SearchIndexerTests : IDisposable
         await Indexer(store, index).DrainAsync(Ct);
 
         Assert.Equal([old.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["tortoise"], 0, 10), Ct)).Select(h => h.SignalId));
+    }
+
+    [Fact]
+    public async Task Messages_indexed_before_cjk_search_are_indexed_again_with_bigrams_after_the_upgrade()
+    {
+        Chat chat;
+        Signal old;
+        using (var before = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath }))
+        {
+            chat = await NewChatAsync(before);
+            old = await SendAsync(before, chat, "東京の天気は晴れです");
+        }
+
+        // Back to the FTS5 table of the step before (no cjk column, no has_file), with the message
+        // indexed and its job done, as a server of that version left it.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = """
+                DROP TABLE search_text;
+                CREATE VIRTUAL TABLE search_text USING fts5(text, chat, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+                DROP INDEX search_documents_by_chat;
+                ALTER TABLE search_documents DROP COLUMN has_file;
+                DELETE FROM search_jobs;
+                INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at) SELECT id, chat_id, sender_id, created_at FROM signals;
+                INSERT INTO search_text (rowid, text, chat) SELECT doc_id, '東京の天気は晴れです', 'c' || replace(chat_id, '-', '') FROM search_documents;
+                PRAGMA user_version = 
+                """ + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        var store = Store();
+        var index = Fts();
+        var drain = await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal(1, drain.Indexed);
+        Assert.Equal([old.Id], (await index.SearchAsync(new SearchQuery(chat.Id, ["天気"], 0, 10), Ct)).Select(h => h.SignalId));
     }
 
     [Fact]
@@ -162,7 +201,7 @@ public sealed class SearchIndexerTests : IDisposable
         return index;
     }
 
-    private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, index, _time, SearchIndexerOptions.Default);
+    private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, store, index, _time, SearchIndexerOptions.Default);
 
     private async Task<Chat> NewChatAsync(SqliteChatStore store)
     {

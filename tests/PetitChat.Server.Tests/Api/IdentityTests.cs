@@ -201,6 +201,7 @@ public sealed class IdentityTests(PetitChatServer server) : ApiTest(server)
             {
                 ["sub"] = Guid.NewGuid().ToString(),
                 ["preferred_username"] = $"forged-{Guid.NewGuid().ToString("N")[..8]}",
+                ["typ"] = "Bearer",
             },
             SigningCredentials = forgery switch
             {

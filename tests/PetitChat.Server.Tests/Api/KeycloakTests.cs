@@ -53,6 +53,7 @@ public sealed class KeycloakTests(KeycloakServer server)
         "unknown kid",
         "an ID token",
         "a refresh token",
+        "a token without typ",
     };
 
     [Theory]
@@ -99,6 +100,9 @@ public sealed class KeycloakTests(KeycloakServer server)
                             break;
                         case "a refresh token":
                             claims["typ"] = "Refresh";
+                            break;
+                        case "a token without typ":
+                            claims.Remove("typ");
                             break;
                     }
                 });

@@ -50,6 +50,9 @@ public class PetitChatServer : IAsyncLifetime
             ["Identity:Embedded:Issuer"] = BaseAddress.AbsoluteUri,
             ["Events:Heartbeat"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test signs its users in from 127.0.0.1: hundreds of tokens in a few minutes.
+            ["RateLimits:Anonymous:PermitLimit"] = "1000000",
+            ["RateLimits:TokensPerAddress:PermitLimit"] = "1000000",
         };
         await ConfigureAsync(settings);
 

@@ -28,8 +28,7 @@ public sealed class NatsNotifyingServer : PetitChatServer
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Folder });
         builder.Configuration.AddInMemoryCollection(_settings);
-        builder.AddPetitChatInfrastructure();
-        builder.AddNotificationWorker();
+        builder.AddPetitChatNotifier();
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -35,6 +35,13 @@ public sealed class OutboundHttpTests(NotifyingServer server)
     [InlineData("fe80::1", "a link-local address")]
     [InlineData("fc00::1", "a private (unique local) address")]
     [InlineData("::1", "a loopback address")]
+    [InlineData("64:ff9b::7f00:1", "a loopback address")]
+    [InlineData("64:ff9b::a9fe:a9fe", "a link-local address")]
+    [InlineData("2002:a01:203::1", "a private address")]
+    [InlineData("2002:7f00:1::", "a loopback address")]
+    [InlineData("198.18.0.1", "a benchmarking address")]
+    [InlineData("198.19.255.254", "a benchmarking address")]
+    [InlineData("240.0.0.1", "a multicast or reserved address")]
     public void Private_loopback_and_link_local_addresses_are_refused(string address, string why)
     {
         using var outbound = new OutboundHttp(Options.Create(new OutboundHttpOptions()));
@@ -45,6 +52,8 @@ public sealed class OutboundHttpTests(NotifyingServer server)
     [Theory]
     [InlineData("93.184.215.14")]
     [InlineData("172.32.0.1")]
+    [InlineData("198.20.0.1")]
+    [InlineData("64:ff9b::5db8:d70e")]
     [InlineData("2606:4700::1111")]
     public void Public_addresses_are_allowed(string address)
     {

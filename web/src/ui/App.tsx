@@ -1,8 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { ChatList } from "./ChatList";
+import { Conference } from "./Conference";
 import { Conversation } from "./Conversation";
 import { Icon } from "./Icon";
+import { IncomingCall } from "./IncomingCall";
 import { NewChat } from "./NewChat";
 import { Settings } from "./Settings";
 import { StatusPicker } from "./StatusPicker";
@@ -68,6 +70,8 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
           <button class="icon" aria-label="Dismiss" onClick={() => client.dismissNotice()}>×</button>
         </div>
       )}
+      {client.incoming && <IncomingCall key={client.incoming.id} client={client} call={client.incoming} />}
+      {state.conference && <Conference key={state.conference.call.id} client={client} call={state.conference.call} join={state.conference.join} />}
       {settings && <Settings client={client} state={state} onClose={() => setSettings(false)} />}
       {status && <StatusPicker client={client} onClose={() => setStatus(false)} />}
       {creating && (

@@ -2,6 +2,7 @@ import type { ChatClient, State } from "../client";
 import { shortTime } from "../format";
 import { chatTitle } from "../timeline";
 import type { Chat, Signal } from "../types";
+import { GlobalSearch } from "./GlobalSearch";
 import { statusLine } from "../presence";
 import { PresenceAvatar } from "./PresenceAvatar";
 import { Icon } from "./Icon";
@@ -31,6 +32,7 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
         <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}><Icon name="edit" /></button>
         <button class="ghost small" onClick={props.onSignOut}>Sign out</button>
       </header>
+      <GlobalSearch client={client} state={state} />
       <nav class="chat-list" onScroll={onScroll}>
         {!state.chatsLoaded && <p class="muted pad">Loading chats…</p>}
         {state.chatsLoaded && state.chats.length === 0 && (

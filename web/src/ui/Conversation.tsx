@@ -7,7 +7,10 @@ import { statusLine } from "../presence";
 import type { Presence } from "../types";
 import { PresenceAvatar } from "./PresenceAvatar";
 import { Icon } from "./Icon";
+import { CommandSuggestions } from "./CommandSuggestions";
 import { Details } from "./Details";
+import { EphemeralNotes } from "./EphemeralNotes";
+import { Integrations } from "./Integrations";
 import { Members } from "./Members";
 import { MessageItem } from "./MessageItem";
 import { SearchPanel } from "./SearchPanel";
@@ -26,6 +29,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   const [atBottom, setAtBottom] = useState(true);
   const [searching, setSearching] = useState(false);
   const [muted, setMuted] = useState<boolean | null>(null);
+  const [integrations, setIntegrations] = useState(false);
   const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   const title = chatTitle(chat, me);
 
@@ -127,8 +131,12 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             <Icon name={muted ? "bellOff" : "bell"} />
           </button>
         )}
-        <button class="icon" title="Start a call" aria-label="Start a call" onClick={() => void client.startCall()}><Icon name="phone" /></button>
+        <button class="icon" title="Start an audio call" aria-label="Start an audio call" onClick={() => void client.startCall("audio")}><Icon name="phone" /></button>
+        <button class="icon" title="Start a video call" aria-label="Start a video call" onClick={() => void client.startCall("video")}><Icon name="video" /></button>
         <button class="icon" title="Members" aria-label="Members" onClick={() => setShowMembers(true)}><Icon name="users" /></button>
+        {isGroup && (
+          <button class="icon" title="Integrations: incoming webhooks" aria-label="Integrations" onClick={() => setIntegrations(true)}><Icon name="clip" /></button>
+        )}
       </header>
 
       {searching && <SearchPanel client={client} chat={chat} onClose={() => setSearching(false)} />}
@@ -164,6 +172,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
             );
           })}
         </ol>
+        <EphemeralNotes client={client} chatId={chat.id} notes={state.ephemeral[chat.id] ?? []} />
         {state.loading.newer && <p class="muted small center">Loading newer messages…</p>}
       </div>
 
@@ -177,6 +186,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
 
       {showMembers && <Members client={client} state={state} chat={chat} onClose={() => setShowMembers(false)} />}
       {details && <Details client={client} item={details} onClose={() => setDetails(null)} />}
+      {integrations && <Integrations client={client} chat={chat} onClose={() => setIntegrations(false)} />}
     </section>
   );
 }
@@ -256,6 +266,7 @@ function Composer({ client, chatId }: { client: ChatClient; chatId: string }) {
       <button type="button" class="icon attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
         <Icon name="clip" />
       </button>
+      <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />
       <textarea
         ref={input}
         rows={1}

@@ -18,6 +18,7 @@ export function Members({ client, state, chat, onClose }: { client: ChatClient; 
               <strong>{m.displayName || m.username}</strong> <span class="muted small">@{m.username}</span>
               <span class="muted small member-presence"> · {describePresence(state.users[m.id]?.presence ?? m.presence)}{statusLine(state.users[m.id]?.presence ?? m.presence) && ` · ${statusLine(state.users[m.id]?.presence ?? m.presence)}`}</span>
               {m.id === chat.createdBy && chat.kind === "group" && <span class="tag">creator</span>}
+              {m.kind === "bot" && <span class="tag">bot</span>}
             </span>
             {chat.kind === "group" && m.id === me.id && (
               <button class="ghost small danger" onClick={() => { onClose(); void client.removeMember(chat.id, me.id); }}>Leave</button>

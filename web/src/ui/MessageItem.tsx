@@ -4,6 +4,7 @@ import { clockTime } from "../format";
 import type { Item } from "../timeline";
 import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
+import { CallCard } from "./CallCard";
 import { Icon } from "./Icon";
 
 export const quickEmoji = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -32,20 +33,7 @@ export function MessageItem(props: {
     );
   }
   if (item.kind === "call_started" || item.kind === "call_ended") {
-    return (
-      <li class={`call ${props.highlighted ? "highlight" : ""}`} data-signal-id={item.id} data-kind={item.kind}>
-        <span class="call-card">
-          <span class="call-icon" aria-hidden="true">{item.kind === "call_started" ? "📞" : "📴"}</span>
-          <span>
-            <strong>{item.kind === "call_started" ? `${client.userName(item.senderId)} started a call` : "Call ended"}</strong>
-            <span class="muted small"> · {clockTime(item.createdAt)}</span>
-            {item.callUrl && item.kind === "call_started" && (
-              <> · <a href={item.callUrl} target="_blank" rel="noopener noreferrer">Join</a></>
-            )}
-          </span>
-        </span>
-      </li>
-    );
+    return <CallCard client={client} item={item} highlighted={props.highlighted} />;
   }
 
   const sender = client.userName(item.senderId);
@@ -59,7 +47,9 @@ export function MessageItem(props: {
         <span class="msg-avatar">{!props.grouped && <Avatar id={item.senderId} name={sender} size={30} />}</span>
       )}
       <div class="msg-body">
-        {!mine && props.showSender && !props.grouped && <span class="msg-sender">{sender}</span>}
+        {!mine && props.showSender && !props.grouped && (
+          <span class="msg-sender">{sender}{client.state.users[item.senderId]?.kind === "bot" && <span class="tag" data-testid="bot-badge">bot</span>}</span>
+        )}
         <div class="bubble-row">
           <div class={`bubble ${item.text ? "" : "files-only"}`}>
             {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}

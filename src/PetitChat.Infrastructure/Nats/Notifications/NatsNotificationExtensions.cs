@@ -32,6 +32,7 @@ public static class NatsNotificationExtensions
         builder.Services.AddSingleton<NatsPresence>();
         builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<NatsPresence>());
         builder.Services.AddHostedService<NatsNotificationSetup>();
+        builder.Services.AddHostedService<NatsQueueGauge>();
         return builder;
     }
 }

@@ -1,0 +1,20 @@
+namespace PetitChat.Core.Apps;
+
+/// <summary>
+/// The record of every event delivery to an app: what was sent, its state and last error, so that
+/// failed ones (dead letters) can be listed and retried by an administrator. The queue carries only
+/// the delivery's id; this store holds the body. Every adapter passes AppDeliveryStoreContract.
+/// </summary>
+public interface IAppDeliveryStore
+{
+    /// <summary>Creates the delivery, or replaces every field of the one with the same id (status changes).</summary>
+    Task SaveDeliveryAsync(AppDelivery delivery, CancellationToken ct);
+
+    Task<AppDelivery?> GetDeliveryAsync(Guid appId, Guid deliveryId, CancellationToken ct);
+
+    /// <summary>
+    /// The app's deliveries, newest first, those with <paramref name="status"/> only when given, at
+    /// most <paramref name="max"/>, older than <paramref name="before"/> when given (paging by id).
+    /// </summary>
+    Task<IReadOnlyList<AppDelivery>> ListDeliveriesAsync(Guid appId, AppDeliveryStatus? status, Guid? before, int max, CancellationToken ct);
+}

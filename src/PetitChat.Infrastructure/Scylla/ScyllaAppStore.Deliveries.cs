@@ -1,0 +1,23 @@
+using PetitChat.Core.Apps;
+using PetitChat.Infrastructure.Apps;
+
+namespace PetitChat.Infrastructure.Scylla;
+
+public sealed partial class ScyllaAppStore : IAppDeliveryStore
+{
+    public Task SaveDeliveryAsync(AppDelivery delivery, CancellationToken ct) =>
+        PutAsync(DeliveriesPartition(delivery.AppId), delivery.Id.ToString("D"), Write(delivery, AppsJsonContext.Default.AppDelivery), ct,
+            ("status", StatusText(delivery.Status)));
+
+    public async Task<AppDelivery?> GetDeliveryAsync(Guid appId, Guid deliveryId, CancellationToken ct) =>
+        await GetBodyAsync(DeliveriesPartition(appId), deliveryId.ToString("D"), ct) is { } body ? Read(body, AppsJsonContext.Default.AppDelivery) : null;
+
+    public async Task<IReadOnlyList<AppDelivery>> ListDeliveriesAsync(Guid appId, AppDeliveryStatus? status, Guid? before, int max, CancellationToken ct) =>
+        [.. (await QueryBodiesAsync(DeliveriesPartition(appId), max, descending: true, ct, before?.ToString("D"),
+                status is { } s ? ("status", StatusText(s)) : null))
+            .Select(b => Read(b, AppsJsonContext.Default.AppDelivery))];
+
+    private static string DeliveriesPartition(Guid appId) => "deliveries#" + appId.ToString("D");
+
+    private static string StatusText(AppDeliveryStatus status) => status.ToString().ToLowerInvariant();
+}

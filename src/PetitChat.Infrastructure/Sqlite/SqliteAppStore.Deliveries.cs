@@ -1,0 +1,47 @@
+using PetitChat.Core.Apps;
+using PetitChat.Infrastructure.Apps;
+
+using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
+
+namespace PetitChat.Infrastructure.Sqlite;
+
+public sealed partial class SqliteAppStore : IAppDeliveryStore
+{
+    public async Task SaveDeliveryAsync(AppDelivery delivery, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO app_deliveries (app_id, id, status, body) VALUES (@app, @id, @status, @body)
+            ON CONFLICT (app_id, id) DO UPDATE SET status = excluded.status, body = excluded.body
+            """, ct, ("@app", ToText(delivery.AppId)), ("@id", ToText(delivery.Id)), ("@status", StatusText(delivery.Status)),
+            ("@body", Write(delivery, AppsJsonContext.Default.AppDelivery)));
+    }
+
+    public async Task<AppDelivery?> GetDeliveryAsync(Guid appId, Guid deliveryId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await ScalarAsync(connection, "SELECT body FROM app_deliveries WHERE app_id = @app AND id = @id", ct,
+            ("@app", ToText(appId)), ("@id", ToText(deliveryId))) is string body
+            ? Read(body, AppsJsonContext.Default.AppDelivery)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<AppDelivery>> ListDeliveriesAsync(Guid appId, AppDeliveryStatus? status, Guid? before, int max, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // Ids are UUIDv7 written as text: text order is creation order.
+        return await QueryAsync(connection, """
+            SELECT body FROM app_deliveries
+            WHERE app_id = @app AND (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
+            ORDER BY id DESC LIMIT @max
+            """, r => Read(r.GetString(0), AppsJsonContext.Default.AppDelivery), ct,
+            ("@app", ToText(appId)), ("@status", status is { } s ? StatusText(s) : null), ("@before", ToText(before)), ("@max", max));
+    }
+
+    private static string StatusText(AppDeliveryStatus status) => status switch
+    {
+        AppDeliveryStatus.Pending => "pending",
+        AppDeliveryStatus.Delivered => "delivered",
+        _ => "failed",
+    };
+}

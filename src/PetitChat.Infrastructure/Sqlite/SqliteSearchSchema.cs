@@ -1,0 +1,30 @@
+namespace PetitChat.Infrastructure.Sqlite;
+
+/// <summary>
+/// The schema step of issue 20 (search in every script, across chats), in its own file so that a
+/// merge renumbers it by moving one line in <see cref="SqliteSchema"/>.
+/// </summary>
+internal static class SqliteSearchSchema
+{
+    public const string Step =
+        """
+        -- search_text gets a "cjk" column of overlapping bigrams (CjkText.BigramText), and "text"
+        -- holds CJK characters as one token each (U+200B between them) so that snippet() marks
+        -- exactly the matched characters. The old rows have neither: drop them and index every
+        -- message again through the outbox (INSERT OR IGNORE: a pending job already covers its signal).
+        DROP TABLE search_text;
+        DELETE FROM search_documents;
+        CREATE VIRTUAL TABLE search_text USING fts5(
+            text, chat, cjk,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+
+        -- Filters of the global search: has:file, and from:/before:/after: within a user's chats.
+        ALTER TABLE search_documents ADD COLUMN has_file INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX search_documents_by_chat ON search_documents (chat_id, created_at);
+
+        INSERT OR IGNORE INTO search_jobs (id, chat_id, signal_id, due_at)
+        SELECT id, chat_id, id, created_at FROM signals WHERE text IS NOT NULL;
+        """;
+}

@@ -1,0 +1,58 @@
+using PetitChat.Core.Apps;
+using PetitChat.Core.Common;
+using PetitChat.Core.Signals;
+using PetitChat.Server.Errors;
+using PetitChat.Server.Signals;
+using PetitChat.Server.Users;
+
+namespace PetitChat.Server.Apps;
+
+/// <summary>
+/// On the send call: a message that is a slash command (<see cref="SlashCommand"/>) is not sent as
+/// typed. The built-ins become the message they stand for (<c>/me waves</c>, <c>/shrug</c>); any
+/// other command goes to the app in the chat that answers it (<see cref="AppCommands"/>), or is a
+/// 400 naming <c>text</c> when none does.
+/// </summary>
+public sealed class SlashCommandFilter(AppCommands commands) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        int? requestAt = null;
+        Caller? caller = null;
+        Guid? chatId = null;
+        for (var i = 0; i < context.Arguments.Count; i++)
+        {
+            switch (context.Arguments[i])
+            {
+                case SendSignalRequest:
+                    requestAt = i;
+                    break;
+                case Caller c:
+                    caller = c;
+                    break;
+                case Guid id when chatId is null:
+                    chatId = id;
+                    break;
+            }
+        }
+
+        if (requestAt is not { } at || context.Arguments[at] is not SendSignalRequest request || caller is null || chatId is null
+            || (request.Kind ?? SignalKind.Message) != SignalKind.Message || SlashCommand.Parse(request.Text) is not { } command)
+        {
+            return await next(context);
+        }
+
+        if (SlashCommand.IsBuiltIn(command.Name))
+        {
+            if (command.BuiltInText(caller.User.DisplayName) is not { } text)
+            {
+                return new Invalid("text", $"/{command.Name} needs some text, as in /{command.Name} waves.").ToProblem();
+            }
+
+            context.Arguments[at] = request with { Text = text };
+            return await next(context);
+        }
+
+        return await commands.RunAsync(caller.User, chatId.Value, command, context.HttpContext, context.HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,20 @@
+namespace PetitChat.Server.Limits;
+
+/// <summary>Names of the rate-limiting policies that endpoints ask for with <c>RequireRateLimiting</c>.</summary>
+public static class RateLimitPolicies
+{
+    public const string Sends = "sends";
+    public const string Uploads = "uploads";
+    public const string Searches = "searches";
+    public const string Tickets = "tickets";
+    public const string UserSearch = "user-search";
+    public const string PushSubscriptions = "push-subscriptions";
+
+    /// <summary>The caller's partition: its user (<c>sub</c>) when signed in, else its address.</summary>
+    public static string PartitionOf(HttpContext context) =>
+        context.User.FindFirst("sub")?.Value is { } subject && context.User.Identity?.IsAuthenticated == true
+            ? "user:" + subject
+            : "address:" + AddressOf(context);
+
+    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
