@@ -6,6 +6,7 @@ using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
 using PetitChat.Server.Operations;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.AddPetitChatCore();
 builder.AddPetitChatIdentity();
 builder.AddPetitChatApi();
 builder.AddPetitChatCalls();
+builder.AddPetitChatPresence();
 builder.AddPetitChatWeb();
 builder.AddPetitChatLimits();
 builder.AddPetitChatOpenApi();

@@ -21,6 +21,7 @@ using PetitChat.Server.Events;
 using PetitChat.Server.Files;
 using PetitChat.Server.Notifications;
 using PetitChat.Server.OpenApi;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
@@ -123,7 +124,9 @@ public static class ServerExtensions
             .MapNotifications()
             .MapCalls()
             .MapApps()
-            .MapE2ee();
+            .MapE2ee()
+            .MapPresence()
+            .AddEndpointFilter<ActivityFilter>();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 import type { Command, CommandResult, IncomingWebhook } from "./apps";
 import type {
   Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Presence, StatusRequest,
 } from "./types";
 import type { GlobalSearchParams } from "./search";
 
@@ -131,6 +132,14 @@ export class Api {
 
   receipts(chatId: string, signalId: string): Promise<SignalReceipts> {
     return this.call("GET", `/api/v1/chats/${chatId}/signals/${signalId}/receipts`);
+  }
+
+  setStatus(status: StatusRequest): Promise<Presence> {
+    return this.call("PUT", "/api/v1/me/status", status);
+  }
+
+  clearStatus(): Promise<Presence> {
+    return this.call("DELETE", "/api/v1/me/status");
   }
 
   imageSettings(): Promise<ImageSettings> {

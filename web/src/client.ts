@@ -9,9 +9,10 @@ import {
   withDeleted, withEdited, withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers,
   type Timeline,
 } from "./timeline";
+import { withPresence } from "./presence";
 import type {
-  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent, StoredFile,
-  TypingEvent, User,
+  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
+  StatusRequest, StoredFile, TypingEvent, User,
 } from "./types";
 
 export interface State {
@@ -491,6 +492,28 @@ export class ChatClient {
     this.api.markAs(chatId, newest.id, "read").catch(() => delete this.readSent[chatId]);
   }
 
+  // ---- presence ----
+
+  /** My presence as others see it (from chat members and my own presence events). */
+  get myPresence(): Presence | undefined {
+    return this.state.users[this.state.me.id]?.presence;
+  }
+
+  async setStatus(status: StatusRequest): Promise<void> {
+    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.setStatus(status)) }));
+  }
+
+  async clearStatus(): Promise<void> {
+    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.clearStatus()) }));
+  }
+
+  /** Do not disturb on or off, keeping my status's emoji, text and expiry. */
+  async toggleDnd(): Promise<void> {
+    const status = this.myPresence?.status;
+    const on = status?.availability === "dnd";
+    await this.setStatus({ emoji: status?.emoji ?? null, text: status?.text ?? null, expiresAt: on ? status?.expiresAt ?? null : null, availability: on ? "auto" : "dnd" });
+  }
+
   // ---- live events ----
 
   private onEvent(type: LiveEventType, data: unknown): void {
@@ -565,6 +588,9 @@ export class ChatClient {
         setTimeout(() => this.set({ typing: { ...this.state.typing } }), Math.max(0, Date.parse(event.until) - Date.now()) + 50);
         break;
       }
+      case "presence":
+        this.set({ users: withPresence(this.state.users, data as Presence) });
+        break;
     }
   }
 

@@ -6,6 +6,34 @@ export interface User {
   displayName: string;
   /** `bot` for an app's or an incoming webhook's bot user. */
   kind?: "user" | "bot";
+  /** Chat members carry it; live `presence` events keep it current. */
+  presence?: Presence;
+}
+
+export type PresenceState = "online" | "away" | "offline" | "busy" | "dnd";
+export type Availability = "auto" | "busy" | "dnd" | "away";
+
+export interface UserStatus {
+  emoji: string | null;
+  text: string | null;
+  expiresAt: string | null;
+  availability: Availability;
+}
+
+/** A user's presence (docs/presence.md); also the data of a `presence` event. */
+export interface Presence {
+  userId: string;
+  state: PresenceState;
+  lastSeenAt: string | null;
+  status: UserStatus | null;
+  source: "petitchat" | "microsoft365";
+}
+
+export interface StatusRequest {
+  emoji?: string | null;
+  text?: string | null;
+  expiresAt?: string | null;
+  availability?: Availability;
 }
 
 export interface Me extends User {

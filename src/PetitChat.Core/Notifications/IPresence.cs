@@ -15,4 +15,21 @@ public interface IPresence
     Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct);
 
     Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>
+    /// Records that the user was active at <paramref name="at"/> (a stream opened or closed, a send,
+    /// a receipt, a typing call, an explicit ping), as every node sees it. It is also their "last
+    /// seen". A time earlier than the recorded one changes nothing.
+    /// </summary>
+    Task TouchAsync(Guid userId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>For each of <paramref name="userIds"/>: connected now (on any node), and their last recorded activity.</summary>
+    Task<IReadOnlyDictionary<Guid, PetitChat.Core.Presence.UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
+
+    /// <summary>
+    /// Removes the connections held by nodes that stopped refreshing them (died), and returns the
+    /// users left with no connection, so that they can be announced offline at once rather than
+    /// when the keys expire. One node does this at a time; the others get an empty list.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ReapAsync(CancellationToken ct);
 }

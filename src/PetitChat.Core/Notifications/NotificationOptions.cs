@@ -14,5 +14,8 @@ public sealed record NotificationOptions
     /// <summary>Run the worker inside the server process (the embedded default). Off when separate Notifier workers run.</summary>
     public bool RunInProcessWorker { get; init; } = true;
 
+    /// <summary>A user in do-not-disturb still gets pushes for messages that mention them.</summary>
+    public bool DndAllowsMentions { get; init; } = true;
+
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

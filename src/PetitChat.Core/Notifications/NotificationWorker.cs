@@ -15,7 +15,9 @@ namespace PetitChat.Core.Notifications;
 /// Policy, checked when the job is due: nothing when the recipient left the chat, has read the
 /// message, has a live stream open, or a newer message of the chat is pending for them (that
 /// later job notifies for both: several messages in a short window become one notification);
-/// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>.
+/// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>;
+/// nothing in do-not-disturb (the user's status or Microsoft 365), unless mentioned and
+/// <see cref="NotificationOptions.DndAllowsMentions"/>.
 /// </remarks>
 public sealed class NotificationWorker(
     IUserStore userStore, IChatRoster roster, ISignalStore timeline,
@@ -24,7 +26,9 @@ public sealed class NotificationWorker(
     IDeliveryLedger ledger,
     IEnumerable<INotificationChannel> channels,
     NotificationOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    PetitChat.Core.Presence.IPresenceStore? presenceStore = null,
+    PetitChat.Core.Presence.PresenceOptions? presenceOptions = null)
 {
     private const int UnreadScan = 100;
 
@@ -160,6 +164,14 @@ public sealed class NotificationWorker(
         }
 
         if (latest is null || (!mentioned && await settings.IsMutedAsync(job.ChatId, job.UserId, ct)))
+        {
+            return null;
+        }
+
+        if ((!mentioned || !options.DndAllowsMentions) && presenceStore is not null
+            && PetitChat.Core.Presence.PresenceService.IsDoNotDisturb(
+                (await presenceStore.GetAsync([job.UserId], ct)).GetValueOrDefault(job.UserId), time.GetUtcNow(),
+                presenceOptions ?? new PetitChat.Core.Presence.PresenceOptions()))
         {
             return null;
         }

@@ -3,6 +3,7 @@ using PetitChat.Core.Calls;
 using PetitChat.Core.Apps;
 using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
+using PetitChat.Core.Presence;
 
 namespace PetitChat.Infrastructure.Nats;
 
@@ -29,6 +30,7 @@ internal static class NatsEventCodec
         SignalDeleted e => ("signal_deleted", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.SignalDeleted)),
         TypingStarted e => ("typing", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.TypingStarted)),
         StreamReset => ("reset", "{}"u8.ToArray()),
+        PresenceChanged e => ("presence", JsonSerializer.SerializeToUtf8Bytes(e, NatsJsonContext.Default.PresenceChanged)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "This event cannot go through the bus."),
     };
 
@@ -47,6 +49,7 @@ internal static class NatsEventCodec
         "signal_deleted" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.SignalDeleted),
         "typing" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.TypingStarted),
         "reset" => new StreamReset(),
+        "presence" => JsonSerializer.Deserialize(body, NatsJsonContext.Default.PresenceChanged),
         _ => null,
     };
 }

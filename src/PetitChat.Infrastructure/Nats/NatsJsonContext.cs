@@ -18,4 +18,5 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(SignalEdited))]
 [JsonSerializable(typeof(SignalDeleted))]
 [JsonSerializable(typeof(TypingStarted))]
+[JsonSerializable(typeof(PetitChat.Core.Presence.PresenceChanged))]
 internal sealed partial class NatsJsonContext : JsonSerializerContext;

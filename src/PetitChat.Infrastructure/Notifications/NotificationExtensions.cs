@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PetitChat.Core.Notifications;
 using PetitChat.Infrastructure.InProcess.Notifications;
 using PetitChat.Infrastructure.Nats.Notifications;
+using PetitChat.Infrastructure.Presence;
 using PetitChat.Infrastructure.Scylla;
 using PetitChat.Infrastructure.Sqlite;
 using PetitChat.Infrastructure.Webhooks;
@@ -64,6 +65,9 @@ public static class NotificationExtensions
                 return new SqliteNotificationSettingsStore(options with { Path = Path.GetFullPath(options.Path, contentRoot) });
             });
         }
+
+        // The worker reads a user's do-not-disturb from the presence store.
+        builder.AddPresenceStore();
 
         var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
         switch (kind.ToLowerInvariant())

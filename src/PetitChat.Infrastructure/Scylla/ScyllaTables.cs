@@ -53,6 +53,10 @@ internal sealed class ScyllaTables(string prefix)
 
     public string DeviceMessages { get; } = prefix + "e2ee_device_messages";
 
+    public string Presence { get; } = prefix + "presence";
+
+    public string PresenceLinks { get; } = prefix + "presence_links";
+
     /// <summary>Every table: its name, partition key and optional sort key (name and type).</summary>
     public IEnumerable<(string Table, (string Name, ScalarAttributeType Type) Partition, (string Name, ScalarAttributeType Type)? Sort)> All()
     {
@@ -80,6 +84,8 @@ internal sealed class ScyllaTables(string prefix)
         yield return (Apps, ("pk", s), ("sk", s));
         yield return (Devices, ("user", s), ("device", s));
         yield return (DeviceMessages, ("inbox", s), ("id", s));
+        yield return (Presence, ("user", s), null);
+        yield return (PresenceLinks, ("shard", s), ("user", s));
     }
 
     /// <summary>

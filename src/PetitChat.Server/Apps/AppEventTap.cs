@@ -57,6 +57,10 @@ public sealed partial class AppEventTap(
         }
     }
 
+    /// <summary>Ephemeral events (presence) are no app event: passed through.</summary>
+    public Task PublishEphemeralAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct) =>
+        inner.PublishEphemeralAsync(liveEvent, recipients, ct);
+
     public Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct) =>
         inner.SubscribeAsync(userId, lastEventId, ct);
 

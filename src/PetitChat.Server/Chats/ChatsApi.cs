@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
+using PetitChat.Core.Presence;
 using PetitChat.Server.Errors;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Chats;
@@ -29,19 +31,21 @@ public static class ChatsApi
         });
 
         chats.MapGet("/", async Task<Results<Ok<Page<ChatDto>>, ProblemHttpResult>> (
-            Caller caller, ChatService service, int? limit, string? cursor, CancellationToken ct) =>
+            Caller caller, ChatService service, PresenceService presence, int? limit, string? cursor, CancellationToken ct) =>
         {
             var page = await service.ListAsync(caller.Id, limit, cursor, ct);
             return page.Succeeded
-                ? TypedResults.Ok(new Page<ChatDto>([.. page.Value.Items.Select(ChatDto.From)], page.Value.NextCursor))
+                ? TypedResults.Ok(new Page<ChatDto>(await ChatPresence.WithPresenceAsync([.. page.Value.Items.Select(ChatDto.From)], presence, ct), page.Value.NextCursor))
                 : page.Failure.ToProblem();
         });
 
         chats.MapGet("/{chatId:guid}", async Task<Results<Ok<ChatDto>, ProblemHttpResult>> (
-            Guid chatId, Caller caller, ChatService service, CancellationToken ct) =>
+            Guid chatId, Caller caller, ChatService service, PresenceService presence, CancellationToken ct) =>
         {
             var chat = await service.GetAsync(caller.Id, chatId, ct);
-            return chat.Succeeded ? TypedResults.Ok(ChatDto.From(chat.Value)) : chat.Failure.ToProblem();
+            return chat.Succeeded
+                ? TypedResults.Ok((await ChatPresence.WithPresenceAsync([ChatDto.From(chat.Value)], presence, ct))[0])
+                : chat.Failure.ToProblem();
         });
 
         chats.MapPost("/{chatId:guid}/members", async Task<Results<Ok<ChatDto>, ProblemHttpResult>> (

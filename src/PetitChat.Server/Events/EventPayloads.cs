@@ -2,9 +2,11 @@ using PetitChat.Core.Apps;
 using PetitChat.Core.Calls;
 using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
+using PetitChat.Core.Presence;
 using PetitChat.Core.Receipts;
 using PetitChat.Server.Calls;
 using PetitChat.Server.E2ee;
+using PetitChat.Server.Presence;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -26,6 +28,7 @@ public static class EventPayloads
         SignalDeleted d => ("signal_deleted", new SignalDeletedEventDto(d.ChatId, d.SignalId, d.DeletedAt)),
         TypingStarted t => ("typing", new TypingEventDto(t.ChatId, t.UserId, t.ThreadId, t.Until)),
         StreamReset => ("reset", new ResetEventDto("Events may be missing here (the id cannot be resumed from, or the bus lost some while down): refetch your chats, then go on from this event.")),
+        PresenceChanged p => ("presence", PresenceDto.From(p.Presence)),
         _ => throw new ArgumentOutOfRangeException(nameof(liveEvent), liveEvent.GetType().Name, "Unknown event."),
     };
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Events;
-using PetitChat.Core.Notifications;
+using PetitChat.Core.Presence;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.Notifications;
@@ -19,7 +19,7 @@ public static class EventsApi
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
         // handler accepts either and nothing else.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
-            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, IPresence presence, OpenStreams open) =>
+            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, PresenceService presence, OpenStreams open) =>
         {
             // The stream ends when the token it was opened with expires: a user disabled in the
             // identity provider gets no new token, so their stream does not outlive the last one.

@@ -248,6 +248,11 @@ public static class EmbeddedIssuer
             .SetClaim(Claims.Name, username.Trim())
             .SetClaim("typ", "Bearer")
             .SetClaim("realm_access", JsonSerializer.SerializeToElement(new Dictionary<string, string[]> { ["roles"] = roles }));
+        if (!string.IsNullOrWhiteSpace(options.Embedded.EmailDomain))
+        {
+            identity.SetClaim(Claims.Email, $"{name}@{options.Embedded.EmailDomain}");
+        }
+
         identity.SetScopes(scopes);
         identity.SetResources(options.Audience);
         identity.SetDestinations(claim => claim.Type is Claims.Name or Claims.PreferredUsername

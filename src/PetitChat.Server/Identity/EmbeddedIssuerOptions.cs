@@ -27,6 +27,12 @@ public sealed class EmbeddedIssuerOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// When set, tokens carry <c>email = {username}@{EmailDomain}</c>, as a directory's accounts
+    /// do, so that features keyed by email (Microsoft 365 presence) can be tried in development.
+    /// </summary>
+    public string? EmailDomain { get; set; }
+
+    /// <summary>
     /// Outside the Development environment the issuer runs only when this is true and
     /// <c>Identity:CliPassword</c> is not the public default: anyone could otherwise sign in as
     /// anyone, <c>admin</c> included.

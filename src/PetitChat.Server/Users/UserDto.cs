@@ -4,6 +4,10 @@ namespace PetitChat.Server.Users;
 
 public sealed record UserDto(Guid Id, string Username, string DisplayName)
 {
+    /// <summary>Filled where the caller may see it (chat members); left out elsewhere.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PetitChat.Server.Presence.PresenceDto? Presence { get; init; }
+
     /// <summary><c>bot</c> for an app's or an incoming webhook's bot user, <c>user</c> for everyone else.</summary>
     public string Kind { get; init; } = "user";
 

@@ -4,7 +4,7 @@ namespace PetitChat.Server.Tests.Fixtures;
 /// One server node of several: the NATS bus, the store and issuer keys shared with the other
 /// nodes, and tokens whose issuer is the first node, so a token works on every node.
 /// </summary>
-public sealed class NatsNode(string natsUrl, string sharedFolder, Uri? issuer) : PetitChatServer
+public sealed class NatsNode(string natsUrl, string sharedFolder, Uri? issuer, IReadOnlyDictionary<string, string?>? extra = null) : PetitChatServer
 {
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {
@@ -16,6 +16,11 @@ public sealed class NatsNode(string natsUrl, string sharedFolder, Uri? issuer) :
         if (issuer is not null)
         {
             settings["Identity:Embedded:Issuer"] = issuer.AbsoluteUri;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         return Task.CompletedTask;

@@ -23,12 +23,16 @@ public sealed class NatsNodes : IAsyncLifetime, IAsyncDisposable
 
     public int Count { get; init; } = 2;
 
+    /// <summary>Settings every node gets on top of the shared ones ({NATS} in a value becomes the server's URL).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         _nats = await NatsServer.StartAsync();
         for (var i = 0; i < Count; i++)
         {
-            var node = new NatsNode(_nats.Url, _folder, i == 0 ? null : _nodes[0].BaseAddress);
+            var extra = Settings.ToDictionary(s => s.Key, s => s.Value?.Replace("{NATS}", _nats.Url, StringComparison.Ordinal));
+            var node = new NatsNode(_nats.Url, _folder, i == 0 ? null : _nodes[0].BaseAddress, extra);
             await node.InitializeAsync();
             _nodes.Add(node);
         }

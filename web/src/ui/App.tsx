@@ -7,6 +7,7 @@ import { Icon } from "./Icon";
 import { IncomingCall } from "./IncomingCall";
 import { NewChat } from "./NewChat";
 import { Settings } from "./Settings";
+import { StatusPicker } from "./StatusPicker";
 import { go, useClientState, useRoute } from "./useClient";
 
 export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
@@ -14,6 +15,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
   const route = useRoute();
   const [creating, setCreating] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [status, setStatus] = useState(false);
   const [showLive, setShowLive] = useState(false);
 
   // The stream also closes by design (its token expired) and is back within a second: say
@@ -45,7 +47,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
 
   return (
     <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
-      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} />
+      <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} onStatus={() => setStatus(true)} />
       <main class="pane">
         {open ? (
           <Conversation key={open.id} client={client} state={state} chat={open} />
@@ -71,6 +73,7 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
       {client.incoming && <IncomingCall key={client.incoming.id} client={client} call={client.incoming} />}
       {state.conference && <Conference key={state.conference.call.id} client={client} call={state.conference.call} join={state.conference.join} />}
       {settings && <Settings client={client} state={state} onClose={() => setSettings(false)} />}
+      {status && <StatusPicker client={client} onClose={() => setStatus(false)} />}
       {creating && (
         <NewChat
           client={client}

@@ -2,12 +2,13 @@ import type { ChatClient, State } from "../client";
 import { shortTime } from "../format";
 import { chatTitle } from "../timeline";
 import type { Chat, Signal } from "../types";
-import { Avatar } from "./Avatar";
 import { GlobalSearch } from "./GlobalSearch";
+import { statusLine } from "../presence";
+import { PresenceAvatar } from "./PresenceAvatar";
 import { Icon } from "./Icon";
 import { go } from "./useClient";
 
-export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSettings: () => void; onSignOut: () => void }) {
+export function ChatList(props: { client: ChatClient; state: State; onNew: () => void; onSettings: () => void; onSignOut: () => void; onStatus?: () => void }) {
   const { client, state } = props;
   const onScroll = (e: Event) => {
     const el = e.currentTarget as HTMLElement;
@@ -16,11 +17,17 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
   return (
     <aside class="sidebar" aria-label="Chats">
       <header class="sidebar-head">
-        <Avatar id={state.me.id} name={state.me.displayName || state.me.username} size={34} />
+        <PresenceAvatar id={state.me.id} name={state.me.displayName || state.me.username} size={34} presence={client.myPresence} />
         <div class="me">
           <strong>{state.me.displayName || state.me.username}</strong>
-          <span class="muted small">@{state.me.username}</span>
+          <button class="link small status-button" aria-label="Set a status" onClick={props.onStatus}>
+            {statusLine(client.myPresence) || `@${state.me.username}`}
+          </button>
         </div>
+        <button class={`icon ${client.myPresence?.state === "dnd" ? "on" : ""}`} title="Do not disturb: no notifications except mentions"
+          aria-label="Do not disturb" aria-pressed={client.myPresence?.state === "dnd"} onClick={() => void client.toggleDnd()}>
+          <Icon name={client.myPresence?.state === "dnd" ? "bellOff" : "bell"} />
+        </button>
         <button class="icon" title="Image settings" aria-label="Settings" onClick={props.onSettings}><Icon name="settings" /></button>
         <button class="icon" title="New chat" aria-label="New chat" onClick={props.onNew}><Icon name="edit" /></button>
         <button class="ghost small" onClick={props.onSignOut}>Sign out</button>
@@ -33,7 +40,7 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
         )}
         <ul>
           {state.chats.map((chat) => (
-            <ChatRow key={chat.id} chat={chat} client={client} active={chat.id === state.openChatId} meId={state.me.id} />
+            <ChatRow key={chat.id} chat={chat} client={client} active={chat.id === state.openChatId} meId={state.me.id} state={state} />
           ))}
         </ul>
       </nav>
@@ -41,9 +48,10 @@ export function ChatList(props: { client: ChatClient; state: State; onNew: () =>
   );
 }
 
-function ChatRow({ chat, client, active, meId }: { chat: Chat; client: ChatClient; active: boolean; meId: string }) {
+function ChatRow({ chat, client, active, meId, state }: { chat: Chat; client: ChatClient; active: boolean; meId: string; state: State }) {
   const title = chatTitle(chat, meId);
   const avatarId = chat.kind === "direct" ? chat.members.find((m) => m.id !== meId)?.id ?? chat.id : chat.id;
+  const partner = chat.kind === "direct" ? state.users[avatarId] : undefined;
   return (
     <li>
       <a
@@ -56,10 +64,10 @@ function ChatRow({ chat, client, active, meId }: { chat: Chat; client: ChatClien
           go(chat.id);
         }}
       >
-        <Avatar id={avatarId} name={title} />
+        <PresenceAvatar id={avatarId} name={title} presence={partner?.presence} showDot={chat.kind === "direct"} />
         <span class="chat-row-main">
           <span class="chat-row-top">
-            <span class="chat-title">{title}</span>
+            <span class="chat-title">{title}{partner?.presence?.status?.emoji && <span class="status-emoji-inline"> {partner.presence.status.emoji}</span>}</span>
             <span class="chat-time muted small">{shortTime(chat.lastActivityAt)}</span>
           </span>
           <span class="chat-row-bottom">

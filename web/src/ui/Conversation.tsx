@@ -3,7 +3,9 @@ import type { ChatClient, State } from "../client";
 import { dayLabel } from "../format";
 import { chatTitle, seenBy, typingNow, type Item } from "../timeline";
 import type { Chat, StoredFile } from "../types";
-import { Avatar } from "./Avatar";
+import { statusLine } from "../presence";
+import type { Presence } from "../types";
+import { PresenceAvatar } from "./PresenceAvatar";
 import { Icon } from "./Icon";
 import { CommandSuggestions } from "./CommandSuggestions";
 import { Details } from "./Details";
@@ -114,11 +116,14 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
     <section class="conversation" aria-label={`Chat with ${title}`}>
       <header class="conv-head">
         <button class="icon back" aria-label="Back to chats" onClick={() => go(null)}><Icon name="back" size={24} /></button>
-        <Avatar id={isGroup ? chat.id : chat.members.find((m) => m.id !== me)?.id ?? chat.id} name={title} size={36} />
+        <PresenceAvatar id={isGroup ? chat.id : chat.members.find((m) => m.id !== me)?.id ?? chat.id} name={title} size={36}
+          presence={isGroup ? undefined : state.users[chat.members.find((m) => m.id !== me)?.id ?? ""]?.presence} showDot={!isGroup} />
         <div class="conv-title">
           <h2>{title}</h2>
           <span class="muted small">
-            {isGroup ? `${chat.members.length} members` : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}`}
+            {isGroup
+              ? `${chat.members.length} members`
+              : `@${chat.members.find((m) => m.id !== me)?.username ?? ""}${partnerStatus(state.users[chat.members.find((m) => m.id !== me)?.id ?? ""]?.presence)}`}
           </span>
         </div>
         {isGroup && (
@@ -302,4 +307,10 @@ function Composer({ client, chatId, onEditLast }: { client: ChatClient; chatId: 
       <button class="primary send" type="submit" aria-label="Send" disabled={uploading || (!text.trim() && ready.length === 0)}><Icon name="send" /></button>
     </form>
   );
+}
+
+/** " · 🍽️ Lunch" after the partner's username, or nothing. */
+function partnerStatus(presence: Presence | undefined): string {
+  const line = statusLine(presence);
+  return line ? ` · ${line}` : "";
 }

@@ -1,6 +1,7 @@
 import type { ChatClient, State } from "../client";
 import type { Chat } from "../types";
-import { Avatar } from "./Avatar";
+import { describePresence, statusLine } from "../presence";
+import { PresenceAvatar } from "./PresenceAvatar";
 import { Dialog } from "./Dialog";
 import { UserSearch } from "./UserSearch";
 
@@ -12,9 +13,10 @@ export function Members({ client, state, chat, onClose }: { client: ChatClient; 
       <ul class="members">
         {chat.members.map((m) => (
           <li key={m.id}>
-            <Avatar id={m.id} name={m.displayName || m.username} size={30} />
+            <PresenceAvatar id={m.id} name={m.displayName || m.username} size={30} presence={state.users[m.id]?.presence ?? m.presence} />
             <span class="grow">
               <strong>{m.displayName || m.username}</strong> <span class="muted small">@{m.username}</span>
+              <span class="muted small member-presence"> · {describePresence(state.users[m.id]?.presence ?? m.presence)}{statusLine(state.users[m.id]?.presence ?? m.presence) && ` · ${statusLine(state.users[m.id]?.presence ?? m.presence)}`}</span>
               {m.id === chat.createdBy && chat.kind === "group" && <span class="tag">creator</span>}
               {m.kind === "bot" && <span class="tag">bot</span>}
             </span>

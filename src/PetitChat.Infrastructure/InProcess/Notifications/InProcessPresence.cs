@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PetitChat.Core.Notifications;
+using PetitChat.Core.Presence;
 
 namespace PetitChat.Infrastructure.InProcess.Notifications;
 
@@ -7,6 +8,7 @@ namespace PetitChat.Infrastructure.InProcess.Notifications;
 public sealed class InProcessPresence : IPresence
 {
     private readonly ConcurrentDictionary<Guid, int> _streams = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _active = new();
 
     public Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct)
     {
@@ -16,6 +18,28 @@ public sealed class InProcessPresence : IPresence
 
     public Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct) =>
         Task.FromResult(_streams.TryGetValue(userId, out var n) && n > 0);
+
+    public Task TouchAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        _active.AddOrUpdate(userId, at, (_, known) => at > known ? at : known);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<Guid, UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, UserActivity>(userIds.Count);
+        foreach (var userId in userIds)
+        {
+            found[userId] = new UserActivity(
+                _streams.TryGetValue(userId, out var n) && n > 0,
+                _active.TryGetValue(userId, out var at) ? at : null);
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<Guid, UserActivity>>(found);
+    }
+
+    /// <summary>One process: no other node can die and leave connections behind.</summary>
+    public Task<IReadOnlyList<Guid>> ReapAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Guid>>([]);
 
     private void Disconnect(Guid userId)
     {

@@ -17,6 +17,8 @@ public static class NatsNotificationExtensions
             .BindConfiguration(NatsNotificationOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Notifications:Nats:Url must name a NATS server.")
             .Validate(o => o.Partitions is > 0 and <= 4096, "Notifications:Nats:Partitions must be between 1 and 4096.")
+            .Validate(o => o.NodeExpiry >= TimeSpan.FromSeconds(1) && o.NodeExpiry < o.PresenceExpiry && o.ActivityRetention > TimeSpan.Zero,
+                "Notifications:Nats needs NodeExpiry >= 1 s and shorter than PresenceExpiry (a dead node is noticed before its keys expire), and a positive ActivityRetention.")
             .Validate(o => o.AckWait >= TimeSpan.FromSeconds(1) && o.PresenceExpiry >= TimeSpan.FromSeconds(3)
                 && o.LedgerRetention > TimeSpan.Zero && o.DeadLetterRetention > TimeSpan.Zero && o.Replicas > 0,
                 "Notifications:Nats needs AckWait >= 1 s, PresenceExpiry >= 3 s, and positive retentions and replicas.")

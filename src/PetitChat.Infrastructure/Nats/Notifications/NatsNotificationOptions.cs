@@ -55,6 +55,20 @@ public sealed record NatsNotificationOptions
 
     public TimeSpan PresenceExpiry { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The bucket of live nodes, a key per node refreshed every third of <see cref="NodeExpiry"/>: a
+    /// node whose key is gone died, and its users' connections are removed then, well before their
+    /// own keys expire.
+    /// </summary>
+    public string NodeBucket { get; init; } = "petitchat_nodes";
+
+    public TimeSpan NodeExpiry { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The bucket of each user's last activity (their "last seen"), and how long it is kept.</summary>
+    public string ActivityBucket { get; init; } = "petitchat_activity";
+
+    public TimeSpan ActivityRetention { get; init; } = TimeSpan.FromDays(30);
+
     public int Replicas { get; init; } = 1;
 
     public string SubjectOf(Guid userId, int partitions) =>

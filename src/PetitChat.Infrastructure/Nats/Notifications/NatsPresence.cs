@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Options;
 using NATS.Client.KeyValueStore;
 using PetitChat.Core.Notifications;
+using PetitChat.Core.Presence;
 
 namespace PetitChat.Infrastructure.Nats.Notifications;
 
@@ -9,18 +12,46 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// Presence shared by every node and worker: a key-value bucket with one key per (user, node)
 /// while that node has a stream of the user open. Keys expire after
 /// <see cref="NatsNotificationOptions.PresenceExpiry"/> unless refreshed, which each node does every
-/// third of it, so a node that dies stops counting within that time.
+/// third of it, so a node that dies stops counting within that time. Each node also keeps a key in
+/// <see cref="NatsNotificationOptions.NodeBucket"/>, which expires sooner: the node with the
+/// smallest live key removes the connections of nodes whose key is gone (<see cref="ReapAsync"/>).
+/// Last activity is one key per user in <see cref="NatsNotificationOptions.ActivityBucket"/>.
 /// </summary>
 public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsNotificationOptions> options) : IPresence, IDisposable
 {
     private static readonly byte[] Open = [1];
+
+    /// <summary>Activity is written at most this often per user by one node: "last seen" needs no finer grain.</summary>
+    private static readonly TimeSpan TouchGrain = TimeSpan.FromSeconds(10);
+
     private readonly NatsNotificationOptions _options = options.Value;
     private readonly string _node = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<Guid, int> _local = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
     private INatsKVStore? _bucket;
+    private INatsKVStore? _nodes;
+    private INatsKVStore? _activity;
 
-    public async Task EnsureAsync(CancellationToken ct) =>
+    /// <summary>Set once this node holds streams or reaps: only such nodes keep a key in the node bucket (workers do neither).</summary>
+    private volatile bool _registered;
+
+    public async Task EnsureAsync(CancellationToken ct)
+    {
+        _nodes = await nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig(_options.NodeBucket)
+        {
+            Description = "Petit chat: live nodes, a key per node.",
+            MaxAge = _options.NodeExpiry,
+            NumberOfReplicas = _options.Replicas,
+            Storage = NatsKVStorageType.Memory,
+        }, ct);
+        _activity = await nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig(_options.ActivityBucket)
+        {
+            Description = "Petit chat: each user's last activity (last seen).",
+            MaxAge = _options.ActivityRetention,
+            NumberOfReplicas = _options.Replicas,
+            Storage = NatsKVStorageType.File,
+        }, ct);
         _bucket = await nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig(_options.PresenceBucket)
         {
             Description = "Petit chat: users with a live stream open, a key per (user, node).",
@@ -28,10 +59,12 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
             NumberOfReplicas = _options.Replicas,
             Storage = NatsKVStorageType.Memory,
         }, ct);
+    }
 
     public async Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct)
     {
         var bucket = await BucketAsync(ct);
+        await RegisterAsync(ct);
         await _writes.WaitAsync(ct);
         try
         {
@@ -59,13 +92,130 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
         return false;
     }
 
-    /// <summary>Puts this node's keys again until cancelled, so they outlive the bucket's expiry while streams stay open.</summary>
+    public async Task TouchAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        if (_touched.TryGetValue(userId, out var last) && at - last < TouchGrain)
+        {
+            return;
+        }
+
+        _touched[userId] = at;
+        if (_touched.Count > 100_000)
+        {
+            _touched.Clear();
+        }
+
+        await BucketAsync(ct);
+        await _activity!.PutAsync($"{userId:N}", Encoding.ASCII.GetBytes(at.UtcTicks.ToString(CultureInfo.InvariantCulture)), cancellationToken: ct);
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        await BucketAsync(ct);
+        var found = new Dictionary<Guid, UserActivity>(userIds.Count);
+        // Two key-value reads per user, a batch of users at a time rather than one by one.
+        foreach (var batch in userIds.Distinct().Chunk(50))
+        {
+            var reads = await Task.WhenAll(batch.Select(async userId => (userId, await ActivityOfAsync(userId, ct))));
+            foreach (var (userId, activity) in reads)
+            {
+                found[userId] = activity;
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<UserActivity> ActivityOfAsync(Guid userId, CancellationToken ct)
+    {
+        var connected = await IsConnectedAsync(userId, ct);
+        var entry = await _activity!.TryGetEntryAsync<byte[]>($"{userId:N}", cancellationToken: ct);
+        return entry.Success && entry.Value.Value is { } bytes
+            && long.TryParse(Encoding.ASCII.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            ? new UserActivity(connected, new DateTimeOffset(ticks, TimeSpan.Zero))
+            : new UserActivity(connected, null);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ReapAsync(CancellationToken ct)
+    {
+        var bucket = await BucketAsync(ct);
+        // The reaper proves itself alive first: a node that only registered once would expire
+        // beside the dead one and find no live node at all.
+        await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
+        _registered = true;
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var key in _nodes!.GetKeysAsync(cancellationToken: ct))
+        {
+            live.Add(key);
+        }
+
+        // One reaper at a time: the node with the smallest live key.
+        if (live.Count == 0 || live.Min(StringComparer.Ordinal) != _node)
+        {
+            return [];
+        }
+
+        var byUser = new Dictionary<Guid, (int Live, List<string> Dead)>();
+        await foreach (var key in bucket.GetKeysAsync(cancellationToken: ct))
+        {
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || !Guid.TryParseExact(key.AsSpan(0, dot), "N", out var userId))
+            {
+                continue;
+            }
+
+            var entry = byUser.TryGetValue(userId, out var known) ? known : (0, []);
+            if (live.Contains(key[(dot + 1)..]))
+            {
+                entry.Live++;
+            }
+            else
+            {
+                entry.Dead.Add(key);
+            }
+
+            byUser[userId] = entry;
+        }
+
+        var gone = new List<Guid>();
+        foreach (var (userId, (liveCount, dead)) in byUser)
+        {
+            foreach (var key in dead)
+            {
+                await bucket.DeleteAsync(key, cancellationToken: ct);
+            }
+
+            if (dead.Count > 0 && liveCount == 0)
+            {
+                gone.Add(userId);
+            }
+        }
+
+        return gone;
+    }
+
+    /// <summary>
+    /// Puts this node's keys again until cancelled, so they outlive the buckets' expiry while the
+    /// node runs and its streams stay open.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
         var bucket = await BucketAsync(ct);
-        using var timer = new PeriodicTimer(_options.PresenceExpiry / 3);
+        using var timer = new PeriodicTimer(_options.NodeExpiry / 3);
+        var usersRefreshed = DateTimeOffset.UtcNow;
         while (await timer.WaitForNextTickAsync(ct))
         {
+            if (_registered)
+            {
+                await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
+            }
+
+            if (DateTimeOffset.UtcNow - usersRefreshed < _options.PresenceExpiry / 3)
+            {
+                continue;
+            }
+
+            usersRefreshed = DateTimeOffset.UtcNow;
             foreach (var (userId, count) in _local)
             {
                 if (count > 0)
@@ -73,6 +223,15 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
                     await bucket.PutAsync(KeyOf(userId), Open, cancellationToken: ct);
                 }
             }
+        }
+    }
+
+    private async Task RegisterAsync(CancellationToken ct)
+    {
+        if (!_registered)
+        {
+            await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
+            _registered = true;
         }
     }
 

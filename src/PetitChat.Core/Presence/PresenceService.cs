@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using PetitChat.Core.Common;
+using PetitChat.Core.Events;
+using PetitChat.Core.Notifications;
+using PetitChat.Core.Storage;
+
+namespace PetitChat.Core.Presence;
+
+/// <summary>
+/// Presence as users see it: derived from open streams and activity (<see cref="IPresence"/>, on
+/// every node), the user's own status and the Microsoft 365 presence (<see cref="IPresenceStore"/>).
+/// Changes go to everyone who shares a chat with the user, as ephemeral <see cref="PresenceChanged"/>
+/// events, at most one per user per <see cref="PresenceOptions.Coalesce"/> from this node.
+/// </summary>
+public sealed partial class PresenceService(
+    IPresence presence, IPresenceStore store, IChatStore chats, IEventBus bus, PresenceOptions options, TimeProvider time)
+{
+    private const int PartnerCacheLimit = 50_000;
+
+    private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, HashSet<Guid> Users)> _partners = new();
+    private readonly ConcurrentDictionary<Guid, int> _local = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
+
+    /// <summary>Users with a stream open on this node: the ones this node watches for away and expiry.</summary>
+    public ICollection<Guid> LocalUsers => _local.Keys;
+
+    /// <summary>Marks the user connected (and active) until the lease is disposed, and tells their partners.</summary>
+    public async Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct)
+    {
+        var lease = await presence.ConnectAsync(userId, ct);
+        _local.AddOrUpdate(userId, 1, static (_, n) => n + 1);
+        await presence.TouchAsync(userId, time.GetUtcNow(), ct);
+        Announce(userId);
+        return new Lease(this, userId, lease);
+    }
+
+    /// <summary>The user did something (a send, a receipt, a typing call, a ping): not away any more.</summary>
+    public async Task TouchAsync(Guid userId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await presence.TouchAsync(userId, now, ct);
+        // Only activity after a quiet spell can end "away"; Announce sends nothing when nothing changed.
+        if (!_touched.TryGetValue(userId, out var last) || now - last >= options.AwayAfter)
+        {
+            Announce(userId);
+        }
+
+        if (_touched.Count > PartnerCacheLimit)
+        {
+            _touched.Clear();
+        }
+
+        _touched[userId] = now;
+    }
+
+    public async Task<Result<PresenceView>> SetStatusAsync(Guid userId, StatusRequest request, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var emoji = string.IsNullOrWhiteSpace(request.Emoji) ? null : request.Emoji.Trim();
+        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
+        if (emoji is not null && !Reactions.Emoji.IsValid(emoji))
+        {
+            return new Invalid("emoji", "The emoji must be one emoji.");
+        }
+
+        if (text is not null && text.Length > options.MaxStatusText)
+        {
+            return new Invalid("text", $"The status text is at most {options.MaxStatusText} characters.");
+        }
+
+        if (request.ExpiresAt is { } expires && (expires <= now || expires - now > options.MaxStatusDuration))
+        {
+            return new Invalid("expiresAt", $"The expiry must be in the future, at most {options.MaxStatusDuration.TotalDays:0} days ahead.");
+        }
+
+        if (!Enum.IsDefined(request.Availability))
+        {
+            return new Invalid("availability", "The availability is one of auto, busy, dnd, away.");
+        }
+
+        await store.SetStatusAsync(userId, new UserStatus(emoji, text, request.ExpiresAt, request.Availability, now), ct);
+        Announce(userId);
+        return (await ViewsAsync([userId], ct))[0];
+    }
+
+    public async Task<PresenceView> ClearStatusAsync(Guid userId, CancellationToken ct)
+    {
+        await store.ClearStatusAsync(userId, ct);
+        Announce(userId);
+        return (await ViewsAsync([userId], ct))[0];
+    }
+
+    /// <summary>The user's presence, or not found when the caller shares no chat with them (no presence oracle for strangers).</summary>
+    public async Task<Result<PresenceView>> GetAsync(Guid callerId, Guid userId, CancellationToken ct)
+    {
+        if (!await CanSeeAsync(callerId, userId, ct))
+        {
+            return new NotFound("No such user.");
+        }
+
+        return (await ViewsAsync([userId], ct))[0];
+    }
+
+    /// <summary>The presence of those of <paramref name="userIds"/> the caller may see; others are left out, as unknown ids are.</summary>
+    public async Task<Result<IReadOnlyList<PresenceView>>> QueryAsync(Guid callerId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        if (userIds.Count > options.MaxQueryUsers)
+        {
+            return new TooLarge("userIds", $"At most {options.MaxQueryUsers} users per query.");
+        }
+
+        var visible = new List<Guid>(userIds.Count);
+        var partners = await PartnersAsync(callerId, refresh: false, ct);
+        if (userIds.Any(u => u != callerId && !partners.Contains(u)))
+        {
+            partners = await PartnersAsync(callerId, refresh: true, ct);
+        }
+
+        foreach (var userId in userIds.Distinct())
+        {
+            if (userId == callerId || partners.Contains(userId))
+            {
+                visible.Add(userId);
+            }
+        }
+
+        return Result.Ok(await ViewsAsync(visible, ct));
+    }
+
+    /// <summary>Presence of users the caller already may see (chat members shown with a chat); no visibility check.</summary>
+    public async Task<IReadOnlyList<PresenceView>> ViewsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        var activity = await presence.GetActivityAsync(userIds, ct);
+        var stored = await store.GetAsync(userIds, ct);
+        var now = time.GetUtcNow();
+        var views = new List<PresenceView>(userIds.Count);
+        foreach (var userId in userIds)
+        {
+            views.Add(Compute(userId, activity.GetValueOrDefault(userId), stored.GetValueOrDefault(userId), now));
+        }
+
+        return views;
+    }
+
+    /// <summary>Whether the user asked not to be disturbed (their own status, or Microsoft 365).</summary>
+    public static bool IsDoNotDisturb(StoredPresence? stored, DateTimeOffset now, PresenceOptions options) =>
+        (stored?.Status is { Availability: Availability.Dnd } status && status.IsLive(now))
+        || (stored?.External is { State: PresenceState.Dnd } external && now - external.At <= options.ExternalFreshFor);
+
+    private PresenceView Compute(Guid userId, UserActivity? activity, StoredPresence? stored, DateTimeOffset now)
+    {
+        var status = stored?.Status is { } own && own.IsLive(now) ? own : null;
+        var external = stored?.External is { } e && now - e.At <= options.ExternalFreshFor ? e : null;
+        var state = activity is { Connected: true }
+            ? now - (activity.LastActiveAt ?? now) >= options.AwayAfter ? PresenceState.Away : PresenceState.Online
+            : PresenceState.Offline;
+        var source = PresenceView.PetitChatSource;
+        if (status is { Availability: not Availability.Auto } && state != PresenceState.Offline)
+        {
+            state = status.Availability switch
+            {
+                Availability.Busy => PresenceState.Busy,
+                Availability.Dnd => PresenceState.Dnd,
+                _ => PresenceState.Away,
+            };
+        }
+        else if (external is not null
+                 && (external.State is PresenceState.Busy or PresenceState.Dnd
+                     || (state == PresenceState.Offline && external.State is PresenceState.Online or PresenceState.Away)))
+        {
+            // In a meeting or on a call in Teams, or active there while not here.
+            state = external.State;
+            source = PresenceView.Microsoft365Source;
+        }
+
+        var shown = status ?? (external?.Message is { } message ? new UserStatus(null, message, null, Availability.Auto, external.At) : null);
+        return new PresenceView(userId, state, activity?.LastActiveAt, shown, source);
+    }
+
+    private async Task<bool> CanSeeAsync(Guid callerId, Guid userId, CancellationToken ct) =>
+        callerId == userId
+        || (await PartnersAsync(callerId, refresh: false, ct)).Contains(userId)
+        || (await PartnersAsync(callerId, refresh: true, ct)).Contains(userId);
+
+    /// <summary>Everyone who shares a chat with the user (not the user), cached for <see cref="PresenceOptions.PartnerCacheFor"/>.</summary>
+    private async Task<HashSet<Guid>> PartnersAsync(Guid userId, bool refresh, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!refresh && _partners.TryGetValue(userId, out var cached) && now - cached.At < options.PartnerCacheFor)
+        {
+            return cached.Users;
+        }
+
+        var users = new HashSet<Guid>();
+        string? cursor = null;
+        var read = 0;
+        do
+        {
+            var page = await chats.ListChatsAsync(userId, 100, cursor, ct);
+            foreach (var summary in page.Items)
+            {
+                foreach (var member in await chats.GetMembersAsync(summary.Chat.Id, ct))
+                {
+                    users.Add(member.UserId);
+                }
+            }
+
+            read += page.Items.Count;
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && read < options.MaxPartnerChats);
+
+        users.Remove(userId);
+        if (_partners.Count > PartnerCacheLimit)
+        {
+            _partners.Clear();
+        }
+
+        _partners[userId] = (now, users);
+        return users;
+    }
+
+    private async Task DisconnectedAsync(Guid userId)
+    {
+        if (_local.AddOrUpdate(userId, 0, static (_, n) => n - 1) <= 0)
+        {
+            _local.TryRemove(new KeyValuePair<Guid, int>(userId, 0));
+        }
+
+        await presence.TouchAsync(userId, time.GetUtcNow(), CancellationToken.None);
+        AnnounceAfter(userId, options.OfflineGrace);
+    }
+
+    private sealed class Lease(PresenceService service, Guid userId, IAsyncDisposable inner) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            await inner.DisposeAsync();
+            await service.DisconnectedAsync(userId);
+        }
+    }
+}

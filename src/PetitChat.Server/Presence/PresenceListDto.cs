@@ -1,0 +1,3 @@
+namespace PetitChat.Server.Presence;
+
+public sealed record PresenceListDto(IReadOnlyList<PresenceDto> Items);

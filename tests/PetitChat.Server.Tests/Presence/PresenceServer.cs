@@ -1,0 +1,40 @@
+using PetitChat.Server.Tests.Fixtures;
+
+namespace PetitChat.Server.Tests.Presence;
+
+/// <summary>
+/// The server on embedded defaults with presence timings short enough to watch (grace 1 s, away
+/// after 3 s, sweep every 300 ms), tokens carrying an email, and Microsoft 365 pointed at a
+/// <see cref="GraphStandIn"/> synced every 500 ms.
+/// </summary>
+public sealed class PresenceServer : PetitChatServer
+{
+    public const string EmailDomain = "contoso.example";
+
+    public GraphStandIn Graph { get; private set; } = null!;
+
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        Graph = await GraphStandIn.StartAsync();
+        settings["Identity:Embedded:EmailDomain"] = EmailDomain;
+        settings["Presence:OfflineGrace"] = "00:00:01";
+        settings["Presence:AwayAfter"] = "00:00:03";
+        settings["Presence:Coalesce"] = "00:00:00.200";
+        settings["Presence:SweepInterval"] = "00:00:00.300";
+        settings["Presence:PartnerCacheFor"] = "00:00:00";
+        settings["Presence:Microsoft365:TenantId"] = GraphStandIn.Tenant;
+        settings["Presence:Microsoft365:ClientId"] = GraphStandIn.ClientId;
+        settings["Presence:Microsoft365:ClientSecret"] = GraphStandIn.ClientSecret;
+        settings["Presence:Microsoft365:AuthorityHost"] = Graph.Origin.AbsoluteUri;
+        settings["Presence:Microsoft365:GraphBaseUrl"] = new Uri(Graph.Origin, "/v1.0").AbsoluteUri;
+        settings["Presence:Microsoft365:SyncInterval"] = "00:00:00.500";
+    }
+
+    protected override async Task DisposeEnginesAsync() => await Graph.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PresenceCollection : ICollectionFixture<PresenceServer>
+{
+    public const string Name = "presence";
+}

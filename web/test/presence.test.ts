@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { describePresence, expiryFor, statusLine, withPresence } from "../src/presence";
+import type { Presence, User } from "../src/types";
+
+const alice: User = { id: "a", username: "alice", displayName: "Alice" };
+const busy: Presence = {
+  userId: "a",
+  state: "busy",
+  lastSeenAt: "2026-11-30T09:00:00Z",
+  status: { emoji: "📅", text: "In a meeting", expiresAt: null, availability: "auto" },
+  source: "microsoft365",
+};
+
+describe("presence", () => {
+  it("puts a presence event on its known user and leaves unknown users alone", () => {
+    const users = { a: alice };
+    expect(withPresence(users, busy).a.presence).toEqual(busy);
+    expect(withPresence(users, { ...busy, userId: "stranger" })).toBe(users);
+    expect(users.a.presence).toBeUndefined();
+  });
+
+  it("expires a status after the chosen time, at the end of the local day for today, or never", () => {
+    const now = new Date(2026, 10, 30, 9, 15, 0);
+    expect(expiryFor("never", now)).toBeNull();
+    expect(new Date(expiryFor("30m", now)!).getTime() - now.getTime()).toBe(30 * 60_000);
+    expect(new Date(expiryFor("4h", now)!).getTime() - now.getTime()).toBe(4 * 3_600_000);
+    const today = new Date(expiryFor("today", now)!);
+    expect([today.getFullYear(), today.getMonth(), today.getDate(), today.getHours(), today.getMinutes()]).toEqual([2026, 10, 30, 23, 59]);
+  });
+
+  it("describes the state with its source, last seen when offline, and the status as one line", () => {
+    expect(describePresence(busy)).toBe("Busy (Microsoft 365)");
+    expect(describePresence({ ...busy, state: "offline", source: "petitchat" }, () => "09:00")).toBe("Offline · last seen 09:00");
+    expect(describePresence(undefined)).toBe("Offline");
+    expect(statusLine(busy)).toBe("📅 In a meeting");
+    expect(statusLine({ ...busy, status: { ...busy.status!, emoji: null } })).toBe("In a meeting");
+    expect(statusLine({ ...busy, status: null })).toBe("");
+  });
+});
