@@ -1,7 +1,7 @@
 using PetitChat.Infrastructure;
 using PetitChat.Server;
-using PetitChat.Server.Calls;
 using PetitChat.Server.Apps;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PetitChat.Core.Calls;
 using PetitChat.Core.Apps;
+using PetitChat.Core.Calls;
 using PetitChat.Core.E2ee;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
