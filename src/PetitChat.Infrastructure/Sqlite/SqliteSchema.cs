@@ -144,6 +144,14 @@ internal static class SqliteSchema
 
     public static int Version => Steps.Length;
 
+    /// <summary>The schema version a database has just before <paramref name="step"/> runs (for upgrade tests).</summary>
+    internal static int VersionBefore(string step) => Array.IndexOf(Steps, step) is >= 0 and var index
+        ? index
+        : throw new ArgumentException("Not a step of this schema.", nameof(step));
+
+    /// <summary>The steps a database at <paramref name="version"/> has yet to run (for upgrade tests).</summary>
+    internal static IEnumerable<string> StepsAfter(int version) => Steps.Skip(version);
+
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken ct)
     {
         // BEGIN IMMEDIATE: two processes starting on the same file must not both run a step.

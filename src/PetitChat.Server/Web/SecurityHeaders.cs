@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PetitChat.Server.Calls;
 using PetitChat.Server.Identity;
 
 namespace PetitChat.Server.Web;
@@ -9,6 +10,8 @@ namespace PetitChat.Server.Web;
 /// scripts from this origin only, and frames from this origin only (the OIDC silent renew frames
 /// the issuer, which is this origin or <c>Identity:Authority</c>). Not on <c>/api</c>: JSON is not
 /// rendered, downloads carry their own sandboxing policy, and the API reference has its own scripts.
+/// The configured Jitsi Meet server (<c>Calls:Jitsi:Domain</c>) may serve its IFrame API script and
+/// the conference frame: calls open in the page.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -22,8 +25,9 @@ public static class SecurityHeaders
         }
 
         var extra = others.Count == 0 ? "" : " " + string.Join(' ', others.Distinct(StringComparer.OrdinalIgnoreCase));
-        var policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-            $"connect-src 'self'{extra}; frame-src 'self'{extra}; form-action 'self'{extra}; frame-ancestors 'self'; " +
+        var jitsi = " https://" + app.Services.GetRequiredService<IOptions<JitsiOptions>>().Value.Domain;
+        var policy = $"default-src 'self'; script-src 'self'{jitsi}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+            $"connect-src 'self'{extra}; frame-src 'self'{extra}{jitsi}; form-action 'self'{extra}; frame-ancestors 'self'; " +
             "object-src 'none'; base-uri 'none'";
         app.Use((context, next) =>
         {

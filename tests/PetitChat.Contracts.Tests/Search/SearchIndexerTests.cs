@@ -72,14 +72,15 @@ public sealed class SearchIndexerTests : IDisposable
             old = await SendAsync(before, chat, "the tortoise predates search");
         }
 
-        // Back to the schema before the search step: no jobs, no index, two steps fewer (issue 4's
-        // search step and issue 20's CJK and filters step, the last two).
+        // Back to the schema before the search step (issue 4's, the step before issue 20's CJK
+        // step): no jobs, no index, and none of the columns that later steps add.
+        var cjkStep = SqliteSchema.VersionBefore(SqliteSearchSchema.Step);
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             await connection.OpenAsync();
             await using var downgrade = connection.CreateCommand();
-            downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; PRAGMA user_version = "
-                + (SqliteSchema.Version - 2).ToString(CultureInfo.InvariantCulture);
+            downgrade.CommandText = "DROP TABLE search_jobs; DROP TABLE search_documents; DROP TABLE search_text; "
+                + UndoAddedColumns(cjkStep + 1) + "PRAGMA user_version = " + (cjkStep - 1).ToString(CultureInfo.InvariantCulture);
             await downgrade.ExecuteNonQueryAsync();
         }
 
@@ -115,8 +116,8 @@ public sealed class SearchIndexerTests : IDisposable
                 DELETE FROM search_jobs;
                 INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at) SELECT id, chat_id, sender_id, created_at FROM signals;
                 INSERT INTO search_text (rowid, text, chat) SELECT doc_id, '東京の天気は晴れです', 'c' || replace(chat_id, '-', '') FROM search_documents;
-                PRAGMA user_version = 
-                """ + (SqliteSchema.Version - 1).ToString(CultureInfo.InvariantCulture);
+                """ + UndoAddedColumns(SqliteSchema.VersionBefore(SqliteSearchSchema.Step) + 1)
+                + "PRAGMA user_version = " + SqliteSchema.VersionBefore(SqliteSearchSchema.Step).ToString(CultureInfo.InvariantCulture);
             await downgrade.ExecuteNonQueryAsync();
         }
 
@@ -218,4 +219,14 @@ public sealed class SearchIndexerTests : IDisposable
         var signal = new Signal(Guid.CreateVersion7(now), chat.Id, SignalKind.Message, chat.CreatedBy, text, null, now, null, null, []);
         return (await store.AppendSignalAsync(signal, Ct)).Signal;
     }
+
+    /// <summary>
+    /// SQL that drops the columns the steps from <paramref name="version"/> on add, newest first, so
+    /// that a database set back to that version runs them again as an older server's would.
+    /// </summary>
+    private static string UndoAddedColumns(int version) => string.Concat(
+        SqliteSchema.StepsAfter(version)
+            .SelectMany(step => System.Text.RegularExpressions.Regex.Matches(step, @"ALTER TABLE (\w+) ADD COLUMN (\w+)"))
+            .Reverse()
+            .Select(added => $"ALTER TABLE {added.Groups[1].Value} DROP COLUMN {added.Groups[2].Value}; "));
 }

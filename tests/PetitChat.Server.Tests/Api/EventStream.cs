@@ -41,8 +41,27 @@ public sealed class EventStream : IAsyncDisposable
         return stream;
     }
 
-    /// <summary>The next event, skipping comments; fails when none comes in time.</summary>
+    /// <summary>
+    /// The next event, skipping comments and <c>presence</c> events (ephemeral, sent whenever a
+    /// member's stream opens or closes, so they would interleave with whatever a test waits for:
+    /// a predicate that asks for them gets them); fails when none comes in time.
+    /// </summary>
     public async Task<SseEvent> NextAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var next = await NextOfAnyTypeAsync(timeout);
+            if (next.Type != "presence")
+            {
+                return next;
+            }
+
+            deadline.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task<SseEvent> NextOfAnyTypeAsync(TimeSpan? timeout)
     {
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         while (true)
@@ -63,7 +82,7 @@ public sealed class EventStream : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
-            var next = await NextAsync(timeout);
+            var next = await NextOfAnyTypeAsync(timeout);
             if (match(next))
             {
                 return next;
