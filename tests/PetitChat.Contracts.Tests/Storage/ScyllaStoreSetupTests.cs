@@ -37,7 +37,8 @@ public sealed class ScyllaStoreSetupTests(DynaliteFixture dynalite) : IClassFixt
         }
 
         // Round-robin would have sent half of these 60 calls to the closed port: it was skipped.
-        Assert.InRange(failedAtStart, 1, 11);
+        // At start, at most one request per table was in flight when the port was found closed.
+        Assert.InRange(failedAtStart, 1, new ScyllaTables(_prefix).All().Count());
         Assert.Equal([(closed, failedAtStart), (dynalite.Url, 0)], store.Client.Endpoints);
     }
 
