@@ -168,10 +168,7 @@ public sealed class NotificationWorker(
             return null;
         }
 
-        if ((!mentioned || !options.DndAllowsMentions) && presenceStore is not null
-            && PetitChat.Core.Presence.PresenceService.IsDoNotDisturb(
-                (await presenceStore.GetAsync([job.UserId], ct)).GetValueOrDefault(job.UserId), time.GetUtcNow(),
-                presenceOptions ?? new PetitChat.Core.Presence.PresenceOptions()))
+        if ((!mentioned || !options.DndAllowsMentions) && await InDoNotDisturbAsync(job.UserId, ct))
         {
             return null;
         }
@@ -187,9 +184,24 @@ public sealed class NotificationWorker(
             count, mentioned, latest.CreatedAt);
     }
 
-    /// <summary>"Incoming call" while the call has not ended: never collapsed with messages, and a muted chat still rings.</summary>
+    /// <summary>The user's status or Microsoft 365 says do not disturb.</summary>
+    private async Task<bool> InDoNotDisturbAsync(Guid userId, CancellationToken ct) =>
+        presenceStore is not null
+        && PetitChat.Core.Presence.PresenceService.IsDoNotDisturb(
+            (await presenceStore.GetAsync([userId], ct)).GetValueOrDefault(userId), time.GetUtcNow(),
+            presenceOptions ?? new PetitChat.Core.Presence.PresenceOptions());
+
+    /// <summary>
+    /// "Incoming call" while the call has not ended: never collapsed with messages, and a muted chat
+    /// still rings; do not disturb silences it (a call is not a mention).
+    /// </summary>
     private async Task<Notification?> DecideCallAsync(NotificationJob job, CancellationToken ct)
     {
+        if (await InDoNotDisturbAsync(job.UserId, ct))
+        {
+            return null;
+        }
+
         if (await timeline.GetSignalAsync(job.ChatId, job.SignalId, ct) is not { Kind: SignalKind.CallStarted, Call: { } call } started)
         {
             return null;

@@ -21,4 +21,19 @@ public sealed class DoNotDisturbTests(NotifyingServer server) : NotificationTest
         var push = Assert.Single(await Push.WaitForAsync(browser.Id, 1));
         Assert.True(push.Json!.Value.GetProperty("mentioned").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_user_in_do_not_disturb_is_not_rung_by_a_call()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var browser = await SubscribeAsync(bob);
+        var chatId = (await alice.CreateGroupAsync("dnd call", bob)).Id();
+        await bob.Http.PutAsJsonAsync("/api/v1/me/status", new { availability = "dnd" }).OkJsonAsync();
+
+        await alice.Http.PostAsJsonAsync($"/api/v1/chats/{chatId}/calls", new { media = "audio" }).OkJsonAsync(201);
+        var started = (await alice.TimelineAsync(chatId, "?limit=1")).GetProperty("items")[0];
+        Assert.Equal("call_started", started.Str("kind"));
+        await Server.WaitUntilCallSettledAsync(started.Id(), bob.Id);
+        Assert.Empty(Push.For(browser.Id));
+    }
 }

@@ -16,10 +16,16 @@ public sealed class NotifyingServer : PetitChatServer
     public PushEndpoint Push { get; private set; } = null!;
 
     /// <summary>Waits until the worker has settled the job of (signal, recipient): delivered, or decided against.</summary>
-    public async Task WaitUntilSettledAsync(Guid signalId, Guid userId)
+    public Task WaitUntilSettledAsync(Guid signalId, Guid userId) =>
+        WaitUntilSettledAsync(NotificationJob.For(userId, Guid.Empty, signalId, default).Id);
+
+    /// <summary>Waits until the "incoming call" job of a <c>call_started</c> signal for the user was handled.</summary>
+    public Task WaitUntilCallSettledAsync(Guid signalId, Guid userId) =>
+        WaitUntilSettledAsync(NotificationJob.ForCall(userId, Guid.Empty, signalId, default).Id);
+
+    private async Task WaitUntilSettledAsync(string jobId)
     {
         var ledger = Services.GetRequiredService<IDeliveryLedger>();
-        var jobId = NotificationJob.For(userId, Guid.Empty, signalId, default).Id;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!await ledger.ContainsAsync(jobId, deadline.Token))
         {
