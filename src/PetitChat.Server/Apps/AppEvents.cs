@@ -9,7 +9,7 @@ namespace PetitChat.Server.Apps;
 /// <summary>
 /// Which live events become app events, in this one table: the app event type, who caused it
 /// (an app is not sent what its own bot did) and the payload, in the API's shapes. A live event
-/// not listed here is not sent to apps; new ones (edits, deletes) are one line each.
+/// not listed here is not sent to apps; a new one is one line.
 /// </summary>
 public static class AppEvents
 {
@@ -25,6 +25,10 @@ public static class AppEvents
             _ => null,
         },
         ReactionChanged r => (AppEventNames.ReactionChanged, r.UserId, new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
+        // Only the sender edits; a deletion does not say who deleted (the sender, the group's
+        // creator or an admin), so no bot is assumed to have caused it.
+        SignalEdited { Signal: var s } => (AppEventNames.SignalEdited, s.SenderId, SignalDto.From(s)),
+        SignalDeleted d => (AppEventNames.SignalDeleted, Guid.Empty, new SignalDeletedEventDto(d.ChatId, d.SignalId, d.DeletedAt)),
         _ => null,
     };
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using PetitChat.Samples.EchoApp;
 using PetitChat.Server.Tests.Api;
 using PetitChat.Testing;
@@ -65,7 +66,7 @@ public sealed class AppsTests(AppsServer server) : AppsTest(server)
     {
         await using var listener = await AppListener.StartAsync();
         var (admin, alice, bob) = (await AdminAsync(), await NewChatterAsync("alice"), await NewChatterAsync("bob"));
-        var app = await RegisterAsync(admin, listener.Url, ["signal.created", "reaction.changed", "member.joined"]);
+        var app = await RegisterAsync(admin, listener.Url, ["signal.created", "signal.edited", "signal.deleted", "reaction.changed", "member.joined"]);
         var secret = app.Str("signingSecret");
         var chatId = (await alice.CreateGroupAsync("events", bob)).Id();
         var elsewhere = (await alice.CreateGroupAsync("no bot", bob)).Id();
@@ -80,6 +81,15 @@ public sealed class AppsTests(AppsServer server) : AppsTest(server)
         Assert.Equal(created.Body.Str("id"), created.Headers["X-PetitChat-Delivery"]);
         Assert.False(EchoBot.IsSigned("another secret", created.Headers["X-PetitChat-Timestamp"], created.Headers["X-PetitChat-Signature"], created.Raw));
         Assert.DoesNotContain(listener.Received, r => r.Body.GetProperty("chatId").GetGuid() == elsewhere);
+
+        // Edits and deletes of a message follow it to the app.
+        var edited = (await alice.SendAsync(chatId, "typo")).Id();
+        await alice.Http.PatchAsJsonAsync($"/api/v1/chats/{chatId}/signals/{edited}", new { text = "fixed" }).OkJsonAsync();
+        var editEvent = await listener.WaitForAsync((b, _) => b.Str("type") == "signal.edited");
+        Assert.Equal((edited, "fixed"), (editEvent.Body.GetProperty("payload").Id(), editEvent.Body.GetProperty("payload").Str("text")));
+        (await alice.DeleteRawAsync($"/api/v1/chats/{chatId}/signals/{edited}")).EnsureSuccessStatusCode();
+        var deleteEvent = await listener.WaitForAsync((b, _) => b.Str("type") == "signal.deleted");
+        Assert.Equal(edited, deleteEvent.Body.GetProperty("payload").GetProperty("signalId").GetGuid());
 
         // The app fails every attempt of the next event: it becomes a dead letter, then an admin retries it.
         listener.AnswerNext(500, 500, 500);
