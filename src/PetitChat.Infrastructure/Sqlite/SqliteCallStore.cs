@@ -71,30 +71,7 @@ public sealed class SqliteCallStore(SqliteStoreOptions options) : ICallStore, ID
                 return;
             }
 
-            var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_parts (part TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL)", ct);
-            var current = Convert.ToInt32(await ScalarAsync(connection, "SELECT version FROM schema_parts WHERE part = @part", ct, ("@part", Part)) ?? 0L,
-                CultureInfo.InvariantCulture);
-            if (current > Steps.Length)
-            {
-                throw new InvalidOperationException($"The call schema is version {current}, newer than this build knows ({Steps.Length}).");
-            }
-
-            for (var step = current; step < Steps.Length; step++)
-            {
-                await ExecuteAsync(connection, Steps[step], ct);
-            }
-
-            await ExecuteAsync(connection, "INSERT INTO schema_parts (part, version) VALUES (@part, @version) ON CONFLICT (part) DO UPDATE SET version = excluded.version",
-                ct, ("@part", Part), ("@version", Steps.Length));
-            await transaction.CommitAsync(ct);
+            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _connectionPragmas, Part, Steps, ct);
             _schemaReady = true;
         }
         finally

@@ -61,14 +61,7 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
         {
             if (!_schemaReady)
             {
-                var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
-                if (!string.IsNullOrEmpty(folder))
-                {
-                    Directory.CreateDirectory(folder);
-                }
-
-                await using var connection = await OpenConnectionAsync(_connectionString, _pragmas, ct);
-                await SqliteSchemaPart.MigrateAsync(connection, "presence", Steps, ct);
+                await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _pragmas, "presence", Steps, ct);
                 _schemaReady = true;
             }
         }
