@@ -78,25 +78,35 @@ public sealed partial class PresenceService
                 await Task.Delay(delay, time);
             }
 
-            lock (slot)
+            // One send of a user at a time: two sends that overlap (an offline grace and a status
+            // change) could otherwise publish in the wrong order and leave partners on the older view.
+            await slot.Sending.WaitAsync();
+            try
             {
-                slot.DueAt = null;
-                slot.SentAt = time.GetUtcNow();
-            }
-
-            var view = (await ViewsAsync([userId], CancellationToken.None))[0];
-            lock (slot)
-            {
-                if (SameAs(slot.View, view))
+                lock (slot)
                 {
-                    return;
+                    slot.DueAt = null;
+                    slot.SentAt = time.GetUtcNow();
                 }
 
-                slot.View = view;
-            }
+                var view = (await ViewsAsync([userId], CancellationToken.None))[0];
+                lock (slot)
+                {
+                    if (SameAs(slot.View, view))
+                    {
+                        return;
+                    }
 
-            var recipients = new HashSet<Guid>(await PartnersAsync(userId, refresh: false, CancellationToken.None)) { userId };
-            await bus.PublishEphemeralAsync(new PresenceChanged(view), recipients, CancellationToken.None);
+                    slot.View = view;
+                }
+
+                var recipients = new HashSet<Guid>(await PartnersAsync(userId, refresh: false, CancellationToken.None)) { userId };
+                await bus.PublishEphemeralAsync(new PresenceChanged(view), recipients, CancellationToken.None);
+            }
+            finally
+            {
+                slot.Sending.Release();
+            }
         }
 #pragma warning disable CA1031 // Ephemeral: the next change or a read corrects a lost event.
         catch (Exception)
@@ -118,5 +128,8 @@ public sealed partial class PresenceService
         public DateTimeOffset? DueAt { get; set; }
 
         public PresenceView? View { get; set; }
+
+        /// <summary>Never disposed: it holds no handle until someone waits, and slots live as long as the service.</summary>
+        public SemaphoreSlim Sending { get; } = new(1, 1);
     }
 }

@@ -24,6 +24,14 @@ internal static class SqliteCommands
         try
         {
             await connection.OpenAsync(ct);
+            // A pooled connection must come back as a fresh one would: outside any transaction. If
+            // a rollback ever failed on its last use (seen once in CI, under a race of writers), its
+            // transaction belongs to nobody now, and keeping it would fail every later statement.
+            if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
+            {
+                await ExecuteAsync(connection, "ROLLBACK", ct);
+            }
+
             await ExecuteAsync(connection, pragmas, ct);
             return connection;
         }
