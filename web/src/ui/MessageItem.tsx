@@ -27,7 +27,8 @@ export function MessageItem(props: {
   const { client, item, mine } = props;
   const [picking, setPicking] = useState(false);
   const [draft, setDraft] = useState<string | null>(null);
-  const editing = draft !== null || props.editRequested === true;
+  // A sealed message is not edited: the server would need the new text in the clear.
+  const editing = !item.encrypted && (draft !== null || props.editRequested === true);
 
   if (item.kind === "chat_renamed") {
     return (
@@ -82,7 +83,7 @@ export function MessageItem(props: {
           <span class="msg-sender">{sender}{client.state.users[item.senderId]?.kind === "bot" && <span class="tag" data-testid="bot-badge">bot</span>}</span>
         )}
         <div class="bubble-row">
-          <div class={`bubble ${item.text ? "" : "files-only"}`}>
+          <div class={`bubble ${item.text || item.undecryptable ? "" : "files-only"}`}>
             {item.replyTo && (
               <button type="button" class="quote" data-testid="reply-quote" onClick={() => void client.jumpTo(item.chatId, item.replyTo!.id)}>
                 <strong>{client.userName(item.replyTo.senderId)}</strong>{" "}
@@ -103,7 +104,7 @@ export function MessageItem(props: {
                 }}
               />
             ) : (
-              item.text && <span class="text">{item.text}</span>
+              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Unable to decrypt</span> : item.text && <span class="text">{item.text}</span>
             )}
             <span class="meta">{item.editedAt && <span class="edited" title={`Edited ${clockTime(item.editedAt)}`}>edited · </span>}{clockTime(item.createdAt)}</span>
           </div>
@@ -111,7 +112,7 @@ export function MessageItem(props: {
             <span class="msg-actions">
               <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
               <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
-              {mine && item.kind === "message" && (
+              {mine && item.kind === "message" && !item.encrypted && (
                 <button class="icon small" aria-label="Edit message" title="Edit" onClick={() => setDraft(item.text ?? "")}>✏️</button>
               )}
               {(mine || props.canModerate) && item.kind === "message" && (
