@@ -33,6 +33,9 @@ async function send(page, text) {
   await box.press("Enter");
 }
 
+// A 1×1 PNG.
+const tinyPng = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
 const message = (page, text) => page.locator("li.msg", { hasText: text });
 
 async function safetyNumberWith(page, name) {
@@ -68,19 +71,32 @@ describe("end-to-end encrypted chats", () => {
     await send(b, "Then I bring candles");
     await message(a, "Then I bring candles").waitFor();
     await message(b, "Then I bring candles").locator(".meta").waitFor();
+
+    // A picture: sealed in Alice's browser, uploaded as opaque bytes, opened in Bob's.
+    await a.getByTestId("file-input").setInputFiles({ name: "map.png", mimeType: "image/png", buffer: tinyPng });
+    await a.getByTestId("upload").getByText("Ready").waitFor();
+    await a.getByRole("button", { name: "Send" }).click();
+    const picture = b.getByRole("img", { name: "map.png" });
+    await picture.waitFor();
+    await until(() => picture.evaluate((img) => img.complete && img.naturalWidth === 1), "the picture to be decrypted and drawn");
     await shot(a, "e2ee-alice");
     await shot(b, "e2ee-bob");
 
     // The server holds sealed messages only: `encrypted`, no text, no plaintext anywhere.
     const page = await server.api(alice, "GET", `/api/v1/chats/${chatId}/signals?limit=50`);
     const sealed = page.items.filter((s) => s.kind === "message");
-    assert.equal(sealed.length, 2);
+    assert.equal(sealed.length, 3);
     for (const s of sealed) {
       assert.equal(s.text, null);
       assert.ok(s.encrypted?.ciphertext && s.encrypted.signature, "a sealed message");
     }
     const stored = JSON.stringify(page);
-    assert.ok(!stored.includes("cake") && !stored.includes("candles"), "no plaintext on the server");
+    assert.ok(!stored.includes("cake") && !stored.includes("candles") && !stored.includes("map.png"), "no plaintext on the server");
+    const file = sealed.flatMap((s) => s.attachments ?? [])[0];
+    assert.equal(file.name, "encrypted.bin");
+    const bytes = Buffer.from(await (await fetch(`${server.base}${file.contentUrl}`, { headers: { Authorization: `Bearer ${await server.token(alice)}` } })).arrayBuffer());
+    assert.equal(bytes.length, tinyPng.length + 16, "the picture's bytes and the GCM tag");
+    assert.ok(!bytes.subarray(1, 4).equals(Buffer.from("PNG")), "not the picture's bytes");
 
     // Search in the chat is off, with a note.
     await b.getByRole("button", { name: "Search in this chat" }).click();
@@ -92,6 +108,7 @@ describe("end-to-end encrypted chats", () => {
     await b.reload();
     await message(b, "The cake is in the fridge").waitFor();
     await message(b, "Then I bring candles").waitFor();
+    await b.getByRole("img", { name: "map.png" }).waitFor();
     assert.equal(await b.getByTestId("undecryptable").count(), 0);
 
     // Both sides compute the same safety number.
@@ -108,7 +125,7 @@ describe("end-to-end encrypted chats", () => {
 
     // The new device cannot read what was sent before; what Alice sends now, it reads.
     await b2.locator(".chat-row", { hasText: "Secret plans" }).click();
-    await until(async () => (await b2.getByTestId("undecryptable").count()) === 2, "old messages sealed on the new device");
+    await until(async () => (await b2.getByTestId("undecryptable").count()) === 3, "old messages sealed on the new device");
     await send(a, "Welcome, new phone");
     await message(b2, "Welcome, new phone").waitFor();
     await message(b, "Welcome, new phone").waitFor();

@@ -11,6 +11,7 @@ import {
 } from "./timeline";
 import { withPresence } from "./presence";
 import type { E2eeDevice } from "./e2ee/device";
+import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
 import type { KeyWarning } from "./e2ee/trust";
 import type {
   Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
@@ -62,6 +63,8 @@ export class ChatClient {
   private readonly readSent: Record<string, string> = {};
   private readonly deliveredSent: Record<string, string> = {};
   private readonly fetchingChats = new Set<string>();
+  /** Files I sealed and uploaded here, by id: their keys go into the message that carries them. */
+  private readonly sealedUploads = new Map<string, SealedFile>();
   /** The "Notifications" switch of the settings (Web Push in this browser). */
   readonly push: PushSwitch;
 
@@ -246,6 +249,7 @@ export class ChatClient {
       id: `pending-${clientId}`, chatId, kind: "message", senderId: this.state.me.id, text: body || null, clientId,
       createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [],
       attachmentIds: files.map((f) => f.id), attachments: files.map((f) => ({ ...f, loadUrl: null })),
+      sealedFiles: this.sealedOf(files.map((f) => f.id)),
     }));
     await this.deliver(chatId, clientId, body, files.map((f) => f.id));
   }
@@ -260,7 +264,7 @@ export class ChatClient {
 
   private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
-      const sealed = this.state.chats.find((c) => c.id === chatId)?.encrypted ? await this.seal(chatId, text) : null;
+      const sealed = this.state.chats.find((c) => c.id === chatId)?.encrypted ? await this.seal(chatId, text, this.sealedOf(attachmentIds)) : null;
       const answer = await this.api.send(chatId, {
         clientId,
         ...(sealed ? { encrypted: sealed } : text ? { text } : {}),
@@ -422,8 +426,21 @@ export class ChatClient {
     return this.api.deleteFile(fileId);
   }
 
-  upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
-    return this.api.upload(this.state.openChatId!, file, progress, signal);
+  async upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    const chatId = this.state.openChatId!;
+    if (!this.state.chats.find((c) => c.id === chatId)?.encrypted) return this.api.upload(chatId, file, progress, signal);
+    if (!this.e2ee) throw new Error("This browser cannot keep encryption keys, so it cannot send files here.");
+    // Sealed before it leaves: the server gets opaque bytes under a neutral name.
+    const { ciphertext, file: sealed } = await sealFile(new Uint8Array(await file.arrayBuffer()), file.name, file.type);
+    const stored = await this.api.upload(chatId, new File([ciphertext], opaqueName, { type: "application/octet-stream" }), progress, signal);
+    this.sealedUploads.set(stored.id, { ...sealed, id: stored.id });
+    return stored;
+  }
+
+  /** A sealed attachment's bytes, opened, as an object URL; the caller revokes it. */
+  async sealedObjectUrl(file: SealedFile, url: string): Promise<string> {
+    if (!this.e2ee) throw new Error("This browser keeps no encryption keys.");
+    return URL.createObjectURL(await this.e2ee.openFile(file, url));
   }
 
   /** An attachment's bytes as an object URL for <img> or a download; the caller revokes it. */
@@ -629,10 +646,14 @@ export class ChatClient {
   }
 
   /** Seals a message with the chat's members as they are now, so that a new member gets a new chain. */
-  private async seal(chatId: string, text: string) {
+  private async seal(chatId: string, text: string, files: SealedFile[]) {
     if (!this.e2ee) throw new Error("This browser cannot keep encryption keys (IndexedDB is off), so it cannot send here.");
     const chat = await this.api.chat(chatId);
-    return this.e2ee.seal(chatId, chat.members.map((m) => m.id), text);
+    return this.e2ee.seal(chatId, chat.members.map((m) => m.id), text, files);
+  }
+
+  private sealedOf(fileIds: string[]): SealedFile[] {
+    return fileIds.map((id) => this.sealedUploads.get(id)).filter((f): f is SealedFile => f !== undefined);
   }
 
   /** Key shares that waited for this device; then what they unlock in the loaded timelines. */

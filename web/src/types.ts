@@ -1,5 +1,6 @@
 // Wire shapes of the HTTP API v1 (docs/api.md). Times are ISO-8601 strings.
 import type { EncryptedPayload, PublicJwk, ShareEnvelope } from "./e2ee/crypto";
+import type { SealedFile } from "./e2ee/files";
 
 export interface User {
   id: string;
@@ -85,6 +86,8 @@ export interface Signal {
   encrypted?: EncryptedPayload | null;
   /** Client side: a sealed message this device could not open ("Unable to decrypt"). */
   undecryptable?: boolean;
+  /** Client side: the files of an opened sealed message, with their keys. */
+  sealedFiles?: SealedFile[];
 }
 
 export type CallMedia = "audio" | "video";

@@ -6,6 +6,7 @@ import type { Api } from "../api";
 import type { DeviceInfo, DeviceMessage, Signal } from "../types";
 import { DecryptError, type EncryptedPayload, generateDeviceKeys, publicJwk, safetyNumber, signDevice } from "./crypto";
 import { E2eeSession, verifiedDevices, type KeyValue, type LocalDevice, type PublicDevice } from "./session";
+import { openFile, sealedFiles, type SealedFile } from "./files";
 import { fingerprints, keyChange, type KeyWarning } from "./trust";
 
 interface StoredDevice {
@@ -100,9 +101,9 @@ export class E2eeDevice {
   }
 
   /** Seals a message for the chat's members, sending the key shares a new chain needs first. */
-  seal(chatId: string, memberIds: string[], text: string): Promise<EncryptedPayload> {
+  seal(chatId: string, memberIds: string[], text: string, files: SealedFile[] = []): Promise<EncryptedPayload> {
     return this.serial(async () => {
-      const body: Sealed = { text, files: [] };
+      const body: Sealed = { text, files };
       const { payload, shares } = await this.session.encrypt(chatId, memberIds, utf8.encode(JSON.stringify(body)));
       if (shares.length > 0) {
         try {
@@ -131,7 +132,7 @@ export class E2eeDevice {
     try {
       const plaintext = await this.session.decrypt(signal.chatId, { id: signal.id, senderId: signal.senderId, encrypted: signal.encrypted! });
       const body = JSON.parse(fromUtf8.decode(plaintext)) as Sealed;
-      return { ...signal, text: typeof body.text === "string" ? body.text : null, undecryptable: false };
+      return { ...signal, text: typeof body.text === "string" && body.text ? body.text : null, sealedFiles: sealedFiles(body.files), undecryptable: false };
     } catch (error) {
       if (!retried && error instanceof DecryptError && this.stale(signal.senderId)) {
         // A device added a moment ago may not be in the list this browser holds yet.
@@ -196,6 +197,12 @@ export class E2eeDevice {
       { userId, identityKeys: theirs.map((d) => d.identityKey) },
     );
     return { devices: theirs as DeviceInfo[], number };
+  }
+
+  /** A sealed file's bytes, opened, with its real type. */
+  async openFile(file: SealedFile, url: string): Promise<Blob> {
+    const bytes = new Uint8Array(await (await this.api.blob(url)).arrayBuffer());
+    return new Blob([await openFile(bytes, file)], { type: file.type || "application/octet-stream" });
   }
 
   async warnings(chatId: string): Promise<KeyWarning[]> {

@@ -234,10 +234,6 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
 
   // Each file uploads at once, with its own progress bar; Send waits for them.
   const add = (files: FileList | null) => {
-    if (encrypted && files?.length) {
-      client.notify("Attachments cannot be sent in end-to-end encrypted chats yet.");
-      return;
-    }
     for (const file of Array.from(files ?? [])) {
       const upload: Upload = { key: counter.current++, file, progress: 0, abort: new AbortController() };
       const update = (patch: Partial<Upload>) => setUploads((all) => all.map((u) => (u.key === upload.key ? { ...u, ...patch } : u)));
@@ -294,11 +290,10 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
       )}
       <input ref={picker} type="file" multiple hidden aria-hidden="true" tabIndex={-1} data-testid="file-input"
         onChange={(e) => { add((e.currentTarget as HTMLInputElement).files); (e.currentTarget as HTMLInputElement).value = ""; }} />
-      {!encrypted && (
-        <button type="button" class="icon attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
-          <Icon name="clip" />
-        </button>
-      )}
+      <button type="button" class="icon attach" aria-label="Attach files" title={encrypted ? "Attach files (encrypted on this device)" : "Attach files"}
+        onClick={() => picker.current?.click()}>
+        <Icon name="clip" />
+      </button>
       <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />
       <textarea
         ref={input}

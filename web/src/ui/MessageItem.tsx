@@ -3,6 +3,7 @@ import type { ChatClient } from "../client";
 import { clockTime } from "../format";
 import type { Item } from "../timeline";
 import { Attachments } from "./Attachments";
+import { SealedAttachments } from "./SealedAttachments";
 import { Avatar } from "./Avatar";
 import { CallCard } from "./CallCard";
 import { Icon } from "./Icon";
@@ -90,7 +91,12 @@ export function MessageItem(props: {
                 {item.replyTo.deleted ? <em>message deleted</em> : item.replyTo.text}
               </button>
             )}
-            {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
+            {item.sealedFiles && item.sealedFiles.length > 0 ? (
+              <SealedAttachments client={client} files={item.sealedFiles} attachments={item.attachments} mine={mine} />
+            ) : (
+              // The server's view of a sealed message's files is opaque bytes: never shown as they are.
+              !item.encrypted && item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />
+            )}
             {editing ? (
               <textarea
                 class="edit"
