@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Api } from "../src/api";
+import { DecryptError } from "../src/e2ee/crypto";
 import { E2eeDevice } from "../src/e2ee/device";
+import { openFile, sealedFiles, sealFile } from "../src/e2ee/files";
 import { MemoryKeyValue } from "../src/e2ee/session";
 import { describeChange, fingerprints, interleave, keyChange, safetyLines, type KeyWarning } from "../src/e2ee/trust";
 import type { DeviceInfo, DeviceMessage, Signal } from "../src/types";
@@ -148,5 +150,25 @@ describe("trust on first use and safety numbers", () => {
     const warning = (id: string, at: string): KeyWarning => ({ id, chatId: "c", userId: "u", at, added: 1, removed: 0 });
     const out = interleave(items, [warning("late", "2026-01-01T13:00:00Z"), warning("mid", "2026-01-01T11:00:00Z")]);
     expect(out.map((e) => ("item" in e ? e.item.id : e.warning.id))).toEqual(["m1", "mid", "m2", "late"]);
+  });
+});
+
+describe("sealed files", () => {
+  it("opens what it sealed, and refuses bytes the server changed", async () => {
+    const bytes = new TextEncoder().encode("a picture, say");
+    const { ciphertext, file } = await sealFile(bytes, "map.png", "image/png");
+    expect(ciphertext.length).toBe(bytes.length + 16);
+    const sealed = { ...file, id: "f1" };
+    expect(new TextDecoder().decode(await openFile(ciphertext, sealed))).toBe("a picture, say");
+    const changed = ciphertext.slice();
+    changed[0] ^= 1;
+    await expect(openFile(changed, sealed)).rejects.toThrow(DecryptError);
+    await expect(openFile(ciphertext, { ...sealed, hash: sealed.hash.replace(/^./, (c) => (c === "A" ? "B" : "A")) })).rejects.toThrow(DecryptError);
+  });
+
+  it("keeps only well-formed file entries of an opened message", () => {
+    const good = { id: "f1", key: "k", iv: "i", hash: "h", name: "a.txt", type: "text/plain", size: 3 };
+    expect(sealedFiles([good, { ...good, size: -1 }, { ...good, name: "" }, "x", null])).toEqual([good]);
+    expect(sealedFiles("not a list")).toEqual([]);
   });
 });
