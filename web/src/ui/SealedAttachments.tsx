@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import type { SealedFile } from "../e2ee/files";
 import type { Attachment } from "../types";
-import { fileSize } from "./Attachments";
+import { downloadObjectUrl, fileSize } from "./Attachments";
 import { Icon } from "./Icon";
 
 /**
@@ -24,14 +24,7 @@ export function SealedAttachments({ client, files, attachments, mine }: { client
 const isImage = (type: string) => /^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(type);
 
 async function saveAs(client: ChatClient, file: SealedFile, url: string): Promise<void> {
-  const objectUrl = await client.sealedObjectUrl(file, url);
-  const link = document.createElement("a");
-  link.href = objectUrl;
-  link.download = file.name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(objectUrl), 60_000);
+  downloadObjectUrl(await client.sealedObjectUrl(file, url), file.name);
 }
 
 function SealedFileCard({ client, file, url }: { client: ChatClient; file: SealedFile; url: string }) {
