@@ -277,7 +277,7 @@ export class ChatClient {
         if (answer.visibility === "me") this.addEphemeral(chatId, answer.command, ephemeralText(answer));
         return;
       }
-      this.onSignal(this.e2ee && answer.encrypted ? await this.e2ee.open(answer) : answer);
+      this.onSignal(answer.encrypted ? await this.opened(answer) : answer);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
       if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
@@ -557,12 +557,11 @@ export class ChatClient {
         const signal = data as Signal;
         if (signal.attachmentIds?.length && !signal.attachments?.length && this.state.timelines[signal.chatId]) {
           // Live events name attachments by id only: the timeline has them as this user sees them.
-          this.page(signal.chatId, { around: signal.id, limit: 1 }).then(
-            (page) => this.onSignal(page.items.find((i) => i.id === signal.id) ?? signal, true),
-            () => this.onSignal(signal, true),
-          );
-        } else if (signal.encrypted && this.e2ee) {
-          void this.e2ee.open(signal).then((opened) => this.onSignal(opened, true));
+          void this.page(signal.chatId, { around: signal.id, limit: 1 })
+            .then((page) => page.items.find((i) => i.id === signal.id) ?? this.opened(signal), () => this.opened(signal))
+            .then((shown) => this.onSignal(shown, true));
+        } else if (signal.encrypted) {
+          void this.opened(signal).then((shown) => this.onSignal(shown, true));
         } else {
           this.onSignal(signal, true);
         }
@@ -642,7 +641,13 @@ export class ChatClient {
   /** A timeline page with the sealed messages this device can open opened. */
   private async page(chatId: string, at: Parameters<Api["timeline"]>[1]): Promise<TimelinePage> {
     const page = await this.api.timeline(chatId, at);
-    return this.e2ee ? { ...page, items: await this.e2ee.openAll(page.items) } : page;
+    return page.items.some((s) => s.encrypted) ? { ...page, items: await Promise.all(page.items.map((s) => this.opened(s))) } : page;
+  }
+
+  /** A sealed signal opened by this device; without a device, marked as what it cannot open. */
+  private opened(signal: Signal): Promise<Signal> {
+    if (this.e2ee) return this.e2ee.open(signal);
+    return Promise.resolve(signal.encrypted && !signal.deletedAt ? { ...signal, undecryptable: true } : signal);
   }
 
   /** Seals a message with the chat's members as they are now, so that a new member gets a new chain. */
