@@ -52,7 +52,9 @@ async function boot(root: HTMLElement): Promise<void> {
     render(<SignIn onSignIn={() => auth.signIn()} error={(error as Error).message} />, root);
     return;
   }
-  const client = new ChatClient(api, me, undefined, await startDevice(api, me.id));
+  const device = await startDevice(api, me.id);
+  const client = new ChatClient(api, me, undefined, device instanceof E2eeDevice ? device : null);
+  if (!(device instanceof E2eeDevice)) client.notify(`End-to-end encrypted chats cannot be read in this browser: ${device}`);
   window.addEventListener("online", () => client.nudge());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
@@ -65,13 +67,15 @@ async function boot(root: HTMLElement): Promise<void> {
   render(<App client={client} onSignOut={() => { client.stop(); void auth.signOut(); }} />, root);
 }
 
-/** This browser's device of end-to-end encryption; without IndexedDB (a private window of some browsers) encrypted chats stay sealed. */
-async function startDevice(api: Api, userId: string): Promise<E2eeDevice | null> {
+/**
+ * This browser's device of end-to-end encryption, or why there is none: without IndexedDB (a
+ * private window of some browsers), or with the user's device limit reached, encrypted chats stay sealed.
+ */
+async function startDevice(api: Api, userId: string): Promise<E2eeDevice | string> {
   try {
     return await E2eeDevice.start(api, userId, await IdbKeyValue.open(userId));
   } catch (error) {
-    console.warn("End-to-end encryption is off in this browser:", error);
-    return null;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
