@@ -59,6 +59,7 @@ describe("end-to-end encrypted chats", () => {
     await a.getByRole("searchbox", { name: "Add a member by username" }).fill(bob);
     await a.getByRole("button", { name: new RegExp(`@${bob}`) }).click();
     await a.getByRole("checkbox", { name: /End-to-end encrypted/ }).check();
+    await shot(a, "e2ee-new-group");
     await a.getByRole("button", { name: /Create group/ }).click();
     await a.getByRole("heading", { name: /Secret plans/ }).waitFor();
     await a.getByRole("heading", { name: /Secret plans/ }).getByRole("img", { name: "End-to-end encrypted" }).waitFor();
