@@ -294,7 +294,8 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
         onClick={() => picker.current?.click()}>
         <Icon name="clip" />
       </button>
-      <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />
+      {/* Slash commands are read by the server, which cannot read a sealed message: none are offered there. */}
+      {!encrypted && <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />}
       <textarea
         ref={input}
         rows={1}
