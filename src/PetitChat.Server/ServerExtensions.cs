@@ -67,7 +67,8 @@ public static class ServerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
             sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value,
+            sp.GetRequiredService<IFileCatalog>()));
         builder.Services.AddHostedService<SearchIndexingWorker>();
         builder.Services.AddOptions<SearchReindexOptions>().BindConfiguration(SearchReindexOptions.Section)
             .Validate(o => o.BatchSize is >= 1 and <= 10_000 && o.PollInterval > TimeSpan.Zero,

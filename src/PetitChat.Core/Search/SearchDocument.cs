@@ -8,6 +8,9 @@ public sealed record SearchDocument(Guid SignalId, Guid ChatId, Guid SenderId, s
     /// <summary>The message has attachments (<c>has:file</c>); a property so that adding it changed no caller.</summary>
     public bool HasFile { get; init; }
 
+    /// <summary>The message's attachments, whose names the indexer adds to <see cref="Text"/> when it can read them.</summary>
+    public IReadOnlyList<Guid> AttachmentIds { get; init; } = [];
+
     /// <summary>
     /// Whether the index keeps a document of this signal: a message with text, or with attachments
     /// only (found by <c>has:file</c>, with an empty text). End-to-end encrypted signals never: the
@@ -27,5 +30,6 @@ public sealed record SearchDocument(Guid SignalId, Guid ChatId, Guid SenderId, s
             : new SearchDocument(signal.Id, signal.ChatId, signal.SenderId, SearchHighlight.Strip(signal.Text ?? ""), signal.CreatedAt)
             {
                 HasFile = signal.AttachmentIds.Count > 0,
+                AttachmentIds = signal.AttachmentIds,
             };
 }
