@@ -77,6 +77,10 @@ public sealed class SearchBenchmark : IBenchmark
 
             await MeasureSearchAsync("FTS5", fts, chatIds, vocabulary, cjkVocabulary, random, queries, ct);
 
+            // The chat list a global search reads first: whole summaries page by page (what it did
+            // before) against ids, kinds and names only (what it does now), in the same run.
+            await MeasureChatListAsync(store, alice.Id, chats, queries, ct);
+
             // Through the service: the caller's chats are read from the store on every search.
             var global = new GlobalSearchService(store, store, fts, PetitChat.Core.Common.ChatLimits.Default, GlobalSearchOptions.Default);
             var samples = new List<double>(queries);
@@ -181,6 +185,31 @@ public sealed class SearchBenchmark : IBenchmark
             var kind = $"global {sort.ToString().ToLowerInvariant()} ({chatIds.Length})";
             Console.WriteLine($"  search {engine,-11} {kind,-19} {Percentiles.Of(samples)}  (avg {hits / (double)queries:F1} hits of 21 max)");
         }
+    }
+
+    private static async Task MeasureChatListAsync(SqliteChatStore store, Guid userId, int chats, int queries, CancellationToken ct)
+    {
+        var limits = PetitChat.Core.Common.ChatLimits.Default;
+        var summaries = new List<double>(queries);
+        var refs = new List<double>(queries);
+        for (var i = 0; i < queries; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            string? cursor = null;
+            do
+            {
+                cursor = (await store.ListChatsAsync(userId, limits.MaxPageSize, cursor, ct)).NextCursor;
+            }
+            while (cursor is not null);
+
+            summaries.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            await store.ListChatRefsAsync(userId, GlobalSearchOptions.Default.MaxChats, ct);
+            refs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        Console.WriteLine($"  chat list  {"SQLite",-11} {$"summaries ({chats})",-19} {Percentiles.Of(summaries)}  (ListChatsAsync pages: before)");
+        Console.WriteLine($"  chat list  {"SQLite",-11} {$"refs ({chats})",-19} {Percentiles.Of(refs)}  (ListChatRefsAsync: now)");
     }
 
     private static string Rate(int count, TimeSpan elapsed) =>

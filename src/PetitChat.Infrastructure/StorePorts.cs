@@ -25,6 +25,8 @@ public static class StorePorts
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IReceiptStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ISearchJobStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton(sp => sp.GetRequiredService<TStore>() as ISearchReindexStore
+            ?? throw new InvalidOperationException($"{typeof(TStore).Name} cannot reindex search."));
         return services;
     }
 }

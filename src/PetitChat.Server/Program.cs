@@ -7,6 +7,7 @@ using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
 using PetitChat.Server.Operations;
 using PetitChat.Server.Presence;
+using PetitChat.Server.Search;
 using PetitChat.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,12 @@ builder.AddPetitChatOperations();
 builder.AddPetitChatApps();
 
 var app = builder.Build();
+
+// A command (`search reindex`) runs and exits instead of serving.
+if (await app.TryRunSearchCommandAsync(args))
+{
+    return;
+}
 
 app.UsePetitChatOperations();
 app.UseExceptionHandler();

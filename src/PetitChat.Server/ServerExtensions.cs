@@ -67,8 +67,17 @@ public static class ServerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
             sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchIndexerOptions>>().Value,
+            sp.GetRequiredService<IFileCatalog>()));
         builder.Services.AddHostedService<SearchIndexingWorker>();
+        builder.Services.AddOptions<SearchReindexOptions>().BindConfiguration(SearchReindexOptions.Section)
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000 && o.PollInterval > TimeSpan.Zero,
+                "Search:Reindex needs a BatchSize of 1..10000 and a positive PollInterval.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new SearchReindexer(
+            sp.GetRequiredService<ISearchReindexStore>(), sp.GetRequiredService<SearchWakeup>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchReindexOptions>>().Value));
+        builder.Services.AddHostedService<SearchReindexWorker>();
         return builder;
     }
 
@@ -120,6 +129,7 @@ public static class ServerExtensions
             .MapReceipts()
             .MapFiles()
             .MapSearch()
+            .MapSearchAdmin()
             .MapEvents()
             .MapNotifications()
             .MapCalls()

@@ -47,6 +47,14 @@ public interface IChatRoster
     /// </summary>
     Task<Page<ChatSummary>> ListChatsAsync(Guid userId, int limit, string? cursor, CancellationToken ct);
 
+    /// <summary>
+    /// The ids, kinds and names of my chats, most recent activity first, at most
+    /// <paramref name="limit"/> (a bound, not a page: a search covers a bounded number of chats).
+    /// Unlike <see cref="ListChatsAsync"/> it reads no members, unread counts or last signals,
+    /// so that a search over hundreds of chats does not pay for them. A chat I left is not listed.
+    /// </summary>
+    Task<IReadOnlyList<ChatRef>> ListChatRefsAsync(Guid userId, int limit, CancellationToken ct);
+
     /// <summary>One chat as <see cref="ListChatsAsync"/> shows it, or null when the user is not a member.</summary>
     Task<ChatSummary?> GetChatSummaryAsync(Guid chatId, Guid userId, CancellationToken ct);
 

@@ -1,3 +1,4 @@
+using PetitChat.Core.Files;
 using PetitChat.Core.Signals;
 
 namespace PetitChat.Core.Search;
@@ -9,7 +10,12 @@ namespace PetitChat.Core.Search;
 /// a new job. A batch that the index refuses is retried with exponential backoff; a batch is
 /// completed only after the index took it, so a crash or a down engine loses no job.
 /// </summary>
-public sealed class SearchIndexer(ISignalStore timeline, ISearchJobStore searchJobs, ISearchIndex index, TimeProvider time, SearchIndexerOptions options)
+/// <remarks>
+/// With <paramref name="files"/>, a message's attachment names are indexed after its text (one
+/// batch read per batch of jobs), so <c>report.pdf</c> finds the message it came with.
+/// </remarks>
+public sealed class SearchIndexer(
+    ISignalStore timeline, ISearchJobStore searchJobs, ISearchIndex index, TimeProvider time, SearchIndexerOptions options, IFileCatalog? files = null)
 {
     /// <summary>Claims one batch of due jobs and runs it; <see cref="SearchDrain.Claimed"/> is 0 when none was due.</summary>
     public async Task<SearchDrain> DrainOnceAsync(CancellationToken ct)
@@ -31,13 +37,16 @@ public sealed class SearchIndexer(ISignalStore timeline, ISearchJobStore searchJ
                 read[i] = signal is null ? null : SearchDocument.From(signal);
             });
 
+        var names = await FileNamesAsync(read, ct);
         var documents = new List<SearchDocument>(signals.Count);
         var removed = new List<Guid>();
         for (var i = 0; i < signals.Count; i++)
         {
             if (read[i] is { } document)
             {
-                documents.Add(document);
+                documents.Add(names.TryGetValue(document.SignalId, out var attached)
+                    ? document with { Text = document.Text.Length == 0 ? attached : document.Text + "\n" + attached }
+                    : document);
             }
             else
             {
@@ -70,6 +79,29 @@ public sealed class SearchIndexer(ISignalStore timeline, ISearchJobStore searchJ
 
         await searchJobs.CompleteSearchJobsAsync(ids, CancellationToken.None);
         return new SearchDrain(jobs.Count, documents.Count, removed.Count, null, null);
+    }
+
+    /// <summary>The attachment names of each message with files, in one read; empty without a file catalog.</summary>
+    private async Task<Dictionary<Guid, string>> FileNamesAsync(SearchDocument?[] documents, CancellationToken ct)
+    {
+        var names = new Dictionary<Guid, string>();
+        var wanted = documents.Where(d => d is { AttachmentIds.Count: > 0 }).Select(d => d!).ToList();
+        if (files is null || wanted.Count == 0)
+        {
+            return names;
+        }
+
+        var stored = (await files.GetFilesAsync([.. wanted.SelectMany(d => d.AttachmentIds).Distinct()], ct)).ToDictionary(f => f.Id);
+        foreach (var document in wanted)
+        {
+            var attached = document.AttachmentIds.Where(stored.ContainsKey).Select(id => SearchHighlight.Strip(stored[id].Name)).ToList();
+            if (attached.Count > 0)
+            {
+                names[document.SignalId] = string.Join(' ', attached);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Runs batches until none is due, or one fails; returns what the last batch did and the totals.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
+using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 
 namespace PetitChat.Infrastructure.Scylla;
@@ -125,7 +126,7 @@ public sealed partial class ScyllaChatStore
         {
             // The search job before the signal: never a signal without its job. A job whose
             // signal is not written (yet, or ever) is valid; claims hold young ones back a while.
-            if (!string.IsNullOrWhiteSpace(signal.Text))
+            if (SearchDocument.Indexes(signal))
             {
                 await AddSearchJobAsync(signal, ct);
             }

@@ -133,15 +133,20 @@ public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposa
         }
     }
 
-    /// <summary>The items of the given keys that exist, in no particular order (100 keys per request).</summary>
-    private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(string table, IEnumerable<Dictionary<string, AttributeValue>> keys, CancellationToken ct)
+    /// <summary>
+    /// The items of the given keys that exist, in no particular order (100 keys per request); with
+    /// a <paramref name="projection"/>, only those attributes (names as <c>#name</c> placeholders in <paramref name="names"/>).
+    /// </summary>
+    private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(
+        string table, IEnumerable<Dictionary<string, AttributeValue>> keys, CancellationToken ct,
+        string? projection = null, Dictionary<string, string>? names = null)
     {
         var found = new List<Dictionary<string, AttributeValue>>();
         foreach (var chunk in keys.Chunk(100))
         {
             var pending = new Dictionary<string, KeysAndAttributes>
             {
-                [table] = new() { Keys = [.. chunk], ConsistentRead = true },
+                [table] = new() { Keys = [.. chunk], ConsistentRead = true, ProjectionExpression = projection, ExpressionAttributeNames = names },
             };
             for (var round = 0; pending.Count > 0; round++)
             {

@@ -45,6 +45,8 @@ internal sealed class ScyllaTables(string prefix)
 
     public string SearchJobsDue { get; } = prefix + "search_jobs_due";
 
+    public string SearchReindex { get; } = prefix + "search_reindex";
+
     public string NotificationSettings { get; } = prefix + "notification_settings";
 
     public string Calls { get; } = prefix + "calls";
@@ -79,6 +81,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (ImageSettings, ("user", s), null);
         yield return (SearchJobs, ("id", s), null);
         yield return (SearchJobsDue, ("shard", s), ("key", s));
+        yield return (SearchReindex, ("slot", s), null);
         yield return (NotificationSettings, ("user", s), ("key", s));
         yield return (Calls, ("part", s), ("key", s));
         yield return (Apps, ("pk", s), ("sk", s));

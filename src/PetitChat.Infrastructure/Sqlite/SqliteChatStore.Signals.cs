@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Reactions;
 using PetitChat.Core.Receipts;
+using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 
 using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
@@ -115,7 +116,7 @@ public sealed partial class SqliteChatStore
             WHERE id = @chatId
             """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
 
-        if (!string.IsNullOrWhiteSpace(signal.Text))
+        if (SearchDocument.Indexes(signal))
         {
             await AddSearchJobAsync(connection, signal, ct);
         }

@@ -1,4 +1,5 @@
 using PetitChat.Core.Search;
+using PetitChat.Core.Signals;
 
 namespace PetitChat.Contracts.Tests.Search;
 
@@ -322,6 +323,25 @@ public abstract class SearchIndexContract : IAsyncLifetime
         Assert.Equal([newest.SignalId, loose.SignalId],
             Ids(await SearchChatsAsync([chat], "", new SearchFilters(null, loose.CreatedAt, null, false))));
         Assert.Empty(await SearchChatsAsync([chat], ""));
+    }
+
+    [SkippableFact]
+    public async Task Global_search_finds_a_message_with_only_attachments_by_has_file()
+    {
+        var chat = Guid.NewGuid();
+        await AddAsync(chat, "lighthouse drawing attached below");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Increment(ref _clock));
+        var signal = new Signal(Guid.CreateVersion7(at), chat, SignalKind.Message, Guid.NewGuid(), null, null, at, null, null, [])
+        {
+            AttachmentIds = [Guid.NewGuid()],
+        };
+        var fileOnly = SearchDocument.From(signal);
+        Assert.NotNull(fileOnly);
+        await Index.UpsertAsync([fileOnly], Ct);
+
+        Assert.Equal([fileOnly.SignalId], Ids(await SearchChatsAsync([chat], "", new SearchFilters(null, null, null, true))));
+        Assert.Equal([fileOnly.SignalId], Ids(await SearchChatsAsync([chat], "", new SearchFilters(fileOnly.SenderId, null, null, false))));
+        Assert.Empty(await SearchChatsAsync([chat], "lighthouse", new SearchFilters(null, null, null, true)));
     }
 
     protected SearchDocument Document(Guid chatId, string text)

@@ -44,6 +44,25 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task Drain_indexes_a_message_with_only_attachments_for_has_file()
+    {
+        var store = Store();
+        var index = Fts();
+        var chat = await NewChatAsync(store);
+        var now = _time.GetUtcNow();
+        var fileOnly = (await store.AppendSignalAsync(
+            new Signal(Guid.CreateVersion7(now), chat.Id, SignalKind.Message, chat.CreatedBy, null, null, now, null, null, []) { AttachmentIds = [Guid.NewGuid()] },
+            Ct)).Signal;
+
+        var drain = await Indexer(store, index).DrainAsync(Ct);
+
+        Assert.Equal((1, 1, 0), (drain.Claimed, drain.Indexed, drain.Removed));
+        var hit = Assert.Single(await index.SearchChatsAsync(
+            new GlobalSearchQuery([chat.Id], [], new SearchFilters(null, null, null, true), SearchSort.Newest, 0, 10), Ct));
+        Assert.Equal(fileOnly.Id, hit.SignalId);
+    }
+
+    [Fact]
     public async Task Jobs_written_before_a_restart_are_indexed_after_it()
     {
         Chat chat;

@@ -48,6 +48,18 @@ public abstract class SearchJobStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task Append_of_a_message_with_only_attachments_records_a_search_job_for_has_file()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var message = (await Store.AppendSignalAsync(Message(chat, a, text: null) with { AttachmentIds = [Guid.NewGuid()] }, Ct)).Signal;
+
+        var job = Assert.Single(await ClaimMineAsync(chat, Now()));
+
+        Assert.Equal((chat.Id, message.Id), (job.ChatId, job.SignalId));
+    }
+
+    [Fact]
     public async Task Claimed_jobs_are_hidden_until_their_lease_ends()
     {
         var (a, b) = (await NewUserAsync(), await NewUserAsync());

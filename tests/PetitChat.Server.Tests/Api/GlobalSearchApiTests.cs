@@ -10,7 +10,7 @@ namespace PetitChat.Server.Tests.Api;
 /// worker): across the caller's chats at the time of the search, with filters as query words or
 /// parameters. Indexing is asynchronous, so tests poll until the expected hits show up.
 /// </summary>
-public class GlobalSearchApiTests(PetitChatServer server) : ApiTest(server)
+public partial class GlobalSearchApiTests(PetitChatServer server) : ApiTest(server)
 {
     private const char Start = '\uE000';
     private const char End = '\uE001';
