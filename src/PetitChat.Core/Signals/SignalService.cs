@@ -13,9 +13,14 @@ namespace PetitChat.Core.Signals;
 public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
-    /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
-    /// and publishes nothing, so a client that retries after a lost response sees one message.
-    /// A rejected send writes nothing and publishes nothing.
+    /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>,
+    /// so a client that retries after a lost response sees one message; within
+    /// <see cref="SignalCreated.RepeatWindow"/> the repeat plans and publishes it again, marked as
+    /// a repeat, which the queue and the bus drop when the first attempt got them out (it may
+    /// have died between its write and its publish). A rejected send writes nothing and publishes nothing.
+    /// Once the append starts, the request's cancellation no longer applies: a client that hangs
+    /// up after its message is written must not leave it stored but never published, with every
+    /// later repeat answering "already sent" (the loss the cluster's fault run found).
     /// </summary>
     public async Task<Result<(SignalView Signal, bool Created)>> SendAsync(Guid callerId, Guid chatId, NewSignal request, CancellationToken ct)
     {
@@ -55,15 +60,22 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
             ReplyToId = request.ReplyToId,
             Mentions = await MentionsAsync(chatId, callerId, text, ct),
         };
+        ct = CancellationToken.None;
         var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
         stored = await Quotes.FillAsync(timeline, chatId, stored, ct);
         if (created)
         {
             search.Notify();
             // Planned before the live events: when the bus cannot take them the send answers 503
-            // "saved", and a retry with the same clientId finds the signal and plans nothing.
+            // "saved", and a retry with the same clientId plans and publishes again (below).
             await notifications.PlanAsync(stored);
             await fanout.PublishAsync(new SignalCreated(stored));
+        }
+        else if (time.GetUtcNow() - stored.CreatedAt < SignalCreated.RepeatWindow)
+        {
+            // Job ids and the bus's message ids come from the signal's id: copies are dropped.
+            await notifications.PlanAsync(stored);
+            await fanout.PublishAsync(new SignalCreated(stored) { Repeat = true });
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);
