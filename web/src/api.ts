@@ -1,8 +1,9 @@
 import type { Command, CommandResult, IncomingWebhook } from "./apps";
 import type {
   Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
-  Presence, StatusRequest,
+  Presence, StatusRequest, DeviceInfo, DeviceMessage,
 } from "./types";
+import type { EncryptedPayload, PublicJwk } from "./e2ee/crypto";
 import type { GlobalSearchParams } from "./search";
 
 /** A failed call, with the server's problem document when it sent one. */
@@ -48,8 +49,8 @@ export class Api {
     return this.call("GET", `/api/v1/chats/${chatId}`);
   }
 
-  createChat(memberIds: string[], name?: string): Promise<Chat> {
-    return this.call("POST", "/api/v1/chats", name ? { memberIds, name } : { memberIds });
+  createChat(memberIds: string[], name?: string, encrypted = false): Promise<Chat> {
+    return this.call("POST", "/api/v1/chats", { memberIds, ...(name ? { name } : {}), ...(encrypted ? { encrypted: true } : {}) });
   }
 
   addMember(chatId: string, userId: string): Promise<Chat> {
@@ -65,7 +66,7 @@ export class Api {
   }
 
   /** A signal, or a command's result when the text was a slash command that an app answered. */
-  send(chatId: string, body: { kind?: SignalKind; text?: string; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string }): Promise<Signal | CommandResult> {
+  send(chatId: string, body: { kind?: SignalKind; text?: string; encrypted?: EncryptedPayload; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string }): Promise<Signal | CommandResult> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
   }
 
@@ -219,6 +220,27 @@ export class Api {
 
   deletePushSubscription(endpoint: string): Promise<void> {
     return this.call("DELETE", `/api/v1/me/push-subscriptions${query({ endpoint })}`);
+  }
+
+  /** Registers this browser's device of end-to-end encryption (docs/e2ee.md); the same keys again are a 200. */
+  putDevice(deviceId: string, device: { name: string; identityKey: PublicJwk; agreementKey: PublicJwk; signature: string }): Promise<DeviceInfo> {
+    return this.call("PUT", `/api/v1/me/devices/${encodeURIComponent(deviceId)}`, device);
+  }
+
+  devices(userId: string): Promise<{ items: DeviceInfo[] }> {
+    return this.call("GET", `/api/v1/users/${userId}/devices`);
+  }
+
+  sendDeviceMessages(senderDeviceId: string, messages: { userId: string; deviceId: string; type: string; content: unknown }[]): Promise<unknown> {
+    return this.call("POST", "/api/v1/devices/messages", { senderDeviceId, messages });
+  }
+
+  deviceMessages(deviceId: string, cursor?: string | null, limit = 50): Promise<Page<DeviceMessage>> {
+    return this.call("GET", `/api/v1/me/devices/${encodeURIComponent(deviceId)}/messages${query({ cursor, limit })}`);
+  }
+
+  ackDeviceMessages(deviceId: string, ids: string[]): Promise<void> {
+    return this.call("POST", `/api/v1/me/devices/${encodeURIComponent(deviceId)}/messages/ack`, { ids });
   }
 
   eventTicket(): Promise<{ ticket: string; expiresAt: string }> {

@@ -10,9 +10,12 @@ import {
   type Timeline,
 } from "./timeline";
 import { withPresence } from "./presence";
+import type { E2eeDevice } from "./e2ee/device";
+import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
+import type { KeyWarning } from "./e2ee/trust";
 import type {
-  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
-  StatusRequest, StoredFile, TypingEvent, User,
+  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
+  StatusRequest, StoredFile, TimelinePage, TypingEvent, User,
 } from "./types";
 
 export interface State {
@@ -43,6 +46,8 @@ export interface State {
   ephemeral: Record<string, { id: string; command: string; text: string }[]>;
   /** Per chat: who is typing, until when (ephemeral, from the live stream). */
   typing: Record<string, Record<string, string>>;
+  /** Per encrypted chat: a member's device keys changed since this browser saw them (kept in IndexedDB). */
+  keyWarnings: Record<string, KeyWarning[]>;
 }
 
 const pageSize = 50;
@@ -58,10 +63,18 @@ export class ChatClient {
   private readonly readSent: Record<string, string> = {};
   private readonly deliveredSent: Record<string, string> = {};
   private readonly fetchingChats = new Set<string>();
+  /** Files I sealed and uploaded here, by id: their keys go into the message that carries them. */
+  private readonly sealedUploads = new Map<string, SealedFile>();
   /** The "Notifications" switch of the settings (Web Push in this browser). */
   readonly push: PushSwitch;
 
-  constructor(private readonly api: Api, me: Me, private readonly visible: () => boolean = () => document.visibilityState === "visible") {
+  constructor(
+    private readonly api: Api,
+    me: Me,
+    private readonly visible: () => boolean = () => document.visibilityState === "visible",
+    /** This browser's end-to-end device; null when it could not be made (encrypted chats then stay sealed). */
+    readonly e2ee: E2eeDevice | null = null,
+  ) {
     this.push = new PushSwitch(api);
     this.state = {
       me,
@@ -83,13 +96,20 @@ export class ChatClient {
       declined: [],
       ephemeral: {},
       typing: {},
+      keyWarnings: {},
     };
+    if (e2ee) e2ee.onKeyChange = (userId, change) => void this.keyChanged(userId, change);
     this.live = new LiveStream(
       {
         event: (type, data) => this.onEvent(type, data),
         state: (live) => this.set({ live }),
         opened: (resumed) => {
-          if (!resumed) void this.refresh();
+          if (!resumed) {
+            // Device lists and key shares may have changed unseen while the stream was down.
+            this.e2ee?.forgetAll();
+            void this.takeKeyShares();
+            void this.refresh();
+          }
         },
       },
       { ticket: async () => (await this.api.eventTicket()).ticket },
@@ -167,14 +187,14 @@ export class ChatClient {
 
   async jumpTo(chatId: string, signalId: string): Promise<void> {
     await this.loading("timeline", async () => {
-      const page = await this.api.timeline(chatId, { around: signalId, limit: pageSize });
+      const page = await this.page(chatId, { around: signalId, limit: pageSize });
       this.setTimeline(fromPage(chatId, page), { highlight: signalId, timelineEpoch: this.state.timelineEpoch + 1 });
     });
   }
 
   async loadLatest(chatId: string): Promise<void> {
     await this.loading("timeline", async () => {
-      const [page, chat] = await Promise.all([this.api.timeline(chatId, { limit: pageSize }), this.api.chat(chatId)]);
+      const [page, chat] = await Promise.all([this.page(chatId, { limit: pageSize }), this.api.chat(chatId), this.loadKeyWarnings(chatId)]);
       this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
       // Messages still on their way (or failed, waiting for a retry) stay at the end.
       let timeline = fromPage(chatId, page);
@@ -190,7 +210,7 @@ export class ChatClient {
     const timeline = this.openTimeline;
     if (!timeline?.olderCursor || this.state.loading.older) return;
     await this.loading("older", async () => {
-      const page = await this.api.timeline(timeline.chatId, { before: timeline.olderCursor!, limit: pageSize });
+      const page = await this.page(timeline.chatId, { before: timeline.olderCursor!, limit: pageSize });
       this.setTimeline(withOlder(this.state.timelines[timeline.chatId] ?? timeline, page));
     });
   }
@@ -199,7 +219,7 @@ export class ChatClient {
     const timeline = this.openTimeline;
     if (!timeline?.newerCursor || this.state.loading.newer) return;
     await this.loading("newer", async () => {
-      const page = await this.api.timeline(timeline.chatId, { after: timeline.newerCursor!, limit: pageSize });
+      const page = await this.page(timeline.chatId, { after: timeline.newerCursor!, limit: pageSize });
       this.setTimeline(withNewer(this.state.timelines[timeline.chatId] ?? timeline, page));
     });
     this.markRead();
@@ -229,6 +249,7 @@ export class ChatClient {
       id: `pending-${clientId}`, chatId, kind: "message", senderId: this.state.me.id, text: body || null, clientId,
       createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [],
       attachmentIds: files.map((f) => f.id), attachments: files.map((f) => ({ ...f, loadUrl: null })),
+      sealedFiles: this.sealedOf(files.map((f) => f.id)),
     }));
     await this.deliver(chatId, clientId, body, files.map((f) => f.id));
   }
@@ -243,9 +264,10 @@ export class ChatClient {
 
   private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
     try {
+      const sealed = this.state.chats.find((c) => c.id === chatId)?.encrypted ? await this.seal(chatId, text, this.sealedOf(attachmentIds)) : null;
       const answer = await this.api.send(chatId, {
         clientId,
-        ...(text ? { text } : {}),
+        ...(sealed ? { encrypted: sealed } : text ? { text } : {}),
         ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       });
       if (isCommandResult(answer)) {
@@ -256,7 +278,7 @@ export class ChatClient {
         if (answer.call) this.enter(answer.call);
         return;
       }
-      this.onSignal(answer);
+      this.onSignal(answer.encrypted ? await this.opened(answer) : answer);
     } catch (error) {
       const timeline = this.state.timelines[chatId];
       if (timeline) this.setTimeline(withFailed(timeline, clientId, describe(error)));
@@ -377,9 +399,9 @@ export class ChatClient {
     });
   }
 
-  async createGroup(name: string, members: User[]): Promise<Chat | null> {
+  async createGroup(name: string, members: User[], encrypted = false): Promise<Chat | null> {
     return this.guard(async () => {
-      const chat = await this.api.createChat(members.map((m) => m.id), name);
+      const chat = await this.api.createChat(members.map((m) => m.id), name, encrypted);
       this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
       return chat;
     });
@@ -405,8 +427,21 @@ export class ChatClient {
     return this.api.deleteFile(fileId);
   }
 
-  upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
-    return this.api.upload(this.state.openChatId!, file, progress, signal);
+  async upload(file: File, progress: (done: number) => void, signal?: AbortSignal): Promise<StoredFile> {
+    const chatId = this.state.openChatId!;
+    if (!this.state.chats.find((c) => c.id === chatId)?.encrypted) return this.api.upload(chatId, file, progress, signal);
+    if (!this.e2ee) throw new Error("This browser cannot keep encryption keys, so it cannot send files here.");
+    // Sealed before it leaves: the server gets opaque bytes under a neutral name.
+    const { ciphertext, file: sealed } = await sealFile(new Uint8Array(await file.arrayBuffer()), file.name, file.type);
+    const stored = await this.api.upload(chatId, new File([ciphertext], opaqueName, { type: "application/octet-stream" }), progress, signal);
+    this.sealedUploads.set(stored.id, { ...sealed, id: stored.id });
+    return stored;
+  }
+
+  /** A sealed attachment's bytes, opened, as an object URL; the caller revokes it. */
+  async sealedObjectUrl(file: SealedFile, url: string): Promise<string> {
+    if (!this.e2ee) throw new Error("This browser keeps no encryption keys.");
+    return URL.createObjectURL(await this.e2ee.openFile(file, url));
   }
 
   /** An attachment's bytes as an object URL for <img> or a download; the caller revokes it. */
@@ -523,10 +558,11 @@ export class ChatClient {
         const signal = data as Signal;
         if (signal.attachmentIds?.length && !signal.attachments?.length && this.state.timelines[signal.chatId]) {
           // Live events name attachments by id only: the timeline has them as this user sees them.
-          this.api.timeline(signal.chatId, { around: signal.id, limit: 1 }).then(
-            (page) => this.onSignal(page.items.find((i) => i.id === signal.id) ?? signal, true),
-            () => this.onSignal(signal, true),
-          );
+          void this.page(signal.chatId, { around: signal.id, limit: 1 })
+            .then((page) => page.items.find((i) => i.id === signal.id) ?? this.opened(signal), () => this.opened(signal))
+            .then((shown) => this.onSignal(shown, true));
+        } else if (signal.encrypted) {
+          void this.opened(signal).then((shown) => this.onSignal(shown, true));
         } else {
           this.onSignal(signal, true);
         }
@@ -592,7 +628,79 @@ export class ChatClient {
       case "presence":
         this.set({ users: withPresence(this.state.users, data as Presence) });
         break;
+      case "devices":
+        void this.e2ee?.forget((data as { userId: string }).userId);
+        break;
+      case "device_message":
+        void this.e2ee?.receive(data as DeviceMessage).then((chatId) => (chatId ? this.reopen(chatId) : undefined));
+        break;
     }
+  }
+
+  // ---- end-to-end encryption (docs/e2ee.md; the device and its session are in e2ee/) ----
+
+  /** A timeline page with the sealed messages this device can open opened. */
+  private async page(chatId: string, at: Parameters<Api["timeline"]>[1]): Promise<TimelinePage> {
+    const page = await this.api.timeline(chatId, at);
+    return page.items.some((s) => s.encrypted) ? { ...page, items: await Promise.all(page.items.map((s) => this.opened(s))) } : page;
+  }
+
+  /** A sealed signal opened by this device; without a device, marked as what it cannot open. */
+  private opened(signal: Signal): Promise<Signal> {
+    if (this.e2ee) return this.e2ee.open(signal);
+    return Promise.resolve(signal.encrypted && !signal.deletedAt ? { ...signal, undecryptable: true } : signal);
+  }
+
+  /** Seals a message with the chat's members as they are now, so that a new member gets a new chain. */
+  private async seal(chatId: string, text: string, files: SealedFile[]) {
+    if (!this.e2ee) throw new Error("This browser cannot keep encryption keys (IndexedDB is off), so it cannot send here.");
+    const chat = await this.api.chat(chatId);
+    return this.e2ee.seal(chatId, chat.members.map((m) => m.id), text, files);
+  }
+
+  private sealedOf(fileIds: string[]): SealedFile[] {
+    return fileIds.map((id) => this.sealedUploads.get(id)).filter((f): f is SealedFile => f !== undefined);
+  }
+
+  /** Key shares that waited for this device; then what they unlock in the loaded timelines. */
+  private async takeKeyShares(): Promise<void> {
+    if (!this.e2ee) return;
+    try {
+      for (const chatId of await this.e2ee.drain()) await this.reopen(chatId);
+    } catch {
+      // The next reconnect asks again; messages meanwhile show "Unable to decrypt".
+    }
+  }
+
+  /** A chain came for the chat: open again what could not be opened. */
+  private async reopen(chatId: string): Promise<void> {
+    const sealed = this.state.timelines[chatId]?.items.filter((i) => i.undecryptable) ?? [];
+    if (!this.e2ee || sealed.length === 0) return;
+    const opened = new Map((await this.e2ee.openAll(sealed)).filter((s) => !s.undecryptable).map((s) => [s.id, s]));
+    const timeline = this.state.timelines[chatId];
+    if (opened.size === 0 || !timeline) return;
+    this.setTimeline({ ...timeline, items: timeline.items.map((i) => opened.get(i.id) ?? i) });
+  }
+
+  private async loadKeyWarnings(chatId: string): Promise<void> {
+    if (!this.e2ee) return;
+    const warnings = await this.e2ee.warnings(chatId);
+    this.set({ keyWarnings: { ...this.state.keyWarnings, [chatId]: warnings } });
+  }
+
+  /** A member's device keys changed: a warning in each encrypted chat with them. */
+  private async keyChanged(userId: string, change: { added: number; removed: number }): Promise<void> {
+    for (const chat of this.state.chats) {
+      if (!chat.encrypted || !chat.members.some((m) => m.id === userId) || !this.e2ee) continue;
+      const warnings = await this.e2ee.warn({ id: crypto.randomUUID(), chatId: chat.id, userId, at: new Date().toISOString(), ...change });
+      this.set({ keyWarnings: { ...this.state.keyWarnings, [chat.id]: warnings } });
+    }
+  }
+
+  /** Safety number and devices of a member, for the encryption panel. */
+  safety(userId: string) {
+    if (!this.e2ee) return Promise.reject(new Error("This browser keeps no encryption keys."));
+    return this.e2ee.safety(userId);
   }
 
   private addEphemeral(chatId: string, command: string, text: string): void {

@@ -1,7 +1,7 @@
 export type LiveState = "connecting" | "live" | "reconnecting" | "stopped";
 
 export const liveEventTypes = [
-  "signal", "reaction", "receipt", "chat", "call", "command_answer", "reset", "signal_edited", "signal_deleted", "typing", "presence",
+  "signal", "reaction", "receipt", "chat", "call", "command_answer", "reset", "signal_edited", "signal_deleted", "typing", "presence", "devices", "device_message",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 

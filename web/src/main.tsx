@@ -2,6 +2,8 @@ import { render } from "preact";
 import { Api } from "./api";
 import { Auth, loadConfig } from "./auth";
 import { ChatClient } from "./client";
+import { E2eeDevice } from "./e2ee/device";
+import { IdbKeyValue } from "./e2ee/idb";
 import { registerWorker } from "./push";
 import { App } from "./ui/App";
 import { SignIn } from "./ui/SignIn";
@@ -50,7 +52,9 @@ async function boot(root: HTMLElement): Promise<void> {
     render(<SignIn onSignIn={() => auth.signIn()} error={(error as Error).message} />, root);
     return;
   }
-  const client = new ChatClient(api, me);
+  const device = await startDevice(api, me.id);
+  const client = new ChatClient(api, me, undefined, device instanceof E2eeDevice ? device : null);
+  if (!(device instanceof E2eeDevice)) client.notify(`End-to-end encrypted chats cannot be read in this browser: ${device}`);
   window.addEventListener("online", () => client.nudge());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
@@ -61,6 +65,18 @@ async function boot(root: HTMLElement): Promise<void> {
   client.start();
   void registerWorker();
   render(<App client={client} onSignOut={() => { client.stop(); void auth.signOut(); }} />, root);
+}
+
+/**
+ * This browser's device of end-to-end encryption, or why there is none: without IndexedDB (a
+ * private window of some browsers), or with the user's device limit reached, encrypted chats stay sealed.
+ */
+async function startDevice(api: Api, userId: string): Promise<E2eeDevice | string> {
+  try {
+    return await E2eeDevice.start(api, userId, await IdbKeyValue.open(userId));
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 void boot(document.getElementById("app")!);

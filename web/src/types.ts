@@ -1,4 +1,6 @@
 // Wire shapes of the HTTP API v1 (docs/api.md). Times are ISO-8601 strings.
+import type { EncryptedPayload, PublicJwk, ShareEnvelope } from "./e2ee/crypto";
+import type { SealedFile } from "./e2ee/files";
 
 export interface User {
   id: string;
@@ -80,6 +82,12 @@ export interface Signal {
   /** On `chat_renamed` signals. */
   oldName?: string | null;
   newName?: string | null;
+  /** The sealed message of an end-to-end encrypted chat (docs/e2ee.md); `text` is then null. */
+  encrypted?: EncryptedPayload | null;
+  /** Client side: a sealed message this device could not open ("Unable to decrypt"). */
+  undecryptable?: boolean;
+  /** Client side: the files of an opened sealed message, with their keys. */
+  sealedFiles?: SealedFile[];
 }
 
 export type CallMedia = "audio" | "video";
@@ -187,6 +195,8 @@ export interface Chat {
   unreadMentions?: number;
   createdBy: string;
   createdAt: string;
+  /** End-to-end encrypted (docs/e2ee.md): messages are sealed on the devices. */
+  encrypted?: boolean;
 }
 
 export interface Page<T> {
@@ -254,4 +264,27 @@ export interface SearchHit {
 export interface ChatSettings {
   chatId: string;
   muted: boolean;
+}
+
+/** A device of end-to-end encryption as the server lists it (docs/e2ee.md). */
+export interface DeviceInfo {
+  userId: string;
+  deviceId: string;
+  name: string;
+  identityKey: PublicJwk;
+  agreementKey: PublicJwk;
+  signature: string;
+  createdAt: string;
+}
+
+/** A to-device message waiting for one of my devices; also the data of a `device_message` event. */
+export interface DeviceMessage {
+  id: string;
+  userId: string;
+  deviceId: string;
+  senderId: string;
+  senderDeviceId: string;
+  type: string;
+  content: ShareEnvelope;
+  createdAt: string;
 }

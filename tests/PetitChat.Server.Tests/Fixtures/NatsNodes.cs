@@ -39,9 +39,11 @@ public sealed class NatsNodes : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>A new user, signed in, with a client for every node (one token, from the first node).</summary>
-    public async Task<NodeChatter> NewChatterAsync(string name = "user")
+    public Task<NodeChatter> NewChatterAsync(string name = "user") => SignInAsync($"{name}-{Guid.NewGuid().ToString("N")[..10]}");
+
+    /// <summary>The user with exactly this username (an administrator named in the settings), signed in on every node.</summary>
+    public async Task<NodeChatter> SignInAsync(string username)
     {
-        var username = $"{name}-{Guid.NewGuid().ToString("N")[..10]}";
         var token = await _nodes[0].TokenForAsync(username);
         var perNode = new Chatter[_nodes.Count];
         for (var i = 0; i < _nodes.Count; i++)

@@ -11,10 +11,14 @@ export function fileSize(bytes: number): string {
 
 /** Files need the bearer token, so they are fetched and shown from an object URL. */
 async function saveAs(client: ChatClient, attachment: Attachment): Promise<void> {
-  const url = await client.objectUrl(attachment.contentUrl);
+  downloadObjectUrl(await client.objectUrl(attachment.contentUrl), attachment.name);
+}
+
+/** Saves an object URL's bytes under a name, then lets the URL go. */
+export function downloadObjectUrl(url: string, name: string): void {
   const link = document.createElement("a");
   link.href = url;
-  link.download = attachment.name;
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();

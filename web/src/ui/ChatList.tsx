@@ -67,7 +67,7 @@ function ChatRow({ chat, client, active, meId, state }: { chat: Chat; client: Ch
         <PresenceAvatar id={avatarId} name={title} presence={partner?.presence} showDot={chat.kind === "direct"} />
         <span class="chat-row-main">
           <span class="chat-row-top">
-            <span class="chat-title">{title}{partner?.presence?.status?.emoji && <span class="status-emoji-inline"> {partner.presence.status.emoji}</span>}</span>
+            <span class="chat-title">{chat.encrypted && <span class="lock" role="img" aria-label="End-to-end encrypted" title="End-to-end encrypted">🔒 </span>}{title}{partner?.presence?.status?.emoji && <span class="status-emoji-inline"> {partner.presence.status.emoji}</span>}</span>
             <span class="chat-time muted small">{shortTime(chat.lastActivityAt)}</span>
           </span>
           <span class="chat-row-bottom">
@@ -87,6 +87,7 @@ export function preview(signal: Signal | null, client: ChatClient, meId: string)
   const who = signal.senderId === meId ? "You" : client.userName(signal.senderId);
   switch (signal.kind) {
     case "message": {
+      if (signal.encrypted && !signal.text) return signal.deletedAt ? `${who}: message deleted` : `${who}: 🔒 Encrypted message`;
       const files = signal.attachmentIds?.length ?? signal.attachments?.length ?? 0;
       const text = signal.text || (files === 1 ? "📎 Attachment" : `📎 ${files} attachments`);
       return `${who}: ${text}`;

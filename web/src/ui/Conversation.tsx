@@ -15,6 +15,9 @@ import { Members } from "./Members";
 import { MessageItem } from "./MessageItem";
 import { SearchPanel } from "./SearchPanel";
 import { go } from "./useClient";
+import { interleave } from "../e2ee/trust";
+import { KeyWarningNotice } from "./KeyWarningNotice";
+import { SafetyNumbers } from "./SafetyNumbers";
 
 export function Conversation({ client, state, chat }: { client: ChatClient; state: State; chat: Chat }) {
   const timeline = state.timelines[chat.id];
@@ -31,6 +34,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
   const [muted, setMuted] = useState<boolean | null>(null);
   const [integrations, setIntegrations] = useState(false);
   const [editLast, setEditLast] = useState(false);
+  const [safety, setSafety] = useState(false);
   const typers = typingNow(state.typing[chat.id], Date.now(), me).map((id) => client.userName(id));
   const canModerate = chat.kind === "group" && (chat.createdBy === me || state.me.roles.includes("admin"));
   const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 40;
@@ -119,7 +123,7 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
         <PresenceAvatar id={isGroup ? chat.id : chat.members.find((m) => m.id !== me)?.id ?? chat.id} name={title} size={36}
           presence={isGroup ? undefined : state.users[chat.members.find((m) => m.id !== me)?.id ?? ""]?.presence} showDot={!isGroup} />
         <div class="conv-title">
-          <h2>{title}</h2>
+          <h2>{chat.encrypted && <span class="lock" role="img" aria-label="End-to-end encrypted" title="End-to-end encrypted">🔒 </span>}{title}</h2>
           <span class="muted small">
             {isGroup
               ? `${chat.members.length} members`
@@ -129,6 +133,10 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
         {isGroup && (
           <button class="icon" title="Rename the group" aria-label="Rename the group"
             onClick={() => { const name = prompt("New name of the group", chat.name ?? ""); if (name?.trim()) void client.renameChat(chat.id, name.trim()); }}>✏️</button>
+        )}
+        {chat.encrypted && (
+          <button class="icon" title="End-to-end encryption: devices and safety numbers" aria-label="Encryption and safety numbers"
+            onClick={() => setSafety(true)}>🔒</button>
         )}
         <button class={`icon ${searching ? "on" : ""}`} title="Search in this chat" aria-label="Search in this chat" aria-expanded={searching}
           onClick={() => setSearching(!searching)}><Icon name="search" /></button>
@@ -156,7 +164,9 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
         {!timeline && <p class="muted center pad">Loading…</p>}
         {timeline && items.length === 0 && <p class="muted center pad">No messages yet. Say hello!</p>}
         <ol>
-          {items.map((item, index) => {
+          {interleave(items, state.keyWarnings[chat.id] ?? []).map((entry) => {
+            if ("warning" in entry) return <KeyWarningNotice key={entry.warning.id} client={client} warning={entry.warning} onSafety={() => setSafety(true)} />;
+            const { item, index } = entry;
             const prev = items[index - 1];
             const newDay = !prev || new Date(prev.createdAt).toDateString() !== new Date(item.createdAt).toDateString();
             const grouped = !newDay && prev && prev.kind === "message" && item.kind === "message" && prev.senderId === item.senderId
@@ -196,11 +206,12 @@ export function Conversation({ client, state, chat }: { client: ChatClient; stat
         {typers.length === 0 ? "" : `${typers.join(", ")} ${typers.length === 1 ? "is" : "are"} typing…`}
       </p>
 
-      <Composer client={client} chatId={chat.id} onEditLast={() => setEditLast(true)} />
+      <Composer client={client} chatId={chat.id} onEditLast={() => setEditLast(true)} encrypted={!!chat.encrypted} />
 
       {showMembers && <Members client={client} state={state} chat={chat} onClose={() => setShowMembers(false)} />}
       {details && <Details client={client} item={details} onClose={() => setDetails(null)} />}
       {integrations && <Integrations client={client} chat={chat} onClose={() => setIntegrations(false)} />}
+      {safety && <SafetyNumbers client={client} chat={chat} onClose={() => setSafety(false)} />}
     </section>
   );
 }
@@ -214,7 +225,7 @@ interface Upload {
   abort: AbortController;
 }
 
-function Composer({ client, chatId, onEditLast }: { client: ChatClient; chatId: string; onEditLast: () => void }) {
+function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClient; chatId: string; onEditLast: () => void; encrypted: boolean }) {
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -279,10 +290,12 @@ function Composer({ client, chatId, onEditLast }: { client: ChatClient; chatId: 
       )}
       <input ref={picker} type="file" multiple hidden aria-hidden="true" tabIndex={-1} data-testid="file-input"
         onChange={(e) => { add((e.currentTarget as HTMLInputElement).files); (e.currentTarget as HTMLInputElement).value = ""; }} />
-      <button type="button" class="icon attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+      <button type="button" class="icon attach" aria-label="Attach files" title={encrypted ? "Attach files (encrypted on this device)" : "Attach files"}
+        onClick={() => picker.current?.click()}>
         <Icon name="clip" />
       </button>
-      <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />
+      {/* Slash commands are read by the server, which cannot read a sealed message: none are offered there. */}
+      {!encrypted && <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />}
       <textarea
         ref={input}
         rows={1}

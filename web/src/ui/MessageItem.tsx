@@ -3,6 +3,7 @@ import type { ChatClient } from "../client";
 import { clockTime } from "../format";
 import type { Item } from "../timeline";
 import { Attachments } from "./Attachments";
+import { SealedAttachments } from "./SealedAttachments";
 import { Avatar } from "./Avatar";
 import { CallCard } from "./CallCard";
 import { Icon } from "./Icon";
@@ -27,7 +28,8 @@ export function MessageItem(props: {
   const { client, item, mine } = props;
   const [picking, setPicking] = useState(false);
   const [draft, setDraft] = useState<string | null>(null);
-  const editing = draft !== null || props.editRequested === true;
+  // A sealed message is not edited: the server would need the new text in the clear.
+  const editing = !item.encrypted && (draft !== null || props.editRequested === true);
 
   if (item.kind === "chat_renamed") {
     return (
@@ -82,14 +84,19 @@ export function MessageItem(props: {
           <span class="msg-sender">{sender}{client.state.users[item.senderId]?.kind === "bot" && <span class="tag" data-testid="bot-badge">bot</span>}</span>
         )}
         <div class="bubble-row">
-          <div class={`bubble ${item.text ? "" : "files-only"}`}>
+          <div class={`bubble ${item.text || item.undecryptable ? "" : "files-only"}`}>
             {item.replyTo && (
               <button type="button" class="quote" data-testid="reply-quote" onClick={() => void client.jumpTo(item.chatId, item.replyTo!.id)}>
                 <strong>{client.userName(item.replyTo.senderId)}</strong>{" "}
                 {item.replyTo.deleted ? <em>message deleted</em> : item.replyTo.text}
               </button>
             )}
-            {item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />}
+            {item.sealedFiles && item.sealedFiles.length > 0 ? (
+              <SealedAttachments client={client} files={item.sealedFiles} attachments={item.attachments} mine={mine} />
+            ) : (
+              // The server's view of a sealed message's files is opaque bytes: never shown as they are.
+              !item.encrypted && item.attachments && item.attachments.length > 0 && <Attachments client={client} attachments={item.attachments} mine={mine} />
+            )}
             {editing ? (
               <textarea
                 class="edit"
@@ -103,7 +110,7 @@ export function MessageItem(props: {
                 }}
               />
             ) : (
-              item.text && <span class="text">{item.text}</span>
+              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Unable to decrypt</span> : item.text && <span class="text">{item.text}</span>
             )}
             <span class="meta">{item.editedAt && <span class="edited" title={`Edited ${clockTime(item.editedAt)}`}>edited · </span>}{clockTime(item.createdAt)}</span>
           </div>
@@ -111,7 +118,7 @@ export function MessageItem(props: {
             <span class="msg-actions">
               <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
               <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
-              {mine && item.kind === "message" && (
+              {mine && item.kind === "message" && !item.encrypted && (
                 <button class="icon small" aria-label="Edit message" title="Edit" onClick={() => setDraft(item.text ?? "")}>✏️</button>
               )}
               {(mine || props.canModerate) && item.kind === "message" && (

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import type { User } from "../types";
 import { Dialog } from "./Dialog";
+import { EncryptedOption } from "./EncryptedOption";
 import { UserSearch } from "./UserSearch";
 
 export function NewChat(props: { client: ChatClient; onClose: () => void; onCreated: (chatId: string) => void }) {
@@ -9,6 +10,7 @@ export function NewChat(props: { client: ChatClient; onClose: () => void; onCrea
   const [name, setName] = useState("");
   const [members, setMembers] = useState<User[]>([]);
   const [busy, setBusy] = useState(false);
+  const [encrypted, setEncrypted] = useState(false);
 
   const direct = async (user: User) => {
     setBusy(true);
@@ -20,7 +22,7 @@ export function NewChat(props: { client: ChatClient; onClose: () => void; onCrea
     e.preventDefault();
     if (!name.trim() || members.length === 0) return;
     setBusy(true);
-    const chat = await props.client.createGroup(name.trim(), members);
+    const chat = await props.client.createGroup(name.trim(), members, encrypted);
     setBusy(false);
     if (chat) props.onCreated(chat.id);
   };
@@ -33,7 +35,7 @@ export function NewChat(props: { client: ChatClient; onClose: () => void; onCrea
       </div>
       {mode === "direct" ? (
         <>
-          <p class="muted small">Find someone by username to chat with them.</p>
+          <p class="muted small">Find someone by username to chat with them. For an end-to-end encrypted chat, make a group (it can have just the two of you).</p>
           <UserSearch client={props.client} onPick={(u) => void direct(u)} />
         </>
       ) : (
@@ -51,6 +53,7 @@ export function NewChat(props: { client: ChatClient; onClose: () => void; onCrea
             ))}
           </div>
           <UserSearch client={props.client} label="Add a member by username" exclude={members.map((m) => m.id)} onPick={(u) => setMembers([...members, u])} />
+          <EncryptedOption checked={encrypted} available={props.client.e2ee !== null} onChange={setEncrypted} />
           <button class="primary wide" type="submit" disabled={busy || !name.trim() || members.length === 0}>
             Create group{members.length > 0 ? ` with ${members.length + 1} members` : ""}
           </button>
