@@ -108,8 +108,14 @@ public sealed partial class SqliteChatStore
             return new AppendResult(WithReactions(first[0], reactions), false);
         }
 
+        if (!string.IsNullOrWhiteSpace(signal.Text))
+        {
+            await AddSearchJobAsync(connection, signal, ct);
+        }
+
         if (signal.ThreadId is { } rootId)
         {
+            // Not in the main timeline: no activity, last signal or pointers move, only the root's summary.
             await AddThreadReplyAsync(connection, signal, rootId, ct);
             return new AppendResult(signal with { Reactions = [] }, true);
         }
@@ -121,11 +127,6 @@ public sealed partial class SqliteChatStore
                 last_signal_id = CASE WHEN last_signal_id IS NULL OR last_signal_id < @id THEN @id ELSE last_signal_id END
             WHERE id = @chatId
             """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
-
-        if (!string.IsNullOrWhiteSpace(signal.Text))
-        {
-            await AddSearchJobAsync(connection, signal, ct);
-        }
 
         // What I sent I have seen: otherwise my own message would count as unread to me.
         await MovePointerAsync(connection, ReceiptState.Delivered, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
