@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { chatsRead, chatsWithSignal } from "../src/timeline";
 import { insertMention, matchMembers, mentionParts, mentionQuery } from "../src/mentions";
 import { replyLabel, withChanged, withGone, withReply, type OpenThread } from "../src/threads";
-import type { Signal, User } from "../src/types";
+import type { Chat, Signal, User } from "../src/types";
 
 const id = (n: number) => `0190a000-0000-7000-8000-${n.toString().padStart(12, "0")}`;
 const chatId = id(999);
@@ -63,5 +64,16 @@ describe("mentions", () => {
       { text: ". and @nobody, ", mention: false },
       { text: "@all", mention: true },
     ]);
+  });
+});
+
+describe("the mention badge", () => {
+  it("counts live mentions of me in a chat I am not looking at, and clears when read", () => {
+    const chat = { id: chatId, kind: "direct", name: null, members: [], lastActivityAt: "2026-01-01T00:00:00Z", unreadCount: 0, lastSignal: null, unreadMentions: 0 } as unknown as Chat;
+    const mentioned = chatsWithSignal([chat], signal(5, { mentions: ["me"] }), "me", false)!;
+    const looking = chatsWithSignal([chat], signal(5, { mentions: ["me"] }), "me", true)!;
+    const other = chatsWithSignal([chat], signal(5, { mentions: ["carol"] }), "me", false)!;
+    expect([mentioned[0].unreadMentions, looking[0].unreadMentions, other[0].unreadMentions]).toEqual([1, 0, 0]);
+    expect(chatsRead(mentioned, chatId)[0].unreadMentions).toBe(0);
   });
 });
