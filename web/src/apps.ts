@@ -1,5 +1,5 @@
 // Apps in the web client: incoming webhooks of a chat, slash commands and their answers (docs/apps.md).
-import type { Signal } from "./types";
+import type { Call, Signal } from "./types";
 
 export interface IncomingWebhook {
   id: string;
@@ -27,6 +27,8 @@ export interface CommandResult {
   visibility: "me" | "chat";
   signalId: string | null;
   pending: boolean;
+  /** The call that `/call` started or joined, with my `join`. */
+  call?: Call;
 }
 
 /** The `command_answer` live event: an app's later answer, for my eyes only. */

@@ -256,6 +256,7 @@ export class ChatClient {
         const timeline = this.state.timelines[chatId];
         if (timeline) this.setTimeline(withoutPending(timeline, clientId));
         if (answer.visibility === "me") this.addEphemeral(chatId, answer.command, ephemeralText(answer));
+        if (answer.call) this.enter(answer.call);
         return;
       }
       this.onSignal(answer);

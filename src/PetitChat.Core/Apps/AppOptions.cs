@@ -33,7 +33,17 @@ public sealed record AppOptions
     /// <summary>How long the list of apps is cached by each node (a new bot's events start within this delay on other nodes).</summary>
     public TimeSpan DirectoryRefresh { get; init; } = TimeSpan.FromSeconds(10);
 
-    public bool IsValid => IncomingRatePerMinute > 0 && MaxApps > 0 && MaxCommandsPerApp > 0 && MaxWebhooksPerChat > 0
+    /// <summary>How long a delivered event's record is kept (to look at recent traffic); then it goes.</summary>
+    public TimeSpan KeepDelivered { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>How long a dead letter is kept for an administrator to retry; then it goes.</summary>
+    public TimeSpan KeepFailed { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>How often each node removes the deliveries past their keeping time.</summary>
+    public TimeSpan DeliverySweepInterval { get; init; } = TimeSpan.FromHours(1);
+
+    public bool IsValid => KeepDelivered > TimeSpan.Zero && KeepFailed > TimeSpan.Zero && DeliverySweepInterval > TimeSpan.Zero
+        && IncomingRatePerMinute > 0 && MaxApps > 0 && MaxCommandsPerApp > 0 && MaxWebhooksPerChat > 0
         && MaxNameLength > 0 && MaxUrlLength > 0 && MaxAttachments >= 0 && CommandTimeout > TimeSpan.Zero
         && ResponseUrlLifetime > TimeSpan.Zero && DirectoryRefresh >= TimeSpan.Zero;
 }

@@ -98,6 +98,9 @@ public sealed class AppService(
             return NoSuchApp;
         }
 
+        // Nobody can list or retry them any more, and no sweep would find them.
+        await AppDeliveryRetention.RemoveAllAsync(deliveries, appId, ct);
+
         directory.Invalidate();
         return true;
     }
@@ -186,7 +189,7 @@ public sealed class AppService(
             var name = command?.Name?.ToLowerInvariant();
             if (name is null || !SlashCommand.IsValidName(name) || SlashCommand.IsBuiltIn(name))
             {
-                return new Invalid("commands", $"'{command?.Name}' is not a command name: 1 to 32 letters, digits, '_' or '-', and not a built-in (/me, /shrug).");
+                return new Invalid("commands", $"'{command?.Name}' is not a command name: 1 to 32 letters, digits, '_' or '-', and not a built-in (/me, /shrug, /call).");
             }
 
             if (!names.Add(name))

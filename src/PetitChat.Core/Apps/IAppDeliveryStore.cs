@@ -17,4 +17,11 @@ public interface IAppDeliveryStore
     /// most <paramref name="max"/>, older than <paramref name="before"/> when given (paging by id).
     /// </summary>
     Task<IReadOnlyList<AppDelivery>> ListDeliveriesAsync(Guid appId, AppDeliveryStatus? status, Guid? before, int max, CancellationToken ct);
+
+    /// <summary>
+    /// Removes at most <paramref name="max"/> of the app's deliveries with <paramref name="status"/>
+    /// created before <paramref name="createdBefore"/> (ids are UUIDv7 of the creation time, so
+    /// by id); returns how many went. Removing what is already gone is not an error (several nodes sweep).
+    /// </summary>
+    Task<int> RemoveDeliveriesAsync(Guid appId, AppDeliveryStatus status, DateTimeOffset createdBefore, int max, CancellationToken ct);
 }

@@ -5,21 +5,23 @@ namespace PetitChat.Core.Apps;
 /// <summary>
 /// A message that starts with <c>/name</c> (letters, digits, <c>_</c>, <c>-</c>) followed by a
 /// space or nothing is a command; anything else starting with a slash (<c>/home/me</c>, <c>//x</c>)
-/// is plain text. Built-ins: <c>/me</c> and <c>/shrug</c>.
+/// is plain text. Built-ins: <c>/me</c>, <c>/shrug</c> and <c>/call</c>.
 /// </summary>
 public sealed partial record SlashCommand(string Name, string Text)
 {
     public const string Me = "me";
     public const string Shrug = "shrug";
     public const string ShrugFace = @"¯\_(ツ)_/¯";
+    public const string Call = "call";
 
     public static readonly IReadOnlyList<AppCommand> BuiltIns =
     [
         new(Me, "Say what you are doing: /me waves"),
         new(Shrug, @"Append ¯\_(ツ)_/¯ to your message"),
+        new(Call, "Start a call here, or join the one running: /call, /call audio"),
     ];
 
-    public static bool IsBuiltIn(string name) => name is Me or Shrug;
+    public static bool IsBuiltIn(string name) => name is Me or Shrug or Call;
 
     public static SlashCommand? Parse(string? text)
     {

@@ -56,4 +56,15 @@ public sealed class Ids(TimeProvider time)
         var ms = BinaryPrimitives.ReadInt64BigEndian(bytes) >>> 16;
         return DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
+
+    /// <summary>
+    /// The lowest id of the millisecond of <paramref name="at"/>: every UUIDv7 made before it sorts
+    /// below (as bytes and as "D" text), every one made at or after it above or equal.
+    /// </summary>
+    public static Guid FirstAt(DateTimeOffset at)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, Math.Clamp(at.ToUnixTimeMilliseconds(), 0, (1L << 48) - 1) << 16);
+        return new Guid(bytes, bigEndian: true);
+    }
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PetitChat.Core.Common;
 using PetitChat.Core.Notifications;
+using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.InProcess.Notifications;
 using PetitChat.Infrastructure.Nats.Notifications;
 using PetitChat.Infrastructure.Presence;
@@ -76,6 +78,7 @@ public static class NotificationExtensions
                 builder.Services.AddSingleton<INotificationQueue, InProcessNotificationQueue>();
                 builder.Services.AddSingleton<IDeliveryLedger, InMemoryDeliveryLedger>();
                 builder.Services.AddSingleton<IPresence, InProcessPresence>();
+                builder.Services.AddSingleton<IWindowCounter, InProcessWindowCounter>();
                 break;
             case "nats":
                 builder.AddNatsNotifications();

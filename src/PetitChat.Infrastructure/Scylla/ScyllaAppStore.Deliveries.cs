@@ -1,4 +1,5 @@
 using PetitChat.Core.Apps;
+using PetitChat.Core.Common;
 using PetitChat.Infrastructure.Apps;
 
 namespace PetitChat.Infrastructure.Scylla;
@@ -16,6 +17,24 @@ public sealed partial class ScyllaAppStore : IAppDeliveryStore
         [.. (await QueryBodiesAsync(DeliveriesPartition(appId), max, descending: true, ct, before?.ToString("D"),
                 status is { } s ? ("status", StatusText(s)) : null))
             .Select(b => Read(b, AppsJsonContext.Default.AppDelivery))];
+
+    public async Task<int> RemoveDeliveriesAsync(Guid appId, AppDeliveryStatus status, DateTimeOffset createdBefore, int max, CancellationToken ct)
+    {
+        // Oldest first below the bound; each delete is on its own key, so another node sweeping
+        // the same rows at the same time only finds them gone.
+        var partition = DeliveriesPartition(appId);
+        var old = await QueryBodiesAsync(partition, max, descending: false, ct, Ids.FirstAt(createdBefore).ToString("D"), ("status", StatusText(status)));
+        var removed = 0;
+        foreach (var body in old)
+        {
+            if (await DeleteAsync(partition, Read(body, AppsJsonContext.Default.AppDelivery).Id.ToString("D"), ct))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
 
     private static string DeliveriesPartition(Guid appId) => "deliveries#" + appId.ToString("D");
 

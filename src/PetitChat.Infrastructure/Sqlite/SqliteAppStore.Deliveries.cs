@@ -1,4 +1,5 @@
 using PetitChat.Core.Apps;
+using PetitChat.Core.Common;
 using PetitChat.Infrastructure.Apps;
 
 using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
@@ -36,6 +37,17 @@ public sealed partial class SqliteAppStore : IAppDeliveryStore
             ORDER BY id DESC LIMIT @max
             """, r => Read(r.GetString(0), AppsJsonContext.Default.AppDelivery), ct,
             ("@app", ToText(appId)), ("@status", status is { } s ? StatusText(s) : null), ("@before", ToText(before)), ("@max", max));
+    }
+
+    public async Task<int> RemoveDeliveriesAsync(Guid appId, AppDeliveryStatus status, DateTimeOffset createdBefore, int max, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await ExecuteAsync(connection, """
+            DELETE FROM app_deliveries WHERE (app_id, id) IN (
+                SELECT app_id, id FROM app_deliveries
+                WHERE app_id = @app AND status = @status AND id < @before
+                ORDER BY id LIMIT @max)
+            """, ct, ("@app", ToText(appId)), ("@status", StatusText(status)), ("@before", ToText(Ids.FirstAt(createdBefore))), ("@max", max));
     }
 
     private static string StatusText(AppDeliveryStatus status) => status switch

@@ -52,7 +52,12 @@ public sealed record DeliveryDto(Guid Id, Guid AppId, Guid ChatId, string Type, 
 public sealed record ItemsDto<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>What a slash command gave back to its caller: <c>visibility</c> <c>me</c> is for the caller's eyes only.</summary>
-public sealed record CommandResultDto(string Command, string? Text, string Visibility, Guid? SignalId, bool Pending);
+public sealed record CommandResultDto(string Command, string? Text, string Visibility, Guid? SignalId, bool Pending)
+{
+    /// <summary>The call that <c>/call</c> started or joined, with the caller's <c>join</c>; absent for other commands.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PetitChat.Server.Calls.CallDto? Call { get; init; }
+}
 
 /// <summary>What an app answers to a command, now or later through the response url.</summary>
 public sealed record CommandAnswerRequest(string? Text, string? Visibility);

@@ -23,6 +23,8 @@ public static class AppsServerExtensions
         builder.Services.AddSingleton<IncomingWebhookService>();
         builder.Services.AddSingleton<IncomingWebhookLimiter>();
         builder.Services.AddSingleton<AppCommands>();
+        builder.Services.AddSingleton<AppDeliveryRetention>();
+        builder.Services.AddHostedService<AppDeliverySweeper>();
 
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, BotTokenHandler>(BotTokenHandler.SchemeName, null)

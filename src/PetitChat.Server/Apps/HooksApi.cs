@@ -27,7 +27,7 @@ public static class HooksApi
                 return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
             }
 
-            if (!limiter.TryAcquire(webhook.Id))
+            if (!await limiter.TryAcquireAsync(webhook.Id, ct))
             {
                 context.Response.Headers.RetryAfter = "60";
                 return TypedResults.Problem("This webhook posted too often; Apps:IncomingRatePerMinute sets how often it may.",

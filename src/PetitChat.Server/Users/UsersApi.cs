@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PetitChat.Core.Paging;
+using PetitChat.Core.Presence;
 using PetitChat.Core.Users;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Limits;
+using PetitChat.Server.Presence;
 
 namespace PetitChat.Server.Users;
 
@@ -13,12 +15,25 @@ public static class UsersApi
         api.MapGet("/me", (Caller caller) => TypedResults.Ok(MeDto.From(caller.User)));
 
         api.MapGet("/users", async Task<Results<Ok<Page<UserDto>>, ProblemHttpResult>> (
-            Caller caller, UserService users, string? username, int? limit, string? cursor, CancellationToken ct) =>
+            Caller caller, UserService users, PresenceService presence, string? username, int? limit, string? cursor, CancellationToken ct) =>
         {
             var found = await users.FindAsync(username, limit, cursor, ct);
-            return found.Succeeded
-                ? TypedResults.Ok(new Page<UserDto>([.. found.Value.Items.Select(UserDto.From)], found.Value.NextCursor))
-                : found.Failure.ToProblem();
+            if (!found.Succeeded)
+            {
+                return found.Failure.ToProblem();
+            }
+
+            var items = found.Value.Items.Select(UserDto.From).ToList();
+            // Someone found by their username may be seen, as a partner is (the rule):
+            // through the search itself, which is rate limited, so that reading presence by id
+            // stays closed to strangers. A listing without a prefix finds nobody in particular.
+            if (!string.IsNullOrWhiteSpace(username))
+            {
+                var views = (await presence.ViewsAsync([.. items.Select(u => u.Id)], ct)).ToDictionary(v => v.UserId, PresenceDto.From);
+                items = [.. items.Select(u => u with { Presence = views.GetValueOrDefault(u.Id) })];
+            }
+
+            return TypedResults.Ok(new Page<UserDto>(items, found.Value.NextCursor));
         }).RequireRateLimiting(RateLimitPolicies.UserSearch);
 
         return api;

@@ -112,6 +112,34 @@ public abstract class AppStoresContract
         Assert.Null(await deliveries.GetDeliveryAsync(Guid.CreateVersion7(), d.Id, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Old_deliveries_of_one_status_are_removed_oldest_first_and_others_stay()
+    {
+        var (_, _, deliveries) = await CreateStoresAsync();
+        var (app, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var old = new List<AppDelivery>();
+        for (var i = 0; i < 3; i++)
+        {
+            old.Add(NewDelivery(app, Now.AddDays(-10).AddSeconds(i), AppDeliveryStatus.Delivered));
+        }
+
+        var oldFailed = NewDelivery(app, Now.AddDays(-10), AppDeliveryStatus.Failed);
+        var recent = NewDelivery(app, Now.AddMinutes(-1), AppDeliveryStatus.Delivered);
+        var otherApps = NewDelivery(other, Now.AddDays(-10), AppDeliveryStatus.Delivered);
+        foreach (var d in old.Append(oldFailed).Append(recent).Append(otherApps))
+        {
+            await deliveries.SaveDeliveryAsync(d, CancellationToken.None);
+        }
+
+        Assert.Equal(2, await deliveries.RemoveDeliveriesAsync(app, AppDeliveryStatus.Delivered, Now.AddDays(-1), 2, CancellationToken.None));
+        Assert.Equal(1, await deliveries.RemoveDeliveriesAsync(app, AppDeliveryStatus.Delivered, Now.AddDays(-1), 10, CancellationToken.None));
+        Assert.Equal(0, await deliveries.RemoveDeliveriesAsync(app, AppDeliveryStatus.Delivered, Now.AddDays(-1), 10, CancellationToken.None));
+
+        var left = await deliveries.ListDeliveriesAsync(app, null, null, 10, CancellationToken.None);
+        Assert.Equal([recent.Id, oldFailed.Id], left.Select(d => d.Id));
+        Assert.Single(await deliveries.ListDeliveriesAsync(other, null, null, 10, CancellationToken.None));
+    }
+
     // Ids are UUIDv7 of the creation time, as the services make them: stores may order by id.
     private static App NewApp(string name, DateTimeOffset at) => new(
         Guid.CreateVersion7(at), name, "https://apps.example/" + name, Guid.CreateVersion7(), ["signal.created", "call.*"],

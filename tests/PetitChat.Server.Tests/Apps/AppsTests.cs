@@ -121,7 +121,7 @@ public sealed class AppsTests(AppsServer server) : AppsTest(server)
         await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/echo hi", clientId = "c0" }).ProblemAsync(400, "text");
         await alice.Http.PostJson($"/api/v1/chats/{chatId}/members", new { userId = BotId(app) }).OkJsonAsync();
         var commands = (await alice.GetAsync($"/api/v1/chats/{chatId}/commands")).Items().Select(c => c.Str("name")).ToList();
-        Assert.Equal(["me", "shrug", "echo"], commands);
+        Assert.Equal(["me", "shrug", "call", "echo"], commands);
 
         var mine = await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/echo hi", clientId = "c1" }).OkJsonAsync();
         Assert.Equal(("You said: hi", "me"), (mine.Str("text"), mine.Str("visibility")));
@@ -152,6 +152,27 @@ public sealed class AppsTests(AppsServer server) : AppsTest(server)
         await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/weather paris", clientId = "c5" }).ProblemAsync(400, "text");
         var path = await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/home/alice is full", clientId = "c6" }).OkJsonAsync(201);
         Assert.Equal("/home/alice is full", path.Str("text"));
+    }
+
+    [Fact]
+    public async Task Slash_call_starts_a_call_or_joins_the_running_one_as_the_call_button_does()
+    {
+        var (alice, bob, stranger) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"), await NewChatterAsync("stranger"));
+        var chatId = (await alice.CreateGroupAsync("calls", bob)).Id();
+
+        var started = await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/call audio", clientId = "k1" }).OkJsonAsync();
+        Assert.Equal(("call", "me"), (started.Str("command"), started.Str("visibility")));
+        var call = started.GetProperty("call");
+        Assert.Equal(("audio", chatId), (call.Str("media"), call.GetProperty("chatId").GetGuid()));
+        Assert.Contains(call.Str("room"), call.GetProperty("join").Str("url"), StringComparison.Ordinal);
+
+        var joined = await bob.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/call", clientId = "k2" }).OkJsonAsync();
+        Assert.Equal(call.Id(), joined.GetProperty("call").Id());
+        Assert.Single((await bob.TimelineAsync(chatId)).Items(), s => s.Str("kind") == "call_started");
+
+        await alice.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/call loudly", clientId = "k3" }).ProblemAsync(400, "text");
+        await stranger.Http.PostJson($"/api/v1/chats/{chatId}/signals", new { text = "/call", clientId = "k4" }).ProblemAsync(404);
+        Assert.DoesNotContain((await alice.TimelineAsync(chatId)).Items(), s => s.Str("text") is { } text && text.StartsWith("/call", StringComparison.Ordinal));
     }
 
     private static async Task<System.Text.Json.JsonElement> WaitForFailedAsync(Chatter admin, Guid appId)

@@ -96,6 +96,22 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
     }
 
     [Fact]
+    public async Task A_user_found_by_username_search_comes_with_presence_while_reading_by_id_stays_closed()
+    {
+        var (alice, stranger) = (await NewChatterAsync("alice"), await NewChatterAsync("stranger"));
+        await using var strangerEvents = await stranger.OpenEventsAsync();
+
+        var found = (await alice.GetAsync($"/api/v1/users?username={stranger.Username}")).Items().Single();
+        Assert.Equal(stranger.Id, found.Id());
+        Assert.Equal("online", found.GetProperty("presence").Str("state"));
+
+        // A listing without a prefix finds nobody in particular: no presence on it.
+        var listed = (await alice.GetAsync("/api/v1/users?limit=5")).Items();
+        Assert.All(listed, u => Assert.False(u.TryGetProperty("presence", out _)));
+        await alice.GetRawAsync($"/api/v1/users/{stranger.Id}/presence").ProblemAsync(404);
+    }
+
+    [Fact]
     public async Task Bad_input_gets_a_problem_naming_the_field_and_changes_nothing()
     {
         var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import type { User } from "../types";
-import { Avatar } from "./Avatar";
+import { PresenceAvatar } from "./PresenceAvatar";
+import { statusLine } from "../presence";
 
 /** Find people by the start of their username; `exclude` hides those already picked. */
 export function UserSearch(props: { client: ChatClient; onPick: (user: User) => void; exclude?: string[]; label?: string }) {
@@ -51,9 +52,10 @@ export function UserSearch(props: { client: ChatClient; onPick: (user: User) => 
         {shown.map((user) => (
           <li key={user.id}>
             <button class="user-row" onClick={() => { props.onPick(user); setPrefix(""); }}>
-              <Avatar id={user.id} name={user.displayName || user.username} size={30} />
+              <PresenceAvatar id={user.id} name={user.displayName || user.username} size={30} presence={user.presence} showDot={user.kind !== "bot"} />
               <span>
                 <strong>{user.displayName || user.username}</strong> <span class="muted small">@{user.username}</span>
+                {user.presence?.status && <span class="muted small"> · {statusLine(user.presence)}</span>}
               </span>
             </button>
           </li>

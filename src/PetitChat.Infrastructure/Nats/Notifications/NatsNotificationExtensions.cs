@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using PetitChat.Core.Common;
 using PetitChat.Core.Notifications;
 
 namespace PetitChat.Infrastructure.Nats.Notifications;
@@ -31,6 +32,8 @@ public static class NatsNotificationExtensions
         builder.Services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<NatsDeliveryLedger>());
         builder.Services.AddSingleton<NatsPresence>();
         builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<NatsPresence>());
+        builder.Services.AddSingleton<NatsWindowCounter>();
+        builder.Services.AddSingleton<IWindowCounter>(sp => sp.GetRequiredService<NatsWindowCounter>());
         builder.Services.AddHostedService<NatsNotificationSetup>();
         builder.Services.AddHostedService<NatsQueueGauge>();
         return builder;

@@ -69,6 +69,9 @@ public sealed record NatsNotificationOptions
 
     public TimeSpan ActivityRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>The bucket of counts per time window (limits that hold across nodes, such as an incoming webhook's rate).</summary>
+    public string CounterBucket { get; init; } = "petitchat_counters";
+
     public int Replicas { get; init; } = 1;
 
     public string SubjectOf(Guid userId, int partitions) =>
