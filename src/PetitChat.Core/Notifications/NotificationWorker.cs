@@ -17,9 +17,10 @@ namespace PetitChat.Core.Notifications;
 /// later job notifies for both: several messages in a short window become one notification);
 /// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>;
 /// nothing in do-not-disturb (the user's status or Microsoft 365), unless mentioned and
-/// <see cref="NotificationOptions.DndAllowsMentions"/>.
+/// <see cref="NotificationOptions.DndAllowsMentions"/>. A thread reply notifies the thread's
+/// participants as if it mentioned them (NotificationWorker.Threads.cs).
 /// </remarks>
-public sealed class NotificationWorker(
+public sealed partial class NotificationWorker(
     IUserStore userStore, IChatRoster roster, ISignalStore timeline,
     INotificationSettingsStore settings,
     IPresence presence,
@@ -135,6 +136,12 @@ public sealed class NotificationWorker(
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>
     public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
     {
+        if (job.Id.StartsWith(NotificationJob.ThreadPrefix, StringComparison.Ordinal))
+        {
+            // Thread replies are not in the main timeline, so its read pointer does not cover them.
+            return await DecideThreadAsync(job, ct);
+        }
+
         var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
         if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
         {

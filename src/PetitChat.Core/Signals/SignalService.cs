@@ -10,7 +10,7 @@ using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
+public sealed partial class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>,
@@ -51,6 +51,12 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
             return new Invalid("replyToId", "replyToId is not a signal of this chat (or it is deleted).");
         }
 
+        if (request.ThreadId is { } threadId
+            && await timeline.GetSignalAsync(chatId, threadId, ct) is not { Kind: SignalKind.Message, DeletedAt: null, ThreadId: null })
+        {
+            return new Invalid("threadId", "threadId is not a root message of this chat: it must be a message of the same chat that is neither deleted nor itself a thread reply.");
+        }
+
         var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text;
         var signal = new Signal(ids.Next(), chatId, request.Kind, callerId, text, request.ClientId, time.GetUtcNow(),
             MemberId: null, request.CallUrl, Reactions: [])
@@ -58,6 +64,7 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
             AttachmentIds = request.AttachmentIds,
             Encrypted = request.Encrypted,
             ReplyToId = request.ReplyToId,
+            ThreadId = request.ThreadId,
             Mentions = await MentionsAsync(chatId, callerId, text, ct),
         };
         ct = CancellationToken.None;
@@ -66,16 +73,12 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
         if (created)
         {
             search.Notify();
-            // Planned before the live events: when the bus cannot take them the send answers 503
-            // "saved", and a retry with the same clientId plans and publishes again (below).
-            await notifications.PlanAsync(stored);
-            await fanout.PublishAsync(new SignalCreated(stored));
+            await AnnounceAsync(stored, repeat: false, ct);
         }
         else if (time.GetUtcNow() - stored.CreatedAt < SignalCreated.RepeatWindow)
         {
             // Job ids and the bus's message ids come from the signal's id: copies are dropped.
-            await notifications.PlanAsync(stored);
-            await fanout.PublishAsync(new SignalCreated(stored) { Repeat = true });
+            await AnnounceAsync(stored, repeat: true, ct);
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);
@@ -165,6 +168,8 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
         {
             case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text) && request.AttachmentIds.Count == 0 && request.Encrypted is null:
                 return new Invalid("text", "A message needs text or attachments.");
+            case not SignalKind.Message when request.ThreadId is not null:
+                return new Invalid("threadId", "Only messages go in a thread.");
             case not SignalKind.Message when request.AttachmentIds.Count > 0:
                 return new Invalid("attachmentIds", "Only messages carry attachments.");
             case SignalKind.Message when request.CallUrl is not null:
