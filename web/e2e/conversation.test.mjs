@@ -26,7 +26,7 @@ async function person(name) {
 }
 
 describe("conversation", () => {
-  it("shows typing, edits with the up arrow and deletes to a tombstone, live for the other member", async () => {
+  it("shows typing, edits with the up arrow, replies with a quote and deletes to a tombstone, live for the other member", async () => {
     const [aliceName, bobName] = [unique("alice"), unique("bob")];
     const alice = await person(aliceName);
     const bob = await person(bobName);
@@ -54,11 +54,23 @@ describe("conversation", () => {
     await bob.locator(".edited").first().waitFor();
     await shot(bob, "conversation-edited");
 
+    // Bob answers it with a quote: the Reply button puts it above his composer.
+    await bob.locator("li.msg", { hasText: "hello bob" }).hover();
+    await bob.getByRole("button", { name: "Reply", exact: true }).first().click();
+    await bob.getByTestId("replying").getByText("hello bob").waitFor();
+    const bobBox = bob.getByRole("textbox", { name: "Message" });
+    await bobBox.fill("quoted answer");
+    await bobBox.press("Enter");
+    assert.equal(await bob.getByTestId("replying").count(), 0, "the quote leaves the composer once sent");
+    await alice.locator("li.msg", { hasText: "quoted answer" }).getByTestId("reply-quote").getByText("hello bob").waitFor();
+    await shot(alice, "conversation-reply");
+
     // Alice deletes it; Bob sees the tombstone.
     alice.once("dialog", (dialog) => void dialog.accept());
-    await alice.locator("li.msg", { hasText: "hello bob" }).hover();
+    await alice.locator("li.msg.mine", { hasText: "hello bob" }).hover();
     await alice.getByRole("button", { name: "Delete message" }).first().click();
     await bob.getByText("Message deleted").waitFor();
+    await bob.locator("li.msg", { hasText: "quoted answer" }).getByTestId("reply-quote").getByText("message deleted").waitFor();
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
 

@@ -14,7 +14,7 @@ import type { E2eeDevice } from "./e2ee/device";
 import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
 import type { KeyWarning } from "./e2ee/trust";
 import type {
-  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
+  Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent, SignalQuote,
   StatusRequest, StoredFile, TimelinePage, TypingEvent, User,
 } from "./types";
 import { type OpenThread, withChanged, withGone, withReply } from "./threads";
@@ -51,6 +51,8 @@ export interface State {
   keyWarnings: Record<string, KeyWarning[]>;
   /** The thread open beside the conversation (docs/api.md: threads). */
   thread?: OpenThread | null;
+  /** Per chat: the message the composer's next message answers (its quote), until sent or cancelled. */
+  replyingTo?: Record<string, SignalQuote>;
 }
 
 const pageSize = 50;
@@ -241,10 +243,24 @@ export class ChatClient {
 
   // ---- actions ----
 
+  /** The next message in the signal's chat answers it (a quote above the composer until sent or cancelled). */
+  startReply(signal: Signal): void {
+    const quote: SignalQuote = { id: signal.id, senderId: signal.senderId, text: signal.text?.slice(0, 200) ?? null, deleted: false };
+    this.set({ replyingTo: { ...this.state.replyingTo, [signal.chatId]: quote } });
+  }
+
+  cancelReply(chatId: string): void {
+    const replyingTo = { ...this.state.replyingTo };
+    delete replyingTo[chatId];
+    this.set({ replyingTo });
+  }
+
   async send(text: string, files: StoredFile[] = []): Promise<void> {
     const chatId = this.state.openChatId;
     const body = text.trim();
     if (!chatId || (!body && files.length === 0)) return;
+    const replyTo = this.state.replyingTo?.[chatId];
+    if (replyTo) this.cancelReply(chatId);
     if (this.state.timelines[chatId]?.newerCursor) await this.loadLatest(chatId);
     const clientId = crypto.randomUUID();
     const timeline = this.state.timelines[chatId] ?? { chatId, items: [], olderCursor: null, newerCursor: null };
@@ -253,8 +269,9 @@ export class ChatClient {
       createdAt: new Date().toISOString(), memberId: null, callUrl: null, reactions: [],
       attachmentIds: files.map((f) => f.id), attachments: files.map((f) => ({ ...f, loadUrl: null })),
       sealedFiles: this.sealedOf(files.map((f) => f.id)),
+      ...(replyTo ? { replyToId: replyTo.id, replyTo } : {}),
     }));
-    await this.deliver(chatId, clientId, body, files.map((f) => f.id));
+    await this.deliver(chatId, clientId, body, files.map((f) => f.id), replyTo?.id);
   }
 
   /** Send a failed message again with the same clientId, so it cannot arrive twice. */
@@ -262,16 +279,17 @@ export class ChatClient {
     const item = this.state.timelines[chatId]?.items.find((i) => i.pending && i.clientId === clientId);
     if (!item) return;
     this.setTimeline({ ...this.state.timelines[chatId], items: this.state.timelines[chatId].items.map((i) => (i === item ? { ...i, failed: undefined } : i)) });
-    await this.deliver(chatId, clientId, item.text ?? "", item.attachmentIds ?? []);
+    await this.deliver(chatId, clientId, item.text ?? "", item.attachmentIds ?? [], item.replyToId ?? undefined);
   }
 
-  private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[]): Promise<void> {
+  private async deliver(chatId: string, clientId: string, text: string, attachmentIds: string[], replyToId?: string): Promise<void> {
     try {
       const sealed = this.state.chats.find((c) => c.id === chatId)?.encrypted ? await this.seal(chatId, text, this.sealedOf(attachmentIds)) : null;
       const answer = await this.api.send(chatId, {
         clientId,
         ...(sealed ? { encrypted: sealed } : text ? { text } : {}),
         ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        ...(replyToId ? { replyToId } : {}),
       });
       if (isCommandResult(answer)) {
         // A slash command an app answered: nothing was sent as typed.

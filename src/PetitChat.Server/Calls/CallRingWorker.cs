@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Calls;
+using PetitChat.Server.Operations;
 
 namespace PetitChat.Server.Calls;
 
@@ -8,32 +9,17 @@ namespace PetitChat.Server.Calls;
 /// store's conditional end decides which node ends each call, so a call ends once however many
 /// nodes sweep it, and a node that dies leaves its calls to the others.
 /// </summary>
-public sealed class CallRingWorker(CallService calls, IOptions<CallOptions> options, ILogger<CallRingWorker> logger) : BackgroundService
+public sealed class CallRingWorker(CallService calls, IOptions<CallOptions> options, ILogger<CallRingWorker> logger)
+    : PeriodicWorker(options.Value.SweepInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Round => "end unanswered calls";
+
+    protected override async Task RunRoundAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
-        try
+        var ended = await calls.EndUnansweredAsync(ct);
+        if (ended > 0)
         {
-            do
-            {
-                try
-                {
-                    var ended = await calls.EndUnansweredAsync(stoppingToken);
-                    if (ended > 0)
-                    {
-                        logger.LogInformation("Ended {Calls} unanswered calls", ended);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Could not end unanswered calls; trying again at the next sweep");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            logger.LogInformation("Ended {Calls} unanswered calls", ended);
         }
     }
 }

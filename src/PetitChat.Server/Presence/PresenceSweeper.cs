@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Presence;
+using PetitChat.Server.Operations;
 
 namespace PetitChat.Server.Presence;
 
@@ -8,31 +9,10 @@ namespace PetitChat.Server.Presence;
 /// again (away after inactivity, a status that expired), and the users of dead nodes are announced
 /// offline (<see cref="PresenceService.SweepAsync"/>).
 /// </summary>
-public sealed partial class PresenceSweeper(PresenceService presence, IOptions<PresenceOptions> options, TimeProvider time, ILogger<PresenceSweeper> logger)
-    : BackgroundService
+public sealed class PresenceSweeper(PresenceService presence, IOptions<PresenceOptions> options, TimeProvider time, ILogger<PresenceSweeper> logger)
+    : PeriodicWorker(options.Value.SweepInterval, logger, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await presence.SweepAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogSweepFailed(e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string Round => "sweep presence";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence sweep failed; the next one tries again")]
-    private partial void LogSweepFailed(Exception exception);
+    protected override Task RunRoundAsync(CancellationToken ct) => presence.SweepAsync(ct);
 }

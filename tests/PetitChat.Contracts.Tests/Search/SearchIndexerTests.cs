@@ -240,12 +240,18 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     /// <summary>
-    /// SQL that drops the columns the steps from <paramref name="version"/> on add, newest first, so
-    /// that a database set back to that version runs them again as an older server's would.
+    /// SQL that undoes what the steps from <paramref name="version"/> on add (their indexes, then
+    /// their columns, newest first), so that a database set back to that version runs them again
+    /// as an older server's would.
     /// </summary>
-    private static string UndoAddedColumns(int version) => string.Concat(
-        SqliteSchema.StepsAfter(version)
-            .SelectMany(step => System.Text.RegularExpressions.Regex.Matches(step, @"ALTER TABLE (\w+) ADD COLUMN (\w+)"))
+    private static string UndoAddedColumns(int version)
+    {
+        var steps = SqliteSchema.StepsAfter(version).ToList();
+        var indexes = steps.SelectMany(step => System.Text.RegularExpressions.Regex.Matches(step, @"CREATE (?:UNIQUE )?INDEX (\w+)"))
+            .Select(index => $"DROP INDEX IF EXISTS {index.Groups[1].Value}; ");
+        var columns = steps.SelectMany(step => System.Text.RegularExpressions.Regex.Matches(step, @"ALTER TABLE (\w+) ADD COLUMN (\w+)"))
             .Reverse()
-            .Select(added => $"ALTER TABLE {added.Groups[1].Value} DROP COLUMN {added.Groups[2].Value}; "));
+            .Select(added => $"ALTER TABLE {added.Groups[1].Value} DROP COLUMN {added.Groups[2].Value}; ");
+        return string.Concat(indexes.Concat(columns));
+    }
 }

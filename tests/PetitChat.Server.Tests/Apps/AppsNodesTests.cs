@@ -7,43 +7,26 @@ namespace PetitChat.Server.Tests.Apps;
 /// Outgoing app events on two nodes sharing NATS (bus and notification queue), each node running
 /// a notification worker: messages sent on either node reach the app once each, in the chat's order.
 /// </summary>
-public sealed class AppsNodesTests : IAsyncLifetime, IAsyncDisposable
+public sealed class AppsNodesTests() : NatsNodesTest(Settings)
 {
     private const string Admin = "nodes-apps-admin";
     private static readonly string[] SignalCreated = ["signal.created"];
 
-    private readonly NatsNodes _nodes = new()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        Settings = new Dictionary<string, string?>
-        {
-            ["Notifications:Kind"] = "nats",
-            ["Notifications:Nats:Url"] = "{NATS}",
-            ["Apps:AllowHttp"] = "true",
-            ["Notifications:Outbound:AllowLoopback"] = "true",
-            ["Apps:DirectoryRefresh"] = "00:00:00",
-            ["Identity:Embedded:Admins:0"] = Admin,
-        },
+        ["Notifications:Kind"] = "nats",
+        ["Notifications:Nats:Url"] = "{NATS}",
+        ["Apps:AllowHttp"] = "true",
+        ["Notifications:Outbound:AllowLoopback"] = "true",
+        ["Apps:DirectoryRefresh"] = "00:00:00",
+        ["Identity:Embedded:Admins:0"] = Admin,
     };
-
-    private int _disposed;
-
-    public Task InitializeAsync() => _nodes.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await _nodes.DisposeAsync();
-        }
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     [Fact]
     public async Task Messages_sent_on_either_node_reach_the_app_once_each_in_order()
     {
         await using var listener = await AppListener.StartAsync();
-        var (admin, alice, bob) = (await _nodes.SignInAsync(Admin), await _nodes.NewChatterAsync("alice"), await _nodes.NewChatterAsync("bob"));
+        var (admin, alice, bob) = (await Nodes.SignInAsync(Admin), await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"));
         var app = await admin.On(0).Http.PostJson("/api/v1/apps", new { name = "Nodes app", url = listener.Url, events = SignalCreated })
             .OkJsonAsync(201);
         var chatId = (await alice.On(0).CreateGroupAsync("two nodes", bob.On(0))).Id();

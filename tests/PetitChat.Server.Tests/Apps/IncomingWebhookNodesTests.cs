@@ -5,38 +5,22 @@ using PetitChat.Server.Tests.Fixtures;
 namespace PetitChat.Server.Tests.Apps;
 
 /// <summary>An incoming webhook's rate limit on two nodes sharing NATS: the cluster lets through what one node would.</summary>
-public sealed class IncomingWebhookNodesTests : IAsyncLifetime, IAsyncDisposable
+public sealed class IncomingWebhookNodesTests() : NatsNodesTest(Settings)
 {
     private const int PerMinute = 4;
 
-    private readonly NatsNodes _nodes = new()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        Settings = new Dictionary<string, string?>
-        {
-            ["Notifications:Kind"] = "nats",
-            ["Notifications:Nats:Url"] = "{NATS}",
-            ["Apps:IncomingRatePerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        },
+        ["Notifications:Kind"] = "nats",
+        ["Notifications:Nats:Url"] = "{NATS}",
+        ["Apps:IncomingRatePerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private int _disposed;
-
-    public Task InitializeAsync() => _nodes.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await _nodes.DisposeAsync();
-        }
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     [Fact]
     public async Task Posts_to_both_nodes_count_against_one_allowance()
     {
-        var (alice, bob) = (await _nodes.NewChatterAsync("alice"), await _nodes.NewChatterAsync("bob"));
+        var (alice, bob) = (await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"));
         var chatId = (await alice.On(0).CreateGroupAsync("ci", bob.On(0))).Id();
         var hook = await alice.On(0).Http.PostJson($"/api/v1/chats/{chatId}/incoming-webhooks", new { name = "CI" }).OkJsonAsync(201);
         var path = new Uri(hook.Str("url")).AbsolutePath;
@@ -52,7 +36,7 @@ public sealed class IncomingWebhookNodesTests : IAsyncLifetime, IAsyncDisposable
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < PerMinute + 2; i++)
         {
-            var node = _nodes.Nodes[i % 2];
+            var node = Nodes.Nodes[i % 2];
             using var response = await anonymous.PostAsync(new Uri(node.BaseAddress, path),
                 System.Net.Http.Json.JsonContent.Create(new { text = $"build {i}" }));
             statuses.Add(response.StatusCode);

@@ -4,39 +4,22 @@ using PetitChat.Server.Tests.Fixtures;
 namespace PetitChat.Server.Tests.Presence;
 
 /// <summary>Two nodes on one nats-server, presence in its key-value buckets and presence events over core NATS.</summary>
-public sealed class PresenceNodesTests : IAsyncLifetime, IAsyncDisposable
+public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
 {
-    private readonly NatsNodes _nodes = new()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        Settings = new Dictionary<string, string?>
-        {
-            ["Notifications:Kind"] = "nats",
-            ["Notifications:Nats:Url"] = "{NATS}",
-            ["Presence:OfflineGrace"] = "00:00:01",
-            ["Presence:Coalesce"] = "00:00:00.200",
-            ["Presence:SweepInterval"] = "00:00:00.500",
-            ["Presence:PartnerCacheFor"] = "00:00:00",
-        },
+        ["Notifications:Kind"] = "nats",
+        ["Notifications:Nats:Url"] = "{NATS}",
+        ["Presence:OfflineGrace"] = "00:00:01",
+        ["Presence:Coalesce"] = "00:00:00.200",
+        ["Presence:SweepInterval"] = "00:00:00.500",
+        ["Presence:PartnerCacheFor"] = "00:00:00",
     };
-
-    public Task InitializeAsync() => _nodes.InitializeAsync();
-
-    private int _disposed;
-
-    public async Task DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await _nodes.DisposeAsync();
-        }
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     [Fact]
     public async Task A_partner_on_the_other_node_sees_online_and_offline_and_reads_agree_on_both_nodes()
     {
-        var (alice, bob) = (await _nodes.NewChatterAsync("alice"), await _nodes.NewChatterAsync("bob"));
+        var (alice, bob) = (await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"));
         await alice.On(0).CreateDirectAsync(bob.On(0));
         await using var bobOnNode2 = await bob.On(1).OpenEventsAsync();
 

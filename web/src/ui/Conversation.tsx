@@ -283,10 +283,21 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
     setText("");
     setUploads([]);
   };
+  const replyingTo = client.state.replyingTo?.[chatId];
+  useEffect(() => { if (replyingTo) input.current?.focus(); }, [replyingTo?.id]);
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => { e.preventDefault(); add(e.dataTransfer?.files ?? null); }}>
+      {replyingTo && (
+        <div class="replying" data-testid="replying">
+          <span class="quote">
+            Replying to <strong>{client.userName(replyingTo.senderId)}</strong>{" "}
+            {encrypted ? <em>a sealed message</em> : replyingTo.text}
+          </span>
+          <button type="button" class="icon small" aria-label="Cancel reply" title="Cancel reply" onClick={() => { client.cancelReply(chatId); input.current?.focus(); }}>✕</button>
+        </div>
+      )}
       {uploads.length > 0 && (
         <ul class="uploads" aria-label="Attachments to send">
           {uploads.map((u) => (

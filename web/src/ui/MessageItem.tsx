@@ -124,7 +124,11 @@ export function MessageItem(props: {
           {!item.pending && (
             <span class="msg-actions">
               <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
-              {item.kind === "message" && !item.threadId && (
+              {item.kind === "message" && !item.threadId && !item.deletedAt && (
+                <button class="icon small" aria-label="Reply" title="Reply with a quote" onClick={() => client.startReply(item)}>↩️</button>
+              )}
+              {/* The thread panel sends plain text, which an encrypted chat refuses: no threads there yet. */}
+              {item.kind === "message" && !item.threadId && !item.encrypted && (
                 <button class="icon small" aria-label="Reply in thread" title="Reply in thread" onClick={() => void client.openThread(item.chatId, item.id)}>💬</button>
               )}
               <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
