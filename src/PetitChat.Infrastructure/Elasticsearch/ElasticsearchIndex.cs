@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Elasticsearch;
 
@@ -239,19 +240,7 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct, bool acceptAlreadyExists = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new SearchUnavailableException($"Elasticsearch at {_http.BaseAddress} cannot be reached: {e.Message}", e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new SearchUnavailableException($"Elasticsearch at {_http.BaseAddress} did not answer within {_options.RequestTimeout}.", e);
-        }
+        var response = await SearchEngineHttp.SendAsync(_http, request, "Elasticsearch", ct);
 
         if (response.IsSuccessStatusCode)
         {
