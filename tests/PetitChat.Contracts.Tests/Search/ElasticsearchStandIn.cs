@@ -20,21 +20,15 @@ namespace PetitChat.Contracts.Tests.Search;
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/search-search.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/common-options.html (error bodies).
 /// </summary>
-public sealed class ElasticsearchStandIn : IAsyncDisposable
+public sealed class ElasticsearchStandIn : LoopbackJsonServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
     private readonly Lock _gate = new();
 
     private ElasticsearchStandIn(int port)
+        : base(port)
     {
-        Url = new Uri($"http://127.0.0.1:{port}");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Listen();
     }
-
-    public Uri Url { get; }
 
     /// <summary>Every request received, in order.</summary>
     public List<Received> Requests { get; } = [];
@@ -98,47 +92,13 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override JsonNode Failed(string what)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-            // Stopping the listener ends the loop this way.
-        }
+        Violation(what);
+        return Error("stand_in_failure", what, 500);
     }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e)
-            {
-                Violation($"the stand-in failed on {context.Request.HttpMethod} {context.Request.Url?.AbsolutePath}: {e.Message}");
-                await WriteAsync(context.Response, 500, Error("stand_in_failure", e.Message, 500));
-            }
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         var request = context.Request;
         string body;
@@ -303,16 +263,6 @@ public sealed class ElasticsearchStandIn : IAsyncDisposable
         {
             Violations.Add(text);
         }
-    }
-
-    private static async Task WriteAsync(HttpListenerResponse response, int status, JsonObject body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=UTF-8";
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
     }
 
     /// <summary>One request as received: method, path, query parameters, content type, Authorization header and body.</summary>
