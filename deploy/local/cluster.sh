@@ -158,6 +158,7 @@ start_server() {
     "Notifications__RunInProcessWorker=false" \
     "Blobs__Kind=s3" "Blobs__S3__ServiceUrl=http://127.0.0.1:$s3_port" "Blobs__S3__Bucket=petitchat" \
     "Blobs__S3__AccessKey=S3RVER" "Blobs__S3__SecretKey=S3RVER" \
+    "Blobs__S3__PresignedDownloads=true" "Blobs__S3__PublicUrl=http://127.0.0.1:$gateway_port/" \
     "Search__Kind=sqlite" "Search__Sqlite__Path=$dir/search.db" "Store__Sqlite__Path=$dir/$1/unused.db" \
     "Files__TempPath=$dir/$1/uploads" \
     "Identity__Embedded__Enabled=true" "Identity__CliPassword=$(password)" \

@@ -26,6 +26,7 @@ using PetitChat.Server.Reactions;
 using PetitChat.Server.Receipts;
 using PetitChat.Server.Search;
 using PetitChat.Server.Signals;
+using PetitChat.Server.Threads;
 using PetitChat.Server.Typing;
 using PetitChat.Server.Users;
 
@@ -124,6 +125,7 @@ public static class ServerExtensions
             .MapChatRename()
             .MapSignals()
             .MapSignalChanges()
+            .MapThreads()
             .MapTyping()
             .MapReactions()
             .MapReceipts()

@@ -1,5 +1,5 @@
 // Issue 12 in the browser: two people in one direct chat; typing, edit (up-arrow), delete and a
-// tombstone, seen from the other side live. Locators wait for each condition; nothing sleeps.
+// tombstone, seen from the other side live; threads, @-autocomplete and the mention badge. Locators wait for each condition; nothing sleeps.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { launchBrowser, Server, shot, signIn, userPage } from "./harness.mjs";
@@ -61,6 +61,64 @@ describe("conversation", () => {
     await bob.getByText("Message deleted").waitFor();
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
+
+    for (const page of [alice, bob]) await page.context().close();
+  });
+});
+
+describe("threads and mentions", () => {
+  it("picks a member with @-autocomplete, badges the mention, and replies in a thread live", async () => {
+    const [aliceName, bobName] = [unique("alice"), unique("bob")];
+    const alice = await person(aliceName);
+    const bob = await person(bobName);
+
+    await alice.getByRole("button", { name: "New chat" }).first().click();
+    await alice.getByRole("searchbox", { name: "Find a user by username" }).fill(bobName);
+    await alice.getByRole("button", { name: new RegExp(`@${bobName}`) }).click();
+    const aliceBox = alice.getByRole("textbox", { name: "Message" });
+    await aliceBox.fill("root message");
+    await aliceBox.press("Enter");
+    await bob.locator(".chat-row").first().waitFor();
+
+    // "@" and the first letters list Bob; Enter picks him.
+    await aliceBox.pressSequentially(`@${bobName.slice(0, 3)}`);
+    await alice.getByTestId("mention-suggestions").getByText(`@${bobName}`).waitFor();
+    await shot(alice, "threads-mention-autocomplete");
+    await aliceBox.press("Enter");
+    assert.equal(await aliceBox.inputValue(), `@${bobName} `);
+    await aliceBox.pressSequentially("please look");
+    await aliceBox.press("Enter");
+    await alice.getByTestId("mention").getByText(`@${bobName}`).waitFor();
+
+    // Bob has not opened the chat: its row shows the "@" badge.
+    await bob.getByTestId("mention-badge").waitFor();
+    await shot(bob, "threads-mention-badge");
+
+    // Bob opens the chat and answers the root in its thread.
+    await bob.locator(".chat-row").first().click();
+    const root = bob.locator("li.msg", { hasText: "root message" });
+    await root.hover();
+    await root.getByRole("button", { name: "Reply in thread" }).click();
+    const bobThread = bob.getByTestId("thread-panel");
+    await bobThread.getByText("root message").waitFor();
+    const bobReply = bob.getByRole("textbox", { name: "Reply in thread" });
+    await bobReply.fill("thread answer");
+    await bobReply.press("Enter");
+    await bobThread.getByText("thread answer").waitFor();
+
+    // Alice sees the count under the root live, opens the thread, and the reply is not in her timeline.
+    const link = alice.getByTestId("thread-link");
+    await link.getByText("1 reply").waitFor();
+    assert.equal(await alice.locator(".timeline").getByText("thread answer").count(), 0);
+    await link.click();
+    const aliceThread = alice.getByTestId("thread-panel");
+    await aliceThread.getByText("thread answer").waitFor();
+    const aliceReply = alice.getByRole("textbox", { name: "Reply in thread" });
+    await aliceReply.fill("second in thread");
+    await aliceReply.press("Enter");
+    await bobThread.getByText("second in thread").waitFor();
+    await bobThread.getByTestId("thread-count").getByText("2 replies").waitFor();
+    await shot(alice, "threads-panel");
 
     for (const page of [alice, bob]) await page.context().close();
   });

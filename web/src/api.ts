@@ -1,6 +1,6 @@
 import type { Command, CommandResult, IncomingWebhook } from "./apps";
 import type {
-  Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, TimelinePage, User, WhoReacted,
+  Call, CallMedia, Chat, ChatSettings, SearchHit, ImageSettings, Me, StoredFile, Page, Problem, ReceiptState, Signal, SignalKind, SignalReceipts, ThreadPage, TimelinePage, User, WhoReacted,
   Presence, StatusRequest, DeviceInfo, DeviceMessage,
 } from "./types";
 import type { EncryptedPayload, PublicJwk } from "./e2ee/crypto";
@@ -66,7 +66,7 @@ export class Api {
   }
 
   /** A signal, or a command's result when the text was a slash command that an app answered. */
-  send(chatId: string, body: { kind?: SignalKind; text?: string; encrypted?: EncryptedPayload; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string }): Promise<Signal | CommandResult> {
+  send(chatId: string, body: { kind?: SignalKind; text?: string; encrypted?: EncryptedPayload; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string; threadId?: string }): Promise<Signal | CommandResult> {
     return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
   }
 
@@ -113,6 +113,11 @@ export class Api {
 
   renameChat(chatId: string, name: string): Promise<Chat> {
     return this.call("PATCH", `/api/v1/chats/${chatId}`, { name });
+  }
+
+  /** A thread's root and replies, oldest first (`after=` the page's `nextCursor` for newer ones). */
+  thread(chatId: string, rootId: string, at: { before?: string; after?: string; limit?: number } = {}): Promise<ThreadPage> {
+    return this.call("GET", `/api/v1/chats/${chatId}/signals/${rootId}/thread${query(at)}`);
   }
 
   timeline(chatId: string, at: { before?: string; after?: string; around?: string; limit?: number } = {}): Promise<TimelinePage> {

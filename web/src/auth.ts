@@ -1,4 +1,5 @@
 import { UserManager, WebStorageStateStore, type User } from "oidc-client-ts";
+import { TokenStore, forgetLegacyTokens } from "./token-store";
 
 /** What the server tells the app about its issuer (`GET /config.json`). */
 export interface ClientConfig {
@@ -16,9 +17,10 @@ export async function loadConfig(): Promise<ClientConfig> {
 }
 
 /**
- * Sign-in with the authorization code flow and PKCE (oidc-client-ts does both), tokens kept in
- * this browser's local storage so that a new tab is signed in too, renewed before they expire
- * (with the refresh token when the issuer gives one, else in a hidden frame).
+ * Sign-in with the authorization code flow and PKCE (oidc-client-ts does both), renewed before the
+ * tokens expire (with the refresh token when the issuer gives one, else in a hidden frame). No token
+ * goes to localStorage: the access token stays in memory, the refresh token in this tab's session
+ * storage (see TokenStore and docs/security.md); a new tab signs in through the issuer's session.
  */
 export class Auth {
   readonly manager: UserManager;
@@ -34,8 +36,11 @@ export class Auth {
       silent_redirect_uri: `${origin}/silent-renew.html`,
       post_logout_redirect_uri: `${origin}/`,
       automaticSilentRenew: true,
-      userStore: new WebStorageStateStore({ store: window.localStorage }),
+      userStore: new TokenStore(window.sessionStorage),
+      // The sign-in state (PKCE verifier) lives only for the redirect, in this tab.
+      stateStore: new WebStorageStateStore({ store: window.sessionStorage }),
     });
+    forgetLegacyTokens(window.localStorage);
     this.manager.events.addUserLoaded((user) => {
       this.user = user;
     });
@@ -54,12 +59,13 @@ export class Auth {
       return user;
     }
     const stored = await this.manager.getUser();
-    if (stored && !stored.expired) {
+    // After a reload the access token is gone (it is kept in memory only): renewed below.
+    if (stored && !stored.expired && stored.access_token) {
       this.user = stored;
       return stored;
     }
     if (stored) {
-      // Expired while the app was closed: try once without leaving the page.
+      // Expired while the app was closed, or reloaded: try once without leaving the page.
       try {
         this.user = await this.manager.signinSilent();
         return this.user;
@@ -87,7 +93,7 @@ export class Auth {
 
   /** The current access token, renewed first when it has run out. */
   async token(): Promise<string | null> {
-    if (this.user && !this.user.expired) return this.user.access_token;
+    if (this.user && !this.user.expired && this.user.access_token) return this.user.access_token;
     if (!this.user) return null;
     try {
       this.user = await this.manager.signinSilent();

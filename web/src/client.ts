@@ -17,6 +17,7 @@ import type {
   Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent,
   StatusRequest, StoredFile, TimelinePage, TypingEvent, User,
 } from "./types";
+import { type OpenThread, withChanged, withGone, withReply } from "./threads";
 
 export interface State {
   me: Me;
@@ -48,6 +49,8 @@ export interface State {
   typing: Record<string, Record<string, string>>;
   /** Per encrypted chat: a member's device keys changed since this browser saw them (kept in IndexedDB). */
   keyWarnings: Record<string, KeyWarning[]>;
+  /** The thread open beside the conversation (docs/api.md: threads). */
+  thread?: OpenThread | null;
 }
 
 const pageSize = 50;
@@ -550,12 +553,48 @@ export class ChatClient {
     await this.setStatus({ emoji: status?.emoji ?? null, text: status?.text ?? null, expiresAt: on ? status?.expiresAt ?? null : null, availability: on ? "auto" : "dnd" });
   }
 
+  // ---- threads ----
+
+  /** Opens a root's thread beside the conversation, with its first page of replies. */
+  async openThread(chatId: string, rootId: string): Promise<void> {
+    const root = this.state.timelines[chatId]?.items.find((i) => i.id === rootId);
+    if (root) this.set({ thread: { chatId, root, replies: [], loading: true } });
+    await this.guard(async () => {
+      const page = await this.api.thread(chatId, rootId, { limit: 100 });
+      this.set({ thread: { chatId, root: page.root, replies: page.items, loading: false } });
+    });
+  }
+
+  closeThread(): void {
+    this.set({ thread: null });
+  }
+
+  /** Replies in the open thread; the answer (and the live event) add it once. */
+  async sendInThread(text: string): Promise<boolean> {
+    const thread = this.state.thread;
+    const body = text.trim();
+    if (!thread || !body) return false;
+    try {
+      const answer = await this.api.send(thread.chatId, { clientId: crypto.randomUUID(), text: body, threadId: thread.root.id });
+      if (!isCommandResult(answer) && this.state.thread) this.set({ thread: withReply(this.state.thread, answer) });
+      return true;
+    } catch (error) {
+      this.set({ notice: `Not sent: ${describe(error)}` });
+      return false;
+    }
+  }
+
   // ---- live events ----
 
   private onEvent(type: LiveEventType, data: unknown): void {
     switch (type) {
       case "signal": {
         const signal = data as Signal;
+        if (signal.threadId) {
+          // A thread reply: never in the main timeline; the root's count comes as signal_edited.
+          if (this.state.thread) this.set({ thread: withReply(this.state.thread, signal) });
+          break;
+        }
         if (signal.attachmentIds?.length && !signal.attachments?.length && this.state.timelines[signal.chatId]) {
           // Live events name attachments by id only: the timeline has them as this user sees them.
           void this.page(signal.chatId, { around: signal.id, limit: 1 })
@@ -609,12 +648,14 @@ export class ChatClient {
         const signal = data as Signal;
         const timeline = this.state.timelines[signal.chatId];
         if (timeline) this.setTimeline(withEdited(timeline, signal));
+        if (this.state.thread) this.set({ thread: withChanged(this.state.thread, signal) });
         break;
       }
       case "signal_deleted": {
         const event = data as SignalDeletedEvent;
         const timeline = this.state.timelines[event.chatId];
         if (timeline) this.setTimeline(withDeleted(timeline, event.signalId, event.deletedAt));
+        if (this.state.thread) this.set({ thread: withGone(this.state.thread, event.signalId, event.deletedAt) });
         break;
       }
       case "typing": {

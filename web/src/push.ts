@@ -52,22 +52,35 @@ export class PushSwitch {
     const permission = this.env.permission() === "granted" ? "granted" : await this.env.requestPermission();
     if (permission !== "granted") throw new PushError("Notifications are blocked for this site: allow them in the browser's site settings.");
     const { publicKey } = await this.api.vapidPublicKey();
-    let subscription: PushSubscriptionLike;
+    const existing = await manager.getSubscription().catch(() => null);
+    let subscription = existing ?? await this.subscribe(manager, publicKey);
     try {
-      subscription = await manager.getSubscription() ?? await within(
+      try {
+        await this.api.savePushSubscription(subscription.toJSON());
+      } catch (error) {
+        // 409 for a subscription this browser had already: another account on this browser registered
+        // it (an endpoint is never moved between accounts), so this one takes a fresh endpoint.
+        if (!(existing && error instanceof ApiError && error.status === 409)) throw error;
+        await existing.unsubscribe().catch(() => false);
+        subscription = await this.subscribe(manager, publicKey);
+        await this.api.savePushSubscription(subscription.toJSON());
+      }
+    } catch (error) {
+      // Not known to the server: nothing would arrive, so do not keep it in the browser either.
+      await subscription.unsubscribe().catch(() => false);
+      throw error;
+    }
+  }
+
+  private async subscribe(manager: PushManagerLike, publicKey: string): Promise<PushSubscriptionLike> {
+    try {
+      return await within(
         manager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlBytes(publicKey) }),
         this.subscribeTimeoutMs,
         "its push service did not answer",
       );
     } catch (error) {
       throw new PushError(`The browser could not subscribe to notifications (${(error as Error).message || "no push service"}).`);
-    }
-    try {
-      await this.api.savePushSubscription(subscription.toJSON());
-    } catch (error) {
-      // Not known to the server: nothing would arrive, so do not keep it in the browser either.
-      await subscription.unsubscribe().catch(() => false);
-      throw error;
     }
   }
 

@@ -142,11 +142,14 @@ export function chatsWithSignal(chats: Chat[], signal: Signal, meId: string, loo
   if (chat.lastSignal && compareIds(chat.lastSignal.id, signal.id) >= 0) return chats;
   const unread = signal.senderId !== meId && !looking ? chat.unreadCount + 1 : chat.unreadCount;
   const lastActivityAt = Date.parse(signal.createdAt) > Date.parse(chat.lastActivityAt) ? signal.createdAt : chat.lastActivityAt;
-  return upsertChat(chats, { ...chat, lastSignal: signal, lastActivityAt, unreadCount: unread });
+  // A live mention of me in a chat I am not looking at lights its "@" badge.
+  const mentioned = signal.senderId !== meId && !looking && (signal.mentions ?? []).includes(meId);
+  const unreadMentions = mentioned ? (chat.unreadMentions ?? 0) + 1 : chat.unreadMentions;
+  return upsertChat(chats, { ...chat, lastSignal: signal, lastActivityAt, unreadCount: unread, unreadMentions });
 }
 
 export function chatsRead(chats: Chat[], chatId: string): Chat[] {
-  return chats.map((c) => (c.id === chatId && c.unreadCount !== 0 ? { ...c, unreadCount: 0 } : c));
+  return chats.map((c) => (c.id === chatId && (c.unreadCount !== 0 || (c.unreadMentions ?? 0) !== 0) ? { ...c, unreadCount: 0, unreadMentions: 0 } : c));
 }
 
 // ---- who saw what ----

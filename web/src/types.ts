@@ -88,6 +88,24 @@ export interface Signal {
   undecryptable?: boolean;
   /** Client side: the files of an opened sealed message, with their keys. */
   sealedFiles?: SealedFile[];
+  /** On a thread reply: its root. Such a signal is not in the main timeline. */
+  threadId?: string | null;
+  /** On a thread's root, after its first reply. */
+  thread?: ThreadSummary | null;
+}
+
+export interface ThreadSummary {
+  replyCount: number;
+  lastReplyAt: string;
+  participantIds: string[];
+}
+
+/** `GET .../signals/{rootId}/thread`: the root and its replies, oldest first. */
+export interface ThreadPage {
+  root: Signal;
+  items: Signal[];
+  nextCursor: string | null;
+  previousCursor: string | null;
 }
 
 export type CallMedia = "audio" | "video";

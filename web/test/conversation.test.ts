@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fromPage, typingNow, withDeleted, withEdited } from "../src/timeline";
-import type { Signal } from "../src/types";
+import { chatsRead, chatsWithSignal, fromPage, typingNow, withDeleted, withEdited } from "../src/timeline";
+import { insertMention, matchMembers, mentionParts, mentionQuery } from "../src/mentions";
+import { replyLabel, withChanged, withGone, withReply, type OpenThread } from "../src/threads";
+import type { Chat, Signal, User } from "../src/types";
 
 const id = (n: number) => `0190a000-0000-7000-8000-${n.toString().padStart(12, "0")}`;
 const chatId = id(999);
@@ -45,5 +47,68 @@ describe("conversation changes", () => {
 
     expect(typingNow(typing, now, "me")).toEqual(["alice"]);
     expect(typingNow(undefined, now, "me")).toEqual([]);
+  });
+});
+
+const open = (): OpenThread => ({ chatId, root: signal(1), replies: [], loading: false });
+
+describe("threads", () => {
+  it("adds a reply of this thread once, in id order, and ignores other threads", () => {
+    let thread = withReply(open(), signal(3, { threadId: id(1) }));
+    thread = withReply(thread, signal(2, { threadId: id(1) }));
+    thread = withReply(thread, signal(3, { threadId: id(1) }));
+    thread = withReply(thread, signal(4, { threadId: id(7) }));
+    expect(thread.replies.map((r) => r.id)).toEqual([id(2), id(3)]);
+  });
+
+  it("takes the root's new count from signal_edited and shows deleted replies as tombstones", () => {
+    let thread = withReply(open(), signal(2, { threadId: id(1) }));
+    thread = withChanged(thread, signal(1, { thread: { replyCount: 1, lastReplyAt: "2026-01-01T00:02:00Z", participantIds: ["bob"] } }));
+    thread = withGone(thread, id(2), "2026-01-01T00:03:00Z");
+    expect(thread.root.thread?.replyCount).toBe(1);
+    expect(thread.replies[0]).toMatchObject({ text: null, deletedAt: "2026-01-01T00:03:00Z" });
+    expect([replyLabel(1), replyLabel(3)]).toEqual(["1 reply", "3 replies"]);
+  });
+});
+
+describe("mentions", () => {
+  const users: User[] = [
+    { id: "a", username: "alice", displayName: "Alice" },
+    { id: "b", username: "bob", displayName: "Bob" },
+    { id: "b2", username: "bobby", displayName: "Robert" },
+  ] as User[];
+
+  it("finds the @word before the caret, not inside an email address", () => {
+    expect(mentionQuery("hi @bo", 6)).toEqual({ start: 3, query: "bo" });
+    expect(mentionQuery("@", 1)).toEqual({ start: 0, query: "" });
+    expect(mentionQuery("mail me@bo", 10)).toBeNull();
+    expect(mentionQuery("hi @bob there", 13)).toBeNull();
+  });
+
+  it("lists matching members but me, and inserts @username with a space", () => {
+    expect(matchMembers(users, "bo", "a").map((u) => u.username)).toEqual(["bob", "bobby"]);
+    expect(matchMembers(users, "", "a").map((u) => u.username)).toEqual(["bob", "bobby"]);
+    expect(matchMembers(users, "rob", "a").map((u) => u.username)).toEqual(["bobby"]);
+    expect(insertMention("hi @bo!", 3, 6, "bobby")).toEqual({ text: "hi @bobby !", caret: 10 });
+  });
+
+  it("highlights @names of members and @all only", () => {
+    expect(mentionParts("thanks @bob. and @nobody, @all", ["bob"])).toEqual([
+      { text: "thanks ", mention: false },
+      { text: "@bob", mention: true },
+      { text: ". and @nobody, ", mention: false },
+      { text: "@all", mention: true },
+    ]);
+  });
+});
+
+describe("the mention badge", () => {
+  it("counts live mentions of me in a chat I am not looking at, and clears when read", () => {
+    const chat = { id: chatId, kind: "direct", name: null, members: [], lastActivityAt: "2026-01-01T00:00:00Z", unreadCount: 0, lastSignal: null, unreadMentions: 0 } as unknown as Chat;
+    const mentioned = chatsWithSignal([chat], signal(5, { mentions: ["me"] }), "me", false)!;
+    const looking = chatsWithSignal([chat], signal(5, { mentions: ["me"] }), "me", true)!;
+    const other = chatsWithSignal([chat], signal(5, { mentions: ["carol"] }), "me", false)!;
+    expect([mentioned[0].unreadMentions, looking[0].unreadMentions, other[0].unreadMentions]).toEqual([1, 0, 0]);
+    expect(chatsRead(mentioned, chatId)[0].unreadMentions).toBe(0);
   });
 });

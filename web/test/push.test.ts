@@ -173,6 +173,30 @@ describe("push switch", () => {
     ]);
   });
 
+  it("takes a fresh endpoint when another account on this browser holds the existing one (409)", async () => {
+    const manager = new FakePushManager();
+    const { env } = fakeEnvironment(manager);
+    const held = new Set<string>();
+    const { api, calls } = recordingApi({
+      ...server,
+      "POST /api/v1/me/push-subscriptions": (c: Call) => {
+        const endpoint = (c.body as { endpoint: string }).endpoint;
+        return held.has(endpoint) ? json(409, { title: "Taken" }) : json(201, { endpoint, createdAt: "2026-01-01T00:00:00Z" });
+      },
+    });
+    const push = new PushSwitch(api, env);
+    await push.enable();
+    held.add("https://push.example/send/1");
+
+    await push.enable();
+
+    expect(manager.subscribedWith).toHaveLength(2);
+    expect(manager.current?.endpoint).toBe("https://push.example/send/2");
+    expect(calls.filter((c) => c.method === "POST").map((c) => (c.body as { endpoint: string }).endpoint)).toEqual([
+      "https://push.example/send/1", "https://push.example/send/1", "https://push.example/send/2",
+    ]);
+  });
+
   it("is unsupported without a push manager, and says so when turned on", async () => {
     const { env } = fakeEnvironment(null);
     const { api } = recordingApi(server);

@@ -95,7 +95,15 @@ public sealed class FileService(
             return ChatService.ChatNotFound;
         }
 
-        return await catalog.ListFilesAsync(chatId, limit ?? limits.DefaultPageSize, cursor, ct);
+        try
+        {
+            return await catalog.ListFilesAsync(chatId, limit ?? limits.DefaultPageSize, cursor, ct);
+        }
+        catch (InvalidCursorException e)
+        {
+            // A bad cursor is bad input like any other: a 400 naming it, not an exception for the middleware.
+            return new Invalid("cursor", e.Message);
+        }
     }
 
     /// <summary>

@@ -6,8 +6,12 @@ namespace PetitChat.Core.Notifications;
 /// </summary>
 public interface INotificationSettingsStore
 {
-    /// <summary>Stores a subscription; the same endpoint again replaces its keys and owner (a browser re-subscribing).</summary>
-    Task SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct);
+    /// <summary>
+    /// Stores a subscription; the same endpoint again from its owner replaces its keys (a browser
+    /// re-subscribing). An endpoint has one owner for as long as it is stored: saving one that another
+    /// user holds changes nothing and answers false (it is never moved to the caller).
+    /// </summary>
+    Task<bool> SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct);
 
     /// <summary>Removes the user's subscription with that endpoint; false when there was none.</summary>
     Task<bool> RemovePushSubscriptionAsync(Guid userId, string endpoint, CancellationToken ct);

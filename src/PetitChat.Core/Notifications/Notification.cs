@@ -20,4 +20,7 @@ public sealed record Notification(
 {
     /// <summary>Set for an "incoming call": the call to join.</summary>
     public Guid? CallId { get; init; }
+
+    /// <summary>Set for a thread reply: the root, so that a client opens the thread.</summary>
+    public Guid? ThreadId { get; init; }
 }

@@ -18,4 +18,11 @@ public sealed record NotificationJob(string Id, Guid UserId, Guid ChatId, Guid S
     /// <summary>An "incoming call" job for the call's <c>call_started</c> signal.</summary>
     public static NotificationJob ForCall(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
         new($"{CallPrefix}{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
+
+    /// <summary>Starts the id of a thread reply's job, decided for thread participants (not the main timeline).</summary>
+    public const string ThreadPrefix = "thread.";
+
+    /// <summary>A job for a participant of the thread that <paramref name="signalId"/> replies in.</summary>
+    public static NotificationJob ForThread(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
+        new($"{ThreadPrefix}{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
 }

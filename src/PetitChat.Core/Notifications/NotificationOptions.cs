@@ -18,4 +18,12 @@ public sealed record NotificationOptions
     public bool DndAllowsMentions { get; init; } = true;
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>
+    /// One delivery (a push service or a webhook) gets this long, name resolution included; then it
+    /// counts as a retry. A job's targets are delivered side by side, so a job takes about this long at most.
+    /// </summary>
+    public TimeSpan TargetTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public LaneOptions Lanes { get; init; } = LaneOptions.Default;
 }

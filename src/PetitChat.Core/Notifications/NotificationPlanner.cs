@@ -50,4 +50,34 @@ public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue q
         {
         }
     }
+
+    /// <summary>
+    /// A thread reply: one job per participant of the thread but its sender (the others get no
+    /// push for it, as in Slack), due after the read delay; the worker decides it as a mention.
+    /// Failures are swallowed as in <see cref="PlanAsync"/>.
+    /// </summary>
+    public async Task PlanThreadAsync(Signal reply, IReadOnlyList<Guid> participantIds)
+    {
+        var jobs = new List<NotificationJob>(participantIds.Count);
+        foreach (var userId in participantIds)
+        {
+            if (userId != reply.SenderId)
+            {
+                jobs.Add(NotificationJob.ForThread(userId, reply.ChatId, reply.Id, reply.CreatedAt + options.ReadDelay));
+            }
+        }
+
+        try
+        {
+            if (jobs.Count > 0)
+            {
+                await queue.EnqueueAsync(jobs, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // Logged by the queue adapter; see PlanAsync.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 }

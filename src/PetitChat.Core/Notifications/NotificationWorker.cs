@@ -17,9 +17,10 @@ namespace PetitChat.Core.Notifications;
 /// later job notifies for both: several messages in a short window become one notification);
 /// nothing when the chat is muted, unless one of the unread messages mentions <c>@username</c>;
 /// nothing in do-not-disturb (the user's status or Microsoft 365), unless mentioned and
-/// <see cref="NotificationOptions.DndAllowsMentions"/>.
+/// <see cref="NotificationOptions.DndAllowsMentions"/>. A thread reply notifies the thread's
+/// participants as if it mentioned them (NotificationWorker.Threads.cs).
 /// </remarks>
-public sealed class NotificationWorker(
+public sealed partial class NotificationWorker(
     IUserStore userStore, IChatRoster roster, ISignalStore timeline,
     INotificationSettingsStore settings,
     IPresence presence,
@@ -60,33 +61,37 @@ public sealed class NotificationWorker(
             return JobOutcome.Done;
         }
 
-        string? retry = null;
-        TimeSpan? retryAfter = null;
-        string? failed = null;
+        // Every target at once, each within its own timeout: a slow push service or webhook holds
+        // this job for TargetTimeout at most, and never delays the user's other targets.
+        List<Task<(string Channel, Delivery Delivery)>> deliveries = [];
         foreach (var channel in _channels)
         {
             foreach (var target in await channel.TargetsAsync(job.UserId, ct))
             {
                 var key = $"{job.Id}/{channel.Name}/{target.Key}";
-                if (await ledger.ContainsAsync(key, ct))
+                if (!await ledger.ContainsAsync(key, ct))
                 {
-                    continue;
+                    deliveries.Add(DeliverAsync(channel, target, key, notification));
                 }
+            }
+        }
 
-                var delivery = await channel.DeliverAsync(target, notification, ct);
-                switch (delivery.Status)
-                {
-                    case DeliveryStatus.Delivered or DeliveryStatus.Removed:
-                        await ledger.AddAsync(key, ct);
-                        break;
-                    case DeliveryStatus.Retry:
-                        retry = $"{channel.Name}: {delivery.Reason}";
-                        retryAfter = Max(retryAfter, delivery.RetryAfter);
-                        break;
-                    default:
-                        failed = $"{channel.Name}: {delivery.Reason}";
-                        break;
-                }
+        string? retry = null;
+        TimeSpan? retryAfter = null;
+        string? failed = null;
+        foreach (var (channel, delivery) in await Task.WhenAll(deliveries))
+        {
+            switch (delivery.Status)
+            {
+                case DeliveryStatus.Delivered or DeliveryStatus.Removed:
+                    break;
+                case DeliveryStatus.Retry:
+                    retry = $"{channel}: {delivery.Reason}";
+                    retryAfter = Max(retryAfter, delivery.RetryAfter);
+                    break;
+                default:
+                    failed = $"{channel}: {delivery.Reason}";
+                    break;
             }
         }
 
@@ -104,9 +109,39 @@ public sealed class NotificationWorker(
         return JobOutcome.Done;
     }
 
+    /// <summary>One target within <see cref="NotificationOptions.TargetTimeout"/>; a delivered one goes in the ledger.</summary>
+    private async Task<(string Channel, Delivery Delivery)> DeliverAsync(INotificationChannel channel, ChannelTarget target, string key, Notification notification)
+    {
+        Delivery delivery;
+        using (var timeout = new CancellationTokenSource(options.TargetTimeout, time))
+        {
+            try
+            {
+                delivery = await channel.DeliverAsync(target, notification, timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                delivery = new Delivery(DeliveryStatus.Retry, $"no answer within {options.TargetTimeout}");
+            }
+        }
+
+        if (delivery.Status is DeliveryStatus.Delivered or DeliveryStatus.Removed)
+        {
+            await ledger.AddAsync(key, CancellationToken.None);
+        }
+
+        return (channel.Name, delivery);
+    }
+
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>
     public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
     {
+        if (job.Id.StartsWith(NotificationJob.ThreadPrefix, StringComparison.Ordinal))
+        {
+            // Thread replies are not in the main timeline, so its read pointer does not cover them.
+            return await DecideThreadAsync(job, ct);
+        }
+
         var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
         if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
         {

@@ -2,7 +2,8 @@ namespace PetitChat.Core.Notifications;
 
 /// <summary>
 /// Retries with exponential backoff: attempt n waits <see cref="FirstDelay"/> x 2^(n-1), at most
-/// <see cref="MaxDelay"/> (or what the channel asked for with Retry-After, within the same cap).
+/// <see cref="MaxDelay"/>, or what the channel asked for with Retry-After when longer, within the same
+/// cap and never more than <see cref="MaxRetryAfter"/> on its word (a hostile endpoint could ask for hours).
 /// After <see cref="MaxAttempts"/> attempts the job is dead-lettered.
 /// </summary>
 public sealed record RetryPolicy
@@ -15,12 +16,17 @@ public sealed record RetryPolicy
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The most a Retry-After from a push service or webhook is honoured.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     public TimeSpan DelayAfter(int attempt, TimeSpan? asked = null)
     {
         var exponential = FirstDelay * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
-        var delay = asked is { } a && a > exponential ? a : exponential;
-        return delay > MaxDelay ? MaxDelay : delay;
+        exponential = exponential > MaxDelay ? MaxDelay : exponential;
+        var cap = MaxRetryAfter < MaxDelay ? MaxRetryAfter : MaxDelay;
+        var honoured = asked is { } a ? (a > cap ? cap : a) : TimeSpan.Zero;
+        return honoured > exponential ? honoured : exponential;
     }
 
-    public bool IsValid => MaxAttempts > 0 && FirstDelay > TimeSpan.Zero && MaxDelay >= FirstDelay;
+    public bool IsValid => MaxAttempts > 0 && FirstDelay > TimeSpan.Zero && MaxDelay >= FirstDelay && MaxRetryAfter >= TimeSpan.Zero;
 }

@@ -19,9 +19,15 @@ public sealed class ReceiptService(IChatRoster roster, ISignalStore timeline, IR
             return ChatService.ChatNotFound;
         }
 
-        if (await timeline.GetSignalAsync(chatId, signalId, ct) is null)
+        if (await timeline.GetSignalAsync(chatId, signalId, ct) is not { } signal)
         {
             return new Invalid("signalId", "signalId is not a signal of this chat.");
+        }
+
+        if (signal.ThreadId is not null)
+        {
+            // Pointers walk the main timeline: a thread reply's newer id would mark unseen messages read.
+            return new Invalid("signalId", "signalId is a thread reply; receipts point at the main timeline (its root).");
         }
 
         var at = time.GetUtcNow();

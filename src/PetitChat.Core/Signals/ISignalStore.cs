@@ -18,7 +18,23 @@ public interface ISignalStore
     /// A created signal with text also gets a search job (see <see cref="PetitChat.Core.Search.ISearchJobStore.ClaimSearchJobsAsync"/>),
     /// due at the signal's <c>CreatedAt</c>, in the same write: never a signal without its job.
     /// </summary>
+    /// <remarks>
+    /// A signal with a <see cref="Signal.ThreadId"/> is a thread reply: it is stored (found by
+    /// <see cref="GetSignalAsync"/>, paged by <see cref="GetThreadAsync"/>) but left out of
+    /// <see cref="GetSignalsAsync"/>, the chat's unread count, last signal and activity, and the
+    /// sender's pointers; the root's <see cref="Signal.Thread"/> gains it (count, newest time,
+    /// participant) in the same write or in repeatable writes right after it, so N concurrent
+    /// replies leave a count of N. The caller has checked that the root is a message of the chat.
+    /// </remarks>
     Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct);
+
+    /// <summary>
+    /// A thread's replies, returned oldest first. With <see cref="TimelineQuery.After"/>: the
+    /// <see cref="TimelineQuery.Limit"/> oldest replies newer than it; with
+    /// <see cref="TimelineQuery.Before"/>: the newest replies older than it; with neither: the
+    /// oldest. Bounds are exclusive; tombstones keep their place.
+    /// </summary>
+    Task<IReadOnlyList<Signal>> GetThreadAsync(Guid chatId, Guid rootId, TimelineQuery query, CancellationToken ct);
 
     Task<Signal?> GetSignalAsync(Guid chatId, Guid signalId, CancellationToken ct);
 

@@ -12,4 +12,7 @@ public sealed record NewSignal(SignalKind Kind, string? Text, string? ClientId, 
     public EncryptedPayload? Encrypted { get; init; }
     /// <summary>A signal of the same chat that this message answers.</summary>
     public Guid? ReplyToId { get; init; }
+
+    /// <summary>A root message of the same chat: the message is a reply in its thread.</summary>
+    public Guid? ThreadId { get; init; }
 }

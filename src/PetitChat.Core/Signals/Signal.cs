@@ -1,6 +1,7 @@
 using PetitChat.Core.Calls;
 using PetitChat.Core.E2ee;
 using PetitChat.Core.Reactions;
+using PetitChat.Core.Threads;
 
 namespace PetitChat.Core.Signals;
 
@@ -58,4 +59,13 @@ public sealed record Signal(
 
     /// <inheritdoc cref="OldName"/>
     public string? NewName { get; init; }
+
+    /// <summary>
+    /// The root message this signal replies to in a thread: then it is not in the chat's main
+    /// timeline (nor its unread count, last signal or activity), only in the thread's pages.
+    /// </summary>
+    public Guid? ThreadId { get; init; }
+
+    /// <summary>On a thread's root: its replies' count, newest time and participants (null before the first reply).</summary>
+    public ThreadSummary? Thread { get; init; }
 }

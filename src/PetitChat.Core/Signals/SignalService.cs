@@ -10,12 +10,17 @@ using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Signals;
 
-public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
+public sealed partial class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
-    /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>
-    /// and publishes nothing, so a client that retries after a lost response sees one message.
-    /// A rejected send writes nothing and publishes nothing.
+    /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>,
+    /// so a client that retries after a lost response sees one message; within
+    /// <see cref="SignalCreated.RepeatWindow"/> the repeat plans and publishes it again, marked as
+    /// a repeat, which the queue and the bus drop when the first attempt got them out (it may
+    /// have died between its write and its publish). A rejected send writes nothing and publishes nothing.
+    /// Once the append starts, the request's cancellation no longer applies: a client that hangs
+    /// up after its message is written must not leave it stored but never published, with every
+    /// later repeat answering "already sent" (the loss the cluster's fault run found).
     /// </summary>
     public async Task<Result<(SignalView Signal, bool Created)>> SendAsync(Guid callerId, Guid chatId, NewSignal request, CancellationToken ct)
     {
@@ -46,6 +51,12 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
             return new Invalid("replyToId", "replyToId is not a signal of this chat (or it is deleted).");
         }
 
+        if (request.ThreadId is { } threadId
+            && await timeline.GetSignalAsync(chatId, threadId, ct) is not { Kind: SignalKind.Message, DeletedAt: null, ThreadId: null })
+        {
+            return new Invalid("threadId", "threadId is not a root message of this chat: it must be a message of the same chat that is neither deleted nor itself a thread reply.");
+        }
+
         var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text;
         var signal = new Signal(ids.Next(), chatId, request.Kind, callerId, text, request.ClientId, time.GetUtcNow(),
             MemberId: null, request.CallUrl, Reactions: [])
@@ -53,17 +64,21 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
             AttachmentIds = request.AttachmentIds,
             Encrypted = request.Encrypted,
             ReplyToId = request.ReplyToId,
+            ThreadId = request.ThreadId,
             Mentions = await MentionsAsync(chatId, callerId, text, ct),
         };
+        ct = CancellationToken.None;
         var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
         stored = await Quotes.FillAsync(timeline, chatId, stored, ct);
         if (created)
         {
             search.Notify();
-            // Planned before the live events: when the bus cannot take them the send answers 503
-            // "saved", and a retry with the same clientId finds the signal and plans nothing.
-            await notifications.PlanAsync(stored);
-            await fanout.PublishAsync(new SignalCreated(stored));
+            await AnnounceAsync(stored, repeat: false, ct);
+        }
+        else if (time.GetUtcNow() - stored.CreatedAt < SignalCreated.RepeatWindow)
+        {
+            // Job ids and the bus's message ids come from the signal's id: copies are dropped.
+            await AnnounceAsync(stored, repeat: true, ct);
         }
 
         var mine = created ? [] : await MyReactionsAsync(chatId, callerId, [stored], ct);
@@ -153,6 +168,8 @@ public sealed class SignalService(IChatRoster roster, ISignalStore timeline, IUs
         {
             case SignalKind.Message when string.IsNullOrWhiteSpace(request.Text) && request.AttachmentIds.Count == 0 && request.Encrypted is null:
                 return new Invalid("text", "A message needs text or attachments.");
+            case not SignalKind.Message when request.ThreadId is not null:
+                return new Invalid("threadId", "Only messages go in a thread.");
             case not SignalKind.Message when request.AttachmentIds.Count > 0:
                 return new Invalid("attachmentIds", "Only messages carry attachments.");
             case SignalKind.Message when request.CallUrl is not null:

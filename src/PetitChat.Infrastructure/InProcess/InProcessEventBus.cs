@@ -49,6 +49,12 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
 
     public Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
+        if (liveEvent is SignalCreated { Repeat: true })
+        {
+            // This process published the first one: it cannot have died between write and publish.
+            return Task.CompletedTask;
+        }
+
         var now = time.GetUtcNow();
         foreach (var userId in recipients)
         {

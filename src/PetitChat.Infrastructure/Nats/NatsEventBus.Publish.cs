@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using PetitChat.Core.Events;
 
 namespace PetitChat.Infrastructure.Nats;
@@ -17,7 +18,9 @@ public sealed partial class NatsEventBus
     public async Task PublishAsync(LiveEvent liveEvent, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
         var (type, body) = NatsEventCodec.Encode(liveEvent);
-        var eventId = Guid.CreateVersion7().ToString("N");
+        // A new signal's message ids come from the signal, so that the copy a repeated send
+        // publishes (SignalCreated.Repeat) is dropped by the stream's duplicate window.
+        var eventId = liveEvent is SignalCreated created ? $"signal.{created.Signal.Id:N}" : Guid.CreateVersion7().ToString("N");
         var publishes = new Task[recipients.Count];
         var i = 0;
         foreach (var userId in recipients)
@@ -68,15 +71,22 @@ public sealed partial class NatsEventBus
         var opts = new NatsJSPubOpts { MsgId = messageId };
         try
         {
-            var ack = await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token);
-            ack.EnsureSuccess();
+            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token));
         }
         catch (NatsJSPublishNoResponseException)
         {
             // No stream listens on the subject: NATS came back without its store (a new server,
             // a wiped directory). Recreate the stream and publish again, once.
             await EnsureStreamAsync(timeout.Token);
-            var ack = await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token);
+            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token));
+        }
+    }
+
+    /// <summary>A duplicate (same message id within the window) is stored already: that is success too.</summary>
+    private static void Stored(PubAckResponse ack)
+    {
+        if (ack.Error is not null || !ack.Duplicate)
+        {
             ack.EnsureSuccess();
         }
     }

@@ -78,7 +78,8 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
             MaxAge = _options.Retention,
             NumReplicas = _options.Replicas,
             // A publish retried after a lost acknowledgement carries the same message id, and
-            // JetStream drops the copy, so a retry never doubles an event.
+            // JetStream drops the copy, so a retry never doubles an event; nor does the copy of a
+            // new signal that a repeated send publishes (SignalCreated.RepeatWindow is shorter).
             DuplicateWindow = TimeSpan.FromMinutes(2),
             AllowDirect = true,
         };

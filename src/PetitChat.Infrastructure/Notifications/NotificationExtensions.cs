@@ -28,7 +28,9 @@ public static class NotificationExtensions
     {
         builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)
             .Validate(o => o.ReadDelay >= TimeSpan.Zero && o.PreviewLength > 0 && o.Retry.IsValid,
-                "Notifications needs ReadDelay >= 0, PreviewLength > 0, and Retry with MaxAttempts > 0 and 0 < FirstDelay <= MaxDelay.")
+                "Notifications needs ReadDelay >= 0, PreviewLength > 0, and Retry with MaxAttempts > 0, 0 < FirstDelay <= MaxDelay and MaxRetryAfter >= 0.")
+            .Validate(o => o.TargetTimeout > TimeSpan.Zero && o.Lanes.IsValid,
+                "Notifications needs TargetTimeout > 0, and Lanes with Count 1..1024, Concurrency 1..256, MaxQueued > 0 and MaxQueuedPerUser > 0.")
             .ValidateOnStart();
         builder.Services.AddOptions<OutboundHttpOptions>().BindConfiguration(OutboundHttpOptions.Section)
             .Validate(o => o.Timeout > TimeSpan.Zero, "Notifications:Outbound:Timeout must be positive.")
@@ -43,6 +45,7 @@ public static class NotificationExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<NotificationOptions>().Retry);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<NotificationOptions>().Lanes);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebPushOptions>>().Value);
         builder.Services.AddSingleton(sp => VapidKeys.Resolve(sp.GetRequiredService<WebPushOptions>(),
             sp.GetRequiredService<IHostEnvironment>().ContentRootPath));

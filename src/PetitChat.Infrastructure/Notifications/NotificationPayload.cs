@@ -40,5 +40,11 @@ public sealed record NotificationPayload(
         n.SenderName,
         n.UnreadCount,
         n.Mentioned,
-        n.SentAt);
+        n.SentAt)
+        {
+            ThreadId = n.ThreadId,
+        };
+
+    /// <summary>Set on a thread reply: the root, whose thread the client opens.</summary>
+    public Guid? ThreadId { get; init; }
 }

@@ -17,6 +17,8 @@ public static class S3BlobExtensions
         builder.Services.AddOptions<S3BlobOptions>()
             .BindConfiguration(S3BlobOptions.Section)
             .Validate(o => Uri.TryCreate(o.ServiceUrl, UriKind.Absolute, out _), "Blobs:S3:ServiceUrl must be an absolute URL.")
+            .Validate(o => string.IsNullOrEmpty(o.PublicUrl) || (Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Blobs:S3:PublicUrl must be an absolute http(s) URL (the gateway's public origin) or empty.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Bucket), "Blobs:S3:Bucket must not be empty.")
             .Validate(o => !string.IsNullOrEmpty(o.AccessKey) && !string.IsNullOrEmpty(o.SecretKey), "Blobs:S3 needs AccessKey and SecretKey.")
             .ValidateOnStart();

@@ -33,4 +33,12 @@ public sealed record S3BlobOptions
     /// streaming through the server. Clients must reach <see cref="ServiceUrl"/> for it.
     /// </summary>
     public bool PresignedDownloads { get; init; }
+
+    /// <summary>
+    /// The address clients reach the S3 endpoint at, when it is not <see cref="ServiceUrl"/>: the
+    /// gateway's public origin (such as <c>https://chat.example.org</c>), which routes presigned
+    /// bucket paths to the S3 gateway with the Host header it was given, so the signature (made
+    /// for this host) holds. Empty: presigned URLs name <see cref="ServiceUrl"/>.
+    /// </summary>
+    public string PublicUrl { get; init; } = "";
 }

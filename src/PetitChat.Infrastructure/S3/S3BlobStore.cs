@@ -23,6 +23,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     private readonly S3BlobOptions _options;
     private readonly AmazonS3Client _client;
+    private readonly AmazonS3Client _signer;
     private readonly SemaphoreSlim _bucketGate = new(1, 1);
     private volatile bool _bucketReady;
 
@@ -40,6 +41,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        // Signing makes no request: a client for the public address only signs URLs for it.
+        _signer = string.IsNullOrEmpty(options.PublicUrl)
+            ? _client
+            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), new AmazonS3Config
+            {
+                ServiceURL = options.PublicUrl,
+                ForcePathStyle = options.ForcePathStyle,
+                AuthenticationRegion = options.Region,
+            });
     }
 
     /// <summary>Creates the bucket when configured to and it is missing. Idempotent; puts call it first.</summary>
@@ -157,15 +167,22 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             Key = BlobKeys.Check(key),
             Verb = HttpVerb.GET,
             Expires = DateTime.UtcNow + (lifetime > MaxUrlLifetime ? MaxUrlLifetime : lifetime),
-            Protocol = _options.ServiceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
+            Protocol = PublicOrigin.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
         };
         request.ResponseHeaderOverrides.ContentType = contentType;
         request.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
-        return new Uri(await _client.GetPreSignedURLAsync(request));
+        return new Uri(await _signer.GetPreSignedURLAsync(request));
     }
+
+    private string PublicOrigin => string.IsNullOrEmpty(_options.PublicUrl) ? _options.ServiceUrl : _options.PublicUrl;
 
     public void Dispose()
     {
+        if (!ReferenceEquals(_signer, _client))
+        {
+            _signer.Dispose();
+        }
+
         _client.Dispose();
         _bucketGate.Dispose();
     }

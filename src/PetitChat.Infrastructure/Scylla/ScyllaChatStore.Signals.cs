@@ -77,6 +77,10 @@ public sealed partial class ScyllaChatStore
                 TableName = _tables.Signals,
                 KeyConditionExpression = bound is null ? "part = :p" : forward ? "part = :p AND id > :bound" : "part = :p AND id < :bound",
                 ExpressionAttributeValues = new() { [":p"] = S(PartOf(chatId, bucket)) },
+                // Thread replies share the partition (so a signal is found by its id alone) but
+                // not the main timeline; the query pages on until it has Limit of the others.
+                FilterExpression = "attribute_not_exists(#th)",
+                ExpressionAttributeNames = new() { ["#th"] = "thread" },
                 ScanIndexForward = forward,
                 Limit = query.Limit - signals.Count,
             };
@@ -131,6 +135,19 @@ public sealed partial class ScyllaChatStore
                 await AddSearchJobAsync(signal, ct);
             }
 
+            if (signal.ThreadId is not null)
+            {
+                // A thread reply takes no sequence number: it is not in the main timeline's unread count.
+                var put = await TryPutAsync(new PutItemRequest
+                {
+                    TableName = _tables.Signals,
+                    Item = new(SignalFields(signal)) { ["part"] = S(PartOf(signal.ChatId, bucket)) },
+                    ConditionExpression = "attribute_not_exists(id)",
+                }, idempotent: true, ct);
+                await CompleteThreadReplyAsync(signal, ct);
+                return put;
+            }
+
             seq ??= await NextSeqAsync(signal.ChatId, ct);
             wrote = await TryPutAsync(new PutItemRequest
             {
@@ -138,6 +155,12 @@ public sealed partial class ScyllaChatStore
                 Item = new(SignalFields(signal)) { ["part"] = S(PartOf(signal.ChatId, bucket)), ["seq"] = N(seq.Value) },
                 ConditionExpression = "attribute_not_exists(id)",
             }, idempotent: true, ct);
+        }
+        else if (signal.ThreadId is not null)
+        {
+            // Written before: finish the root's summary, which is repeatable.
+            await CompleteThreadReplyAsync(signal, ct);
+            return false;
         }
 
         long number;
@@ -302,6 +325,11 @@ public sealed partial class ScyllaChatStore
             item["newName"] = S(signal.NewName);
         }
 
+        if (signal.ThreadId is { } thread)
+        {
+            item["thread"] = S(thread);
+        }
+
         return item;
     }
 
@@ -345,6 +373,8 @@ public sealed partial class ScyllaChatStore
             Mentions = SplitIds(StringOf(item, "mentions")),
             OldName = StringOf(item, "oldName"),
             NewName = StringOf(item, "newName"),
+            ThreadId = NullableGuidOf(item, "thread"),
+            Thread = ReadThreadSummary(item),
         };
     }
 

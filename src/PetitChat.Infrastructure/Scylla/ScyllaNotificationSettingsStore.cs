@@ -12,8 +12,8 @@ namespace PetitChat.Infrastructure.Scylla;
 /// <c>notification_settings</c>, one partition per user holding the push subscriptions
 /// (<c>push#</c> + SHA-256 of the endpoint), the webhook (<c>webhook</c>) and the muted chats
 /// (<c>mute#</c> + chat id). An endpoint has one owner: a partition <c>endpoint#</c> + hash with
-/// one item <c>owner</c> says whose it is, so a browser re-subscribing for another user moves it
-/// without a scan. docs/scylla.md has the write order.
+/// one item <c>owner</c> says whose it is, written only when it is free or already the caller's,
+/// so another user can never take it over. docs/scylla.md has the write order.
 /// </summary>
 public sealed class ScyllaNotificationSettingsStore(ScyllaChatStore store) : INotificationSettingsStore
 {
@@ -25,20 +25,27 @@ public sealed class ScyllaNotificationSettingsStore(ScyllaChatStore store) : INo
     private readonly AlternatorClient _client = store.Client;
     private readonly string _table = store.Tables.NotificationSettings;
 
-    public async Task SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
+    public async Task<bool> SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
     {
         var hash = Hash(subscription.Endpoint);
-        // The owner first: from then on only the new owner's entry counts (reads check it), so a
-        // crash before the old owner's entry is deleted never sends to the wrong user.
-        var previous = await _client.RunAsync((db, token) => db.UpdateItemAsync(new UpdateItemRequest
+        // The owner first, and only if there is none or it is this user: an endpoint is never moved
+        // to another user. Retrying after an unknown outcome is safe (the condition holds again).
+        try
         {
-            TableName = _table,
-            Key = Key(EndpointPartition(hash), OwnerKey),
-            UpdateExpression = "SET #o = :user",
-            ExpressionAttributeNames = new() { ["#o"] = "owner" },
-            ExpressionAttributeValues = new() { [":user"] = S(subscription.UserId.ToString("D")) },
-            ReturnValues = Amazon.DynamoDBv2.ReturnValue.ALL_OLD,
-        }, token), idempotent: true, ct);
+            await _client.RunAsync((db, token) => db.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = Key(EndpointPartition(hash), OwnerKey),
+                UpdateExpression = "SET #o = :user",
+                ConditionExpression = "attribute_not_exists(#o) OR #o = :user",
+                ExpressionAttributeNames = new() { ["#o"] = "owner" },
+                ExpressionAttributeValues = new() { [":user"] = S(subscription.UserId.ToString("D")) },
+            }, token), idempotent: true, ct);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
 
         // Keys replaced, creation time kept: a re-subscribing browser keeps its place in the order.
         await _client.RunAsync((db, token) => db.UpdateItemAsync(new UpdateItemRequest
@@ -55,16 +62,7 @@ public sealed class ScyllaNotificationSettingsStore(ScyllaChatStore store) : INo
                 [":at"] = N(subscription.CreatedAt.UtcTicks),
             },
         }, token), idempotent: true, ct);
-
-        if (previous.Attributes?.TryGetValue("owner", out var owner) == true && owner.S is { } old
-            && Guid.TryParseExact(old, "D", out var oldUser) && oldUser != subscription.UserId)
-        {
-            await _client.RunAsync((db, token) => db.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = _table,
-                Key = Key(UserPartition(oldUser), PushPrefix + hash),
-            }, token), idempotent: true, ct);
-        }
+        return true;
     }
 
     public async Task<bool> RemovePushSubscriptionAsync(Guid userId, string endpoint, CancellationToken ct)
@@ -77,12 +75,8 @@ public sealed class ScyllaNotificationSettingsStore(ScyllaChatStore store) : INo
             Key = Key(UserPartition(userId), PushPrefix + hash),
             ReturnValues = Amazon.DynamoDBv2.ReturnValue.ALL_OLD,
         }, token), idempotent: false, ct);
-        if (removed.Attributes is not { Count: > 0 })
-        {
-            return false;
-        }
-
-        // The owner item only while it still names this user (another may own the endpoint now).
+        // The owner item only while it names this user, and also when the user's entry is missing
+        // (a save cut short between its two writes), so that the endpoint is not held forever.
         try
         {
             await _client.RunAsync((db, token) => db.DeleteItemAsync(new DeleteItemRequest
@@ -96,10 +90,10 @@ public sealed class ScyllaNotificationSettingsStore(ScyllaChatStore store) : INo
         }
         catch (ConditionalCheckFailedException)
         {
-            // Another user subscribed this endpoint since: theirs now.
+            // Another user's endpoint (or nobody's): not this user's to release.
         }
 
-        return true;
+        return removed.Attributes is { Count: > 0 };
     }
 
     public async Task<IReadOnlyList<PushSubscription>> GetPushSubscriptionsAsync(Guid userId, CancellationToken ct)

@@ -27,6 +27,8 @@ internal sealed class ScyllaTables(string prefix)
 
     public string TimelineBuckets { get; } = prefix + "timeline_buckets";
 
+    public string ThreadReplies { get; } = prefix + "thread_replies";
+
     public string ClientIds { get; } = prefix + "client_ids";
 
     public string Reactions { get; } = prefix + "reactions";
@@ -72,6 +74,7 @@ internal sealed class ScyllaTables(string prefix)
         yield return (Inbox, ("user", s), ("key", s));
         yield return (Signals, ("part", s), ("id", s));
         yield return (TimelineBuckets, ("chat", s), ("bucket", ScalarAttributeType.N));
+        yield return (ThreadReplies, ("root", s), ("id", s));
         yield return (ClientIds, ("key", s), null);
         yield return (Reactions, ("signal", s), ("key", s));
         yield return (Blobs, ("sha256", s), null);

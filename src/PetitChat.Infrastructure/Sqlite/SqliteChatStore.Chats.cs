@@ -182,11 +182,11 @@ public sealed partial class SqliteChatStore
         // A read transaction, so the chats and their last signals' reactions come from one snapshot.
         await using var transaction = connection.BeginTransaction(deferred: true);
         // Unread: others' signals after my read pointer (all of them when I never read), counted
-        // on the (chat_id, id, sender_id) index without touching the table.
+        // on the main timeline's (chat_id, id, sender_id) index without touching the table.
         var rows = await QueryAsync(connection, $"""
             SELECT {ChatColumns},
                    (SELECT count(*) FROM signals s
-                    WHERE s.chat_id = c.id AND s.sender_id <> @userId
+                    WHERE s.chat_id = c.id AND s.thread_id IS NULL AND s.sender_id <> @userId
                       AND (m.read_signal_id IS NULL OR s.id > m.read_signal_id)),
                    {SignalColumnsOf("ls")}
             FROM members m

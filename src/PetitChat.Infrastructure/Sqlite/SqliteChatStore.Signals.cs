@@ -12,7 +12,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 public sealed partial class SqliteChatStore
 {
     private const string SignalColumns =
-        "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json, edited_at, deleted_at, reply_to_id, mentions, old_name, new_name";
+        "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json, edited_at, deleted_at, reply_to_id, mentions, old_name, new_name, thread_id, thread_reply_count, thread_last_reply_at, thread_participants";
 
     public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
     {
@@ -50,9 +50,9 @@ public sealed partial class SqliteChatStore
         // Id text order is UUIDv7 order, so the (chat_id, id) index walks the timeline both ways.
         var (sql, bound) = (query.Before, query.After) switch
         {
-            ({ } before, _) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND id < @bound ORDER BY id DESC LIMIT @limit", ToText(before)),
-            (_, { } after) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND id > @bound ORDER BY id ASC LIMIT @limit", ToText(after)),
-            _ => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId ORDER BY id DESC LIMIT @limit", null),
+            ({ } before, _) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND thread_id IS NULL AND id < @bound ORDER BY id DESC LIMIT @limit", ToText(before)),
+            (_, { } after) => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND thread_id IS NULL AND id > @bound ORDER BY id ASC LIMIT @limit", ToText(after)),
+            _ => ($"SELECT {SignalColumns} FROM signals WHERE chat_id = @chatId AND thread_id IS NULL ORDER BY id DESC LIMIT @limit", null),
         };
 
         await using var connection = await OpenAsync(ct);
@@ -77,7 +77,7 @@ public sealed partial class SqliteChatStore
         var inserted = await ExecuteAsync(connection, $"""
             INSERT INTO signals ({SignalColumns})
             VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted,
-                    NULL, NULL, @replyToId, @mentions, @oldName, @newName)
+                    NULL, NULL, @replyToId, @mentions, @oldName, @newName, @threadId, 0, NULL, NULL)
             ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
             """, ct,
             ("@id", ToText(signal.Id)),
@@ -95,7 +95,8 @@ public sealed partial class SqliteChatStore
             ("@replyToId", ToText(signal.ReplyToId)),
             ("@mentions", signal.Mentions.Count == 0 ? null : ToJsonArray(signal.Mentions)),
             ("@oldName", signal.OldName),
-            ("@newName", signal.NewName));
+            ("@newName", signal.NewName),
+            ("@threadId", ToText(signal.ThreadId)));
 
         if (inserted == 0)
         {
@@ -108,6 +109,18 @@ public sealed partial class SqliteChatStore
             return new AppendResult(WithReactions(first[0], reactions), false);
         }
 
+        if (SearchDocument.Indexes(signal))
+        {
+            await AddSearchJobAsync(connection, signal, ct);
+        }
+
+        if (signal.ThreadId is { } rootId)
+        {
+            // Not in the main timeline: no activity, last signal or pointers move, only the root's summary.
+            await AddThreadReplyAsync(connection, signal, rootId, ct);
+            return new AppendResult(signal with { Reactions = [] }, true);
+        }
+
         // Only forward: a signal appended late with an older id must not hide the newest one.
         await ExecuteAsync(connection, """
             UPDATE chats SET
@@ -115,11 +128,6 @@ public sealed partial class SqliteChatStore
                 last_signal_id = CASE WHEN last_signal_id IS NULL OR last_signal_id < @id THEN @id ELSE last_signal_id END
             WHERE id = @chatId
             """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
-
-        if (SearchDocument.Indexes(signal))
-        {
-            await AddSearchJobAsync(connection, signal, ct);
-        }
 
         // What I sent I have seen: otherwise my own message would count as unread to me.
         await MovePointerAsync(connection, ReceiptState.Delivered, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
@@ -164,7 +172,7 @@ public sealed partial class SqliteChatStore
     private static string SignalColumnsOf(string alias) =>
         string.Join(", ", SignalColumns.Split(", ").Select(column => $"{alias}.{column}"));
 
-    /// <summary>Reads the eighteen <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
+    /// <summary>Reads the twenty-two <see cref="SignalColumns"/> starting at <paramref name="offset"/>, with no reactions.</summary>
     private static Signal ReadSignal(SqliteDataReader reader, int offset) => new Signal(
         ReadGuid(reader, offset),
         ReadGuid(reader, offset + 1),
@@ -192,5 +200,7 @@ public sealed partial class SqliteChatStore
             : JsonSerializer.Deserialize(reader.GetString(offset + 15), SqliteJsonContext.Default.GuidArray) ?? [],
         OldName = ReadNullableString(reader, offset + 16),
         NewName = ReadNullableString(reader, offset + 17),
+        ThreadId = ReadNullableGuid(reader, offset + 18),
+        Thread = ReadThreadSummary(reader, offset + 3, offset + 19),
     };
 }

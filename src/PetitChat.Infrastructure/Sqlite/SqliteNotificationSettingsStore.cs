@@ -78,14 +78,15 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
         }
     }
 
-    public async Task SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
+    public async Task<bool> SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await ExecuteAsync(connection, """
+        // Another user's endpoint is left as it is: the WHERE makes the upsert touch no row.
+        return await ExecuteAsync(connection, """
             INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at) VALUES (@endpoint, @user, @p256dh, @auth, @at)
-            ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
+            ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth WHERE push_subscriptions.user_id = excluded.user_id
             """, ct, ("@endpoint", subscription.Endpoint), ("@user", ToText(subscription.UserId)), ("@p256dh", subscription.P256dh),
-            ("@auth", subscription.Auth), ("@at", ToText(subscription.CreatedAt)));
+            ("@auth", subscription.Auth), ("@at", ToText(subscription.CreatedAt))) > 0;
     }
 
     public async Task<bool> RemovePushSubscriptionAsync(Guid userId, string endpoint, CancellationToken ct)

@@ -140,6 +140,7 @@ internal static class SqliteSchema
         ALTER TABLE signals ADD COLUMN encrypted_json TEXT;
         """,
         SqliteConversationSchema.Step,
+        SqliteThreadSchema.Step,
     ];
 
     public static int Version => Steps.Length;

@@ -60,12 +60,19 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         }
 
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = details,
             Exception = exception,
-        });
+        }))
+        {
+            // No writer takes the client's Accept (text/html, application/xml...): the problem as plain
+            // JSON all the same, so the bad request stays handled (a 400, not an error in the log).
+            await TypedResults.Problem(details).ExecuteAsync(httpContext);
+        }
+
+        return true;
     }
 
     private static string? FieldOf(BadHttpRequestException exception)

@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace PetitChat.Server.Limits;
 
 /// <summary>
 /// JSON bodies are UTF-8 (RFC 8259). A JSON content type naming another charset (the fuzzer sent
-/// <c>utf-7</c>) made the framework's reader throw, a 500; it is refused here with 415 instead.
+/// <c>utf-7</c>) made the framework's reader throw, a 500; it is refused here with 415 instead,
+/// whatever the client accepts.
 /// </summary>
 public static class JsonCharset
 {
@@ -18,17 +18,11 @@ public static class JsonCharset
                 && type.Charset.HasValue
                 && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !type.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             {
-                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status415UnsupportedMediaType,
-                        Title = "Unsupported media type.",
-                        Detail = "JSON bodies are UTF-8: send Content-Type: application/json (charset=utf-8 or none).",
-                    },
-                });
+                // A problem result, not IProblemDetailsService.WriteAsync: that throws (a 500) when the
+                // client's Accept names no JSON type; the result falls back to writing it anyway.
+                await TypedResults.Problem(
+                    "JSON bodies are UTF-8: send Content-Type: application/json (charset=utf-8 or none).",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.").ExecuteAsync(context);
                 return;
             }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace PetitChat.Server.Limits;
 
@@ -16,17 +15,10 @@ public static class TooManyRequests
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"Too many {what}; try again in {seconds} s.",
-            },
-        });
+        // As a result: it falls back to plain JSON when the client's Accept names no JSON type
+        // (IProblemDetailsService.WriteAsync would throw there, a 500 instead of the 429).
+        await TypedResults.Problem($"Too many {what}; try again in {seconds} s.",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.").ExecuteAsync(context);
     }
 
     /// <summary>The same answer as an endpoint result, for limits checked inside a handler.</summary>

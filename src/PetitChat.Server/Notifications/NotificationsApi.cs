@@ -72,7 +72,13 @@ public static class NotificationsApi
             }
 
             var subscription = new PushSubscription(caller.Id, request.Endpoint!, request.Keys!.P256dh!, request.Keys.Auth!, time.GetUtcNow());
-            await settings.SavePushSubscriptionAsync(subscription, ct);
+            if (!await settings.SavePushSubscriptionAsync(subscription, ct))
+            {
+                // Never moved to the caller: that would let anyone holding the URL silence its owner's
+                // notifications (docs/security.md). A browser that gets this subscribes anew.
+                return new Conflict("This push endpoint is registered to another account; unsubscribe in the browser and subscribe again.").ToProblem();
+            }
+
             return TypedResults.Created("/api/v1/me/push-subscriptions", new PushSubscriptionDto(subscription.Endpoint, subscription.CreatedAt));
         }).RequireRateLimiting(RateLimitPolicies.PushSubscriptions);
 

@@ -4,7 +4,8 @@ namespace PetitChat.Server.Operations;
 /// Configuration section <c>ForwardedHeaders</c>: the proxies (the gateway) whose
 /// <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c> the server believes. Anyone else's are
 /// ignored, so a client cannot claim another address or scheme by sending the headers itself.
-/// Empty lists keep ASP.NET Core's default: loopback only.
+/// Empty lists keep ASP.NET Core's default: loopback only (127.0.0.0/8 and ::1); any entry
+/// replaces that default, so only the listed gateways are believed.
 /// </summary>
 public sealed record ForwardedHeadersTrust
 {

@@ -21,6 +21,14 @@ public static class OperationsExtensions
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             options.ForwardLimit = trust.ForwardLimit;
+            if (trust.KnownProxies.Count > 0 || trust.KnownNetworks.Count > 0)
+            {
+                // The configured gateways replace ASP.NET Core's default (all of 127.0.0.0/8 and
+                // ::1): otherwise any process on the node's own host could claim any client.
+                options.KnownProxies.Clear();
+                options.KnownIPNetworks.Clear();
+            }
+
             foreach (var proxy in trust.KnownProxies)
             {
                 options.KnownProxies.Add(IPAddress.Parse(proxy));

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PetitChat.Core.Search;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Threads;
 using PetitChat.Server.Errors;
 using PetitChat.Server.Limits;
 using PetitChat.Server.Users;
@@ -12,11 +14,11 @@ public static class SearchApi
     public static RouteGroupBuilder MapSearch(this RouteGroupBuilder api)
     {
         api.MapGet("/chats/{chatId:guid}/search", async Task<Results<Ok<SearchResultsDto>, ProblemHttpResult>> (
-            Guid chatId, string? q, string? cursor, int? limit, Caller caller, SearchService service, CancellationToken ct) =>
+            Guid chatId, string? q, string? cursor, int? limit, Caller caller, SearchService service, ISignalStore timeline, CancellationToken ct) =>
         {
             var page = await service.SearchAsync(caller.Id, chatId, q, cursor, limit, ct);
             return page.Succeeded
-                ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
+                ? TypedResults.Ok(new SearchResultsDto([.. (await ThreadHits.FillAsync(timeline, page.Value.Items, ct)).Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();
         }).RequireRateLimiting(RateLimitPolicies.Searches);
 
@@ -24,11 +26,11 @@ public static class SearchApi
         // ("in" is a C# keyword, hence the explicit name).
         api.MapGet("/search", async Task<Results<Ok<SearchResultsDto>, ProblemHttpResult>> (
             string? q, string? from, [FromQuery(Name = "in")] string? inChat, string? before, string? after, string? has, string? sort,
-            string? cursor, int? limit, Caller caller, GlobalSearchService service, CancellationToken ct) =>
+            string? cursor, int? limit, Caller caller, GlobalSearchService service, ISignalStore timeline, CancellationToken ct) =>
         {
             var page = await service.SearchAsync(caller.Id, new GlobalSearchRequest(q, from, inChat, before, after, has, sort, cursor, limit), ct);
             return page.Succeeded
-                ? TypedResults.Ok(new SearchResultsDto([.. page.Value.Items.Select(SearchHitDto.From)], page.Value.NextCursor))
+                ? TypedResults.Ok(new SearchResultsDto([.. (await ThreadHits.FillAsync(timeline, page.Value.Items, ct)).Select(SearchHitDto.From)], page.Value.NextCursor))
                 : page.Failure.ToProblem();
         }).RequireRateLimiting(RateLimitPolicies.Searches);
 

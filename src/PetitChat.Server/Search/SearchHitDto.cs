@@ -9,5 +9,8 @@ namespace PetitChat.Server.Search;
 /// </summary>
 public sealed record SearchHitDto(Guid SignalId, Guid ChatId, Guid SenderId, DateTimeOffset CreatedAt, string Snippet)
 {
-    public static SearchHitDto From(SearchHit hit) => new(hit.SignalId, hit.ChatId, hit.SenderId, hit.CreatedAt, hit.Snippet);
+    public static SearchHitDto From(SearchHit hit) => new(hit.SignalId, hit.ChatId, hit.SenderId, hit.CreatedAt, hit.Snippet) { ThreadId = hit.ThreadId };
+
+    /// <summary>Set when the match is a thread reply: the root, to open its thread rather than the timeline.</summary>
+    public Guid? ThreadId { get; init; }
 }

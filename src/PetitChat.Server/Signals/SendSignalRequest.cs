@@ -10,4 +10,7 @@ public sealed record SendSignalRequest(SignalKind? Kind, string? Text, string? C
     public EncryptedPayload? Encrypted { get; init; }
     /// <summary>A signal of the same chat that this message answers.</summary>
     public Guid? ReplyToId { get; init; }
+
+    /// <summary>A root message of the same chat: the message is a reply in its thread, outside the main timeline.</summary>
+    public Guid? ThreadId { get; init; }
 }

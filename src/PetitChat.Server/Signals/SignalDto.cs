@@ -56,6 +56,12 @@ public sealed record SignalDto(
 
     public string? NewName { get; init; }
 
+    /// <summary>On a thread reply: its root. Such a signal is not in the main timeline.</summary>
+    public Guid? ThreadId { get; init; }
+
+    /// <summary>On a thread's root: <c>{ replyCount, lastReplyAt, participantIds }</c>; null before the first reply.</summary>
+    public PetitChat.Core.Threads.ThreadSummary? Thread { get; init; }
+
     public static SignalDto From(SignalView view) => From(view.Signal, view.MyReactions);
 
     public static SignalDto From(Signal signal, IReadOnlySet<string>? mine = null) => From(signal, mine, null, ImageSettings.Default);
@@ -98,6 +104,8 @@ public sealed record SignalDto(
             Mentions = signal.Mentions,
             OldName = signal.OldName,
             NewName = signal.NewName,
+            ThreadId = signal.ThreadId,
+            Thread = signal.Thread,
         };
     }
 

@@ -22,6 +22,7 @@ public static class SignalsApi
                     AttachmentIds = request.AttachmentIds ?? [],
                     Encrypted = request.Encrypted,
                     ReplyToId = request.ReplyToId,
+                    ThreadId = request.ThreadId,
                 }, ct);
             if (!sent.Succeeded)
             {
@@ -48,7 +49,7 @@ public static class SignalsApi
     }
 
     /// <summary>The signals with their attachments' metadata, and the URLs the caller's image settings pick.</summary>
-    private static async Task<List<SignalDto>> WithAttachmentsAsync(IReadOnlyList<SignalView> views, Caller caller, FileService files, CancellationToken ct)
+    internal static async Task<List<SignalDto>> WithAttachmentsAsync(IReadOnlyList<SignalView> views, Caller caller, FileService files, CancellationToken ct)
     {
         var ids = views.SelectMany(v => v.Signal.AttachmentIds).ToList();
         if (ids.Count == 0)

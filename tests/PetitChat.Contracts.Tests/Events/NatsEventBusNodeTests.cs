@@ -181,6 +181,23 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         Assert.Equal([1], Numbers(await TakeAsync(stream, 1, cts.Token)));
     }
 
+    [Fact]
+    public async Task A_repeat_of_a_new_signal_whose_first_publish_died_with_its_node_reaches_the_subscriber()
+    {
+        var buses = Buses(nats.Server);
+        var (node1, node2) = (await buses.CreateAsync(), await buses.CreateAsync());
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node1.SubscribeAsync(user, null, cts.Token);
+        var signal = new PetitChat.Core.Signals.Signal(Guid.CreateVersion7(), Guid.CreateVersion7(), PetitChat.Core.Signals.SignalKind.Message,
+            Guid.CreateVersion7(), "stored, then its node was killed", "c-1", DateTimeOffset.UtcNow, MemberId: null, CallUrl: null, Reactions: []);
+
+        // The first attempt stored the signal and died before publishing: only the repeat publishes.
+        await node2.PublishAsync(new SignalCreated(signal) { Repeat = true }, [user], cts.Token);
+
+        Assert.Equal(signal.Id, Assert.IsType<SignalCreated>((await TakeAsync(stream, 1, cts.Token))[0].Event).Signal.Id);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     // xunit 2 disposes test classes through IAsyncLifetime only.

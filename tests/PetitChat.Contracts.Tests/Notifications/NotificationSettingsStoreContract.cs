@@ -27,6 +27,25 @@ public abstract class NotificationSettingsStoreContract
     }
 
     [Fact]
+    public async Task An_endpoint_another_user_holds_is_not_moved_to_a_second_user()
+    {
+        var store = await CreateStoreAsync();
+        var (alice, mallory) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        Assert.True(await store.SavePushSubscriptionAsync(new PushSubscription(alice, "https://push.example/held", "k1", "s1", Now), CancellationToken.None));
+
+        Assert.False(await store.SavePushSubscriptionAsync(new PushSubscription(mallory, "https://push.example/held", "evil", "evil", Now.AddSeconds(1)), CancellationToken.None));
+        Assert.False(await store.RemovePushSubscriptionAsync(mallory, "https://push.example/held", CancellationToken.None));
+
+        Assert.Empty(await store.GetPushSubscriptionsAsync(mallory, CancellationToken.None));
+        var kept = Assert.Single(await store.GetPushSubscriptionsAsync(alice, CancellationToken.None));
+        Assert.Equal(("k1", "s1"), (kept.P256dh, kept.Auth));
+        // Once its owner lets go, the endpoint is free for whoever subscribes it next.
+        Assert.True(await store.RemovePushSubscriptionAsync(alice, "https://push.example/held", CancellationToken.None));
+        Assert.True(await store.SavePushSubscriptionAsync(new PushSubscription(mallory, "https://push.example/held", "k2", "s2", Now.AddSeconds(2)), CancellationToken.None));
+        Assert.Single(await store.GetPushSubscriptionsAsync(mallory, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Removing_a_subscription_takes_only_the_owners_one()
     {
         var store = await CreateStoreAsync();

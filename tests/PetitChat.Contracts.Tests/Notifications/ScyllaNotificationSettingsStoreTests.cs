@@ -13,21 +13,6 @@ public sealed class ScyllaNotificationSettingsStoreTests(DynaliteFixture dynalit
     protected override async Task<INotificationSettingsStore> CreateStoreAsync() => new ScyllaNotificationSettingsStore(await CreateChatStoreAsync());
 
     [Fact]
-    public async Task An_endpoint_subscribed_again_by_another_user_moves_to_them()
-    {
-        var store = await CreateStoreAsync();
-        var (alice, bob) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        var at = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
-        await store.SavePushSubscriptionAsync(new PushSubscription(alice, "https://push.example/shared", "k1", "s1", at), CancellationToken.None);
-        await store.SavePushSubscriptionAsync(new PushSubscription(bob, "https://push.example/shared", "k2", "s2", at.AddSeconds(1)), CancellationToken.None);
-
-        Assert.Empty(await store.GetPushSubscriptionsAsync(alice, CancellationToken.None));
-        Assert.Equal("k2", Assert.Single(await store.GetPushSubscriptionsAsync(bob, CancellationToken.None)).P256dh);
-        Assert.False(await store.RemovePushSubscriptionAsync(alice, "https://push.example/shared", CancellationToken.None));
-        Assert.True(await store.RemovePushSubscriptionAsync(bob, "https://push.example/shared", CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Settings_written_through_one_node_are_read_through_another()
     {
         var prefix = "n" + Guid.NewGuid().ToString("N")[..12] + "_";

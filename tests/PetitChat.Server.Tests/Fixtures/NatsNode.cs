@@ -4,8 +4,12 @@ namespace PetitChat.Server.Tests.Fixtures;
 /// One server node of several: the NATS bus, the store and issuer keys shared with the other
 /// nodes, and tokens whose issuer is the first node, so a token works on every node.
 /// </summary>
-public sealed class NatsNode(string natsUrl, string sharedFolder, Uri? issuer, IReadOnlyDictionary<string, string?>? extra = null) : PetitChatServer
+public sealed class NatsNode(
+    string natsUrl, string sharedFolder, Uri? issuer, IReadOnlyDictionary<string, string?>? extra = null, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? webHost = null)
+    : PetitChatServer
 {
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder host) => webHost?.Invoke(host);
+
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {
         settings["Bus:Kind"] = "nats";

@@ -26,13 +26,17 @@ public sealed class NatsNodes : IAsyncLifetime, IAsyncDisposable
     /// <summary>Settings every node gets on top of the shared ones ({NATS} in a value becomes the server's URL).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Called with each node's index and host builder, for what settings cannot add.</summary>
+    public Action<int, Microsoft.AspNetCore.Hosting.IWebHostBuilder>? WebHost { get; init; }
+
     public async Task InitializeAsync()
     {
         _nats = await NatsServer.StartAsync();
         for (var i = 0; i < Count; i++)
         {
             var extra = Settings.ToDictionary(s => s.Key, s => s.Value?.Replace("{NATS}", _nats.Url, StringComparison.Ordinal));
-            var node = new NatsNode(_nats.Url, _folder, i == 0 ? null : _nodes[0].BaseAddress, extra);
+            var index = i;
+            var node = new NatsNode(_nats.Url, _folder, i == 0 ? null : _nodes[0].BaseAddress, extra, host => WebHost?.Invoke(index, host));
             await node.InitializeAsync();
             _nodes.Add(node);
         }

@@ -64,9 +64,15 @@ public class PetitChatServer : IAsyncLifetime
             }
 
             host.ConfigureLogging(logging => logging.AddProvider(Log));
+            ConfigureWebHost(host);
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
+    }
+
+    /// <summary>Lets a subclass add to the host (services, a startup filter) beyond settings.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder host)
+    {
     }
 
     /// <summary>A client signed in as <paramref name="username"/> with a token from the embedded issuer.</summary>

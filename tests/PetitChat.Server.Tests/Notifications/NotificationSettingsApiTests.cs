@@ -44,6 +44,28 @@ public sealed class NotificationSettingsApiTests(NotifyingServer server) : Notif
     }
 
     [Fact]
+    public async Task A_push_endpoint_registered_by_one_user_cannot_be_taken_over_by_another()
+    {
+        var (alice, mallory) = (await NewChatterAsync("alice"), await NewChatterAsync("mallory"));
+        var browser = Push.NewBrowser();
+        await alice.PostRawAsync("/api/v1/me/push-subscriptions", browser.ToJson()).OkJsonAsync(201);
+        var other = Push.NewBrowser();
+
+        // The same endpoint with mallory's own keys: refused, and alice keeps it with her keys.
+        await mallory.PostRawAsync("/api/v1/me/push-subscriptions", new
+        {
+            endpoint = browser.Endpoint,
+            keys = new { p256dh = Base64Url(other.PublicKey), auth = Base64Url(other.AuthSecret) },
+        }).ProblemAsync(409);
+        await mallory.DeleteRawAsync($"/api/v1/me/push-subscriptions?endpoint={Uri.EscapeDataString(browser.Endpoint)}").ProblemAsync(404);
+
+        Assert.Empty((await mallory.GetAsync("/api/v1/me/push-subscriptions")).EnumerateArray());
+        Assert.Equal([browser.Endpoint], (await alice.GetAsync("/api/v1/me/push-subscriptions")).EnumerateArray().Select(s => s.Str("endpoint")));
+        // Her own browser subscribing again still only replaces its keys.
+        await alice.PostRawAsync("/api/v1/me/push-subscriptions", browser.ToJson()).OkJsonAsync(201);
+    }
+
+    [Fact]
     public async Task A_push_subscription_needs_an_endpoint_and_real_keys()
     {
         var alice = await NewChatterAsync("alice");

@@ -17,13 +17,16 @@ namespace PetitChat.Server.Tests.Notifications;
 /// A push service and webhook receiver on 127.0.0.1, as real as the tests can make one: it holds
 /// each subscription's private key (P-256, made by the test like a browser would), decrypts every
 /// message per RFC 8291 (aes128gcm), and checks the VAPID token (RFC 8292: ES256 JWT for this
-/// origin, signed by the key in <c>k=</c>). Paths can be told to answer 410, 429 or 503.
+/// origin, signed by the key in <c>k=</c>). Paths can be told to answer 410, 429 or 503, to hold
+/// every request without an answer (a hung push service), or to answer 429 with a Retry-After.
 /// </summary>
 public sealed class PushEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Browser> _browsers = new();
     private readonly ConcurrentDictionary<string, Queue<int>> _answers = new();
+    private readonly ConcurrentDictionary<string, bool> _stalled = new();
+    private readonly ConcurrentDictionary<string, int> _holdOffs = new();
     private readonly List<Received> _received = [];
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,6 +69,12 @@ public sealed class PushEndpoint : IAsyncDisposable
 
     /// <summary>The next answers for this id (push or hook), before it goes back to 201/200.</summary>
     public void AnswerNext(string id, params int[] statuses) => _answers[id] = new Queue<int>(statuses);
+
+    /// <summary>From now on, requests for this id get no answer until the caller gives up; each is recorded with status 0 on arrival.</summary>
+    public void Stall(string id) => _stalled[id] = true;
+
+    /// <summary>From now on, requests for this id get 429 with <c>Retry-After: seconds</c>.</summary>
+    public void HoldOff(string id, int seconds) => _holdOffs[id] = seconds;
 
     public IReadOnlyList<Received> For(string id)
     {
@@ -116,6 +125,11 @@ public sealed class PushEndpoint : IAsyncDisposable
     private async Task<IResult> PushAsync(string id, HttpRequest request)
     {
         var body = await ReadAllAsync(request);
+        if (await StallOrHoldOffAsync(id, request) is { } held)
+        {
+            return held;
+        }
+
         if (TakeAnswer(id) is { } status)
         {
             Record(new Received(id, status, null, null, request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
@@ -158,6 +172,33 @@ public sealed class PushEndpoint : IAsyncDisposable
 
         Record(new Received(id, 200, JsonDocument.Parse(body).RootElement.Clone(), null, headers, body));
         return Results.Ok();
+    }
+
+    private async Task<IResult?> StallOrHoldOffAsync(string id, HttpRequest request)
+    {
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString());
+        if (_holdOffs.TryGetValue(id, out var seconds))
+        {
+            Record(new Received(id, 429, null, null, headers));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.StatusCode(429);
+        }
+
+        if (!_stalled.ContainsKey(id))
+        {
+            return null;
+        }
+
+        Record(new Received(id, 0, null, null, headers));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, request.HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return Results.StatusCode(504);
     }
 
     private string? CheckVapid(HttpRequest request)

@@ -19,7 +19,7 @@ public sealed class ApiFuzzer
 {
     private static readonly string[] OddMethods = ["PATCH", "OPTIONS", "TRACE", "HEAD", "PROPFIND", "DELETE", "PUT"];
     private static readonly string[] OddContentTypes =
-        ["text/plain", "application/xml", "multipart/form-data", "multipart/form-data; boundary=", "application/x-www-form-urlencoded", "*/*"];
+        ["text/plain", "application/xml", "application/json; charset=utf-7", "application/json; charset=\"utf-16\"", "multipart/form-data", "multipart/form-data; boundary=", "application/x-www-form-urlencoded", "*/*"];
 
     private readonly HttpClient _http;
     private readonly IReadOnlyList<FuzzOperation> _operations;

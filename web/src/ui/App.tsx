@@ -3,6 +3,7 @@ import type { ChatClient } from "../client";
 import { ChatList } from "./ChatList";
 import { Conference } from "./Conference";
 import { Conversation } from "./Conversation";
+import { ThreadPanel } from "./ThreadPanel";
 import { Icon } from "./Icon";
 import { IncomingCall } from "./IncomingCall";
 import { NewChat } from "./NewChat";
@@ -48,9 +49,12 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
   return (
     <div class={`shell ${open ? "has-chat" : "no-chat"}`}>
       <ChatList client={client} state={state} onNew={() => setCreating(true)} onSettings={() => setSettings(true)} onSignOut={onSignOut} onStatus={() => setStatus(true)} />
-      <main class="pane">
+      <main class={`pane ${open && state.thread?.chatId === open.id ? "with-thread" : ""}`}>
         {open ? (
-          <Conversation key={open.id} client={client} state={state} chat={open} />
+          <>
+            <Conversation key={open.id} client={client} state={state} chat={open} />
+            {state.thread?.chatId === open.id && <ThreadPanel client={client} thread={state.thread} />}
+          </>
         ) : (
           <div class="empty-pane">
             <div class="brand-mark" aria-hidden="true"><Icon name="chat" size={44} /></div>

@@ -72,6 +72,9 @@ function ChatRow({ chat, client, active, meId, state }: { chat: Chat; client: Ch
           </span>
           <span class="chat-row-bottom">
             <span class="chat-preview muted">{preview(chat.lastSignal, client, meId)}</span>
+            {(chat.unreadMentions ?? 0) > 0 && (
+              <span class="badge mention" data-testid="mention-badge" aria-label={`${chat.unreadMentions} unread mentions`}>@</span>
+            )}
             {chat.unreadCount > 0 && (
               <span class="badge" aria-label={`${chat.unreadCount} unread`}>{chat.unreadCount > 99 ? "99+" : chat.unreadCount}</span>
             )}

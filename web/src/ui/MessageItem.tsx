@@ -1,6 +1,8 @@
 import { useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { clockTime } from "../format";
+import { mentionParts } from "../mentions";
+import { replyLabel } from "../threads";
 import type { Item } from "../timeline";
 import { Attachments } from "./Attachments";
 import { SealedAttachments } from "./SealedAttachments";
@@ -54,6 +56,7 @@ export function MessageItem(props: {
   }
 
   const sender = client.userName(item.senderId);
+  const members = (client.state.chats.find((c) => c.id === item.chatId)?.members ?? []).map((m) => m.username);
   if (item.deletedAt) {
     return (
       <li class={`msg ${mine ? "mine" : "theirs"} deleted`} data-signal-id={item.id} data-kind="message">
@@ -110,13 +113,20 @@ export function MessageItem(props: {
                 }}
               />
             ) : (
-              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Unable to decrypt</span> : item.text && <span class="text">{item.text}</span>
+              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Unable to decrypt</span> : item.text && (
+                <span class="text">
+                  {mentionParts(item.text, members).map((part, i) => (part.mention ? <span key={i} class="mention-text" data-testid="mention">{part.text}</span> : part.text))}
+                </span>
+              )
             )}
             <span class="meta">{item.editedAt && <span class="edited" title={`Edited ${clockTime(item.editedAt)}`}>edited · </span>}{clockTime(item.createdAt)}</span>
           </div>
           {!item.pending && (
             <span class="msg-actions">
               <button class="icon small" aria-label="Add reaction" title="Add reaction" onClick={() => setPicking(!picking)}><Icon name="smile" size={16} /></button>
+              {item.kind === "message" && !item.threadId && (
+                <button class="icon small" aria-label="Reply in thread" title="Reply in thread" onClick={() => void client.openThread(item.chatId, item.id)}>💬</button>
+              )}
               <button class="icon small" aria-label="Message details" title="Who reacted, who saw it" onClick={props.onDetails}><Icon name="info" size={16} /></button>
               {mine && item.kind === "message" && !item.encrypted && (
                 <button class="icon small" aria-label="Edit message" title="Edit" onClick={() => setDraft(item.text ?? "")}>✏️</button>
@@ -162,6 +172,11 @@ export function MessageItem(props: {
               </button>
             ))}
           </div>
+        )}
+        {item.thread && item.thread.replyCount > 0 && (
+          <button type="button" class="link thread-link small" data-testid="thread-link" onClick={() => void client.openThread(item.chatId, item.id)}>
+            {replyLabel(item.thread.replyCount)}
+          </button>
         )}
         {item.pending && !item.failed && <span class="status muted small">Sending…</span>}
         {item.failed && (

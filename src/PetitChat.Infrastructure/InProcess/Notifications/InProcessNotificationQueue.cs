@@ -6,19 +6,21 @@ using PetitChat.Infrastructure.Notifications;
 namespace PetitChat.Infrastructure.InProcess.Notifications;
 
 /// <summary>
-/// The embedded queue: users are spread over <see cref="Lanes"/> in-memory lanes, each lane handled
-/// by one loop, so a user's jobs run in order and a retry holds back the jobs behind it. One
-/// consumer (the server's own worker); jobs are lost when the process stops, which is what
-/// "embedded" trades for needing nothing installed (NATS keeps them across restarts).
+/// The embedded queue: users are spread over in-memory lanes (<see cref="LaneOptions"/>). In a lane,
+/// a user's jobs run one at a time and in order, and a retry holds back only that user's jobs:
+/// other users' jobs run beside it (a bounded number at once), and a job waiting for its retry or
+/// its due time holds no slot, so one slow or hostile endpoint cannot stall the lane. Lanes and
+/// users' queues are bounded. One consumer (the server's own worker); jobs are lost when the process
+/// stops, which is what "embedded" trades for needing nothing installed (NATS keeps them across restarts).
 /// </summary>
-public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimeProvider time, ILogger<InProcessNotificationQueue> logger)
-    : INotificationQueue
+public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimeProvider time, ILogger<InProcessNotificationQueue> logger,
+    LaneOptions? lanes = null) : INotificationQueue
 {
-    public const int Lanes = 16;
     private const int MaxDeadLetters = 1_000;
     private const int RecentIds = 10_000;
 
-    private readonly Channel<NotificationJob>[] _lanes = [.. Enumerable.Range(0, Lanes).Select(_ => Channel.CreateUnbounded<NotificationJob>())];
+    private readonly LaneOptions _options = lanes ?? LaneOptions.Default;
+    private readonly Lane[] _lanes = [.. Enumerable.Range(0, (lanes ?? LaneOptions.Default).Count).Select(_ => new Lane((lanes ?? LaneOptions.Default).Concurrency))];
     private readonly Queue<DeadLetter> _deadLetters = new();
     private readonly HashSet<string> _recent = [];
     private readonly Queue<string> _recentOrder = new();
@@ -30,7 +32,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         {
             if (Remember(job.Id))
             {
-                _lanes[LaneOf(job.UserId)].Writer.TryWrite(job);
+                Add(_lanes[LaneOf(job.UserId)], job);
             }
         }
 
@@ -46,7 +48,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
 
         try
         {
-            await Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane.Reader, handler, ct), CancellationToken.None)));
+            await Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane, handler, ct), CancellationToken.None)));
         }
         finally
         {
@@ -62,51 +64,133 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         }
     }
 
-    private async Task RunLaneAsync(ChannelReader<NotificationJob> lane, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    private void Add(Lane lane, NotificationJob job)
     {
+        lock (lane)
+        {
+            if (lane.Queued >= _options.MaxQueued)
+            {
+                LogLaneFull(job.Id, job.UserId, _options.MaxQueued);
+                return;
+            }
+
+            if (lane.Users.TryGetValue(job.UserId, out var waiting))
+            {
+                // The user's runner is on it; past the user's cap the oldest waiting job goes.
+                if (waiting.Count >= _options.MaxQueuedPerUser)
+                {
+                    var dropped = waiting.Dequeue();
+                    lane.Queued--;
+                    LogUserFull(dropped.Id, job.UserId, _options.MaxQueuedPerUser);
+                }
+
+                waiting.Enqueue(job);
+                lane.Queued++;
+                return;
+            }
+
+            lane.Users[job.UserId] = new Queue<NotificationJob>([job]);
+            lane.Queued++;
+            lane.Ready.Writer.TryWrite(job.UserId);
+        }
+    }
+
+    private async Task RunLaneAsync(Lane lane, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    {
+        var running = new List<Task>();
         try
         {
-            // Peek, not read: the job stays at the head of its lane until it is done or dead-lettered.
-            while (await lane.WaitToReadAsync(ct))
+            await foreach (var userId in lane.Ready.Reader.ReadAllAsync(ct))
             {
-                if (!lane.TryPeek(out var job))
-                {
-                    continue;
-                }
-
-                for (var attempt = 1; ; attempt++)
-                {
-                    JobOutcome outcome;
-                    try
-                    {
-                        outcome = await handler(new QueuedJob(job, attempt), ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        outcome = JobOutcome.Retry($"the worker failed: {e.GetType().Name}: {e.Message}");
-                    }
-
-                    if (outcome is RetryOutcome { Reason: var reason, After: var after } && attempt < retry.MaxAttempts)
-                    {
-                        LogRetry(job.Id, attempt, reason);
-                        await Task.Delay(retry.DelayAfter(attempt, after), time, ct);
-                        continue;
-                    }
-
-                    if (outcome is RetryOutcome or FailOutcome)
-                    {
-                        var why = outcome is RetryOutcome r ? $"gave up after {attempt} attempts: {r.Reason}" : ((FailOutcome)outcome).Reason;
-                        DeadLetterOf(new DeadLetter(job, why, attempt, time.GetUtcNow()));
-                    }
-
-                    break;
-                }
-
-                lane.TryRead(out _);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(Task.Run(() => RunUserAsync(lane, userId, handler, ct), CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    /// <summary>One user's jobs, in order, until the user has none waiting.</summary>
+    private async Task RunUserAsync(Lane lane, Guid userId, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                NotificationJob job;
+                lock (lane)
+                {
+                    var waiting = lane.Users[userId];
+                    if (waiting.Count == 0)
+                    {
+                        lane.Users.Remove(userId);
+                        return;
+                    }
+
+                    job = waiting.Dequeue();
+                }
+
+                try
+                {
+                    await RunJobAsync(lane, job, handler, ct);
+                }
+                finally
+                {
+                    lock (lane)
+                    {
+                        lane.Queued--;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunJobAsync(Lane lane, NotificationJob job, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    {
+        // Its due time is waited for here, not in a slot.
+        var due = job.NotBefore - time.GetUtcNow();
+        if (due > TimeSpan.Zero)
+        {
+            await Task.Delay(due, time, ct);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            JobOutcome outcome;
+            await lane.Slots.WaitAsync(ct);
+            try
+            {
+                outcome = await handler(new QueuedJob(job, attempt), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                outcome = JobOutcome.Retry($"the worker failed: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                lane.Slots.Release();
+            }
+
+            if (outcome is RetryOutcome { Reason: var reason, After: var after } && attempt < retry.MaxAttempts)
+            {
+                LogRetry(job.Id, attempt, reason);
+                await Task.Delay(retry.DelayAfter(attempt, after), time, ct);
+                continue;
+            }
+
+            if (outcome is RetryOutcome or FailOutcome)
+            {
+                var why = outcome is RetryOutcome r ? $"gave up after {attempt} attempts: {r.Reason}" : ((FailOutcome)outcome).Reason;
+                DeadLetterOf(new DeadLetter(job, why, attempt, time.GetUtcNow()));
+            }
+
+            return;
         }
     }
 
@@ -142,11 +226,29 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         }
     }
 
-    private static int LaneOf(Guid userId) => (int)(UserHash.Of(userId) % Lanes);
+    private int LaneOf(Guid userId) => (int)(UserHash.Of(userId) % (uint)_lanes.Length);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification job {JobId} attempt {Attempt} will be retried: {Reason}")]
     private partial void LogRetry(string jobId, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dead-lettered after {Attempts} attempt(s): {Reason}")]
     private partial void LogDeadLetter(string jobId, Guid userId, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: its lane holds {Max} jobs already")]
+    private partial void LogLaneFull(string jobId, Guid userId, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: the user has {Max} jobs waiting (a newer one notifies)")]
+    private partial void LogUserFull(string jobId, Guid userId, int max);
+
+    /// <summary>A lane: its users' waiting jobs, the users ready to run, and the slots its jobs share.</summary>
+    private sealed class Lane(int concurrency)
+    {
+        public Dictionary<Guid, Queue<NotificationJob>> Users { get; } = [];
+
+        public Channel<Guid> Ready { get; } = Channel.CreateUnbounded<Guid>();
+
+        public SemaphoreSlim Slots { get; } = new(concurrency, concurrency);
+
+        public int Queued { get; set; }
+    }
 }

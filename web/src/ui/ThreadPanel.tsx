@@ -1,0 +1,54 @@
+import { useState } from "preact/hooks";
+import type { ChatClient } from "../client";
+import { clockTime } from "../format";
+import { replyLabel, type OpenThread } from "../threads";
+import type { Signal } from "../types";
+import { Icon } from "./Icon";
+
+function ThreadMessage(props: { client: ChatClient; signal: Signal }) {
+  const { client, signal } = props;
+  return (
+    <li class={`thread-msg ${signal.senderId === client.state.me.id ? "mine" : "theirs"}`} data-signal-id={signal.id}>
+      <strong>{client.userName(signal.senderId)}</strong> <span class="muted small">{clockTime(signal.createdAt)}</span>
+      <div class="text">{signal.deletedAt ? <em class="muted">Message deleted</em> : signal.text}</div>
+    </li>
+  );
+}
+
+/**
+ * A thread beside the conversation: the root, its replies (live), and a composer that replies in
+ * it. On a narrow screen it takes the conversation's place, with a back button.
+ */
+export function ThreadPanel(props: { client: ChatClient; thread: OpenThread }) {
+  const { client, thread } = props;
+  const [draft, setDraft] = useState("");
+  const count = thread.root.thread?.replyCount ?? thread.replies.length;
+  const submit = async () => {
+    if (await client.sendInThread(draft)) setDraft("");
+  };
+  return (
+    <aside class="thread-panel" aria-label="Thread" data-testid="thread-panel">
+      <header class="thread-head">
+        <button class="icon" aria-label="Close thread" title="Back to the conversation" onClick={() => client.closeThread()}><Icon name="back" size={20} /></button>
+        <h3>Thread</h3>
+        <span class="muted small" data-testid="thread-count">{replyLabel(count)}</span>
+      </header>
+      <ol class="thread-list">
+        <ThreadMessage client={client} signal={thread.root} />
+        {thread.loading && <li class="muted small">Loading…</li>}
+        {thread.replies.map((reply) => <ThreadMessage key={reply.id} client={client} signal={reply} />)}
+      </ol>
+      <form class="thread-composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <textarea
+          aria-label="Reply in thread"
+          placeholder="Reply in thread…"
+          rows={2}
+          value={draft}
+          onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
+          onKeyDown={(e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void submit(); } }}
+        />
+        <button type="submit" class="primary" disabled={!draft.trim()}>Reply</button>
+      </form>
+    </aside>
+  );
+}
