@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PetitChat.Core.Files;
 using PetitChat.Infrastructure.Apps;
+using PetitChat.Infrastructure.Elasticsearch;
 using PetitChat.Infrastructure.Images;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.Keycloak;
@@ -65,8 +66,11 @@ public static class InfrastructureExtensions
             case "meilisearch":
                 builder.AddMeilisearchSearch();
                 break;
+            case "elasticsearch":
+                builder.AddElasticsearchSearch();
+                break;
             default:
-                throw new InvalidOperationException($"Search:Kind '{search}' is not known; use 'sqlite' or 'meilisearch'.");
+                throw new InvalidOperationException($"Search:Kind '{search}' is not known; use 'sqlite', 'meilisearch' or 'elasticsearch'.");
         }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Identity:Directory:ClientId"]))

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Meilisearch;
 
@@ -263,19 +264,7 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new SearchUnavailableException($"Meilisearch at {_http.BaseAddress} cannot be reached: {e.Message}", e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new SearchUnavailableException($"Meilisearch at {_http.BaseAddress} did not answer within {_options.RequestTimeout}.", e);
-        }
+        var response = await SearchEngineHttp.SendAsync(_http, request, "Meilisearch", ct);
 
         if (response.IsSuccessStatusCode)
         {

@@ -16,31 +16,23 @@ namespace PetitChat.Contracts.Tests.Search;
 /// contained in the text, the last as a prefix) and it does not rank: relevance is tested
 /// against a real Meilisearch when MEILISEARCH_URL is set.
 /// </summary>
-public sealed class DocumentedMeilisearch : IAsyncDisposable
+public sealed class DocumentedMeilisearch : LoopbackJsonServer
 {
-    private readonly HttpListener _listener = new();
     private readonly JsonObject _shapes;
     private readonly string _apiKey;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _documents = new(StringComparer.Ordinal);
     private readonly HashSet<string> _indexes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, FakeTask> _tasks = [];
-    private readonly Task _loop;
     private long _nextTask;
 
     private DocumentedMeilisearch(int port, string apiKey)
+        : base(port)
     {
         _apiKey = apiKey;
         _shapes = Shapes();
-        Port = port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Listen();
     }
-
-    public int Port { get; }
-
-    public Uri Url => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Every request received, in order, as "METHOD /path".</summary>
     public List<string> Calls { get; } = [];
@@ -76,47 +68,13 @@ public sealed class DocumentedMeilisearch : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override JsonNode Failed(string what)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-            // Stopping the listener ends the loop this way.
-        }
+        Violation(what);
+        return ErrorBody("internal");
     }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e)
-            {
-                Violation($"the stand-in failed on {context.Request.HttpMethod} {context.Request.Url?.AbsolutePath}: {e.Message}");
-                await WriteAsync(context.Response, 500, ErrorBody("internal"));
-            }
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         var request = context.Request;
         var path = request.Url!.AbsolutePath;
@@ -458,16 +416,6 @@ public sealed class DocumentedMeilisearch : IAsyncDisposable
             var word = new string([.. piece.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
             return word.Length > 0 && query.Any(q => word.StartsWith(q, StringComparison.Ordinal)) ? pre + piece + post : piece;
         }));
-
-    private static async Task WriteAsync(HttpListenerResponse response, int status, JsonNode body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
-    }
 
     private void Violation(string what)
     {

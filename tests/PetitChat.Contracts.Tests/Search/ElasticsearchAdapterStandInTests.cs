@@ -1,0 +1,284 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Elasticsearch;
+using PetitChat.Testing;
+
+namespace PetitChat.Contracts.Tests.Search;
+
+/// <summary>
+/// The Elasticsearch adapter against <see cref="ElasticsearchStandIn"/>: each test checks the
+/// requests the adapter sends (paths, routing, NDJSON bulk lines, query JSON) and that it maps the
+/// documented responses (hits, highlights, item errors, 429, 5xx). Reference pages:
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-create-index.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/analysis-cjk-bigram-tokenfilter.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/mapping-routing-field.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-delete-by-query.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/search-search.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/highlighting.html.
+/// </summary>
+public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
+{
+    private const string IndexName = "petitchat-messages";
+    private ElasticsearchStandIn _es = null!;
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public Task InitializeAsync()
+    {
+        _es = ElasticsearchStandIn.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _es.DisposeAsync();
+
+    [Fact]
+    public async Task Start_up_creates_the_index_with_the_cjk_analyzer_routing_and_mappings_StandIn()
+    {
+        using var index = Adapter(shards: 3);
+
+        await index.EnsureReadyAsync(Ct);
+
+        var create = Assert.Single(_es.Requests);
+        Assert.Equal(("PUT", "/" + IndexName), (create.Method, create.Path));
+        var body = create.Json;
+        Assert.Equal(3, body["settings"]!["number_of_shards"]!.GetValue<int>());
+        var analyzer = body["settings"]!["analysis"]!["analyzer"]![ElasticsearchQuery.Analyzer]!;
+        Assert.Equal("standard", analyzer["tokenizer"]!.GetValue<string>());
+        var filters = Strings(analyzer["filter"]);
+        Assert.Equal(["cjk_width", "lowercase", "asciifolding"], filters[..3]);
+        Assert.Equal("cjk_bigram", body["settings"]!["analysis"]!["filter"]![filters[3]]!["type"]!.GetValue<string>());
+        var mappings = body["mappings"]!;
+        Assert.True(mappings["_routing"]!["required"]!.GetValue<bool>());
+        var types = mappings["properties"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!["type"]!.GetValue<string>());
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["id"] = "keyword",
+                ["chatId"] = "keyword",
+                ["senderId"] = "keyword",
+                ["createdAt"] = "date",
+                ["hasFile"] = "boolean",
+                ["text"] = "text",
+            },
+            types);
+        Assert.Equal(ElasticsearchQuery.Analyzer, mappings["properties"]!["text"]!["analyzer"]!.GetValue<string>());
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task Start_up_accepts_an_index_that_already_exists_StandIn()
+    {
+        using var index = Adapter();
+        _es.FailNext = (400, ElasticsearchStandIn.Error("resource_already_exists_exception", $"index [{IndexName}/abc] already exists", 400));
+
+        await index.EnsureReadyAsync(Ct);
+        await index.UpsertAsync([Document(Guid.NewGuid(), "after start-up")], Ct);
+
+        Assert.Equal(["PUT", "POST"], _es.Requests.Select(r => r.Method));
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task Upsert_sends_one_bulk_of_index_actions_routed_by_chat_and_waits_for_refresh_StandIn()
+    {
+        using var index = Adapter();
+        var (a, b) = (Document(Guid.NewGuid(), "the parcel \uE000arrived\uE001"), Document(Guid.NewGuid(), "") with { HasFile = true });
+
+        await index.UpsertAsync([a, b], Ct);
+
+        var bulk = _es.Last("POST", "/_bulk");
+        Assert.Equal($"/{IndexName}/_bulk", bulk.Path);
+        Assert.Equal("wait_for", bulk.Query["refresh"]);
+        Assert.Equal(4, bulk.Lines.Length);
+        foreach (var (doc, at) in new[] { (a, 0), (b, 2) })
+        {
+            var action = JsonNode.Parse(bulk.Lines[at])!["index"]!;
+            Assert.Equal(doc.SignalId.ToString("D"), action["_id"]!.GetValue<string>());
+            Assert.Equal(doc.ChatId.ToString("D"), action["routing"]!.GetValue<string>());
+            var source = JsonNode.Parse(bulk.Lines[at + 1])!;
+            Assert.Equal(doc.ChatId.ToString("D"), source["chatId"]!.GetValue<string>());
+            Assert.Equal(doc.SenderId.ToString("D"), source["senderId"]!.GetValue<string>());
+            Assert.Equal(doc.HasFile, source["hasFile"]!.GetValue<bool>());
+            Assert.Equal(doc.CreatedAt, DateTimeOffset.Parse(source["createdAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal("the parcel  arrived ", JsonNode.Parse(bulk.Lines[1])!["text"]!.GetValue<string>());
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task A_bulk_item_error_fails_the_batch_with_its_reason_so_the_indexer_retries_it_StandIn()
+    {
+        using var index = Adapter();
+        var (good, bad) = (Document(Guid.NewGuid(), "fine"), Document(Guid.NewGuid(), "refused"));
+        _es.FailItem = (bad.SignalId.ToString("D"), 400,
+            ElasticsearchStandIn.Error("mapper_parsing_exception", "failed to parse field [createdAt]", 400)["error"]!.AsObject());
+
+        var error = await Assert.ThrowsAsync<SearchUnavailableException>(() => index.UpsertAsync([good, bad], Ct));
+
+        Assert.Contains(bad.SignalId.ToString("D"), error.Message, StringComparison.Ordinal);
+        Assert.Contains("mapper_parsing_exception", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_es.Violations);
+    }
+
+    [Theory]
+    [InlineData(429, "es_rejected_execution_exception", "429 Too Many Requests")]
+    [InlineData(503, "cluster_block_exception", "503 cluster_block_exception")]
+    [InlineData(500, "null_pointer_exception", "500 null_pointer_exception")]
+    public async Task Overload_and_server_errors_are_unavailable_with_a_clear_message_StandIn(int status, string type, string expected)
+    {
+        using var index = Adapter();
+        await index.EnsureReadyAsync(Ct);
+        _es.FailNext = (status, ElasticsearchStandIn.Error(type, "rejected execution of coordinating operation", status));
+
+        var error = await Assert.ThrowsAsync<SearchUnavailableException>(() => index.UpsertAsync([Document(Guid.NewGuid(), "x")], Ct));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("rejected execution of coordinating operation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_chat_search_sends_the_chat_routing_a_chat_filter_and_highlight_and_maps_the_hits_StandIn()
+    {
+        using var index = Adapter();
+        var chat = Guid.NewGuid();
+        var doc = Document(chat, "the parcel arrived on Thursday");
+        var snippet = $"the {SearchHighlight.Start}parcel{SearchHighlight.End} arrived";
+        _es.SearchAnswer = ElasticsearchStandIn.SearchResponse(
+            ElasticsearchStandIn.Hit(IndexName, Source(doc), snippet),
+            ElasticsearchStandIn.Hit(IndexName, Source(Document(Guid.NewGuid(), "the parcel of another chat")), null));
+
+        var hits = await index.SearchAsync(new SearchQuery(chat, ["Parc"], 10, 5), Ct);
+
+        var hit = Assert.Single(hits);
+        Assert.Equal((doc.SignalId, doc.ChatId, doc.SenderId, doc.CreatedAt, snippet), (hit.SignalId, hit.ChatId, hit.SenderId, hit.CreatedAt, hit.Snippet));
+        var search = _es.Last("POST", "/_search");
+        Assert.Equal($"/{IndexName}/_search", search.Path);
+        Assert.Equal(chat.ToString("D"), search.Query["routing"]);
+        var body = search.Json;
+        Assert.Equal((10, 5), (body["from"]!.GetValue<int>(), body["size"]!.GetValue<int>()));
+        var query = body["query"]!["bool"]!;
+        Assert.Equal(chat.ToString("D"), query["filter"]![0]!["term"]!["chatId"]!.GetValue<string>());
+        var match = query["must"]![0]!["match_bool_prefix"]!["text"]!;
+        Assert.Equal(("Parc", "and"), (match["query"]!.GetValue<string>(), match["operator"]!.GetValue<string>()));
+        Assert.Equal("_score", body["sort"]![0]!.AsObject().Single().Key);
+        var highlight = body["highlight"]!;
+        Assert.Equal([SearchHighlight.Start], Strings(highlight["pre_tags"]));
+        Assert.Equal([SearchHighlight.End], Strings(highlight["post_tags"]));
+        Assert.NotNull(highlight["fields"]!["text"]);
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task Global_search_filters_with_terms_on_the_callers_chats_and_each_filter_without_routing_StandIn()
+    {
+        using var index = Adapter();
+        var (chatA, chatB, sender) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (after, before) = (DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        var doc = Document(chatB, "a file-only message");
+        _es.SearchAnswer = ElasticsearchStandIn.SearchResponse(ElasticsearchStandIn.Hit(IndexName, Source(doc), null));
+
+        var hits = await index.SearchChatsAsync(
+            new GlobalSearchQuery([chatA, chatB], [], new SearchFilters(sender, after, before, HasFile: true), SearchSort.Best, 0, 20), Ct);
+
+        Assert.Equal("a file-only message", Assert.Single(hits).Snippet);
+        var search = _es.Last("POST", "/_search");
+        Assert.False(search.Query.ContainsKey("routing"));
+        var body = search.Json;
+        var filters = body["query"]!["bool"]!["filter"]!.AsArray();
+        Assert.Equal([chatA.ToString("D"), chatB.ToString("D")], Strings(filters[0]!["terms"]!["chatId"]));
+        Assert.Equal(sender.ToString("D"), filters[1]!["term"]!["senderId"]!.GetValue<string>());
+        var range = filters[2]!["range"]!["createdAt"]!;
+        Assert.Equal((1_700_000_000_000, 1_800_000_000_000, "epoch_millis"),
+            (range["gte"]!.GetValue<long>(), range["lt"]!.GetValue<long>(), range["format"]!.GetValue<string>()));
+        Assert.True(filters[3]!["term"]!["hasFile"]!.GetValue<bool>());
+        Assert.Null(body["query"]!["bool"]!["must"]);
+        // Without words nothing is scored: newest first.
+        Assert.Equal("createdAt", body["sort"]![0]!.AsObject().Single().Key);
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task Global_search_never_returns_a_hit_of_a_chat_it_was_not_given_StandIn()
+    {
+        using var index = Adapter();
+        var mine = Guid.NewGuid();
+        _es.SearchAnswer = ElasticsearchStandIn.SearchResponse(
+            ElasticsearchStandIn.Hit(IndexName, Source(Document(Guid.NewGuid(), "secret parcel")), null));
+
+        var hits = await index.SearchChatsAsync(new GlobalSearchQuery([mine], ["parcel"], SearchFilters.None, SearchSort.Newest, 0, 20), Ct);
+
+        Assert.Empty(hits);
+        Assert.Equal("createdAt", _es.Last("POST", "/_search").Json["sort"]![0]!.AsObject().Single().Key);
+    }
+
+    [Fact]
+    public async Task Remove_deletes_by_ids_across_shards_and_refreshes_StandIn()
+    {
+        using var index = Adapter();
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        await index.RemoveAsync(ids, Ct);
+
+        var delete = _es.Last("POST", "/_delete_by_query");
+        Assert.Equal($"/{IndexName}/_delete_by_query", delete.Path);
+        Assert.Equal("true", delete.Query["refresh"]);
+        Assert.Equal(ids.Select(i => i.ToString("D")), Strings(delete.Json["query"]!["ids"]!["values"]));
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task A_search_answer_without_hits_is_unavailable_not_empty_StandIn()
+    {
+        using var index = Adapter();
+        _es.SearchAnswer = new JsonObject { ["took"] = 1 };
+
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["x"], 0, 5), Ct));
+    }
+
+    [Fact]
+    public async Task An_api_key_wins_over_basic_credentials_which_are_sent_otherwise_StandIn()
+    {
+        using (var keyed = new ElasticsearchIndex(new ElasticsearchOptions { Url = _es.Url, ApiKey = "a2V5OnNlY3JldA==", Username = "elastic", Password = "pw" }))
+        {
+            await keyed.EnsureReadyAsync(Ct);
+        }
+
+        using (var basic = new ElasticsearchIndex(new ElasticsearchOptions { Url = _es.Url, Username = "elastic", Password = "pw" }))
+        {
+            await basic.EnsureReadyAsync(Ct);
+        }
+
+        Assert.Equal("ApiKey a2V5OnNlY3JldA==", _es.Requests[0].Authorization);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:pw")), _es.Requests[1].Authorization);
+    }
+
+    [Fact]
+    public async Task An_unreachable_elasticsearch_is_unavailable_not_a_crash()
+    {
+        using var index = new ElasticsearchIndex(new ElasticsearchOptions { Url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}") });
+
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["x"], 0, 5), Ct));
+    }
+
+    private ElasticsearchIndex Adapter(int shards = 1) => new(new ElasticsearchOptions { Url = _es.Url, Index = IndexName, Shards = shards });
+
+    private static SearchDocument Document(Guid chatId, string text)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return new SearchDocument(Guid.CreateVersion7(at), chatId, Guid.NewGuid(), text, at);
+    }
+
+    private static JsonObject Source(SearchDocument d) => new()
+    {
+        ["id"] = d.SignalId.ToString("D"),
+        ["chatId"] = d.ChatId.ToString("D"),
+        ["senderId"] = d.SenderId.ToString("D"),
+        ["createdAt"] = d.CreatedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["text"] = d.Text,
+    };
+
+    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+}
