@@ -69,7 +69,7 @@ describe("conversation", () => {
     alice.once("dialog", (dialog) => void dialog.accept());
     await alice.locator("li.msg.mine", { hasText: "hello bob" }).hover();
     await alice.getByRole("button", { name: "Delete message" }).first().click();
-    await bob.getByText("Message deleted").waitFor();
+    await bob.getByText("Message deleted", { exact: true }).waitFor();
     await bob.locator("li.msg", { hasText: "quoted answer" }).getByTestId("reply-quote").getByText("message deleted").waitFor();
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
