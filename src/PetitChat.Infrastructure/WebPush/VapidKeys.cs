@@ -34,7 +34,8 @@ public sealed record VapidKeys(string PublicKey, string PrivateKey)
         var keys = Generate();
         try
         {
-            // CreateNew: a server and a worker starting together keep one pair, the first written.
+            // CreateNew: a server and a worker starting together keep one pair, the first written; the
+            // others read it, waiting while it is still being written (see Read).
             using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             JsonSerializer.Serialize(file, keys, NotificationJson.Default.VapidKeys);
             return keys;
@@ -54,9 +55,9 @@ public sealed record VapidKeys(string PublicKey, string PrivateKey)
                 return JsonSerializer.Deserialize(File.ReadAllBytes(path), NotificationJson.Default.VapidKeys)
                     ?? throw new InvalidOperationException($"{path} holds no VAPID keys.");
             }
-            catch (JsonException) when (attempt < 20)
+            catch (Exception e) when ((e is JsonException or IOException) && attempt < 20)
             {
-                // Being written by the process that created it.
+                // Still being written by the process that created it: locked (IOException), empty or half written.
                 Thread.Sleep(50);
             }
         }
