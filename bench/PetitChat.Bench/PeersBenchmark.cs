@@ -45,6 +45,7 @@ public sealed class PeersBenchmark : IBenchmark
 
         Console.WriteLine();
         Console.WriteLine("Loaded-machine figures: client and server share the box; CPU is in cores over the sending window.");
+        Console.WriteLine("ejabberd rows: 'delivered' counts tsung's latency samples, one per TCP read (a lower bound); msg/s is what tsung sent.");
         Console.WriteLine($"{"server",-28} {"rate",5} {"sent",6} {"delivered",10} {"msg/s",7} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu",5} {"client cpu",10} {"KB/idle conn",12}");
         foreach (var row in rows)
         {
