@@ -291,6 +291,10 @@ window=$(awk -v s="$window_start" -v n="$(date +%s.%N)" 'BEGIN { print n - s }')
 rss_after=$(rss_kb "$pid")
 wait "$tsung_pid" || true
 tsung_pid="" tsung_vm=""
+# tsung sends on its own clock: if it fell behind, it ends late. Say how late, since messages/s
+# below is what it sent divided by the planned window.
+late=$(awk -v s="$window_start" -v n="$(date +%s.%N)" -v w="$send_secs" -v d="$drain" 'BEGIN { printf "%.1f", n - s - w - d }')
+echo "tsung ended ${late} s after the planned window and drain (a few seconds is its own shut-down; more means it sent late)" >&2
 
 log_dir=$(dirname "$(find "$work/tsung" -name tsung-fullstats.log | head -1)")
 [ -d "$log_dir" ] || { echo "tsung wrote no fullstats; tsung said:" >&2; cat "$work/tsung.out" >&2; exit 1; }
