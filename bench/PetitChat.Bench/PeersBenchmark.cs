@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using PetitChat.Core.Common;
 using PetitChat.Core.Signals;
@@ -126,7 +125,7 @@ public sealed class PeersBenchmark : IBenchmark
             var delivered = 0L;
             using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var opened = new CountdownEvent(options.Users);
-            var readers = users.Select(user => Task.Run(() => ReadStreamAsync(http, user.Token, opened, line =>
+            var readers = users.Select(user => Task.Run(() => FanoutBenchmark.ReadStreamAsync(http, user.Token, opened, line =>
             {
                 if (FanoutBenchmark.ParseSequence(line) is { } seq && sentAt.TryGetValue(seq, out var at))
                 {
@@ -255,34 +254,6 @@ public sealed class PeersBenchmark : IBenchmark
         await InducedCollection.RunAsync(processId, ct);
         process.Refresh();
         return process.WorkingSet64;
-    }
-
-    private static async Task ReadStreamAsync(HttpClient http, string token, CountdownEvent opened, Action<string> onData, CancellationToken ct)
-    {
-        try
-        {
-            using var request = FanoutBenchmark.Authorized(HttpMethod.Get, "/api/v1/events", token);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            response.EnsureSuccessStatusCode();
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
-            var signaled = false;
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                if (!signaled && line.StartsWith(": connected", StringComparison.Ordinal))
-                {
-                    opened.Signal();
-                    signaled = true;
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                {
-                    onData(line);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The run is over.
-        }
     }
 
     /// <summary>A peer row: bench/peers/ejabberd.sh at the same users, room size and rate; its PEER line holds the figures.</summary>
