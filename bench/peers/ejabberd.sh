@@ -184,7 +184,8 @@ if ! command -v ejabberdctl > /dev/null || ! command -v tsung > /dev/null; then
     if [ ! -e "$policy" ]; then
         printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created_policy=1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ejabberd tsung > /dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ejabberd tsung > /dev/null ||
+        { apt-get update > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ejabberd tsung > /dev/null; }
     [ -n "$created_policy" ] && rm -f "$policy"
 fi
 
@@ -241,7 +242,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ulimit -n 20000
+# As many open files as the hard limit allows, up to 20,000 (one per connection and more).
+ulimit -n 20000 2> /dev/null || ulimit -n "$(ulimit -Hn)"
 ctl start
 for _ in $(seq 1 150); do
     ctl status > /dev/null 2>&1 && break
