@@ -50,6 +50,8 @@ public static class ServerExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection("Typing").Get<TypingOptions>() ?? TypingOptions.Default);
         builder.Services.AddSingleton<TypingService>();
         builder.Services.AddSingleton<ReactionService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(ReceiptOptions.Section).Get<ReceiptOptions>() ?? ReceiptOptions.Default);
+        builder.Services.AddSingleton<ReceiptCoalescer>();
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
