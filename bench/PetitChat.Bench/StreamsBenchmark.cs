@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +29,7 @@ public sealed class StreamsBenchmark : IBenchmark
 
     public string Name => "streams";
 
-    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--bare-only]";
+    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--auth ticket|bearer] [--bare-only]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -41,12 +42,14 @@ public sealed class StreamsBenchmark : IBenchmark
         var streams = FanoutBenchmark.Option(args, "--streams", 18_000);
         var perUser = FanoutBenchmark.Option(args, "--per-user", 2);
         var heartbeat = TimeSpan.FromSeconds(FanoutBenchmark.Option(args, "--heartbeat", 5));
-        Console.WriteLine($"streams: {streams} idle SSE streams ({perUser} per user), heartbeat every {heartbeat.TotalSeconds:F0} s; " +
+        // Browsers (the web client) open their stream with a one-use ticket; other clients send the bearer token.
+        var bearer = Array.IndexOf(args, "--auth") is var a and >= 0 && a + 1 < args.Length && args[a + 1] == "bearer";
+        Console.WriteLine($"streams: {streams} idle SSE streams ({perUser} per user, opened with {(bearer ? "the bearer token" : "a ticket")}), heartbeat every {heartbeat.TotalSeconds:F0} s; " +
                           $"open files limit {OpenFilesLimit()} (the client and the server each need one per stream)");
         var rows = new List<(string Name, Row Row)>();
         if (Array.IndexOf(args, "--bare-only") < 0)
         {
-            rows.Add(("Petit chat server", await RunServerAsync(streams, perUser, heartbeat, ct)));
+            rows.Add(("Petit chat server", await RunServerAsync(streams, perUser, heartbeat, bearer, ct)));
         }
 
         rows.Add(("bare Kestrel SSE (limit)", await RunBareAsync(streams, heartbeat, ct)));
@@ -62,12 +65,14 @@ public sealed class StreamsBenchmark : IBenchmark
 
     private sealed record Row(int Streams, int Held, long Rss, long Heap, double RssPerStream, double HeapPerStream);
 
-    private static async Task<Row> RunServerAsync(int streams, int perUser, TimeSpan heartbeat, CancellationToken ct)
+    private static async Task<Row> RunServerAsync(int streams, int perUser, TimeSpan heartbeat, bool bearer, CancellationToken ct)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-streams-").FullName;
         var port = LoopbackPort.Free();
         Environment.SetEnvironmentVariable("Limits__MaxStreamsPerUser", perUser.ToString(CultureInfo.InvariantCulture));
         Environment.SetEnvironmentVariable("Events__Heartbeat", heartbeat.ToString("c", CultureInfo.InvariantCulture));
+        // Tickets are all taken before the streams open, which takes a while for thousands.
+        Environment.SetEnvironmentVariable("Events__TicketLifetime", "01:00:00");
         var server = await FanoutBenchmark.StartNodeAsync(FanoutBenchmark.ServerDll(), port, folder, new Uri($"http://127.0.0.1:{port}/"), natsUrl: null);
         try
         {
@@ -78,7 +83,21 @@ public sealed class StreamsBenchmark : IBenchmark
             await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
                 async (i, token) => tokens[i] = (await FanoutBenchmark.SignInAsync(http, $"streams-{i}-{Guid.NewGuid():N}", token)).Token);
             Console.WriteLine($"server: {users} users signed in in {signIn.Elapsed.TotalSeconds:F0} s");
-            return await MeasureAsync(server.ProcessId, port, streams, i => $"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {tokens[i / perUser]}\r\n\r\n",
+            var tickets = new string[streams];
+            if (!bearer)
+            {
+                await Parallel.ForEachAsync(Enumerable.Range(0, streams), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+                {
+                    using var request = FanoutBenchmark.Authorized(HttpMethod.Post, "/api/v1/events/tickets", tokens[i / perUser]);
+                    using var response = await http.SendAsync(request, token);
+                    response.EnsureSuccessStatusCode();
+                    tickets[i] = Uri.EscapeDataString(JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement.GetProperty("ticket").GetString()!);
+                });
+            }
+
+            return await MeasureAsync(server.ProcessId, port, streams, i => bearer
+                    ? $"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {tokens[i / perUser]}\r\n\r\n"
+                    : $"GET /api/v1/events?ticket={tickets[i]} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 heartbeat, HeapOfServerAsync, ct);
         }
         finally

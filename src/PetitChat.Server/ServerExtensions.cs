@@ -102,6 +102,7 @@ public static class ServerExtensions
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
+        builder.Services.AddSingleton<StreamHeartbeats>();
         // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
         if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
         {
