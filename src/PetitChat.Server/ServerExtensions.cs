@@ -50,6 +50,8 @@ public static class ServerExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection("Typing").Get<TypingOptions>() ?? TypingOptions.Default);
         builder.Services.AddSingleton<TypingService>();
         builder.Services.AddSingleton<ReactionService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(ReceiptOptions.Section).Get<ReceiptOptions>() ?? ReceiptOptions.Default);
+        builder.Services.AddSingleton<ReceiptCoalescer>();
         builder.Services.AddSingleton<ReceiptService>();
         builder.Services.AddSingleton<SearchService>();
         builder.Services.AddSingleton<SearchWakeup>();
@@ -100,6 +102,7 @@ public static class ServerExtensions
             .Validate(o => o.Heartbeat > TimeSpan.Zero && o.TicketLifetime > TimeSpan.Zero, "Events needs a positive Heartbeat and TicketLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
+        builder.Services.AddSingleton<StreamHeartbeats>();
         // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
         if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
         {

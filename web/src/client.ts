@@ -10,6 +10,7 @@ import {
   type Timeline,
 } from "./timeline";
 import { withPresence } from "./presence";
+import { withReceiptEvent } from "./receipts";
 import type { E2eeDevice } from "./e2ee/device";
 import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
 import type { KeyWarning } from "./e2ee/trust";
@@ -633,9 +634,9 @@ export class ChatClient {
       }
       case "receipt": {
         const event = data as ReceiptEvent;
-        if (event.state !== "read") break;
-        const pointers = withReadPointer(this.state.pointers[event.chatId] ?? {}, event.userId, event.signalId);
-        this.set({ pointers: { ...this.state.pointers, [event.chatId]: pointers } });
+        const before = this.state.pointers[event.chatId] ?? {};
+        const pointers = withReceiptEvent(before, event);
+        if (pointers !== before) this.set({ pointers: { ...this.state.pointers, [event.chatId]: pointers } });
         break;
       }
       case "chat": {

@@ -248,12 +248,17 @@ export interface ReactionEvent {
   count: number;
 }
 
-export interface ReceiptEvent {
-  chatId: string;
+export interface ReceiptMove {
   userId: string;
   state: ReceiptState;
   signalId: string;
   at: string;
+}
+
+/** One move in its own fields; a coalesced batch also lists every member's latest in `receipts`. */
+export interface ReceiptEvent extends ReceiptMove {
+  chatId: string;
+  receipts?: ReceiptMove[];
 }
 
 export interface ChatEvent {

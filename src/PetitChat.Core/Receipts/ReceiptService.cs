@@ -9,7 +9,7 @@ namespace PetitChat.Core.Receipts;
 /// Receipts are per-member "up to" pointers (as in Matrix): O(members) rows, not
 /// O(messages x members). "Who saw S" is every member whose read pointer is at or after S.
 /// </summary>
-public sealed class ReceiptService(IChatRoster roster, ISignalStore timeline, IReceiptStore receiptStore, ChatFanout fanout, TimeProvider time)
+public sealed class ReceiptService(IChatRoster roster, ISignalStore timeline, IReceiptStore receiptStore, ReceiptCoalescer receipts, TimeProvider time)
 {
     /// <summary>Moves the caller's pointer forward; a pointer already at or past the signal stays.</summary>
     public async Task<Result<ReceiptMove>> MoveAsync(Guid callerId, Guid chatId, Guid signalId, ReceiptState state, CancellationToken ct)
@@ -32,14 +32,21 @@ public sealed class ReceiptService(IChatRoster roster, ISignalStore timeline, IR
 
         var at = time.GetUtcNow();
         var moved = await receiptStore.MoveReceiptAsync(chatId, callerId, state, signalId, at, ct);
-        if (moved.DeliveredMoved)
+        if (moved.Any)
         {
-            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Delivered, signalId, at));
-        }
+            // Coalesced per chat: a whole group reading one message is not members squared events.
+            List<ReceiptMoved> moves = [];
+            if (moved.DeliveredMoved)
+            {
+                moves.Add(new ReceiptMoved(chatId, callerId, ReceiptState.Delivered, signalId, at));
+            }
 
-        if (moved.ReadMoved)
-        {
-            await fanout.PublishAsync(new ReceiptMoved(chatId, callerId, ReceiptState.Read, signalId, at));
+            if (moved.ReadMoved)
+            {
+                moves.Add(new ReceiptMoved(chatId, callerId, ReceiptState.Read, signalId, at));
+            }
+
+            await receipts.PublishAsync(chatId, moves);
         }
 
         return moved;

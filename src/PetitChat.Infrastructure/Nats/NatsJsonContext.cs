@@ -10,6 +10,7 @@ namespace PetitChat.Infrastructure.Nats;
 [JsonSerializable(typeof(SignalCreated))]
 [JsonSerializable(typeof(ReactionChanged))]
 [JsonSerializable(typeof(ReceiptMoved))]
+[JsonSerializable(typeof(ReceiptsMoved))]
 [JsonSerializable(typeof(ChatChanged))]
 [JsonSerializable(typeof(CallChanged))]
 [JsonSerializable(typeof(PetitChat.Core.Apps.CommandAnswered))]

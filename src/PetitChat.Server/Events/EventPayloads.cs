@@ -7,6 +7,7 @@ using PetitChat.Core.Receipts;
 using PetitChat.Server.Calls;
 using PetitChat.Server.E2ee;
 using PetitChat.Server.Presence;
+using PetitChat.Server.Receipts;
 using PetitChat.Server.Signals;
 
 namespace PetitChat.Server.Events;
@@ -19,6 +20,7 @@ public static class EventPayloads
         SignalCreated created => ("signal", SignalDto.From(created.Signal)),
         ReactionChanged r => ("reaction", new ReactionEventDto(r.ChatId, r.SignalId, r.UserId, r.Emoji, r.Added, r.Count)),
         ReceiptMoved r => ("receipt", new ReceiptEventDto(r.ChatId, r.UserId, r.State, r.SignalId, r.At)),
+        ReceiptsMoved r => ("receipt", ReceiptBatchEventDto.From(r)),
         ChatChanged c => ("chat", new ChatEventDto(c.ChatId, c.Removed)),
         CallChanged c => ("call", new CallEventDto(CallDto.From(c.Call), c.Action, c.UserId)),
         CommandAnswered a => ("command_answer", new CommandAnswerEventDto(a.ChatId, a.Command, a.Text, "me")),

@@ -13,77 +13,58 @@ namespace PetitChat.Server.Events;
 /// TypedResults.ServerSentEvents cannot write comments (DESIGN.md asks for a comment heartbeat),
 /// so the few lines of the wire format are written here. The stream ends at
 /// <paramref name="closeAt"/> (the bearer token's expiry); the client reconnects with a fresh
-/// token and resumes from its last event id, losing nothing.
+/// token and resumes from its last event id, losing nothing. Heartbeats and the expiry come from
+/// the node's one <see cref="StreamHeartbeats"/> timer: an idle stream holds no timer of its own.
 /// </summary>
 public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, DateTimeOffset? closeAt = null) : IResult
 {
-    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
-
     /// <summary>Fires when the server closes the stream early (the user opened too many).</summary>
     public CancellationToken Closing { get; init; }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
-        var heartbeat = services.GetRequiredService<IOptions<EventStreamOptions>>().Value.Heartbeat;
         var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var time = services.GetRequiredService<TimeProvider>();
+        var heartbeats = services.GetRequiredService<StreamHeartbeats>();
         var response = httpContext.Response;
-        using var expiry = new CancellationTokenSource(closeAt is { } at ? Max(at - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan, time);
-        // A node that shuts down ends its streams at once rather than holding the shutdown for
-        // them; clients reconnect (to another node) and resume from their last id.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(
-            httpContext.RequestAborted, expiry.Token, Closing, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-        var ct = linked.Token;
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, Closing);
 
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         // Opening writes with the request's own token: a stream whose token is just expiring
-        // still opens, then ends at once, and the client reconnects with a fresh one.
+        // still opens, then ends at the next tick, and the client reconnects with a fresh one.
         await response.Body.WriteAsync("retry: 3000\n: connected\n\n"u8.ToArray(), httpContext.RequestAborted);
         await response.Body.FlushAsync(httpContext.RequestAborted);
 
+        // A node that shuts down ends its streams at once rather than holding the shutdown for
+        // them (StreamHeartbeats ends them all); clients reconnect (to another node) and resume.
+        var writer = new EventStreamWriter(response.Body, life, closeAt, time.GetUtcNow());
+        heartbeats.Add(writer);
         ChatMetrics.StreamOpened();
-        var enumerator = events.GetAsyncEnumerator(ct);
-        var next = enumerator.MoveNextAsync().AsTask();
+        var enumerator = events.GetAsyncEnumerator(life.Token);
         try
         {
-            while (true)
+            while (await enumerator.MoveNextAsync())
             {
-                if (await Task.WhenAny(next, Task.Delay(heartbeat, time, ct)) != next)
-                {
-                    await response.Body.WriteAsync(Heartbeat, ct);
-                    await response.Body.FlushAsync(ct);
-                    continue;
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                await response.Body.WriteAsync(Format(enumerator.Current, json), ct);
-                await response.Body.FlushAsync(ct);
+                await writer.WriteAsync(Format(enumerator.Current, json), time.GetUtcNow());
                 ChatMetrics.EventDelivered();
-                next = enumerator.MoveNextAsync().AsTask();
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (life.IsCancellationRequested)
         {
-            // The client went away, or its token expired.
+            // The client went away, its token expired, or the node is stopping.
         }
         finally
         {
+            heartbeats.Remove(writer);
             ChatMetrics.StreamClosed();
-            // An async iterator cannot be disposed while a MoveNextAsync is pending; cancellation ends it.
-            await next.ContinueWith(static _ => { }, TaskScheduler.Default);
             await enumerator.DisposeAsync();
+            await writer.DisposeAsync();
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static byte[] Format(DeliveredEvent delivered, JsonSerializerOptions json)
     {
