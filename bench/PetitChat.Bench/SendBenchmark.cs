@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using PetitChat.Testing;
 
 namespace PetitChat.Bench;
@@ -103,22 +101,10 @@ public sealed class SendBenchmark : IBenchmark
             using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
             using var streamHttp = new HttpClient(streamHandler, disposeHandler: false) { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan };
 
-            var users = new (string Token, Guid Id)[settings.Clients];
-            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-                async (i, token) => users[i] = await FanoutBenchmark.SignInAsync(http, $"send-{i}-{Guid.NewGuid():N}", token));
+            var users = await FanoutBenchmark.SignInAllAsync(http, settings.Clients, "send", ct);
             var bearer = users.Select(u => "Bearer " + u.Token).ToArray();
-
-            var groups = new List<(string SignalsUrl, int[] Members)>();
-            for (var first = 0; first + settings.GroupSize <= settings.Clients; first += settings.GroupSize)
-            {
-                var members = Enumerable.Range(first, settings.GroupSize).ToArray();
-                using var request = FanoutBenchmark.Authorized(HttpMethod.Post, "/api/v1/chats", users[first].Token);
-                request.Content = JsonContent.Create(new { name = $"send {first}", memberIds = members.Skip(1).Select(m => users[m].Id) });
-                using var response = await http.SendAsync(request, ct);
-                response.EnsureSuccessStatusCode();
-                var chat = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid();
-                groups.Add(($"/api/v1/chats/{chat}/signals", members));
-            }
+            var groups = (await FanoutBenchmark.CreateGroupsAsync(http, users, settings.GroupSize, ct))
+                .Select(g => (SignalsUrl: $"/api/v1/chats/{g.ChatId}/signals", g.Members)).ToList();
 
             // Send stamps by sequence; each stream keeps its own samples (no shared collection on the hot path).
             var sentAt = new long[1 << 22];
