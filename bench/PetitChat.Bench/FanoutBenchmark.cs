@@ -78,21 +78,8 @@ public sealed class FanoutBenchmark : IBenchmark
             Console.WriteLine($"{(natsUrl is null ? "in-process" : "NATS")}: {nodes} node(s) up; signing in {settings.Clients} users");
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             var http = urls.Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = u, Timeout = TimeSpan.FromMinutes(2) }).ToArray();
-            var users = new (string Token, Guid Id)[settings.Clients];
-            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-                async (i, token) => users[i] = await SignInAsync(http[0], $"bench-{i}-{Guid.NewGuid():N}", token));
-
-            var groups = new List<(Guid ChatId, int[] Members)>();
-            for (var first = 0; first + settings.GroupSize <= settings.Clients; first += settings.GroupSize)
-            {
-                var members = Enumerable.Range(first, settings.GroupSize).ToArray();
-                using var request = Authorized(HttpMethod.Post, "/api/v1/chats", users[first].Token);
-                request.Content = JsonContent.Create(new { name = $"bench {first}", memberIds = members.Skip(1).Select(m => users[m].Id) });
-                using var response = await http[0].SendAsync(request, ct);
-                response.EnsureSuccessStatusCode();
-                var chat = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid();
-                groups.Add((chat, members));
-            }
+            var users = await SignInAllAsync(http[0], settings.Clients, "bench", ct);
+            var groups = await CreateGroupsAsync(http[0], users, settings.GroupSize, ct);
 
             var sentAt = new ConcurrentDictionary<int, long>();
             var latencies = new ConcurrentBag<double>();
@@ -280,6 +267,34 @@ public sealed class FanoutBenchmark : IBenchmark
         start += 7;
         var end = line.IndexOf('#', start);
         return end > start && int.TryParse(line.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
+    }
+
+    /// <summary>Signs in <paramref name="count"/> new users, eight at a time.</summary>
+    internal static async Task<(string Token, Guid Id)[]> SignInAllAsync(HttpClient http, int count, string prefix, CancellationToken ct)
+    {
+        var users = new (string Token, Guid Id)[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (i, token) => users[i] = await SignInAsync(http, $"{prefix}-{i}-{Guid.NewGuid():N}", token));
+        return users;
+    }
+
+    /// <summary>Group chats of consecutive users, <paramref name="groupSize"/> each, made by their first member.</summary>
+    internal static async Task<List<(Guid ChatId, int[] Members)>> CreateGroupsAsync(HttpClient http, (string Token, Guid Id)[] users, int groupSize,
+        CancellationToken ct)
+    {
+        var groups = new List<(Guid ChatId, int[] Members)>();
+        for (var first = 0; first + groupSize <= users.Length; first += groupSize)
+        {
+            var members = Enumerable.Range(first, groupSize).ToArray();
+            using var request = Authorized(HttpMethod.Post, "/api/v1/chats", users[first].Token);
+            request.Content = JsonContent.Create(new { name = $"bench {first}", memberIds = members.Skip(1).Select(m => users[m].Id) });
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            var chat = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid();
+            groups.Add((chat, members));
+        }
+
+        return groups;
     }
 
     internal static async Task<(string Token, Guid Id)> SignInAsync(HttpClient http, string username, CancellationToken ct)

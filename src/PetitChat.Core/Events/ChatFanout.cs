@@ -10,9 +10,15 @@ namespace PetitChat.Core.Events;
 /// </summary>
 public sealed class ChatFanout(IChatRoster roster, IEventBus bus)
 {
-    public async Task PublishAsync(ChatEvent chatEvent, params IReadOnlyCollection<Guid> alsoTo)
+    public async Task PublishAsync(ChatEvent chatEvent, params IReadOnlyCollection<Guid> alsoTo) =>
+        await PublishToMembersAsync(chatEvent, await roster.GetMembersAsync(chatEvent.ChatId, CancellationToken.None), alsoTo);
+
+    /// <summary>
+    /// As <see cref="PublishAsync"/>, with the members the caller read after its write (a send
+    /// reads them once for its pushes and its live events, rather than once for each).
+    /// </summary>
+    public async Task PublishToMembersAsync(ChatEvent chatEvent, IReadOnlyList<ChatMember> members, params IReadOnlyCollection<Guid> alsoTo)
     {
-        var members = await roster.GetMembersAsync(chatEvent.ChatId, CancellationToken.None);
         var recipients = new HashSet<Guid>(members.Count + alsoTo.Count);
         foreach (var member in members)
         {

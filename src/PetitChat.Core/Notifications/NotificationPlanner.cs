@@ -15,7 +15,13 @@ public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue q
     /// queue that fails does not fail the send (the message is stored and the client told so): the
     /// queue adapter logs the failure and this message's push is lost, which is the lesser harm.
     /// </summary>
-    public async Task PlanAsync(Signal signal)
+    public Task PlanAsync(Signal signal) => PlanAsync(signal, members: null);
+
+    /// <summary>
+    /// As <see cref="PlanAsync(Signal)"/>, with the chat's members already read after the write
+    /// (the send reads them once for its pushes and its live events).
+    /// </summary>
+    public async Task PlanAsync(Signal signal, IReadOnlyList<ChatMember>? members)
     {
         // An incoming call rings now: no read delay, and its job is never collapsed with messages.
         var isCall = signal.Kind == SignalKind.CallStarted && signal.Call is not null;
@@ -26,7 +32,7 @@ public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue q
 
         try
         {
-            var members = await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
+            members ??= await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
             var notBefore = isCall ? signal.CreatedAt : signal.CreatedAt + options.ReadDelay;
             var jobs = new List<NotificationJob>(members.Count);
             foreach (var member in members)

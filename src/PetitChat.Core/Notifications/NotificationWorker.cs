@@ -142,13 +142,15 @@ public sealed partial class NotificationWorker(
             return await DecideThreadAsync(job, ct);
         }
 
-        var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
-        if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
+        // Either one ends the job; a connected recipient (the common case while a chat is busy)
+        // is known without a store read, so presence goes first.
+        if (await presence.IsConnectedAsync(job.UserId, ct))
         {
             return null;
         }
 
-        if (await presence.IsConnectedAsync(job.UserId, ct))
+        var member = await roster.GetMemberAsync(job.ChatId, job.UserId, ct);
+        if (member is null || (member.Read is { } read && read.SignalId.CompareTo(job.SignalId) >= 0))
         {
             return null;
         }

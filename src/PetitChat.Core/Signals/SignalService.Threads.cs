@@ -79,8 +79,10 @@ public sealed partial class SignalService
             return;
         }
 
-        await notifications.PlanAsync(stored);
-        await fanout.PublishAsync(new SignalCreated(stored) { Repeat = repeat });
+        // Read once, after the write, for both: recipients are still resolved after the commit.
+        var members = await roster.GetMembersAsync(stored.ChatId, CancellationToken.None);
+        await notifications.PlanAsync(stored, members);
+        await fanout.PublishToMembersAsync(new SignalCreated(stored) { Repeat = repeat }, members);
     }
 
     /// <summary>

@@ -14,7 +14,11 @@ public sealed partial class SqliteChatStore
     private const string SignalColumns =
         "id, chat_id, kind, sender_id, text, client_id, created_at, member_id, call_url, attachment_ids, call_info, encrypted_json, edited_at, deleted_at, reply_to_id, mentions, old_name, new_name, thread_id, thread_reply_count, thread_last_reply_at, thread_participants";
 
-    public async Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct)
+    public Task<AppendResult> AppendSignalAsync(Signal signal, CancellationToken ct) =>
+        options.GroupCommit ? AppendGroupedAsync(signal) : AppendAloneAsync(signal, ct);
+
+    /// <summary>One transaction of its own per append: the path before group commit (Store:Sqlite:GroupCommit = false).</summary>
+    private async Task<AppendResult> AppendAloneAsync(Signal signal, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);

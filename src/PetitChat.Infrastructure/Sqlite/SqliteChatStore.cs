@@ -66,6 +66,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
 
     public void Dispose()
     {
+        StopWriter();
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

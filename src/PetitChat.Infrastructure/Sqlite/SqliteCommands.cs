@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace PetitChat.Infrastructure.Sqlite;
@@ -13,6 +14,9 @@ internal static class SqliteCommands
 {
     /// <summary>Fixed-width ISO-8601 UTC with 7 fractional digits: exact round trip, and text order is time order.</summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    // The pragmas last applied to each open SQLite handle; an entry goes when its handle is collected.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, string> Applied = new();
 
     /// <summary>
     /// Opens a connection and applies <paramref name="pragmas"/>: per-connection settings, since
@@ -32,7 +36,14 @@ internal static class SqliteCommands
                 await ExecuteAsync(connection, "ROLLBACK", ct);
             }
 
-            await ExecuteAsync(connection, pragmas, ct);
+            // A pooled connection keeps its pragmas: run them once per underlying SQLite handle,
+            // not once per open (they were a statement on every store call of every send).
+            if (!Applied.TryGetValue(connection.Handle!, out var applied) || !string.Equals(applied, pragmas, StringComparison.Ordinal))
+            {
+                await ExecuteAsync(connection, pragmas, ct);
+                Applied.AddOrUpdate(connection.Handle!, pragmas);
+            }
+
             return connection;
         }
         catch

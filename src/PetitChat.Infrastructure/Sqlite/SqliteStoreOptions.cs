@@ -12,4 +12,13 @@ public sealed record SqliteStoreOptions
 
     /// <summary>How long a writer waits for another one to commit before giving up.</summary>
     public int BusyTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>
+    /// Sends that arrive while a commit is running share the next one (one writer, one
+    /// transaction for the batch); off, each send takes the write lock for itself, as before.
+    /// </summary>
+    public bool GroupCommit { get; init; } = true;
+
+    /// <summary>At most this many sends in one group commit.</summary>
+    public int GroupCommitMaxBatch { get; init; } = 128;
 }

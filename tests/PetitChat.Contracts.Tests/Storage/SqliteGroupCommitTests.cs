@@ -1,0 +1,113 @@
+using Microsoft.Data.Sqlite;
+using PetitChat.Core.Signals;
+using PetitChat.Core.Storage;
+using PetitChat.Infrastructure.Sqlite;
+
+namespace PetitChat.Contracts.Tests.Storage;
+
+/// <summary>
+/// What only the SQLite store's group commit has: concurrent sends share transactions, a send
+/// that fails fails alone, and a batch whose transaction cannot commit acknowledges nothing.
+/// </summary>
+public sealed class SqliteGroupCommitTests : StoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_folder, "store.db");
+
+    protected override async Task<IChatStore> CreateStoreAsync()
+    {
+        // A short busy timeout, so that a held write lock fails the batch within a second.
+        var store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath, BusyTimeoutSeconds = 1 });
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    protected override Task DisposeStoreAsync(IChatStore store)
+    {
+        ((SqliteChatStore)store).Dispose();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_are_all_stored_once_and_repeats_return_the_first()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var firsts = Enumerable.Range(0, 150).Select(i => Message(chat, i % 2 == 0 ? a : b, $"m{i}", $"c{i}")).ToList();
+        var repeats = Enumerable.Range(0, 150).Select(i => Message(chat, i % 2 == 0 ? a : b, $"again {i}", $"c{i}")).ToList();
+
+        var results = await Task.WhenAll(firsts.Concat(repeats).Select(s => Task.Run(() => Store.AppendSignalAsync(s, Ct))));
+
+        Assert.Equal(150, results.Count(r => r.Created));
+        foreach (var group in results.GroupBy(r => (r.Signal.SenderId, r.Signal.ClientId)))
+        {
+            Assert.Single(group.Select(r => r.Signal.Id).Distinct());
+        }
+
+        var stored = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 100), Ct);
+        var older = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(stored[^1].Id, null, 100), Ct);
+        Assert.Equal(150, stored.Count + older.Count);
+        // Each sender's read pointer moved to its newest send, inside the same transactions.
+        var newestOfA = stored.Concat(older).Where(s => s.SenderId == a.Id).Max(s => s.Id);
+        Assert.Equal(newestOfA, (await Store.GetMemberAsync(chat.Id, a.Id, Ct))!.Read!.SignalId);
+    }
+
+    [Fact]
+    public async Task A_send_that_fails_fails_alone_and_the_others_of_its_batch_are_stored()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var taken = await SendAsync(chat, a, "first", "taken");
+        // The same id under another client id: the primary key refuses it, inside the batch.
+        var clash = Message(chat, b, "clash", "clash") with { Id = taken.Id };
+        var others = Enumerable.Range(0, 40).Select(i => Message(chat, a, $"m{i}", $"ok{i}")).ToList();
+
+        var clashing = Task.Run(() => Store.AppendSignalAsync(clash, Ct));
+        var fine = others.Select(s => Task.Run(() => Store.AppendSignalAsync(s, Ct))).ToList();
+
+        await Assert.ThrowsAsync<SqliteException>(() => clashing);
+        Assert.All(await Task.WhenAll(fine), r => Assert.True(r.Created));
+        var stored = await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 100), Ct);
+        Assert.Equal(41, stored.Count);
+        Assert.Equal("first", stored.Single(s => s.Id == taken.Id).Text);
+    }
+
+    [Fact]
+    public async Task A_batch_that_cannot_commit_fails_every_send_with_store_unavailable_and_writes_none()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var sends = Enumerable.Range(0, 10).Select(i => Message(chat, a, $"m{i}", $"c{i}")).ToList();
+
+        // Another process's writer holds the file's write lock past the busy timeout.
+        await using (var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var holding = other.BeginTransaction(deferred: false);
+            await using (var write = other.CreateCommand())
+            {
+                write.CommandText = "UPDATE chats SET name = name WHERE id = 'none'";
+                await write.ExecuteNonQueryAsync();
+            }
+
+            var failures = await Task.WhenAll(sends.Select(s => Task.Run(async () =>
+                await Record.ExceptionAsync(() => Store.AppendSignalAsync(s, Ct)))));
+
+            Assert.All(failures, e => Assert.IsType<StoreUnavailableException>(e));
+            await holding.RollbackAsync();
+        }
+
+        Assert.Empty(await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 100), Ct));
+        // Nothing was acknowledged, so a retry with the same client ids creates every one.
+        var retried = await Task.WhenAll(sends.Select(s => Store.AppendSignalAsync(s, Ct)));
+        Assert.All(retried, r => Assert.True(r.Created));
+        Assert.Equal(10, (await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 100), Ct)).Count);
+    }
+}
