@@ -26,7 +26,9 @@ public sealed class NatsSharedStateTests(NatsServerFixture nats) : IClassFixture
         await using var a = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
         await using var b = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
         var (user, chat) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        var (older, newer) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        // Ids strictly in order, as the server assigns them (CreateVersion7 is random within a millisecond).
+        var ids = new Core.Common.Ids(TimeProvider.System);
+        var (older, newer) = (ids.Next(), ids.Next());
 
         Assert.Null(await b.Ledger.GetCoveredAsync(user, chat, CancellationToken.None));
         await a.Ledger.CoverAsync(user, chat, newer, CancellationToken.None);
