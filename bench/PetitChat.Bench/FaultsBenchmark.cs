@@ -6,7 +6,7 @@ namespace PetitChat.Bench;
 /// <summary>
 /// The long run of the faults test: deploy/local/cluster.sh up (built first), a constant send
 /// load through the gateway with every member streaming, and the same faults (server2 killed,
-/// nats2 killed and started again, notifier1 paused), then the counts.
+/// nats2 killed and started again, notifier1 paused), then the counts, pushes per (user, message) included.
 /// </summary>
 public sealed class FaultsBenchmark : IBenchmark
 {
@@ -22,14 +22,15 @@ public sealed class FaultsBenchmark : IBenchmark
         var port = Option(args, "--port", LocalCluster.FreeBasePort());
 
         Console.WriteLine($"faults: cluster up on ports {port}..{port + 59} (build included)");
-        await using var cluster = await LocalCluster.UpAsync(port, ct, build: true);
+        await using var cluster = await LocalCluster.UpAsync(port, ct, build: true, settings: FaultScenario.ClusterSettings);
         var report = await new FaultScenario(cluster)
         {
             Load = TimeSpan.FromSeconds(seconds),
             Members = members,
             SendInterval = TimeSpan.FromMilliseconds(interval),
         }.RunAsync(ct);
-        Console.WriteLine($"faults: {seconds} s of load, {members} members each sending every {interval} ms");
+        Console.WriteLine($"faults: {seconds} s of load, {members} members each sending every {interval} ms; " +
+            $"{FaultScenario.ReadDelay.TotalSeconds:0} s read delay for the push chat's users");
         Console.WriteLine(report);
         Console.WriteLine(report.Passed ? "faults: PASSED" : "faults: FAILED");
     }

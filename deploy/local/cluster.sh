@@ -11,7 +11,9 @@
 #   deploy/local/cluster.sh start NAME    start one part again, with the same settings
 #
 # Settings (environment): PETITCHAT_CLUSTER_DIR (state, logs, pids; default /tmp/petitchat-cluster),
-# PETITCHAT_CLUSTER_PORT (first port, default 7000: the gateway; the others follow, see ports below).
+# PETITCHAT_CLUSTER_PORT (first port, default 7000: the gateway; the others follow, see ports below),
+# PETITCHAT_CLUSTER_SETTINGS (more KEY=VALUE settings for every server and notifier, space-separated;
+# the fault run uses it to allow webhooks on loopback and shorten the read delay).
 # Needs nats-server (apt-get install nats-server), Node.js with `npm ci` done in tests/standins, and
 # the .NET SDK. Nothing listens beyond 127.0.0.1.
 set -euo pipefail
@@ -145,6 +147,8 @@ common_env() {
   echo "Notifications__Nats__Url=$(nats_urls)"
   echo "Notifications__Nats__Replicas=3"
   echo "Notifications__WebPush__KeyPath=$dir/vapid-keys.json"
+  local setting
+  for setting in ${PETITCHAT_CLUSTER_SETTINGS:-}; do echo "$setting"; done
 }
 
 start_server() {

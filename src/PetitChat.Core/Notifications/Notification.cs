@@ -23,4 +23,12 @@ public sealed record Notification(
 
     /// <summary>Set for a thread reply: the root, so that a client opens the thread.</summary>
     public Guid? ThreadId { get; init; }
+
+    /// <summary>
+    /// The messages this push covers, newest first: for a chat message, those from others after
+    /// the user's read pointer and after the previous push of the chat to them (the ledger's mark),
+    /// up to <see cref="SignalId"/>; for a call or a thread reply, that one signal. Every (user,
+    /// message) that should notify is covered by one delivered push (docs/notifications.md).
+    /// </summary>
+    public IReadOnlyList<Guid> Covers { get; init; } = [];
 }

@@ -38,6 +38,7 @@ public sealed partial class NotificationWorker
             UnreadCount: 1, Mentioned: true, reply.CreatedAt)
         {
             ThreadId = rootId,
+            Covers = [reply.Id],
         };
     }
 }

@@ -105,9 +105,20 @@ public sealed partial class NotificationWorker(
             return JobOutcome.Fail(failed);
         }
 
+        if (IsTimelineJob(job))
+        {
+            // Before the job's own key: a worker that dies in between leaves a redelivery that
+            // finds these messages covered and sends nothing.
+            await ledger.CoverAsync(job.UserId, job.ChatId, notification.SignalId, ct);
+        }
+
         await ledger.AddAsync(job.Id, ct);
         return JobOutcome.Done;
     }
+
+    /// <summary>A chat message's job, whose pushes fold messages and move the ledger's mark (not a call's or a thread reply's).</summary>
+    private static bool IsTimelineJob(NotificationJob job) =>
+        !job.Id.StartsWith(NotificationJob.CallPrefix, StringComparison.Ordinal) && !job.Id.StartsWith(NotificationJob.ThreadPrefix, StringComparison.Ordinal);
 
     /// <summary>One target within <see cref="NotificationOptions.TargetTimeout"/>; a delivered one goes in the ledger.</summary>
     private async Task<(string Channel, Delivery Delivery)> DeliverAsync(INotificationChannel channel, ChannelTarget target, string key, Notification notification)
@@ -180,9 +191,13 @@ public sealed partial class NotificationWorker(
         List<Signal> unread = [self, .. await timeline.GetSignalsAsync(job.ChatId, new TimelineQuery(job.SignalId, null, UnreadScan - 1), ct)];
         var recipient = await userStore.GetUserAsync(job.UserId, ct);
         var mention = recipient is null ? null : MentionOf(recipient.Username);
+        // Messages an earlier push of this chat covered count as unread but are not covered again,
+        // and only new ones can mention: a redelivered or late job finds nothing new and sends nothing.
+        var pushed = await ledger.GetCoveredAsync(job.UserId, job.ChatId, ct);
         Signal? latest = null;
         var count = 0;
         var mentioned = false;
+        List<Guid> covers = [];
         foreach (var signal in unread)
         {
             if (member.Read is { } pointer && signal.Id.CompareTo(pointer.SignalId) <= 0)
@@ -197,10 +212,14 @@ public sealed partial class NotificationWorker(
 
             latest ??= signal;
             count++;
-            mentioned |= signal.Mentions.Contains(job.UserId) || (mention is not null && signal.Text is { } body && mention.IsMatch(body));
+            if (pushed is null || signal.Id.CompareTo(pushed.Value) > 0)
+            {
+                covers.Add(signal.Id);
+                mentioned |= signal.Mentions.Contains(job.UserId) || (mention is not null && signal.Text is { } body && mention.IsMatch(body));
+            }
         }
 
-        if (latest is null || (!mentioned && await settings.IsMutedAsync(job.ChatId, job.UserId, ct)))
+        if (latest is null || covers.Count == 0 || (!mentioned && await settings.IsMutedAsync(job.ChatId, job.UserId, ct)))
         {
             return null;
         }
@@ -218,7 +237,10 @@ public sealed partial class NotificationWorker(
         var text = latest.Encrypted is not null ? "New message" : latest.Text ?? string.Empty;
         var preview = text.Length > options.PreviewLength ? string.Concat(text.AsSpan(0, options.PreviewLength), "…") : text;
         return new Notification(job.Id, job.UserId, job.ChatId, title, latest.Id, latest.SenderId, senderName, preview,
-            count, mentioned, latest.CreatedAt);
+            count, mentioned, latest.CreatedAt)
+        {
+            Covers = covers,
+        };
     }
 
     /// <summary>The user's status or Microsoft 365 says do not disturb.</summary>
@@ -261,6 +283,7 @@ public sealed partial class NotificationWorker(
             UnreadCount: 1, Mentioned: false, started.CreatedAt)
         {
             CallId = call.CallId,
+            Covers = [started.Id],
         };
     }
 

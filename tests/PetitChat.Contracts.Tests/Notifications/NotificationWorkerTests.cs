@@ -82,6 +82,50 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
         Assert.Null(earlier);
     }
 
+    [Fact]
+    public async Task A_push_covers_only_the_messages_since_the_previous_push_of_the_chat_and_counts_every_unread_one()
+    {
+        var first = await MessageJobAsync();
+        await WorkerOver(_first).HandleAsync(new QueuedJob(first, 1), CancellationToken.None);
+        var second = await FollowUpAsync(first, "still there?");
+        var third = await FollowUpAsync(second, "hello?");
+
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(third, 1), CancellationToken.None));
+
+        var pushes = _channel.Delivered.Select(d => d.Notification).ToList();
+        Assert.Equal(2, pushes.Count);
+        Assert.Equal([first.SignalId], pushes[0].Covers);
+        Assert.Equal([third.SignalId, second.SignalId], pushes[1].Covers);
+        Assert.Equal(3, pushes[1].UnreadCount);
+    }
+
+    [Fact]
+    public async Task A_job_handled_again_without_its_ledger_keys_finds_its_messages_covered_and_sends_nothing()
+    {
+        // As when a worker died after its push moved the mark and before it wrote the job's key, or
+        // the key expired: a new id stands for a job the ledger does not know.
+        var first = await MessageJobAsync();
+        var second = await FollowUpAsync(first, "and another thing");
+        await WorkerOver(_first).HandleAsync(new QueuedJob(second, 1), CancellationToken.None);
+
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(second with { Id = second.Id + ".again" }, 2), CancellationToken.None));
+
+        Assert.Equal([second.SignalId, first.SignalId], Assert.Single(_channel.Delivered).Notification.Covers);
+    }
+
+    [Fact]
+    public async Task A_mention_already_pushed_does_not_push_later_messages_of_a_muted_chat()
+    {
+        var first = await MessageJobAsync("hey @bob, look");
+        await _settings.SetMutedAsync(first.ChatId, first.UserId, true, CancellationToken.None);
+        await WorkerOver(_first).HandleAsync(new QueuedJob(first, 1), CancellationToken.None);
+        var second = await FollowUpAsync(first, "no mention here");
+
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(second, 1), CancellationToken.None));
+
+        Assert.Equal([first.SignalId], Assert.Single(_channel.Delivered).Notification.Covers);
+    }
+
     public async Task InitializeAsync()
     {
         var options = new SqliteStoreOptions { Path = Path.Combine(_folder, "store.db") };
@@ -111,14 +155,38 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
     private NotificationWorker WorkerOver(NatsWorker worker) =>
         new(_store, _store, _store, _settings, new InProcessPresence(), worker.Ledger, [_channel], new NotificationOptions { ReadDelay = TimeSpan.Zero }, TimeProvider.System);
 
+    /// <summary>Alice sends Bob another message after the job's; the job for Bob, already due.</summary>
+    private async Task<NotificationJob> FollowUpAsync(NotificationJob previous, string text)
+    {
+        var alice = (await _store.GetMembersAsync(previous.ChatId, CancellationToken.None)).First(m => m.UserId != previous.UserId).UserId;
+        var signal = new Signal(await NextIdAfterAsync(previous.SignalId), previous.ChatId, SignalKind.Message, alice, text, $"c-{Guid.NewGuid():N}",
+            DateTimeOffset.UtcNow, null, null, []);
+        await _store.AppendSignalAsync(signal, CancellationToken.None);
+        return NotificationJob.For(previous.UserId, previous.ChatId, signal.Id, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>A UUIDv7 that sorts after <paramref name="id"/>, as the server's next id would.</summary>
+    private static async Task<Guid> NextIdAfterAsync(Guid id)
+    {
+        var ids = new PetitChat.Core.Common.Ids(TimeProvider.System);
+        var next = ids.Next();
+        while (next.CompareTo(id) <= 0)
+        {
+            await Task.Yield();
+            next = ids.Next();
+        }
+
+        return next;
+    }
+
     /// <summary>Alice sends Bob a message; the job for Bob, already due.</summary>
-    private async Task<NotificationJob> MessageJobAsync()
+    private async Task<NotificationJob> MessageJobAsync(string text = "hello")
     {
         var now = DateTimeOffset.UtcNow;
         var alice = await _store.UpsertUserAsync(new UserClaims("alice-" + Guid.NewGuid(), "alice", "Alice", []), Guid.CreateVersion7(), now, CancellationToken.None);
         var bob = await _store.UpsertUserAsync(new UserClaims("bob-" + Guid.NewGuid(), "bob", "Bob", []), Guid.CreateVersion7(), now, CancellationToken.None);
         var (chat, _) = await _store.CreateChatAsync(new Chat(Guid.CreateVersion7(), ChatKind.Direct, null, alice.Id, now, now, null), [alice.Id, bob.Id], CancellationToken.None);
-        var signal = new Signal(Guid.CreateVersion7(), chat.Id, SignalKind.Message, alice.Id, "hello", "c1", now, null, null, []);
+        var signal = new Signal(Guid.CreateVersion7(), chat.Id, SignalKind.Message, alice.Id, text, "c1", now, null, null, []);
         await _store.AppendSignalAsync(signal, CancellationToken.None);
         return NotificationJob.For(bob.Id, chat.Id, signal.Id, now);
     }

@@ -14,15 +14,15 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     // them and before they were published, whose retries then answered "already sent". Sends now
     // finish once the write starts, and a repeat publishes again (CutShortSendTests).
     [Fact]
-    public async Task Through_the_gateway_acknowledged_messages_arrive_once_and_in_order_while_a_node_dies_a_nats_server_restarts_and_a_notifier_pauses()
+    public async Task Through_the_gateway_acknowledged_messages_arrive_once_and_in_order_and_each_user_message_push_once_while_a_node_dies_a_nats_server_restarts_and_a_notifier_pauses()
     {
         // Generous bounds: starting 11 processes takes a while on a small machine; the load itself is 30 s.
         using var starting = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        await using var cluster = await LocalCluster.UpAsync(LocalCluster.FreeBasePort(), starting.Token);
+        await using var cluster = await LocalCluster.UpAsync(LocalCluster.FreeBasePort(), starting.Token, settings: FaultScenario.ClusterSettings);
         using var running = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var report = await new FaultScenario(cluster) { Load = TimeSpan.FromSeconds(30), Members = 3 }.RunAsync(running.Token);
         output.WriteLine(report.ToString());
 
-        Assert.True(report.Passed, report + "\ngateway log:\n" + cluster.LogTail("gateway"));
+        Assert.True(report.Passed, report + "\ngateway log:\n" + cluster.LogTail("gateway") + "\nnotifier1 log:\n" + cluster.LogTail("notifier1"));
     }
 }

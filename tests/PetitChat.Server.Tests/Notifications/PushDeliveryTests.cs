@@ -94,13 +94,15 @@ public sealed class PushDeliveryTests(NotifyingServer server) : NotificationTest
         var browser = await SubscribeAsync(bob);
         var chatId = (await alice.CreateDirectAsync(bob)).Id();
 
-        await SendAsync(alice, chatId, "one");
-        await SendAsync(alice, chatId, "two");
+        var one = await SendAsync(alice, chatId, "one");
+        var two = await SendAsync(alice, chatId, "two");
         var last = await SendAsync(alice, chatId, "three");
 
         await Server.WaitUntilSettledAsync(last, bob.Id);
         var push = Assert.Single(Push.For(browser.Id));
         Assert.Equal(3, push.Json!.Value.GetProperty("unreadCount").GetInt32());
+        Assert.Equal([last, two, one], push.Json.Value.GetProperty("signalIds").EnumerateArray().Select(i => i.GetGuid()));
+        Assert.Equal(3, push.Json.Value.GetProperty("coveredCount").GetInt32());
         Assert.Equal(last, push.Json.Value.GetProperty("signalId").GetGuid());
         Assert.Contains("three", push.Json.Value.Str("body"), StringComparison.Ordinal);
     }

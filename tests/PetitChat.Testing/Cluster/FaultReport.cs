@@ -19,11 +19,14 @@ public sealed record FaultReport(
     int Reconnects,
     IReadOnlyList<string> Log)
 {
+    /// <summary>The pushes to users without a stream, counted per (user, message).</summary>
+    public PushCount? Pushes { get; init; }
+
     public bool Passed => Acknowledged > 0 && MissingFromStore == 0 && Lost == 0 && Duplicated == 0 && OutOfOrder == 0
-        && WorstResume <= TimeSpan.FromSeconds(10);
+        && WorstResume <= TimeSpan.FromSeconds(10) && Pushes is { Passed: true };
 
     public override string ToString() =>
         $"sent {Acknowledged} acknowledged ({Attempts} attempts), missing from store {MissingFromStore}, lost {Lost}, duplicated {Duplicated}, " +
         $"out of order {OutOfOrder}, resets {Resets} (recovered from the timeline {Recovered}), reconnects {Reconnects}, " +
-        $"worst resume {WorstResume.TotalSeconds:0.00} s\n  " + string.Join("\n  ", Log);
+        $"worst resume {WorstResume.TotalSeconds:0.00} s\n{Pushes}\n  " + string.Join("\n  ", Log);
 }

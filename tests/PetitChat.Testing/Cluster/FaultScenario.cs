@@ -14,9 +14,29 @@ namespace PetitChat.Testing.Cluster;
 /// killed and started again, notifier1 paused (SIGSTOP) for <see cref="NotifierPause"/> then
 /// resumed. Then it counts what arrived (see <see cref="FaultReport"/>). Used by the short CI
 /// test and by <c>bench -- faults</c>; faults happen at fixed fractions of <see cref="Load"/>.
+/// Meanwhile one more user sends, at random gaps around the read delay, to a chat of
+/// <see cref="PushMembers"/> users who hold no stream and have a webhook on a
+/// <see cref="WebhookReceiver"/>: their pushes are counted per (user, message) (<see cref="PushCount"/>).
+/// The cluster must run with <see cref="ClusterSettings"/>.
 /// </summary>
 public sealed class FaultScenario(LocalCluster cluster)
 {
+    /// <summary>The read delay that the push chat's gaps are drawn around.</summary>
+    public static readonly TimeSpan ReadDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The cluster's settings for a fault run: webhooks on loopback allowed (the receiver is in the
+    /// test process) and a short read delay, so that pushes go out during the run.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ClusterSettings = new Dictionary<string, string>
+    {
+        ["Notifications__Outbound__AllowLoopback"] = "true",
+        ["Notifications__ReadDelay"] = ReadDelay.ToString(),
+    };
+
+    /// <summary>Users without a stream, with a webhook, in the push chat.</summary>
+    public int PushMembers { get; init; } = 2;
+
     public TimeSpan Load { get; init; } = TimeSpan.FromSeconds(40);
 
     public int Members { get; init; } = 4;
@@ -39,13 +59,27 @@ public sealed class FaultScenario(LocalCluster cluster)
         }
 
         var chatId = await members[0].CreateGroupAsync(members.Skip(1).Select(m => m.Id), ct);
+        using var receiver = WebhookReceiver.Start();
+        var pusher = await Member.SignInAsync(cluster, $"pusher-{Guid.NewGuid():N}"[..24], ct);
+        var pushed = new List<Member>();
+        for (var i = 0; i < PushMembers; i++)
+        {
+            var member = await Member.SignInAsync(cluster, $"pushed{i}-{Guid.NewGuid():N}"[..24], ct);
+            receiver.Trust(member.Id, await member.SetWebhookAsync(receiver.UrlFor(member.Id), ct));
+            pushed.Add(member);
+        }
+
+        var pushChatId = await pusher.CreateGroupAsync(pushed.Select(m => m.Id), ct);
         using var stopStreams = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var streams = members.Select(m => m.StreamAsync(chatId, stopStreams.Token)).ToList();
         await Task.WhenAll(members.Select(m => m.Connected.Task.WaitAsync(TimeSpan.FromSeconds(30), ct)));
         Note("streams open; load starts");
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var senders = members.Select((m, i) => m.SendLoopAsync(chatId, i, SendInterval, stopSending.Token)).ToList();
+        var senders = members.Select((m, i) => m.SendLoopAsync(chatId, i, () => SendInterval, stopSending.Token)).ToList();
+        // Gaps from a fifth to twice the read delay: some messages get a push of their own, the
+        // others fold into the next one.
+        senders.Add(pusher.SendLoopAsync(pushChatId, Members, () => ReadDelay * (0.2 + (Random.Shared.NextDouble() * 1.8)), stopSending.Token));
         await FaultsAsync(ct);
         await stopSending.CancelAsync();
         await Task.WhenAll(senders);
@@ -79,7 +113,10 @@ public sealed class FaultScenario(LocalCluster cluster)
             }
         }
 
+        var pushes = await CountPushesAsync(receiver, pushed, pushChatId, [.. pusher.Acknowledged.Select(a => a.SignalId)], ct);
         members.ForEach(m => m.Dispose());
+        pushed.ForEach(m => m.Dispose());
+        pusher.Dispose();
         return new FaultReport(
             Attempts: members.Sum(m => m.Attempts),
             Acknowledged: acknowledged.Count,
@@ -91,7 +128,69 @@ public sealed class FaultScenario(LocalCluster cluster)
             Recovered: recovered,
             WorstResume: members.Max(m => m.WorstResume),
             Reconnects: members.Sum(m => m.Reconnects),
-            Log: [.. _log]);
+            Log: [.. _log])
+        {
+            Pushes = pushes,
+        };
+    }
+
+    /// <summary>
+    /// Waits until every push member has a push covering each acknowledged message of the push chat
+    /// and the notifiers' queue is empty (no job left that could push again), then counts.
+    /// </summary>
+    private async Task<PushCount> CountPushesAsync(WebhookReceiver receiver, List<Member> pushed, Guid chatId, List<Guid> acknowledged, CancellationToken ct)
+    {
+        PushCount Count() => PushCount.Of([.. pushed.Select(m => m.Id)], chatId, acknowledged, receiver.Received, receiver.BadSignatures);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60) && Count().Missing > 0)
+        {
+            await Task.Delay(200, ct);
+        }
+
+        Note($"pushes cover every message or the wait is over ({deadline.Elapsed.TotalSeconds:0.0} s)");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        deadline.Restart();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(40) && await QueueDepthAsync(http, ct) is not 0)
+        {
+            await Task.Delay(500, ct);
+        }
+
+        Note($"notification queue empty or the wait is over ({deadline.Elapsed.TotalSeconds:0.0} s)");
+        var count = Count();
+        foreach (var member in pushed)
+        {
+            var covered = receiver.Received.Where(p => p.UserId == member.Id && p.ChatId == chatId).SelectMany(p => p.SignalIds).ToHashSet();
+            var missing = acknowledged.Where(id => !covered.Contains(id)).ToList();
+            if (missing.Count > 0)
+            {
+                Note($"push member {member.Id} never got a push covering {string.Join(", ", missing.Take(10))}");
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The job stream's depth from notifier2's metrics (refreshed every 10 s), or null when it has none.</summary>
+    private async Task<long?> QueueDepthAsync(HttpClient http, CancellationToken ct)
+    {
+        try
+        {
+            var text = await http.GetStringAsync(new Uri(cluster.Notifier(2), "/metrics"), ct);
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("petitchat_notify_queue_depth", StringComparison.Ordinal)
+                    && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var depth))
+                {
+                    return (long)depth;
+                }
+            }
+        }
+        catch (HttpRequestException)
+        {
+            // Not answering: no reading.
+        }
+
+        return null;
     }
 
     private async Task FaultsAsync(CancellationToken ct)
@@ -129,7 +228,7 @@ public sealed class FaultScenario(LocalCluster cluster)
     private void Note(string what) => _log.Enqueue($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
 
     /// <summary>A message a sender had acknowledged: its clientId, sender and place in that sender's sequence.</summary>
-    public sealed record Sent(string ClientId, int Sender, int Sequence);
+    public sealed record Sent(string ClientId, int Sender, int Sequence, Guid SignalId);
 
     private sealed class Member(HttpClient http, Guid id) : IDisposable
     {
@@ -179,6 +278,19 @@ public sealed class FaultScenario(LocalCluster cluster)
             return new Member(http, userId);
         }
 
+        /// <summary>Sets the user's webhook; the answer's secret, which signs every push.</summary>
+        public async Task<string> SetWebhookAsync(Uri url, CancellationToken ct)
+        {
+            using var response = await http.PutAsJsonAsync(new Uri("/api/v1/me/webhook", UriKind.Relative), new { url = url.AbsoluteUri }, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"setting the webhook failed: {(int)response.StatusCode} {body}");
+            }
+
+            return JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!;
+        }
+
         public async Task<Guid> CreateGroupAsync(IEnumerable<Guid> others, CancellationToken ct)
         {
             using var response = await http.PostAsJsonAsync(new Uri("/api/v1/chats", UriKind.Relative), new { memberIds = others.ToArray(), name = "faults" }, ct);
@@ -187,7 +299,7 @@ public sealed class FaultScenario(LocalCluster cluster)
         }
 
         /// <summary>Sends one message at a time; a failed send is retried with the same clientId until it is answered.</summary>
-        public async Task SendLoopAsync(Guid chatId, int sender, TimeSpan interval, CancellationToken stop)
+        public async Task SendLoopAsync(Guid chatId, int sender, Func<TimeSpan> interval, CancellationToken stop)
         {
             for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
             {
@@ -205,7 +317,8 @@ public sealed class FaultScenario(LocalCluster cluster)
                             new { kind = "message", text = $"m {sender} {sequence}", clientId }, attempt.Token);
                         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
                         {
-                            _acknowledged.Enqueue(new Sent(clientId, sender, sequence));
+                            var signal = JsonDocument.Parse(await response.Content.ReadAsStringAsync(attempt.Token)).RootElement;
+                            _acknowledged.Enqueue(new Sent(clientId, sender, sequence, signal.GetProperty("id").GetGuid()));
                             break;
                         }
                     }
@@ -219,7 +332,7 @@ public sealed class FaultScenario(LocalCluster cluster)
 
                 try
                 {
-                    await Task.Delay(interval, stop);
+                    await Task.Delay(interval(), stop);
                 }
                 catch (OperationCanceledException)
                 {

@@ -14,7 +14,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly string _script;
     private readonly Dictionary<string, string> _environment;
 
-    private LocalCluster(string script, string folder, int basePort, bool build)
+    private LocalCluster(string script, string folder, int basePort, bool build, IReadOnlyDictionary<string, string>? settings)
     {
         _script = script;
         Folder = folder;
@@ -24,6 +24,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["PETITCHAT_CLUSTER_DIR"] = folder,
             ["PETITCHAT_CLUSTER_PORT"] = basePort.ToString(CultureInfo.InvariantCulture),
             ["PETITCHAT_CLUSTER_NO_BUILD"] = build ? "0" : "1",
+            ["PETITCHAT_CLUSTER_SETTINGS"] = string.Join(' ', (settings ?? new Dictionary<string, string>()).Select(s => $"{s.Key}={s.Value}")),
         };
     }
 
@@ -44,11 +45,13 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>
     /// Runs <c>cluster.sh up</c> on a block of 60 ports from <paramref name="basePort"/>; with
     /// <paramref name="build"/> the script builds the server, notifier and gateway first.
+    /// <paramref name="settings"/> (environment names, as <c>Notifications__ReadDelay</c>, values
+    /// without spaces) go to every server and notifier, also when a part is started again.
     /// </summary>
-    public static async Task<LocalCluster> UpAsync(int basePort, CancellationToken ct, bool build = false)
+    public static async Task<LocalCluster> UpAsync(int basePort, CancellationToken ct, bool build = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         var script = Path.GetFullPath(Path.Combine(Standins.Folder, "..", "..", "deploy", "local", "cluster.sh"));
-        var cluster = new LocalCluster(script, Directory.CreateTempSubdirectory("petitchat-cluster-").FullName, basePort, build);
+        var cluster = new LocalCluster(script, Directory.CreateTempSubdirectory("petitchat-cluster-").FullName, basePort, build, settings);
         try
         {
             await cluster.RunAsync(ct, "up");

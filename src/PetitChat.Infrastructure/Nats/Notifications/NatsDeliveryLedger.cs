@@ -7,6 +7,7 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// <summary>The ledger every worker shares: a JetStream key-value bucket whose keys expire after <see cref="NatsNotificationOptions.LedgerRetention"/>.</summary>
 public sealed class NatsDeliveryLedger(NotificationNatsConnection nats, IOptions<NatsNotificationOptions> options) : IDeliveryLedger
 {
+    private const int MaxTries = 10;
     private static readonly byte[] Mark = [1];
     private readonly NatsNotificationOptions _options = options.Value;
     private INatsKVStore? _bucket;
@@ -32,6 +33,49 @@ public sealed class NatsDeliveryLedger(NotificationNatsConnection nats, IOptions
         var bucket = await BucketAsync(ct);
         await bucket.PutAsync(key, Mark, cancellationToken: ct);
     }
+
+    public async Task<Guid?> GetCoveredAsync(Guid userId, Guid chatId, CancellationToken ct)
+    {
+        var bucket = await BucketAsync(ct);
+        var entry = await bucket.TryGetEntryAsync<string>(CoveredKey(userId, chatId), cancellationToken: ct);
+        return entry.Success && Guid.TryParseExact(entry.Value.Value, "N", out var mark) ? mark : null;
+    }
+
+    public async Task CoverAsync(Guid userId, Guid chatId, Guid signalId, CancellationToken ct)
+    {
+        // Compare and set on the entry's revision: a worker that resumes after a pause with an
+        // older push must not move the mark back over a newer one another worker wrote.
+        var bucket = await BucketAsync(ct);
+        var key = CoveredKey(userId, chatId);
+        var value = signalId.ToString("N");
+        for (var attempt = 0; attempt < MaxTries; attempt++)
+        {
+            var current = await bucket.TryGetEntryAsync<string>(key, cancellationToken: ct);
+            if (!current.Success)
+            {
+                if ((await bucket.TryCreateAsync(key, value, cancellationToken: ct)).Success)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (Guid.TryParseExact(current.Value.Value, "N", out var mark) && mark.CompareTo(signalId) >= 0)
+            {
+                return;
+            }
+
+            if ((await bucket.TryUpdateAsync(key, value, current.Value.Revision, cancellationToken: ct)).Success)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"NATS: the push mark {key} changed under {MaxTries} tries in a row.");
+    }
+
+    private static string CoveredKey(Guid userId, Guid chatId) => $"covered.{userId:N}.{chatId:N}";
 
     private async ValueTask<INatsKVStore> BucketAsync(CancellationToken ct)
     {
