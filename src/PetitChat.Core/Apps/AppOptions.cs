@@ -46,7 +46,7 @@ public sealed record AppOptions
     public TimeSpan DeliveryRecordInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The most delivery records written in one batch.</summary>
-    public int DeliveryRecordBatch { get; init; } = 500;
+    public int DeliveryRecordBatch { get; init; } = 200;
 
     /// <summary>The most delivery records waiting to be written; past it the workers wait (never a send).</summary>
     public int DeliveryRecordQueue { get; init; } = 10_000;

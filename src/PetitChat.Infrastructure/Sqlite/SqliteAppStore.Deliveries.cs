@@ -19,7 +19,10 @@ public sealed partial class SqliteAppStore : IAppDeliveryStore
         await ExecuteAsync(connection, Upsert, ct, UpsertParameters(delivery));
     }
 
-    /// <summary>One immediate transaction for the lot: one turn of the file's write lock instead of one per delivery.</summary>
+    /// <summary>
+    /// One immediate transaction for the lot: one turn of the file's write lock instead of one per
+    /// delivery, held briefly (the JSON is made before, and one prepared statement runs for every row).
+    /// </summary>
     public async Task SaveDeliveriesAsync(IReadOnlyCollection<AppDelivery> deliveries, CancellationToken ct)
     {
         if (deliveries.Count == 0)
@@ -27,11 +30,18 @@ public sealed partial class SqliteAppStore : IAppDeliveryStore
             return;
         }
 
+        var rows = deliveries.Select(UpsertParameters).ToList();
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var delivery in deliveries)
+        await using var command = Command(connection, Upsert, rows[0]);
+        foreach (var row in rows)
         {
-            await ExecuteAsync(connection, Upsert, ct, UpsertParameters(delivery));
+            foreach (var (name, value) in row)
+            {
+                command.Parameters[name].Value = value;
+            }
+
+            await command.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);
