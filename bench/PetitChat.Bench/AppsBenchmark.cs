@@ -25,7 +25,8 @@ public sealed class AppsBenchmark : IBenchmark
 
     public string Name => "apps";
 
-    public string Description => "send p99 with and without an app's bot in every chat, deliveries/s, send→app p99 [--chats 100 --rate 500 --seconds 10]";
+    public string Description =>
+        "send p99 with and without an app's bot in every chat, deliveries/s, send→app p99 [--chats 100 --rate 500 --seconds 10 --server PATH/PetitChat.Server.dll]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -33,6 +34,8 @@ public sealed class AppsBenchmark : IBenchmark
         var rate = FanoutBenchmark.Option(args, "--rate", 500);
         var seconds = FanoutBenchmark.Option(args, "--seconds", 10);
         var count = rate * seconds;
+        // Another build of the server (say main's, copied aside) to compare with this one on the same machine.
+        var serverDll = Array.IndexOf(args, "--server") is var at and >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : FanoutBenchmark.ServerDll();
 
         var received = new ConcurrentDictionary<int, long>();
         await using var listener = await StartListenerAsync(received);
@@ -41,7 +44,7 @@ public sealed class AppsBenchmark : IBenchmark
         Environment.SetEnvironmentVariable("Apps__AllowHttp", "true");
         Environment.SetEnvironmentVariable("Notifications__Outbound__AllowLoopback", "true");
         Environment.SetEnvironmentVariable("Identity__Embedded__Admins__0", Admin);
-        await using (var server = await FanoutBenchmark.StartNodeAsync(FanoutBenchmark.ServerDll(), port, folder, new Uri($"http://127.0.0.1:{port}/"), null))
+        await using (var server = await FanoutBenchmark.StartNodeAsync(serverDll, port, folder, new Uri($"http://127.0.0.1:{port}/"), null))
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             var (alice, _) = await FanoutBenchmark.SignInAsync(http, "alice", ct);
@@ -53,7 +56,7 @@ public sealed class AppsBenchmark : IBenchmark
                 chatIds.Add((await PostAsync(http, alice, "/api/v1/chats", new { name = $"bench {i}", memberIds = new[] { bobId } }, ct)).GetProperty("id").GetGuid());
             }
 
-            Console.WriteLine($"apps: {chats} chats, {rate} messages/s for {seconds} s ({count} messages), one server process, listener on loopback");
+            Console.WriteLine($"apps: {chats} chats, {rate} messages/s for {seconds} s ({count} messages), one server process ({serverDll}), listener on loopback");
             // Warm-up, unprinted: JIT, connection pools, SQLite pages.
             await SendAsync(http, alice, chatIds, rate, Math.Min(count, rate * 2), 1_000_000, null, ct);
             var without = await SendAsync(http, alice, chatIds, rate, count, 0, null, ct);

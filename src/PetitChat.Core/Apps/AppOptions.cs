@@ -42,8 +42,19 @@ public sealed record AppOptions
     /// <summary>How often each node removes the deliveries past their keeping time.</summary>
     public TimeSpan DeliverySweepInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long the workers gather delivery records before writing them in one batch.</summary>
+    public TimeSpan DeliveryRecordInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The most delivery records written in one batch.</summary>
+    public int DeliveryRecordBatch { get; init; } = 200;
+
+    /// <summary>The most delivery records waiting to be written; past it the workers wait (never a send).</summary>
+    public int DeliveryRecordQueue { get; init; } = 10_000;
+
     public bool IsValid => KeepDelivered > TimeSpan.Zero && KeepFailed > TimeSpan.Zero && DeliverySweepInterval > TimeSpan.Zero
         && IncomingRatePerMinute > 0 && MaxApps > 0 && MaxCommandsPerApp > 0 && MaxWebhooksPerChat > 0
         && MaxNameLength > 0 && MaxUrlLength > 0 && MaxAttachments >= 0 && CommandTimeout > TimeSpan.Zero
-        && ResponseUrlLifetime > TimeSpan.Zero && DirectoryRefresh >= TimeSpan.Zero;
+        && ResponseUrlLifetime > TimeSpan.Zero && DirectoryRefresh >= TimeSpan.Zero
+        && DeliveryRecordInterval >= TimeSpan.Zero && DeliveryRecordInterval <= TimeSpan.FromMinutes(1)
+        && DeliveryRecordBatch is > 0 and <= 10_000 && DeliveryRecordQueue > 0;
 }

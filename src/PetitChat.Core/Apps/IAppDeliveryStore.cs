@@ -2,13 +2,21 @@ namespace PetitChat.Core.Apps;
 
 /// <summary>
 /// The record of every event delivery to an app: what was sent, its state and last error, so that
-/// failed ones (dead letters) can be listed and retried by an administrator. The queue carries only
-/// the delivery's id; this store holds the body. Every adapter passes AppDeliveryStoreContract.
+/// failed ones (dead letters) can be listed and retried by an administrator. The queue job carries
+/// the body (<see cref="AppDeliveries"/>); the workers write here once a delivery was attempted,
+/// in batches (AppDeliveryRecorder). Every adapter passes AppStoresContract.
 /// </summary>
 public interface IAppDeliveryStore
 {
     /// <summary>Creates the delivery, or replaces every field of the one with the same id (status changes).</summary>
     Task SaveDeliveryAsync(AppDelivery delivery, CancellationToken ct);
+
+    /// <summary>
+    /// Saves each delivery as <see cref="SaveDeliveryAsync"/> does, in as few writes as the engine
+    /// allows (one transaction, or batches). Ids are distinct within one call. A failure may leave
+    /// some saved and others not; saving them all again is harmless.
+    /// </summary>
+    Task SaveDeliveriesAsync(IReadOnlyCollection<AppDelivery> deliveries, CancellationToken ct);
 
     Task<AppDelivery?> GetDeliveryAsync(Guid appId, Guid deliveryId, CancellationToken ct);
 

@@ -9,6 +9,12 @@ namespace PetitChat.Core.Notifications;
 /// </summary>
 public sealed record NotificationJob(string Id, Guid UserId, Guid ChatId, Guid SignalId, DateTimeOffset NotBefore)
 {
+    /// <summary>
+    /// What an app job posts (the event's JSON), carried in the job so that queueing it is the only
+    /// work on the send's path and the worker needs no store read; null on every other job.
+    /// </summary>
+    public string? Body { get; init; }
+
     public static NotificationJob For(Guid userId, Guid chatId, Guid signalId, DateTimeOffset notBefore) =>
         new($"{signalId:N}.{userId:N}", userId, chatId, signalId, notBefore);
 

@@ -18,7 +18,8 @@ public static class AppsExtensions
     public static IHostApplicationBuilder AddApps(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section)
-            .Validate(o => o.IsValid, "Apps needs positive limits, CommandTimeout and ResponseUrlLifetime, and DirectoryRefresh >= 0.")
+            .Validate(o => o.IsValid, "Apps needs positive limits, CommandTimeout and ResponseUrlLifetime, DirectoryRefresh >= 0, "
+                + "DeliveryRecordInterval between 0 and 1 minute and DeliveryRecordBatch at most 10000.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AppOptions>>().Value);
 
@@ -43,6 +44,7 @@ public static class AppsExtensions
         }
 
         builder.Services.AddSingleton<AppHttp>();
+        builder.Services.AddSingleton<AppDeliveryRecorder>();
         builder.Services.AddSingleton<AppDeliveryHandler>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2.Model;
 using PetitChat.Core.Apps;
 using PetitChat.Core.Common;
 using PetitChat.Infrastructure.Apps;
@@ -9,6 +10,16 @@ public sealed partial class ScyllaAppStore : IAppDeliveryStore
     public Task SaveDeliveryAsync(AppDelivery delivery, CancellationToken ct) =>
         PutAsync(DeliveriesPartition(delivery.AppId), delivery.Id.ToString("D"), Write(delivery, AppsJsonContext.Default.AppDelivery), ct,
             ("status", StatusText(delivery.Status)));
+
+    /// <summary>Unconditional puts, 25 per BatchWriteItem (each is idempotent, so unprocessed ones are sent again).</summary>
+    public Task SaveDeliveriesAsync(IReadOnlyCollection<AppDelivery> deliveries, CancellationToken ct) =>
+        _store.BatchWriteAsync(_table, deliveries.Select(d =>
+        {
+            var item = Key(DeliveriesPartition(d.AppId), d.Id.ToString("D"));
+            item["body"] = new AttributeValue { S = Write(d, AppsJsonContext.Default.AppDelivery) };
+            item["status"] = new AttributeValue { S = StatusText(d.Status) };
+            return new WriteRequest { PutRequest = new PutRequest { Item = item } };
+        }), ct);
 
     public async Task<AppDelivery?> GetDeliveryAsync(Guid appId, Guid deliveryId, CancellationToken ct) =>
         await GetBodyAsync(DeliveriesPartition(appId), deliveryId.ToString("D"), ct) is { } body ? Read(body, AppsJsonContext.Default.AppDelivery) : null;

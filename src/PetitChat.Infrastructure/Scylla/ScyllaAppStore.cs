@@ -17,6 +17,7 @@ namespace PetitChat.Infrastructure.Scylla;
 /// </summary>
 public sealed partial class ScyllaAppStore(ScyllaChatStore store)
 {
+    private readonly ScyllaChatStore _store = store;
     private readonly AlternatorClient _client = store.Client;
     private readonly string _table = store.Tables.Apps;
 

@@ -168,8 +168,8 @@ public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposa
         return found;
     }
 
-    /// <summary>Unconditional puts and deletes, 25 per request; each one is idempotent.</summary>
-    private async Task BatchWriteAsync(string table, IEnumerable<WriteRequest> writes, CancellationToken ct)
+    /// <summary>Unconditional puts and deletes, 25 per request; each one is idempotent. Also the app store's (same cluster).</summary>
+    internal async Task BatchWriteAsync(string table, IEnumerable<WriteRequest> writes, CancellationToken ct)
     {
         foreach (var chunk in writes.Chunk(25))
         {

@@ -9,16 +9,16 @@ namespace PetitChat.Server.Apps;
 
 /// <summary>
 /// Wraps the event bus: after an event is published to its recipients, each recipient that is an
-/// app's bot subscribed to the event's type (<see cref="AppEvents"/>) gets a delivery, stored and
-/// queued on the notification queue (at least once from here on). Only the store write and the
-/// enqueue happen on the send's path, and only for chats with such a bot; the app itself is
-/// called by the workers, so a slow or failing app never delays a send. A failure here is logged
-/// and never fails the send, which is already stored and published.
+/// app's bot subscribed to the event's type (<see cref="AppEvents"/>) gets a delivery, queued on the
+/// notification queue as a job that carries the event's JSON (at least once from here on). Only the
+/// enqueue happens on the send's path, and only for chats with such a bot: nothing is stored here
+/// (the workers record each delivery once attempted, in batches), and the app itself is called by
+/// the workers, so a slow or failing app never delays a send. A failure here is logged and never
+/// fails the send, which is already stored and published.
 /// </summary>
 public sealed partial class AppEventTap(
     IEventBus inner,
     AppDirectory directory,
-    IAppDeliveryStore deliveries,
     INotificationQueue queue,
     Ids ids,
     TimeProvider time,
@@ -41,12 +41,18 @@ public sealed partial class AppEventTap(
                 return;
             }
 
+            List<NotificationJob>? jobs = null;
             foreach (var recipient in recipients)
             {
                 if (apps.TryGetValue(recipient, out var app) && recipient != mapped.ActorId && AppEventNames.Wants(app.Events, mapped.Type))
                 {
-                    await QueueAsync(app, chatEvent.ChatId, mapped.Type, mapped.Payload);
+                    (jobs ??= []).Add(JobFor(app, chatEvent.ChatId, mapped.Type, mapped.Payload));
                 }
+            }
+
+            if (jobs is not null)
+            {
+                await queue.EnqueueAsync(jobs, CancellationToken.None);
             }
         }
 #pragma warning disable CA1031 // The send is stored and published; an app event lost here is logged (see the summary).
@@ -64,14 +70,12 @@ public sealed partial class AppEventTap(
     public Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct) =>
         inner.SubscribeAsync(userId, lastEventId, ct);
 
-    private async Task QueueAsync(App app, Guid chatId, string type, object payload)
+    private NotificationJob JobFor(App app, Guid chatId, string type, object payload)
     {
         var now = time.GetUtcNow();
         var id = ids.Next();
         var body = JsonSerializer.Serialize(new AppEventEnvelope(type, id, now, app.Id, chatId, payload), json.Value.SerializerOptions);
-        var delivery = new AppDelivery(id, app.Id, chatId, type, body, AppDeliveryStatus.Pending, 0, 0, null, now, now);
-        await deliveries.SaveDeliveryAsync(delivery, CancellationToken.None);
-        await queue.EnqueueAsync([AppDeliveries.JobFor(app, delivery, now)], CancellationToken.None);
+        return AppDeliveries.JobFor(app, new AppDelivery(id, app.Id, chatId, type, body, AppDeliveryStatus.Pending, 0, 0, null, now, now), now);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "App event {Type} of chat {ChatId} was not queued")]

@@ -113,6 +113,28 @@ public abstract class AppStoresContract
     }
 
     [Fact]
+    public async Task Deliveries_saved_together_are_each_created_or_replaced_like_one_by_one()
+    {
+        var (_, _, deliveries) = await CreateStoresAsync();
+        var (app, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var failing = NewDelivery(app, Now, AppDeliveryStatus.Pending);
+        await deliveries.SaveDeliveryAsync(failing, CancellationToken.None);
+        // More than one batch of the Scylla adapter (25 writes).
+        var delivered = Enumerable.Range(1, 30).Select(i => NewDelivery(i % 3 == 0 ? other : app, Now.AddSeconds(i), AppDeliveryStatus.Delivered)).ToList();
+
+        await deliveries.SaveDeliveriesAsync([.. delivered, failing with { Status = AppDeliveryStatus.Failed, Attempts = 5, LastError = "app answered 500" }],
+            CancellationToken.None);
+        await deliveries.SaveDeliveriesAsync([], CancellationToken.None);
+
+        var mine = await deliveries.ListDeliveriesAsync(app, null, null, 100, CancellationToken.None);
+        Assert.Equal(delivered.Where(d => d.AppId == app).Select(d => d.Id).Reverse().Append(failing.Id), mine.Select(d => d.Id));
+        var failed = Assert.Single(await deliveries.ListDeliveriesAsync(app, AppDeliveryStatus.Failed, null, 10, CancellationToken.None));
+        Assert.Equal((failing.Id, 5, "app answered 500", failing.Body), (failed.Id, failed.Attempts, failed.LastError, failed.Body));
+        Assert.Empty(await deliveries.ListDeliveriesAsync(app, AppDeliveryStatus.Pending, null, 10, CancellationToken.None));
+        Assert.Equal(10, (await deliveries.ListDeliveriesAsync(other, AppDeliveryStatus.Delivered, null, 100, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Old_deliveries_of_one_status_are_removed_oldest_first_and_others_stay()
     {
         var (_, _, deliveries) = await CreateStoresAsync();

@@ -148,4 +148,27 @@ public abstract class NotificationQueueContract
         Assert.Equal([1, 2], log.Seen.Select(s => s.Attempt));
         await consumer.CancelAsync();
     }
+
+    [Fact]
+    public async Task A_jobs_body_reaches_the_handler_on_every_attempt_and_stays_in_its_dead_letter()
+    {
+        var queue = await CreateQueueAsync(FastRetry);
+        var log = new JobLog();
+        var user = Guid.CreateVersion7();
+        var withBody = Job(user, 1) with { Body = """{"type":"signal.created","text":"é ✓ \"quoted\""}""" };
+        using var consumer = Consume(queue, (q, _) =>
+        {
+            log.Saw(q);
+            return Task.FromResult(q.Job.Id == withBody.Id ? JobOutcome.Retry("app answered 503") : log.Done(q.Job));
+        });
+
+        await queue.EnqueueAsync([withBody, Job(user, 2)], CancellationToken.None);
+
+        await log.WaitUntilAsync(() => log.DoneCount(Job(user, 2).Id) == 1, Wait, "the job after the one with a body");
+        Assert.All(log.Seen.Where(s => s.Job.Id == withBody.Id), s => Assert.Equal(withBody.Body, s.Job.Body));
+        Assert.Null(log.Seen.Single(s => s.Job.Id == Job(user, 2).Id).Job.Body);
+        var dead = Assert.Single(await queue.ReadDeadLettersAsync(10, CancellationToken.None));
+        Assert.Equal(withBody, dead.Job);
+        await consumer.CancelAsync();
+    }
 }

@@ -11,12 +11,14 @@ namespace PetitChat.Server.Tests.Apps;
 
 /// <summary>
 /// An app's event url on 127.0.0.1 that records every POST (body and headers) and answers 200, or
-/// the statuses it is told to answer next.
+/// the statuses it is told to answer next; while held (<see cref="Hold"/>), it records a POST and
+/// keeps the answer until <see cref="Release"/> (a slow app).
 /// </summary>
 public sealed class AppListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _answers = new();
+    private volatile TaskCompletionSource? _held;
     private readonly ConcurrentQueue<(JsonElement Body, byte[] Raw, IReadOnlyDictionary<string, string> Headers, int Status)> _received = new();
 
     private AppListener(WebApplication app, string url)
@@ -50,6 +52,10 @@ public sealed class AppListener : IAsyncDisposable
         }
     }
 
+    public void Hold() => _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => Interlocked.Exchange(ref _held, null)?.TrySetResult();
+
     /// <summary>Waits until a POST matches; fails after 30 s.</summary>
     public async Task<(JsonElement Body, byte[] Raw, IReadOnlyDictionary<string, string> Headers, int Status)> WaitForAsync(
         Func<JsonElement, int, bool> match)
@@ -71,6 +77,7 @@ public sealed class AppListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -82,6 +89,11 @@ public sealed class AppListener : IAsyncDisposable
         var raw = buffer.ToArray();
         var status = _answers.TryDequeue(out var next) ? next : 200;
         _received.Enqueue((JsonDocument.Parse(raw).RootElement.Clone(), raw, request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), status));
+        if (_held is { } held)
+        {
+            await held.Task;
+        }
+
         return Results.StatusCode(status);
     }
 }

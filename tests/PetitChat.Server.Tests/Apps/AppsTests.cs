@@ -175,15 +175,40 @@ public sealed class AppsTests(AppsServer server) : AppsTest(server)
         Assert.DoesNotContain((await alice.TimelineAsync(chatId)).Items(), s => s.Str("text") is { } text && text.StartsWith("/call", StringComparison.Ordinal));
     }
 
-    private static async Task<System.Text.Json.JsonElement> WaitForFailedAsync(Chatter admin, Guid appId)
+    [Fact]
+    public async Task An_event_goes_to_the_app_from_its_queued_job_and_is_listed_once_the_app_answered()
+    {
+        await using var listener = await AppListener.StartAsync();
+        var (admin, alice, bob) = (await AdminAsync(), await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var app = await RegisterAsync(admin, listener.Url, SignalCreated);
+        var chatId = (await alice.CreateGroupAsync("slow app", bob)).Id();
+        await alice.Http.PostJson($"/api/v1/chats/{chatId}/members", new { userId = BotId(app) }).OkJsonAsync();
+
+        listener.Hold();
+        var messageId = (await alice.SendAsync(chatId, "while the app is slow")).Id();
+        var held = await listener.WaitForAsync((b, _) => b.Str("type") == "signal.created");
+        Assert.Equal(messageId, held.Body.GetProperty("payload").Id());
+        // The send stored nothing for the app: the event travelled in its job, and it is recorded once attempted.
+        Assert.Empty((await admin.GetAsync($"/api/v1/apps/{app.Id()}/deliveries")).Items());
+
+        listener.Release();
+        var delivered = await WaitForDeliveryAsync(admin, app.Id(), "delivered");
+        Assert.Equal((held.Body.GetProperty("id").GetGuid(), chatId, "signal.created", 1),
+            (delivered.Id(), delivered.GetProperty("chatId").GetGuid(), delivered.Str("type"), delivered.GetProperty("attempts").GetInt32()));
+        Assert.Single((await admin.GetAsync($"/api/v1/apps/{app.Id()}/deliveries")).Items());
+    }
+
+    private static Task<System.Text.Json.JsonElement> WaitForFailedAsync(Chatter admin, Guid appId) => WaitForDeliveryAsync(admin, appId, "failed");
+
+    private static async Task<System.Text.Json.JsonElement> WaitForDeliveryAsync(Chatter admin, Guid appId, string status)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            var failed = (await admin.GetAsync($"/api/v1/apps/{appId}/deliveries?status=failed")).Items();
-            if (failed.Length > 0)
+            var found = (await admin.GetAsync($"/api/v1/apps/{appId}/deliveries?status={status}")).Items();
+            if (found.Length > 0)
             {
-                return failed[0];
+                return found[0];
             }
 
             await Task.Delay(50, deadline.Token);
