@@ -25,7 +25,7 @@ public sealed class FanoutBenchmark : IBenchmark
     public string Name => "fanout";
 
     public string Description =>
-        "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15]";
+        "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] [--server path/PetitChat.Server.dll] [--one-node-nats]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -33,13 +33,22 @@ public sealed class FanoutBenchmark : IBenchmark
             Option(args, "--clients", 200), Option(args, "--group", 10), Option(args, "--rate", 50), Option(args, "--seconds", 15));
         Console.WriteLine($"fanout: {settings.Clients} SSE clients in groups of {settings.GroupSize}, " +
                           $"{settings.Rate} messages/s for {settings.Seconds} s, each message to {settings.GroupSize} streams");
-        var serverDll = ServerDll();
+        // --server: another build of the server (another branch's), to print before and after back to back.
+        var at = Array.IndexOf(args, "--server");
+        var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : ServerDll();
+        Console.WriteLine($"server: {serverDll}");
         var rows = new List<(string Name, Result Result)>();
 
         await using (var nats = await NatsServer.StartAsync())
         {
             rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
             rows.Add(("NATS JetStream, 2 nodes", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct)));
+            if (args.Contains("--one-node-nats"))
+            {
+                // The bus without a second process: what NATS costs apart from two processes sharing one store.
+                rows.Add(("NATS JetStream, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, nats.Url, ct)));
+            }
+
             rows.Add(("raw NATS pub/sub (limit)", await RunRawNatsAsync(nats.Url, settings, ct)));
         }
 

@@ -89,16 +89,7 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         }
 
         var page = await roster.ListChatsAsync(callerId, limit ?? limits.DefaultPageSize, cursor, ct);
-        var items = new List<ChatView>(page.Items.Count);
-        foreach (var summary in page.Items)
-        {
-            items.Add(new ChatView(summary, await MembersOfAsync(summary.Chat.Id, ct))
-            {
-                UnreadMentions = await UnreadMentionsAsync(callerId, summary, ct),
-            });
-        }
-
-        return new Page<ChatView>(items, page.NextCursor);
+        return new Page<ChatView>(await ViewsAsync(callerId, page.Items, ct), page.NextCursor);
     }
 
     /// <summary>Adds a user to a group; adding a current member changes nothing and succeeds.</summary>
@@ -219,43 +210,88 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
 
     internal static NotFound ChatNotFound { get; } = new("No such chat.");
 
+    /// <summary>How many of a chat's unread signals are looked at for mentions.</summary>
+    private const int UnreadMentionScan = 100;
+
     /// <summary>
     /// Others' unread signals that mention me, among the newest 100 after my read pointer: a
-    /// badge reads "99+" beyond that, and the scan stays bounded for every adapter.
+    /// badge reads "99+" beyond that, and the scan stays bounded for every adapter. Read for all
+    /// the chats with unread signals at once, from the read pointers in <paramref name="members"/>.
     /// </summary>
-    private async Task<int> UnreadMentionsAsync(Guid callerId, ChatSummary summary, CancellationToken ct)
+    private async Task<Dictionary<Guid, int>> UnreadMentionsAsync(
+        Guid callerId, IReadOnlyList<ChatSummary> summaries, IReadOnlyDictionary<Guid, IReadOnlyList<ChatMember>> members, CancellationToken ct)
     {
-        if (summary.UnreadCount == 0)
+        var afterByChat = new Dictionary<Guid, Guid?>();
+        foreach (var summary in summaries)
         {
-            return 0;
-        }
-
-        var member = await roster.GetMemberAsync(summary.Chat.Id, callerId, ct);
-        var unread = await timeline.GetSignalsAsync(summary.Chat.Id, new TimelineQuery(null, member?.Read?.SignalId, 100), ct);
-        var count = 0;
-        foreach (var signal in unread)
-        {
-            if (signal.SenderId != callerId && signal.DeletedAt is null && signal.Mentions.Contains(callerId))
+            if (summary.UnreadCount > 0)
             {
-                count++;
+                var me = members.GetValueOrDefault(summary.Chat.Id)?.FirstOrDefault(m => m.UserId == callerId);
+                afterByChat[summary.Chat.Id] = me?.Read?.SignalId;
             }
         }
 
-        return count;
+        var counts = new Dictionary<Guid, int>();
+        if (afterByChat.Count == 0)
+        {
+            return counts;
+        }
+
+        foreach (var (chatId, unread) in await timeline.GetSignalsAfterAsync(afterByChat, UnreadMentionScan, ct))
+        {
+            var count = 0;
+            foreach (var signal in unread)
+            {
+                if (signal.SenderId != callerId && signal.DeletedAt is null && signal.Mentions.Contains(callerId))
+                {
+                    count++;
+                }
+            }
+
+            counts[chatId] = count;
+        }
+
+        return counts;
     }
 
     private Signal NewMembershipSignal(Guid chatId, SignalKind kind, Guid senderId, Guid memberId) =>
         new(ids.Next(), chatId, kind, senderId, Text: null, ClientId: null, time.GetUtcNow(), memberId, CallUrl: null, Reactions: []);
 
     private async Task<ChatView?> ViewAsync(Guid callerId, Guid chatId, CancellationToken ct) =>
-        await roster.GetChatSummaryAsync(chatId, callerId, ct) is { } summary
-            ? new ChatView(summary, await MembersOfAsync(chatId, ct)) { UnreadMentions = await UnreadMentionsAsync(callerId, summary, ct) }
-            : null;
+        await roster.GetChatSummaryAsync(chatId, callerId, ct) is { } summary ? (await ViewsAsync(callerId, [summary], ct))[0] : null;
 
-    private async Task<IReadOnlyList<User>> MembersOfAsync(Guid chatId, CancellationToken ct)
+    /// <summary>
+    /// The views of a page of chats in a constant number of store reads, whatever the number of
+    /// chats or members on it: every chat's members at once, their users at once, and the unread
+    /// signals of every chat with some at once.
+    /// </summary>
+    private async Task<List<ChatView>> ViewsAsync(Guid callerId, IReadOnlyList<ChatSummary> summaries, CancellationToken ct)
     {
-        var members = await roster.GetMembersAsync(chatId, ct);
-        var byId = (await userStore.GetUsersAsync([.. members.Select(m => m.UserId)], ct)).ToDictionary(u => u.Id);
-        return [.. members.Where(m => byId.ContainsKey(m.UserId)).Select(m => byId[m.UserId])];
+        var items = new List<ChatView>(summaries.Count);
+        if (summaries.Count == 0)
+        {
+            return items;
+        }
+
+        var members = await roster.GetMembersOfChatsAsync([.. summaries.Select(s => s.Chat.Id)], ct);
+        var userIds = new HashSet<Guid>();
+        foreach (var list in members.Values)
+        {
+            foreach (var member in list)
+            {
+                userIds.Add(member.UserId);
+            }
+        }
+
+        var users = (await userStore.GetUsersAsync(userIds, ct)).ToDictionary(u => u.Id);
+        var mentions = await UnreadMentionsAsync(callerId, summaries, members, ct);
+        foreach (var summary in summaries)
+        {
+            IReadOnlyList<User> chatMembers = [.. (members.GetValueOrDefault(summary.Chat.Id) ?? [])
+                .Where(m => users.ContainsKey(m.UserId)).Select(m => users[m.UserId])];
+            items.Add(new ChatView(summary, chatMembers) { UnreadMentions = mentions.GetValueOrDefault(summary.Chat.Id) });
+        }
+
+        return items;
     }
 }

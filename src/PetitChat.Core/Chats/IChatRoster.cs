@@ -24,6 +24,14 @@ public interface IChatRoster
     /// <summary>The current members with their receipt pointers, ordered by join time.</summary>
     Task<IReadOnlyList<ChatMember>> GetMembersAsync(Guid chatId, CancellationToken ct);
 
+    /// <summary>
+    /// The current members of each of <paramref name="chatIds"/>, each list ordered by join time as
+    /// <see cref="GetMembersAsync"/> orders it; every chat asked for is a key (an unknown chat has an
+    /// empty list). A page of chats costs a constant number of store round trips, whatever the
+    /// number of chats or members on it.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<ChatMember>>> GetMembersOfChatsAsync(IReadOnlyCollection<Guid> chatIds, CancellationToken ct);
+
     /// <summary>The member, or null when <paramref name="userId"/> is not (or no longer) a member.</summary>
     Task<ChatMember?> GetMemberAsync(Guid chatId, Guid userId, CancellationToken ct);
 

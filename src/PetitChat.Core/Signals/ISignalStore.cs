@@ -42,6 +42,21 @@ public interface ISignalStore
     Task<IReadOnlyList<Signal>> GetSignalsAsync(Guid chatId, TimelineQuery query, CancellationToken ct);
 
     /// <summary>
+    /// The signals of the chat among <paramref name="signalIds"/> (thread replies and tombstones
+    /// included), in no particular order; ids that are not signals of the chat are left out. One
+    /// read, however many ids: a page's quoted originals are not read one by one.
+    /// </summary>
+    Task<IReadOnlyList<Signal>> GetSignalsByIdAsync(Guid chatId, IReadOnlyCollection<Guid> signalIds, CancellationToken ct);
+
+    /// <summary>
+    /// For each chat in <paramref name="afterByChat"/>, what <see cref="GetSignalsAsync"/> returns
+    /// for <c>new TimelineQuery(null, after, limit)</c> (newest first); every chat asked for is a
+    /// key. A page of chats costs a constant number of store round trips, whatever its size.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<Signal>>> GetSignalsAfterAsync(
+        IReadOnlyDictionary<Guid, Guid?> afterByChat, int limit, CancellationToken ct);
+
+    /// <summary>
     /// Adds a reaction and increments its count on the signal, atomically. Returns false (and
     /// changes nothing) when the user already reacted with that emoji.
     /// </summary>

@@ -13,6 +13,7 @@ public static class Quotes
     public static async Task<IReadOnlyList<Signal>> FillAsync(ISignalStore timeline, Guid chatId, IReadOnlyList<Signal> signals, CancellationToken ct)
     {
         Dictionary<Guid, Signal?>? originals = null;
+        HashSet<Guid>? missing = null;
         foreach (var signal in signals)
         {
             if (signal.ReplyToId is { } id)
@@ -20,7 +21,7 @@ public static class Quotes
                 originals ??= signals.ToDictionary(s => s.Id, s => (Signal?)s);
                 if (!originals.ContainsKey(id))
                 {
-                    originals[id] = await timeline.GetSignalAsync(chatId, id, ct);
+                    (missing ??= []).Add(id);
                 }
             }
         }
@@ -28,6 +29,20 @@ public static class Quotes
         if (originals is null)
         {
             return signals;
+        }
+
+        if (missing is not null)
+        {
+            // One read for every quoted original not on the page, not one per reply.
+            foreach (var id in missing)
+            {
+                originals[id] = null;
+            }
+
+            foreach (var original in await timeline.GetSignalsByIdAsync(chatId, missing, ct))
+            {
+                originals[original.Id] = original;
+            }
         }
 
         return [.. signals.Select(s => s.ReplyToId is { } id && originals[id] is { } original ? s with { ReplyTo = SignalQuote.Of(original) } : s)];

@@ -21,11 +21,14 @@ public sealed partial class NatsEventBus
         // A new signal's message ids come from the signal, so that the copy a repeated send
         // publishes (SignalCreated.Repeat) is dropped by the stream's duplicate window.
         var eventId = liveEvent is SignalCreated created ? $"signal.{created.Signal.Id:N}" : Guid.CreateVersion7().ToString("N");
+        // One deadline for the whole fan-out, not a timer per recipient.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
         var publishes = new Task[recipients.Count];
         var i = 0;
         foreach (var userId in recipients)
         {
-            publishes[i++] = PublishOneAsync(userId, type, body, $"{eventId}.{userId:N}", ct);
+            publishes[i++] = PublishOneAsync(userId, type, body, $"{eventId}.{userId:N}", timeout.Token);
         }
 
         try
@@ -62,23 +65,22 @@ public sealed partial class NatsEventBus
         }
     }
 
+    /// <summary>One recipient's copy; <paramref name="ct"/> carries the fan-out's deadline.</summary>
     private async Task PublishOneAsync(Guid userId, string type, byte[] body, string messageId, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.RequestTimeout);
         var subject = _options.SubjectOf(userId);
         var headers = new NatsHeaders { [NatsEventCodec.TypeHeader] = type };
         var opts = new NatsJSPubOpts { MsgId = messageId };
         try
         {
-            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token));
+            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: ct));
         }
         catch (NatsJSPublishNoResponseException)
         {
             // No stream listens on the subject: NATS came back without its store (a new server,
             // a wiped directory). Recreate the stream and publish again, once.
-            await EnsureStreamAsync(timeout.Token);
-            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: timeout.Token));
+            await EnsureStreamAsync(ct);
+            Stored(await _js.PublishAsync(subject, body, opts: opts, headers: headers, cancellationToken: ct));
         }
     }
 

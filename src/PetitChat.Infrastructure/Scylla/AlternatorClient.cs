@@ -61,7 +61,15 @@ public sealed class AlternatorClient : IDisposable
             Failure kind;
             try
             {
-                return await call(endpoint.Client, timeout.Token);
+                Telemetry.StoreMetrics.ScyllaRequestStarted();
+                try
+                {
+                    return await call(endpoint.Client, timeout.Token);
+                }
+                finally
+                {
+                    Telemetry.StoreMetrics.ScyllaRequestEnded();
+                }
             }
             catch (Exception e) when (!ct.IsCancellationRequested && (kind = Classify(e)) != Failure.None)
             {

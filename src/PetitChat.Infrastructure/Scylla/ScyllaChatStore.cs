@@ -134,34 +134,39 @@ public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposa
     }
 
     /// <summary>
-    /// The items of the given keys that exist, in no particular order (100 keys per request); with
+    /// The items of the given keys that exist, in no particular order (100 keys per request, the
+    /// requests of one call sent together so that many keys cost one round of requests); with
     /// a <paramref name="projection"/>, only those attributes (names as <c>#name</c> placeholders in <paramref name="names"/>).
     /// </summary>
     private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(
         string table, IEnumerable<Dictionary<string, AttributeValue>> keys, CancellationToken ct,
         string? projection = null, Dictionary<string, string>? names = null)
     {
-        var found = new List<Dictionary<string, AttributeValue>>();
-        foreach (var chunk in keys.Chunk(100))
-        {
-            var pending = new Dictionary<string, KeysAndAttributes>
-            {
-                [table] = new() { Keys = [.. chunk], ConsistentRead = true, ProjectionExpression = projection, ExpressionAttributeNames = names },
-            };
-            for (var round = 0; pending.Count > 0; round++)
-            {
-                var request = new BatchGetItemRequest { RequestItems = pending };
-                var response = await ReadAsync((db, token) => db.BatchGetItemAsync(request, token), ct);
-                if (response.Responses?.TryGetValue(table, out var items) == true)
-                {
-                    found.AddRange(items);
-                }
+        var chunks = await Task.WhenAll(keys.Chunk(100).Select(chunk => BatchGetChunkAsync(table, chunk, projection, names, ct)));
+        return chunks.Length == 1 ? chunks[0] : [.. chunks.SelectMany(items => items)];
+    }
 
-                pending = response.UnprocessedKeys is { Count: > 0 } unprocessed ? unprocessed : [];
-                if (pending.Count > 0)
-                {
-                    await BackoffAsync(round, ct);
-                }
+    private async Task<List<Dictionary<string, AttributeValue>>> BatchGetChunkAsync(
+        string table, Dictionary<string, AttributeValue>[] chunk, string? projection, Dictionary<string, string>? names, CancellationToken ct)
+    {
+        var found = new List<Dictionary<string, AttributeValue>>();
+        var pending = new Dictionary<string, KeysAndAttributes>
+        {
+            [table] = new() { Keys = [.. chunk], ConsistentRead = true, ProjectionExpression = projection, ExpressionAttributeNames = names },
+        };
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var request = new BatchGetItemRequest { RequestItems = pending };
+            var response = await ReadAsync((db, token) => db.BatchGetItemAsync(request, token), ct);
+            if (response.Responses?.TryGetValue(table, out var items) == true)
+            {
+                found.AddRange(items);
+            }
+
+            pending = response.UnprocessedKeys is { Count: > 0 } unprocessed ? unprocessed : [];
+            if (pending.Count > 0)
+            {
+                await BackoffAsync(round, ct);
             }
         }
 

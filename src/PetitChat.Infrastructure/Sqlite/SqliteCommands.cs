@@ -60,6 +60,7 @@ internal static class SqliteCommands
 
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
+        Telemetry.StoreMetrics.SqliteStatement();
         // CreateCommand enlists the command in the connection's current transaction.
         var command = connection.CreateCommand();
         command.CommandText = sql;
