@@ -240,7 +240,7 @@ public sealed class FanoutBenchmark : IBenchmark
         return sends.Count;
     }
 
-    private static async Task ReadStreamAsync(HttpClient http, string token, CountdownEvent opened, Action<string> onData, CancellationToken ct)
+    internal static async Task ReadStreamAsync(HttpClient http, string token, CountdownEvent opened, Action<string> onData, CancellationToken ct)
     {
         try
         {

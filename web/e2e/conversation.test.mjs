@@ -114,7 +114,12 @@ describe("threads and mentions", () => {
     const bobThread = bob.getByTestId("thread-panel");
     await bobThread.getByText("root message").waitFor();
     const bobReply = bob.getByRole("textbox", { name: "Reply in thread" });
-    await bobReply.fill("thread answer");
+    // The thread composer has @-autocomplete too.
+    await bobReply.pressSequentially(`@${aliceName.slice(0, 3)}`);
+    await bobThread.getByTestId("mention-suggestions").getByText(`@${aliceName}`).waitFor();
+    await bobReply.press("Enter");
+    assert.equal(await bobReply.inputValue(), `@${aliceName} `);
+    await bobReply.pressSequentially("thread answer");
     await bobReply.press("Enter");
     await bobThread.getByText("thread answer").waitFor();
 

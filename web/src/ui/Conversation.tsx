@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient, State } from "../client";
 import { dayLabel } from "../format";
 import { chatTitle, seenBy, typingNow, type Item } from "../timeline";
-import type { Chat, StoredFile, User } from "../types";
+import type { Chat, StoredFile } from "../types";
 import { statusLine } from "../presence";
 import type { Presence } from "../types";
 import { PresenceAvatar } from "./PresenceAvatar";
@@ -14,7 +14,7 @@ import { Integrations } from "./Integrations";
 import { Members } from "./Members";
 import { MessageItem } from "./MessageItem";
 import { MentionSuggestions } from "./MentionSuggestions";
-import { insertMention, matchMembers, mentionQuery } from "../mentions";
+import { useMentionAutocomplete } from "./useMentionAutocomplete";
 import { SearchPanel } from "./SearchPanel";
 import { go } from "./useClient";
 import { interleave } from "../e2ee/trust";
@@ -231,21 +231,8 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
   const input = useRef<HTMLTextAreaElement>(null);
-  // @-autocomplete: the `@word` before the caret, the highlighted match, and Escape's dismissal.
-  const [caret, setCaret] = useState(0);
-  const [activeMention, setActiveMention] = useState(0);
-  const [mentionClosed, setMentionClosed] = useState<number | null>(null);
-  const typed = mentionQuery(text, caret);
   const members = client.state.chats.find((c) => c.id === chatId)?.members ?? [];
-  const mentionMatches = typed && mentionClosed !== typed.start ? matchMembers(members, typed.query, client.state.me.id) : [];
-  const pickMention = (user: User) => {
-    if (!typed) return;
-    const next = insertMention(text, typed.start, caret, user.username);
-    setText(next.text);
-    setCaret(next.caret);
-    setActiveMention(0);
-    requestAnimationFrame(() => { input.current?.focus(); input.current?.setSelectionRange(next.caret, next.caret); });
-  };
+  const mentions = useMentionAutocomplete({ members, meId: client.state.me.id, text, setText, input });
   const picker = useRef<HTMLInputElement>(null);
   const counter = useRef(0);
 
@@ -324,7 +311,7 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
       </button>
       {/* Slash commands are read by the server, which cannot read a sealed message: none are offered there. */}
       {!encrypted && <CommandSuggestions client={client} chatId={chatId} text={text} onPick={(name) => { setText(`/${name} `); input.current?.focus(); }} />}
-      <MentionSuggestions matches={mentionMatches} active={Math.min(activeMention, Math.max(0, mentionMatches.length - 1))} onPick={pickMention} />
+      <MentionSuggestions matches={mentions.matches} active={mentions.active} onPick={mentions.pick} />
       <textarea
         ref={input}
         rows={1}
@@ -335,31 +322,13 @@ function Composer({ client, chatId, onEditLast, encrypted }: { client: ChatClien
         onInput={(e) => {
           const el = e.currentTarget as HTMLTextAreaElement;
           setText(el.value);
-          setCaret(el.selectionStart ?? el.value.length);
+          mentions.track(el);
           client.typing();
         }}
-        onKeyUp={(e) => { const el = e.currentTarget as HTMLTextAreaElement; setCaret(el.selectionStart ?? el.value.length); }}
+        onKeyUp={(e) => mentions.track(e.currentTarget as HTMLTextAreaElement)}
         onPaste={(e) => e.clipboardData?.files.length && add(e.clipboardData.files)}
         onKeyDown={(e) => {
-          if (mentionMatches.length > 0 && typed) {
-            const active = Math.min(activeMention, mentionMatches.length - 1);
-            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-              e.preventDefault();
-              const step = e.key === "ArrowDown" ? 1 : mentionMatches.length - 1;
-              setActiveMention((active + step) % mentionMatches.length);
-              return;
-            }
-            if (e.key === "Enter" || e.key === "Tab") {
-              e.preventDefault();
-              pickMention(mentionMatches[active]);
-              return;
-            }
-            if (e.key === "Escape") {
-              e.preventDefault();
-              setMentionClosed(typed.start);
-              return;
-            }
-          }
+          if (mentions.onKeyDown(e)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();

@@ -1,9 +1,11 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { clockTime } from "../format";
 import { replyLabel, type OpenThread } from "../threads";
 import type { Signal } from "../types";
 import { Icon } from "./Icon";
+import { MentionSuggestions } from "./MentionSuggestions";
+import { useMentionAutocomplete } from "./useMentionAutocomplete";
 
 function ThreadMessage(props: { client: ChatClient; signal: Signal }) {
   const { client, signal } = props;
@@ -22,6 +24,9 @@ function ThreadMessage(props: { client: ChatClient; signal: Signal }) {
 export function ThreadPanel(props: { client: ChatClient; thread: OpenThread }) {
   const { client, thread } = props;
   const [draft, setDraft] = useState("");
+  const input = useRef<HTMLTextAreaElement>(null);
+  const members = client.state.chats.find((c) => c.id === thread.chatId)?.members ?? [];
+  const mentions = useMentionAutocomplete({ members, meId: client.state.me.id, text: draft, setText: setDraft, input });
   const count = thread.root.thread?.replyCount ?? thread.replies.length;
   const submit = async () => {
     if (await client.sendInThread(draft)) setDraft("");
@@ -39,13 +44,19 @@ export function ThreadPanel(props: { client: ChatClient; thread: OpenThread }) {
         {thread.replies.map((reply) => <ThreadMessage key={reply.id} client={client} signal={reply} />)}
       </ol>
       <form class="thread-composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <MentionSuggestions matches={mentions.matches} active={mentions.active} onPick={mentions.pick} />
         <textarea
+          ref={input}
           aria-label="Reply in thread"
           placeholder="Reply in thread…"
           rows={2}
           value={draft}
-          onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
-          onKeyDown={(e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void submit(); } }}
+          onInput={(e) => { const el = e.currentTarget as HTMLTextAreaElement; setDraft(el.value); mentions.track(el); }}
+          onKeyUp={(e) => mentions.track(e.currentTarget as HTMLTextAreaElement)}
+          onKeyDown={(e) => {
+            if (mentions.onKeyDown(e)) return;
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); void submit(); }
+          }}
         />
         <button type="submit" class="primary" disabled={!draft.trim()}>Reply</button>
       </form>

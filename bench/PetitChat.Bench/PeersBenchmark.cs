@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PetitChat.Core.Common;
+using PetitChat.Core.Signals;
+using PetitChat.Infrastructure.Sqlite;
+using PetitChat.Testing;
+
+namespace PetitChat.Bench;
+
+/// <summary>
+/// Petit chat beside a peer on the same box: our server (SQLite store, every message stored, the
+/// in-process bus) with N users in groups of M receiving over SSE while messages are posted at a
+/// total rate R, then ejabberd with group chat (MUC, rooms of M) driven by tsung at the same N, M
+/// and R, with and without its message archive (bench/peers/ejabberd.sh). One table: messages/s,
+/// p50/p99 send→deliver, CPU of each server and of its load generator over the sending window, and
+/// memory per idle connection (RSS growth while the connections sit idle, after a full collection).
+/// </summary>
+public sealed class PeersBenchmark : IBenchmark
+{
+    private const int WarmUpFrom = 1_000_000;
+
+    public string Name => "peers";
+
+    public string Description =>
+        "Petit chat beside ejabberd + tsung: [--users 200] [--room 10] [--rate 100[,800]] [--seconds 30] [--history 0] [--peer mam,no-mam|none]";
+
+    public async Task RunAsync(string[] args, CancellationToken ct)
+    {
+        var options = Options.Parse(args);
+        Console.WriteLine($"peers: {options.Users} users in groups of {options.Room}, {string.Join(" and ", options.Rates)} messages/s " +
+                          $"for {options.Seconds} s; history {options.History:N0} messages; peers: {string.Join(", ", options.Peers)}");
+        var rows = new List<Row>();
+        foreach (var rate in options.Rates)
+        {
+            rows.Add(await RunOursAsync(options, rate, ct));
+            foreach (var peer in options.Peers)
+            {
+                rows.Add(await RunPeerAsync(options, rate, peer, ct));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Loaded-machine figures: client and server share the box; CPU is in cores over the sending window.");
+        Console.WriteLine("ejabberd rows: 'delivered' counts tsung's latency samples, one per TCP read (a lower bound); msg/s is what tsung sent.");
+        Console.WriteLine($"{"server",-28} {"rate",5} {"sent",6} {"delivered",10} {"msg/s",7} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu",5} {"client cpu",10} {"KB/idle conn",12}");
+        foreach (var row in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{row.Name,-28} {row.Rate,5} {row.Sent,6} {$"{row.Delivered}/{row.Expected}",10} {row.MessagesPerSecond,7:F0} {row.P50,8:F2} {row.P99,8:F2} {row.Max,8:F2} {row.ServerCpu,5:F2} {row.ClientCpu,10:F2} {row.KilobytesPerConnection,12:F1}"));
+        }
+    }
+
+    internal sealed record Row(
+        string Name, int Rate, int Sent, long Delivered, long Expected, double MessagesPerSecond,
+        double P50, double P99, double Max, double ServerCpu, double ClientCpu, double KilobytesPerConnection);
+
+    internal sealed record Options(int Users, int Room, IReadOnlyList<int> Rates, int Seconds, int History, IReadOnlyList<string> Peers)
+    {
+        public static Options Parse(string[] args)
+        {
+            var options = new Options(200, 10, [100], 30, 0, ["mam", "no-mam"]);
+            for (var i = 0; i + 1 < args.Length; i += 2)
+            {
+                var value = args[i + 1];
+                options = args[i] switch
+                {
+                    "--users" => options with { Users = Positive(args[i], value) },
+                    "--room" => options with { Room = Positive(args[i], value) },
+                    "--rate" => options with { Rates = [.. value.Split(',').Select(r => Positive(args[i], r))] },
+                    "--seconds" => options with { Seconds = Positive(args[i], value) },
+                    "--history" => options with { History = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--peer" => options with { Peers = value == "none" ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}."),
+                };
+            }
+
+            if (options.Users % options.Room != 0)
+            {
+                throw new ArgumentException($"--users ({options.Users}) must be a multiple of --room ({options.Room}).");
+            }
+
+            if (options.Peers.FirstOrDefault(p => p is not ("mam" or "no-mam")) is { } unknown)
+            {
+                throw new ArgumentException($"Unknown peer '{unknown}': use mam, no-mam or none.");
+            }
+
+            return options;
+        }
+
+        private static int Positive(string name, string value) =>
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new ArgumentException($"{name} takes a positive whole number, not '{value}'.");
+    }
+
+    /// <summary>Our row: one server process on SQLite with the in-process bus, as a single-box deployment runs.</summary>
+    private static async Task<Row> RunOursAsync(Options options, int rate, CancellationToken ct)
+    {
+        var folder = Directory.CreateTempSubdirectory("petitchat-peers-").FullName;
+        var port = LoopbackPort.Free();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        var server = await FanoutBenchmark.StartNodeAsync(FanoutBenchmark.ServerDll(), port, folder, url, natsUrl: null);
+        try
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
+            Console.WriteLine($"petit chat: server up (pid {server.ProcessId}); signing in {options.Users} users");
+            var users = new (string Token, Guid Id)[options.Users];
+            await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                async (i, token) => users[i] = await FanoutBenchmark.SignInAsync(http, $"peer-{i}-{Guid.NewGuid():N}", token));
+            var groups = await CreateGroupsAsync(http, users, options.Room, ct);
+            if (options.History > 0)
+            {
+                await FillHistoryAsync(Path.Combine(folder, "petitchat.db"), groups, users, options.History, ct);
+            }
+
+            using var serverProcess = Process.GetProcessById(server.ProcessId);
+            var rssEmpty = await RssAfterCollectionAsync(server.ProcessId, serverProcess, ct);
+
+            var sentAt = new ConcurrentDictionary<int, long>();
+            var latencies = new ConcurrentBag<double>();
+            var delivered = 0L;
+            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var opened = new CountdownEvent(options.Users);
+            var readers = users.Select(user => Task.Run(() => FanoutBenchmark.ReadStreamAsync(http, user.Token, opened, line =>
+            {
+                if (FanoutBenchmark.ParseSequence(line) is { } seq && sentAt.TryGetValue(seq, out var at))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                    Interlocked.Increment(ref delivered);
+                }
+            }, streaming.Token), ct)).ToList();
+            if (!opened.Wait(TimeSpan.FromSeconds(60), ct))
+            {
+                throw new TimeoutException("The SSE streams did not all open within a minute.");
+            }
+
+            var rssIdle = await RssAfterCollectionAsync(server.ProcessId, serverProcess, ct);
+
+            async Task SendAsync(int seq, CancellationToken token)
+            {
+                var (chat, members) = groups[seq % groups.Count];
+                var sender = members[seq / groups.Count % members.Length];
+                if (seq < WarmUpFrom)
+                {
+                    sentAt[seq] = Stopwatch.GetTimestamp();
+                }
+
+                using var request = FanoutBenchmark.Authorized(HttpMethod.Post, $"/api/v1/chats/{chat}/signals", users[sender].Token);
+                request.Content = JsonContent.Create(new { kind = "message", text = $"bench #{seq}#", clientId = $"peer-{seq}" });
+                using var response = await http.SendAsync(request, token);
+                response.EnsureSuccessStatusCode();
+            }
+
+            // One second of warm-up (JIT, connection pool), not measured.
+            await FanoutBenchmark.SendAtRateAsync(rate, rate, WarmUpFrom, SendAsync, ct);
+            serverProcess.Refresh();
+            var serverCpuBefore = serverProcess.TotalProcessorTime;
+            var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var started = Stopwatch.GetTimestamp();
+            var sent = await FanoutBenchmark.SendAtRateAsync(rate, rate * options.Seconds, 0, SendAsync, ct);
+            var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            serverProcess.Refresh();
+            var serverCpu = (serverProcess.TotalProcessorTime - serverCpuBefore).TotalSeconds / window;
+            var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds / window;
+
+            var expected = (long)sent * options.Room;
+            var deadline = Stopwatch.GetTimestamp();
+            while (Interlocked.Read(ref delivered) < expected && Stopwatch.GetElapsedTime(deadline) < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(20, ct);
+            }
+
+            await streaming.CancelAsync();
+            await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            var latency = Percentiles.Of(latencies.ToArray());
+            var name = options.History > 0 ? $"Petit chat, {options.History / 1000:N0}k history" : "Petit chat (SQLite)";
+            var row = new Row(name, rate, sent, Interlocked.Read(ref delivered), expected, Interlocked.Read(ref delivered) / (double)options.Room / window,
+                latency.P50, latency.P99, latency.Max, serverCpu, clientCpu, (rssIdle - rssEmpty) / 1024.0 / options.Users);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"petit chat: sent {row.Sent}, delivered {row.Delivered} of {row.Expected}, {row.MessagesPerSecond:F0} messages/s, {latency}, " +
+                $"CPU {row.ServerCpu:F2} cores (client {row.ClientCpu:F2}), {row.KilobytesPerConnection:F1} KB per idle connection (RSS {rssEmpty / 1024:N0} KB empty, {rssIdle / 1024:N0} KB idle)"));
+            return row;
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<List<(Guid ChatId, int[] Members)>> CreateGroupsAsync(HttpClient http, (string Token, Guid Id)[] users, int room, CancellationToken ct)
+    {
+        var groups = new List<(Guid ChatId, int[] Members)>();
+        for (var first = 0; first + room <= users.Length; first += room)
+        {
+            var members = Enumerable.Range(first, room).ToArray();
+            using var request = FanoutBenchmark.Authorized(HttpMethod.Post, "/api/v1/chats", users[first].Token);
+            request.Content = JsonContent.Create(new { name = $"room {first / room}", memberIds = members.Skip(1).Select(m => users[m].Id) });
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            groups.Add((JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetGuid(), members));
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// Pre-fills the measured groups with history through the store port on the server's own file
+    /// (WAL lets both write), then waits for the search outbox the appends filled to drain, so the
+    /// measured sends find a store and an index that already hold the history.
+    /// </summary>
+    private static async Task FillHistoryAsync(string path, List<(Guid ChatId, int[] Members)> groups, (string Token, Guid Id)[] users, int count, CancellationToken ct)
+    {
+        var ids = new Ids(TimeProvider.System);
+        using var store = new SqliteChatStore(new SqliteStoreOptions { Path = path });
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var (chat, members) = groups[i % groups.Count];
+                var id = ids.Next();
+                await store.AppendSignalAsync(new Signal(id, chat, SignalKind.Message, users[members[i / groups.Count % members.Length]].Id,
+                    $"history {i} with some text to make it a realistic size", $"history-{i}", Ids.TimestampOf(id), null, null, []), ct);
+                if (i % 50_000 == 0 && i > 0)
+                {
+                    Console.WriteLine($"   history: {i:N0} of {count:N0} after {watch.Elapsed.TotalSeconds:F0} s");
+                }
+            }
+        }, ct)));
+        Console.WriteLine($"   history: {count:N0} messages in {watch.Elapsed.TotalSeconds:F0} s; waiting for the search index to catch up");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        using var pending = connection.CreateCommand();
+        pending.CommandText = "SELECT count(*) FROM search_jobs";
+        long left;
+        while ((left = (long)(await pending.ExecuteScalarAsync(ct))!) > 0)
+        {
+            Console.WriteLine($"   search jobs left: {left:N0} after {watch.Elapsed.TotalSeconds:F0} s");
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        }
+    }
+
+    /// <summary>The process's resident memory after a full, compacting collection it was asked for over EventPipe.</summary>
+    private static async Task<long> RssAfterCollectionAsync(int processId, Process process, CancellationToken ct)
+    {
+        await InducedCollection.RunAsync(processId, ct);
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    /// <summary>A peer row: bench/peers/ejabberd.sh at the same users, room size and rate; its PEER line holds the figures.</summary>
+    private static async Task<Row> RunPeerAsync(Options options, int rate, string peer, CancellationToken ct)
+    {
+        var script = PeerScript();
+        var arguments = new List<string>
+        {
+            script, "--users", $"{options.Users}", "--room", $"{options.Room}", "--rate", $"{rate}", "--seconds", $"{options.Seconds}",
+        };
+        if (peer == "no-mam")
+        {
+            arguments.Add("--no-mam");
+        }
+
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        arguments.ForEach(start.ArgumentList.Add);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
+        string? peerLine = null;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.WriteLine($"   {e.Data}");
+            }
+        };
+        process.BeginErrorReadLine();
+        while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+        {
+            Console.WriteLine($"   {line}");
+            if (line.StartsWith("PEER ", StringComparison.Ordinal))
+            {
+                peerLine = line;
+            }
+        }
+
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0 || peerLine is null)
+        {
+            throw new InvalidOperationException($"{script} failed (exit code {process.ExitCode}); its output is above.");
+        }
+
+        return ParsePeerLine(peerLine, rate);
+    }
+
+    /// <summary>Reads "PEER name=... sent=... delivered=..." as the script prints it.</summary>
+    internal static Row ParsePeerLine(string line, int rate)
+    {
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+        double Number(string key) => double.Parse(fields[key], CultureInfo.InvariantCulture);
+        return new Row(fields["name"], rate, (int)Number("sent"), (long)Number("delivered"), (long)Number("expected"), Number("msgps"),
+            Number("p50"), Number("p99"), Number("max"), Number("cpu"), Number("clientcpu"), Number("kbperconn"));
+    }
+
+    private static string PeerScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "bench", "peers", "ejabberd.sh");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("bench/peers/ejabberd.sh was not found above the bench's folder.");
+    }
+}
