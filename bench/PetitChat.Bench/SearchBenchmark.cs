@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
@@ -16,8 +17,12 @@ namespace PetitChat.Bench;
 /// in random chats, and global searches over every chat of a user who is in all of them
 /// (<c>--chats</c>, 200 by default: the issue's "user in 200 chats"), both at the index and
 /// through <see cref="GlobalSearchService"/> (which also reads the user's chats from the store).
-/// The issue's full run is <c>-- search --messages 1000000</c>. With MEILISEARCH_URL set, also
-/// indexes the same messages into Meilisearch and searches there.
+/// The issue's full run is <c>-- search --messages 1000000 --direct</c>: <c>--direct</c> writes the
+/// documents straight into FTS5 in the worker's batches of 500, skipping the store's send path
+/// (one transaction per message, ~1,000/s here, 20 minutes at 1M). The global searches also run
+/// the SQL the index ran before it walked matches newest first ("before" rows, same data, same
+/// run). <c>--keep</c> leaves the database file for EXPLAIN QUERY PLAN. With MEILISEARCH_URL set,
+/// also indexes the same messages into Meilisearch and searches there.
 /// </summary>
 public sealed class SearchBenchmark : IBenchmark
 {
@@ -31,6 +36,8 @@ public sealed class SearchBenchmark : IBenchmark
         var messages = Option(args, "--messages", 100_000);
         var chats = Option(args, "--chats", 200);
         var queries = Option(args, "--queries", 2_000);
+        var direct = args.Contains("--direct");
+        var keep = args.Contains("--keep");
         var folder = Path.Combine(Path.GetTempPath(), "petitchat-bench-search", Guid.NewGuid().ToString("N"));
         var path = Path.Combine(folder, "petitchat.db");
         var random = new Random(42);
@@ -58,23 +65,46 @@ public sealed class SearchBenchmark : IBenchmark
                 texts.Add((chatIds[random.Next(chats)], i % 10 == 9 ? CjkSentence(random, cjkVocabulary) : Sentence(random, vocabulary)));
             }
 
-            // The send path: each append is one transaction with its search job.
-            var clock = Stopwatch.StartNew();
-            var at = now;
-            foreach (var (chatId, text) in texts)
+            if (direct)
             {
-                at = at.AddTicks(10_000);
-                await store.AppendSignalAsync(new Signal(Guid.CreateVersion7(at), chatId, SignalKind.Message, alice.Id, text, null, at, null, null, []), ct);
+                // The index alone, in the worker's batches: what a reindex or a busy outbox costs.
+                var clock = Stopwatch.StartNew();
+                var at = now;
+                foreach (var batch in texts.Chunk(500))
+                {
+                    var documents = new List<SearchDocument>(batch.Length);
+                    foreach (var (chatId, text) in batch)
+                    {
+                        at = at.AddTicks(10_000);
+                        documents.Add(new SearchDocument(Guid.CreateVersion7(at), chatId, alice.Id, text, at));
+                    }
+
+                    await fts.UpsertAsync(documents, ct);
+                }
+
+                Console.WriteLine($"  index direct (FTS5):     {Rate(messages, clock.Elapsed)} (batches of 500, no store)");
+            }
+            else
+            {
+                // The send path: each append is one transaction with its search job.
+                var clock = Stopwatch.StartNew();
+                var at = now;
+                foreach (var (chatId, text) in texts)
+                {
+                    at = at.AddTicks(10_000);
+                    await store.AppendSignalAsync(new Signal(Guid.CreateVersion7(at), chatId, SignalKind.Message, alice.Id, text, null, at, null, null, []), ct);
+                }
+
+                Console.WriteLine($"  send with job (SQLite):  {Rate(messages, clock.Elapsed)}");
+
+                // The worker's path: claim jobs, read the signals, write FTS5, complete the jobs.
+                clock.Restart();
+                var indexer = new SearchIndexer(store, store, fts, TimeProvider.System, SearchIndexerOptions.Default with { BatchSize = 500 });
+                var drained = await indexer.DrainAsync(ct);
+                Console.WriteLine($"  index from jobs (FTS5):  {Rate(drained.Indexed, clock.Elapsed)} ({drained.Claimed:N0} jobs)");
             }
 
-            Console.WriteLine($"  send with job (SQLite):  {Rate(messages, clock.Elapsed)}");
-
-            // The worker's path: claim jobs, read the signals, write FTS5, complete the jobs.
-            clock.Restart();
-            var indexer = new SearchIndexer(store, store, fts, TimeProvider.System, SearchIndexerOptions.Default with { BatchSize = 500 });
-            var drained = await indexer.DrainAsync(ct);
-            Console.WriteLine($"  index from jobs (FTS5):  {Rate(drained.Indexed, clock.Elapsed)} ({drained.Claimed:N0} jobs)");
-
+            await MeasureBeforeAsync(path, chatIds, vocabulary, random, queries, ct);
             await MeasureSearchAsync("FTS5", fts, chatIds, vocabulary, cjkVocabulary, random, queries, ct);
 
             // The chat list a global search reads first: whole summaries page by page (what it did
@@ -108,7 +138,11 @@ public sealed class SearchBenchmark : IBenchmark
         }
         finally
         {
-            if (Directory.Exists(folder))
+            if (keep)
+            {
+                Console.WriteLine($"  database kept: {path}");
+            }
+            else if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
             }
@@ -184,6 +218,50 @@ public sealed class SearchBenchmark : IBenchmark
 
             var kind = $"global {sort.ToString().ToLowerInvariant()} ({chatIds.Length})";
             Console.WriteLine($"  search {engine,-11} {kind,-19} {Percentiles.Of(samples)}  (avg {hits / (double)queries:F1} hits of 21 max)");
+        }
+    }
+
+    /// <summary>
+    /// The global search's SQL before issue 20's scale work, on the same data: join every match
+    /// with its document, filter by chat, then sort them all (by time, or by bm25 with a snippet
+    /// for each). Kept here, not in the index, only to print "before" beside "now".
+    /// </summary>
+    private static async Task MeasureBeforeAsync(string path, Guid[] chatIds, string[] vocabulary, Random random, int queries, CancellationToken ct)
+    {
+        const string before = """
+            SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
+                   snippet(search_text, 0, '[', ']', '…', 16)
+            FROM search_text
+            JOIN search_documents d ON d.doc_id = search_text.rowid
+            WHERE search_text MATCH @match AND d.chat_id IN (SELECT value FROM json_each(@chatIds))
+            ORDER BY {0}
+            LIMIT 21
+            """;
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(ct);
+        var chats = "[" + string.Join(',', chatIds.Select(id => $"\"{id:D}\"")) + "]";
+        foreach (var (sort, order) in new[] { ("best", "bm25(search_text, 1.0, 0.0, 1.0), d.signal_id DESC"), ("newest", "d.created_at DESC, d.signal_id DESC") })
+        {
+            var samples = new List<double>(queries);
+            for (var i = 0; i < queries; i++)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = string.Format(CultureInfo.InvariantCulture, before, order);
+                command.Parameters.AddWithValue("@match", SqliteSearchIndex.WordsExpression([Word(random, vocabulary)]));
+                command.Parameters.AddWithValue("@chatIds", chats);
+                var started = Stopwatch.GetTimestamp();
+                await using (var reader = await command.ExecuteReaderAsync(ct))
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                    }
+                }
+
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            var kind = $"global {sort} ({chatIds.Length})";
+            Console.WriteLine($"  search {"FTS5 before",-11} {kind,-19} {Percentiles.Of(samples)}  (join and sort every match: the SQL before)");
         }
     }
 

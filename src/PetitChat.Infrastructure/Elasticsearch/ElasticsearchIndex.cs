@@ -46,7 +46,10 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
         _index = Uri.EscapeDataString(options.Index);
     }
 
-    /// <summary>Creates the index with its analyzer and mappings when missing; once per process.</summary>
+    /// <summary>
+    /// Puts the index template (analyzer and mappings for the index's name, replaced on each start so
+    /// that a new version's template wins), then creates the index from it when missing; once per process.
+    /// </summary>
     public async Task EnsureReadyAsync(CancellationToken ct)
     {
         if (_ready)
@@ -62,8 +65,16 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
                 return;
             }
 
-            var body = ElasticsearchQuery.CreateIndex(_options.Shards, _options.Replicas);
-            using var response = await SendAsync(HttpMethod.Put, _index, Json(body), ct, acceptAlreadyExists: true);
+            var template = ElasticsearchQuery.IndexTemplate(_options.Index, _options.Shards, _options.Replicas);
+            using (await SendAsync(HttpMethod.Put, "_index_template/" + Uri.EscapeDataString(_options.Index + "-template"), Json(template), ct))
+            {
+            }
+
+            // An empty body: the template gives the settings and mappings.
+            using (await SendAsync(HttpMethod.Put, _index, Json(new JsonObject()), ct, acceptAlreadyExists: true))
+            {
+            }
+
             _ready = true;
         }
         finally

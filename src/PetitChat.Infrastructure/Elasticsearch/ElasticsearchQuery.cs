@@ -17,6 +17,22 @@ public static class ElasticsearchQuery
     public const string Analyzer = "petitchat_text";
 
     /// <summary>The body of <c>PUT /{index}</c>: shards, the CJK-aware analyzer and the mappings.</summary>
+    /// <summary>
+    /// The composable index template (<c>PUT _index_template/…</c>) that gives an index named
+    /// <paramref name="index"/> the settings and mappings of <see cref="CreateIndex"/>: an index made
+    /// by hand, by a reindex into a new name with the same pattern, or by an operator after a
+    /// delete gets the CJK analyzer and the required routing too, not Elasticsearch's dynamic defaults.
+    /// </summary>
+    public static JsonObject IndexTemplate(string index, int shards, int replicas) => new()
+    {
+        ["index_patterns"] = new JsonArray(index),
+        // Above the built-in templates (priority 100 and below) so that ours wins on an overlap.
+        ["priority"] = 200,
+        ["template"] = CreateIndex(shards, replicas),
+        ["_meta"] = new JsonObject { ["managed_by"] = "petitchat", ["description"] = "Petit chat messages: CJK bigrams, routed by chat" },
+    };
+
+    /// <summary>The settings (analysis with CJK bigrams) and mappings (strict, routing required) of the index of messages.</summary>
     public static JsonObject CreateIndex(int shards, int replicas) => new()
     {
         ["settings"] = new JsonObject

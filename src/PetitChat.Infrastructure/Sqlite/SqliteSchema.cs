@@ -141,6 +141,7 @@ internal static class SqliteSchema
         """,
         SqliteConversationSchema.Step,
         SqliteThreadSchema.Step,
+        SqliteSearchSchema.TimeKeysStep,
     ];
 
     public static int Version => Steps.Length;

@@ -77,14 +77,16 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         await using var transaction = connection.BeginTransaction(deferred: false);
         // One prepared command per statement for the whole batch: SQLite compiles each once.
         await using var find = Prepare(connection, "SELECT doc_id FROM search_documents WHERE signal_id = @signalId", "@signalId");
+        await using var drop = Prepare(connection, "DELETE FROM search_documents WHERE doc_id = @docId", "@docId");
         await using var dropText = Prepare(connection, "DELETE FROM search_text WHERE rowid = @docId", "@docId");
+        await using var lastKey = Prepare(connection, "SELECT max(doc_id) FROM search_documents WHERE doc_id BETWEEN @low AND @high", "@low", "@high");
         await using var update = Prepare(connection,
             "UPDATE search_documents SET chat_id = @chatId, sender_id = @senderId, created_at = @createdAt, has_file = @hasFile WHERE doc_id = @docId",
             "@docId", "@chatId", "@senderId", "@createdAt", "@hasFile");
         await using var insert = Prepare(connection, """
-            INSERT INTO search_documents (signal_id, chat_id, sender_id, created_at, has_file)
-            VALUES (@signalId, @chatId, @senderId, @createdAt, @hasFile) RETURNING doc_id
-            """, "@signalId", "@chatId", "@senderId", "@createdAt", "@hasFile");
+            INSERT INTO search_documents (doc_id, signal_id, chat_id, sender_id, created_at, has_file)
+            VALUES (@docId, @signalId, @chatId, @senderId, @createdAt, @hasFile)
+            """, "@docId", "@signalId", "@chatId", "@senderId", "@createdAt", "@hasFile");
         await using var addText = Prepare(connection, "INSERT INTO search_text (rowid, text, chat, cjk) VALUES (@docId, @text, @chat, @cjk)",
             "@docId", "@text", "@chat", "@cjk");
         foreach (var document in documents)
@@ -92,11 +94,14 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
             var (signalId, chatId, senderId, createdAt) =
                 (document.SignalId.ToString("D"), document.ChatId.ToString("D"), document.SenderId.ToString("D"), ToText(document.CreatedAt));
             var hasFile = document.HasFile ? 1 : 0;
+            var low = SqliteSearchKeys.First(document.CreatedAt);
             find.Parameters["@signalId"].Value = signalId;
             long docId;
-            if (await find.ExecuteScalarAsync(ct) is long existing)
+            var existing = await find.ExecuteScalarAsync(ct) as long?;
+            if (existing is { } same && SqliteSearchKeys.SameMillisecond(same, low))
             {
-                docId = existing;
+                // An edit: same time, so the same key; only the text and the filters change.
+                docId = same;
                 dropText.Parameters["@docId"].Value = docId;
                 await dropText.ExecuteNonQueryAsync(ct);
                 Bind(update, ("@docId", docId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt), ("@hasFile", hasFile));
@@ -104,8 +109,20 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
             }
             else
             {
-                Bind(insert, ("@signalId", signalId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt), ("@hasFile", hasFile));
-                docId = (long)(await insert.ExecuteScalarAsync(ct))!;
+                if (existing is { } moved)
+                {
+                    // Its time changed: its key must follow, or newest-first scans would meet it out of order.
+                    Bind(drop, ("@docId", moved));
+                    await drop.ExecuteNonQueryAsync(ct);
+                    Bind(dropText, ("@docId", moved));
+                    await dropText.ExecuteNonQueryAsync(ct);
+                }
+
+                Bind(lastKey, ("@low", low), ("@high", SqliteSearchKeys.Last(low)));
+                docId = await lastKey.ExecuteScalarAsync(ct) is long last ? SqliteSearchKeys.Next(last) : low;
+                Bind(insert, ("@docId", docId), ("@signalId", signalId), ("@chatId", chatId), ("@senderId", senderId), ("@createdAt", createdAt),
+                    ("@hasFile", hasFile));
+                await insert.ExecuteNonQueryAsync(ct);
             }
 
             var text = SearchHighlight.Strip(document.Text);
@@ -142,35 +159,18 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        if (query.Words.Count == 0)
+        if (MatchExpression(query.ChatId, query.Words) is not { } match)
         {
             return [];
         }
 
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        // bm25 weights: the text and its bigrams count, the chat token does not. Ties: newest first.
-        command.CommandText = """
-            SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
-                   snippet(search_text, 0, @start, @end, '…', @words)
-            FROM search_text
-            JOIN search_documents d ON d.doc_id = search_text.rowid
-            WHERE search_text MATCH @match AND d.chat_id = @chatId
-            ORDER BY bm25(search_text, 1.0, 0.0, 1.0), d.signal_id DESC
-            LIMIT @limit OFFSET @offset
-            """;
-        command.Parameters.AddWithValue("@start", SearchHighlight.Start);
-        command.Parameters.AddWithValue("@end", SearchHighlight.End);
-        command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
-        if (MatchExpression(query.ChatId, query.Words) is not { } match)
-        {
-            return [];
-        }
-
+        command.CommandText = BestOf("search_text MATCH @match AND d.chat_id = @chatId");
+        AddSnippetParameters(command);
         command.Parameters.AddWithValue("@match", match);
         command.Parameters.AddWithValue("@chatId", query.ChatId.ToString("D"));
-        command.Parameters.AddWithValue("@limit", query.Limit);
-        command.Parameters.AddWithValue("@offset", query.Offset);
+        AddPageParameters(command, query.Offset, query.Limit);
         return await ReadHitsAsync(command, ct);
     }
 
@@ -186,8 +186,10 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
 
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        // The caller's chats go in as one JSON array: one statement whatever their number, and the
-        // membership filter is applied by SQLite on each match (search_documents' primary key).
+        // The caller's chats go in as one JSON array: one statement whatever their number. SQLite
+        // reads the array once into a temporary index and checks each candidate against it while it
+        // walks the matches newest first (search_documents' primary key), so it stops as soon as a
+        // page is full instead of joining and sorting every match of a common word.
         const string filters = """
             d.chat_id IN (SELECT value FROM json_each(@chatIds))
               AND (@senderId IS NULL OR d.sender_id = @senderId)
@@ -195,37 +197,33 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
               AND (@before IS NULL OR d.created_at < @before)
               AND (@hasFile = 0 OR d.has_file = 1)
             """;
+        var newest = words is null || query.Sort == SearchSort.Newest;
         if (words is null)
         {
             // Filters only: the newest messages that pass them, with the start of their text.
             command.CommandText = $"""
-                SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, substr(search_text.text, 1, @chars)
+                SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, substr(search_text.text, 1, @chars), d.doc_id
                 FROM search_documents d
                 JOIN search_text ON search_text.rowid = d.doc_id
                 WHERE {filters}
-                ORDER BY d.created_at DESC, d.signal_id DESC
-                LIMIT @limit OFFSET @offset
+                ORDER BY d.doc_id DESC
                 """;
             command.Parameters.AddWithValue("@chars", Math.Clamp(options.SnippetWords, 1, 64) * 8);
         }
         else
         {
-            var order = query.Sort == SearchSort.Newest
-                ? "d.created_at DESC, d.signal_id DESC"
-                : "bm25(search_text, 1.0, 0.0, 1.0), d.signal_id DESC";
-            command.CommandText = $"""
-                SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
-                       snippet(search_text, 0, @start, @end, '…', @words)
-                FROM search_text
-                JOIN search_documents d ON d.doc_id = search_text.rowid
-                WHERE search_text MATCH @match AND {filters}
-                ORDER BY {order}
-                LIMIT @limit OFFSET @offset
-                """;
-            command.Parameters.AddWithValue("@start", SearchHighlight.Start);
-            command.Parameters.AddWithValue("@end", SearchHighlight.End);
-            command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
+            AddSnippetParameters(command);
             command.Parameters.AddWithValue("@match", words);
+            command.CommandText = newest
+                ? $"""
+                  SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
+                         snippet(search_text, 0, @start, @end, '…', @words), search_text.rowid
+                  FROM search_text
+                  JOIN search_documents d ON d.doc_id = search_text.rowid
+                  WHERE search_text MATCH @match AND {filters}
+                  ORDER BY search_text.rowid DESC
+                  """
+                : BestOf($"search_text MATCH @match AND {filters}");
         }
 
         command.Parameters.AddWithValue("@chatIds", "[" + string.Join(',', query.ChatIds.Select(id => $"\"{id:D}\"")) + "]");
@@ -233,9 +231,56 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         command.Parameters.AddWithValue("@after", query.Filters.After is { } after ? ToText(after) : DBNull.Value);
         command.Parameters.AddWithValue("@before", query.Filters.Before is { } before ? ToText(before) : DBNull.Value);
         command.Parameters.AddWithValue("@hasFile", query.Filters.HasFile ? 1 : 0);
-        command.Parameters.AddWithValue("@limit", query.Limit);
-        command.Parameters.AddWithValue("@offset", query.Offset);
+        if (newest)
+        {
+            return await ReadNewestAsync(command, query.Offset, query.Limit, ct);
+        }
+
+        AddPageParameters(command, query.Offset, query.Limit);
         return await ReadHitsAsync(command, ct);
+    }
+
+    /// <summary>
+    /// Best first among the newest <see cref="SqliteSearchOptions.BestCandidates"/> matches: FTS5
+    /// walks the matches newest first (its rowids are time keys, see <see cref="SqliteSearchKeys"/>)
+    /// and stops there, and only those are ranked by bm25. Ranking every match of a common word was
+    /// most of a search's time at a million messages. Snippets are made for the page's rows only,
+    /// each looked up by rowid (CROSS JOIN keeps the page as the outer loop); the rank is carried
+    /// over rather than asked again, because each bm25() context first counts every document of
+    /// each phrase (a common word's whole doclist), once per looked-up row. bm25 weights: the text
+    /// and its bigrams count, the chat token does not. Ties: newest first.
+    /// </summary>
+    private string BestOf(string where) => $"""
+        WITH candidates AS (
+            SELECT search_text.rowid AS doc_id, d.signal_id, bm25(search_text, 1.0, 0.0, 1.0) AS rank
+            FROM search_text
+            JOIN search_documents d ON d.doc_id = search_text.rowid
+            WHERE {where}
+            ORDER BY search_text.rowid DESC
+            LIMIT {Math.Max(options.BestCandidates, 1).ToString(CultureInfo.InvariantCulture)}
+        ),
+        page AS (
+            SELECT doc_id, rank, signal_id FROM candidates ORDER BY rank, signal_id DESC LIMIT @limit OFFSET @offset
+        )
+        SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, snippet(search_text, 0, @start, @end, '…', @words)
+        FROM page
+        CROSS JOIN search_text ON search_text.rowid = page.doc_id
+        JOIN search_documents d ON d.doc_id = page.doc_id
+        WHERE search_text MATCH @match
+        ORDER BY page.rank, page.signal_id DESC
+        """;
+
+    private void AddSnippetParameters(SqliteCommand command)
+    {
+        command.Parameters.AddWithValue("@start", SearchHighlight.Start);
+        command.Parameters.AddWithValue("@end", SearchHighlight.End);
+        command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
+    }
+
+    private static void AddPageParameters(SqliteCommand command, int offset, int limit)
+    {
+        command.Parameters.AddWithValue("@limit", limit);
+        command.Parameters.AddWithValue("@offset", offset);
     }
 
     private static async Task<IReadOnlyList<SearchHit>> ReadHitsAsync(SqliteCommand command, CancellationToken ct)
@@ -244,17 +289,54 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         var hits = new List<SearchHit>();
         while (await reader.ReadAsync(ct))
         {
-            hits.Add(new SearchHit(
-                Guid.ParseExact(reader.GetString(0), "D"),
-                Guid.ParseExact(reader.GetString(1), "D"),
-                Guid.ParseExact(reader.GetString(2), "D"),
-                new DateTimeOffset(DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero),
-                SqliteCjk.Snippet(reader.GetString(4))));
+            hits.Add(ReadHit(reader));
         }
 
         return hits;
     }
+
+    /// <summary>
+    /// Reads rows in key order (newest first, to the millisecond) until it has <paramref name="offset"/>
+    /// + <paramref name="limit"/> of them and the next row is from an earlier millisecond, then orders
+    /// them exactly (time, then signal id, both descending) and takes the page. Closing the reader
+    /// there ends SQLite's scan: a page costs the rows it shows, not every match.
+    /// </summary>
+    private static async Task<IReadOnlyList<SearchHit>> ReadNewestAsync(SqliteCommand command, int offset, int limit, CancellationToken ct)
+    {
+        var wanted = offset + limit;
+        var rows = new List<(SearchHit Hit, string SignalId)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            long? boundary = null;
+            while (await reader.ReadAsync(ct))
+            {
+                var key = reader.GetInt64(5);
+                if (boundary is { } last && !SqliteSearchKeys.SameMillisecond(key, last))
+                {
+                    break;
+                }
+
+                rows.Add((ReadHit(reader), reader.GetString(0)));
+                if (rows.Count == wanted)
+                {
+                    boundary = key;
+                }
+            }
+        }
+
+        rows.Sort((a, b) => a.Hit.CreatedAt != b.Hit.CreatedAt
+            ? b.Hit.CreatedAt.CompareTo(a.Hit.CreatedAt)
+            : string.CompareOrdinal(b.SignalId, a.SignalId));
+        return [.. rows.Skip(offset).Take(limit).Select(r => r.Hit)];
+    }
+
+    private static SearchHit ReadHit(SqliteDataReader reader) => new(
+        Guid.ParseExact(reader.GetString(0), "D"),
+        Guid.ParseExact(reader.GetString(1), "D"),
+        Guid.ParseExact(reader.GetString(2), "D"),
+        new DateTimeOffset(DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero),
+        SqliteCjk.Snippet(reader.GetString(4)));
 
     /// <summary>
     /// <c>chat : "c…" AND text : "w1" AND text : "w2"*</c>, or null when no word has anything to

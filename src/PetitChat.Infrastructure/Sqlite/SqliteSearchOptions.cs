@@ -14,6 +14,13 @@ public sealed record SqliteSearchOptions
     /// <summary>Words shown around the first match in a snippet.</summary>
     public int SnippetWords { get; init; } = 16;
 
+    /// <summary>
+    /// Best-first searches rank the newest this many matches by relevance (bm25), not every match:
+    /// a common word matches half a million messages at 1M, and ranking them all took most of a
+    /// second. At least the deepest page a search can reach (<c>Chats:MaxSearchHits</c>, 1,000).
+    /// </summary>
+    public int BestCandidates { get; init; } = 1000;
+
     /// <summary>How long a writer waits for another one to commit before giving up.</summary>
     public int BusyTimeoutSeconds { get; init; } = 10;
 }

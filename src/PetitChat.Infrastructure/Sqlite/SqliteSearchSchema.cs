@@ -27,4 +27,24 @@ internal static class SqliteSearchSchema
         INSERT OR IGNORE INTO search_jobs (id, chat_id, signal_id, due_at)
         SELECT id, chat_id, id, created_at FROM signals WHERE text IS NOT NULL;
         """;
+
+    /// <summary>
+    /// Issue 20 at scale: rowids become time keys (<see cref="SqliteSearchKeys"/>) so that searches
+    /// walk matches newest first and stop at a full page. Old rowids were counters: drop the rows
+    /// and index every message again through the outbox, in the background, as the step above did.
+    /// </summary>
+    public const string TimeKeysStep =
+        """
+        DROP TABLE search_text;
+        DELETE FROM search_documents;
+        CREATE VIRTUAL TABLE search_text USING fts5(
+            text, chat, cjk,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+
+        INSERT OR IGNORE INTO search_jobs (id, chat_id, signal_id, due_at)
+        SELECT id, chat_id, id, created_at FROM signals
+        WHERE encrypted_json IS NULL AND (text IS NOT NULL OR attachment_ids IS NOT NULL);
+        """;
 }

@@ -11,6 +11,7 @@ namespace PetitChat.Contracts.Tests.Search;
 /// requests the adapter sends (paths, routing, NDJSON bulk lines, query JSON) and that it maps the
 /// documented responses (hits, highlights, item errors, 429, 5xx). Reference pages:
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-create-index.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-put-template.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/analysis-cjk-bigram-tokenfilter.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/mapping-routing-field.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html,
@@ -34,15 +35,18 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     public async Task DisposeAsync() => await _es.DisposeAsync();
 
     [Fact]
-    public async Task Start_up_creates_the_index_with_the_cjk_analyzer_routing_and_mappings_StandIn()
+    public async Task Start_up_puts_an_index_template_with_the_cjk_analyzer_routing_and_mappings_then_creates_the_index_from_it_StandIn()
     {
         using var index = Adapter(shards: 3);
 
         await index.EnsureReadyAsync(Ct);
 
-        var create = Assert.Single(_es.Requests);
-        Assert.Equal(("PUT", "/" + IndexName), (create.Method, create.Path));
-        var body = create.Json;
+        Assert.Equal([("PUT", $"/_index_template/{IndexName}-template"), ("PUT", "/" + IndexName)], _es.Requests.Select(r => (r.Method, r.Path)));
+        Assert.Empty(_es.Requests[1].Json.AsObject());
+        var template = _es.Requests[0].Json;
+        Assert.Equal([IndexName], Strings(template["index_patterns"]));
+        Assert.True(template["priority"]!.GetValue<int>() > 100);
+        var body = template["template"]!;
         Assert.Equal(3, body["settings"]!["number_of_shards"]!.GetValue<int>());
         var analyzer = body["settings"]!["analysis"]!["analyzer"]![ElasticsearchQuery.Analyzer]!;
         Assert.Equal("standard", analyzer["tokenizer"]!.GetValue<string>());
@@ -71,12 +75,12 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     public async Task Start_up_accepts_an_index_that_already_exists_StandIn()
     {
         using var index = Adapter();
-        _es.FailNext = (400, ElasticsearchStandIn.Error("resource_already_exists_exception", $"index [{IndexName}/abc] already exists", 400));
+        _es.ExistingIndexes.Add(IndexName);
 
         await index.EnsureReadyAsync(Ct);
         await index.UpsertAsync([Document(Guid.NewGuid(), "after start-up")], Ct);
 
-        Assert.Equal(["PUT", "POST"], _es.Requests.Select(r => r.Method));
+        Assert.Equal(["PUT", "PUT", "POST"], _es.Requests.Select(r => r.Method));
         Assert.Empty(_es.Violations);
     }
 
@@ -251,8 +255,10 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
             await basic.EnsureReadyAsync(Ct);
         }
 
-        Assert.Equal("ApiKey a2V5OnNlY3JldA==", _es.Requests[0].Authorization);
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:pw")), _es.Requests[1].Authorization);
+        // Each start-up is two calls: the template, then the index.
+        Assert.Equal(["ApiKey a2V5OnNlY3JldA==", "ApiKey a2V5OnNlY3JldA=="], _es.Requests[..2].Select(r => r.Authorization));
+        var basicAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:pw"));
+        Assert.Equal([basicAuth, basicAuth], _es.Requests[2..].Select(r => r.Authorization));
     }
 
     [Fact]

@@ -15,6 +15,7 @@ namespace PetitChat.Contracts.Tests.Search;
 /// against a real Elasticsearch when ELASTICSEARCH_URL is set (<see cref="ElasticsearchSearchIndexTests"/>).
 /// Response shapes are taken from:
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-create-index.html,
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-put-template.html (composable templates),
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-delete-by-query.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/search-search.html,
@@ -38,6 +39,12 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
 
     /// <summary>What the next searches answer (the documented search response), when set.</summary>
     public JsonObject? SearchAnswer { get; set; }
+
+    /// <summary>Index templates put so far, by name (the <c>PUT _index_template/name</c> body).</summary>
+    public Dictionary<string, JsonObject> Templates { get; } = [];
+
+    /// <summary>Indexes that exist already: creating one answers <c>resource_already_exists_exception</c>.</summary>
+    public HashSet<string> ExistingIndexes { get; } = [];
 
     /// <summary>When set, the next requests answer with this status and body instead (then it is cleared).</summary>
     public (int Status, JsonObject Body)? FailNext { get; set; }
@@ -126,8 +133,42 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         var segments = received.Path.Trim('/').Split('/');
         switch (received.Method, segments)
         {
+            case ("PUT", ["_index_template", var name]):
+                RequireJson(received);
+                if (JsonNode.Parse(received.Body) is not JsonObject template || template["index_patterns"] is not JsonArray { Count: > 0 })
+                {
+                    Violation($"PUT {received.Path}: a composable template needs index_patterns");
+                    await WriteAsync(context.Response, 400, Error("action_request_validation_exception", "index patterns are missing", 400));
+                    break;
+                }
+
+                lock (_gate)
+                {
+                    Templates[name] = template;
+                }
+
+                await WriteAsync(context.Response, 200, new JsonObject { ["acknowledged"] = true });
+                break;
             case ("PUT", [var index]):
                 RequireJson(received);
+                bool matched;
+                lock (_gate)
+                {
+                    // Exact names only: the adapter's template names its index, without wildcards.
+                    matched = Templates.Values.Any(t => t["index_patterns"]!.AsArray().Any(p => p?.GetValue<string>() == index));
+                }
+
+                if (!matched)
+                {
+                    Violation($"PUT /{index} before an index template matches it: it would get dynamic mappings");
+                }
+
+                if (ExistingIndexes.Contains(index))
+                {
+                    await WriteAsync(context.Response, 400, Error("resource_already_exists_exception", $"index [{index}/abc] already exists", 400));
+                    break;
+                }
+
                 await WriteAsync(context.Response, 200, new JsonObject { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = index });
                 break;
             case ("POST", [var index, "_bulk"]):

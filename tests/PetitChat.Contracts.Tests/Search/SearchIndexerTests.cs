@@ -149,6 +149,48 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_indexed_under_counter_rowids_are_indexed_again_and_found_newest_first_after_the_upgrade()
+    {
+        var store = Store();
+        var chat = await NewChatAsync(store);
+        var older = await SendAsync(store, chat, "the otter slept");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var newer = await SendAsync(store, chat, "the otter woke");
+        using (var first = new SqliteSearchIndex(new SqliteSearchOptions { Path = DatabasePath }))
+        {
+            await Indexer(store, first).DrainAsync(Ct);
+        }
+
+        // Back to the step before time keys: rowids were counters, here in reindex order (newest
+        // first), so a newest-first scan by rowid would meet the older message first.
+        var before = SqliteSchema.VersionBefore(SqliteSearchSchema.TimeKeysStep);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = """
+                DELETE FROM search_jobs;
+                CREATE TEMP TABLE old AS SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, d.has_file, t.text, t.chat, t.cjk
+                    FROM search_documents d JOIN search_text t ON t.rowid = d.doc_id;
+                DELETE FROM search_text;
+                DELETE FROM search_documents;
+                INSERT INTO search_documents (doc_id, signal_id, chat_id, sender_id, created_at, has_file)
+                    SELECT row_number() OVER (ORDER BY created_at DESC), signal_id, chat_id, sender_id, created_at, has_file FROM old;
+                INSERT INTO search_text (rowid, text, chat, cjk)
+                    SELECT d.doc_id, o.text, o.chat, o.cjk FROM old o JOIN search_documents d ON d.signal_id = o.signal_id;
+                """ + UndoAddedColumns(before + 1) + "PRAGMA user_version = " + before.ToString(CultureInfo.InvariantCulture);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        var index = Fts();
+        var drain = await Indexer(Store(), index).DrainAsync(Ct);
+
+        Assert.Equal(2, drain.Indexed);
+        var hits = await index.SearchChatsAsync(new GlobalSearchQuery([chat.Id], ["otter"], SearchFilters.None, SearchSort.Newest, 0, 10), Ct);
+        Assert.Equal([newer.Id, older.Id], hits.Select(h => h.SignalId));
+    }
+
+    [Fact]
     public async Task A_down_meilisearch_loses_no_job_and_is_retried_with_backoff_against_documented_meilisearch_shapes()
     {
         var store = Store();
