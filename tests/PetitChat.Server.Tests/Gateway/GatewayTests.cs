@@ -23,17 +23,31 @@ public sealed class GatewayTests(GatewayFront front)
     {
         var me = await SignInThroughGatewayAsync("spread");
         await WaitUntilBothNodesServeAsync(me);
-        var before = front.Count("/api/v1/me");
 
-        for (var i = 0; i < 10; i++)
+        // Round robin gives 5 and 5. An active health probe that times out on a loaded machine takes
+        // a node out for a moment (a loaded run once saw 8 and 2), so a round may be uneven: up to three rounds
+        // are tried, and one must give both nodes a fair share. A gateway that does not spread fails every round.
+        var rounds = new List<string>();
+        for (var round = 0; round < 3; round++)
         {
-            (await me.Http.GetAsync(new Uri("/api/v1/me", UriKind.Relative))).EnsureSuccessStatusCode();
+            var before = front.Count("/api/v1/me");
+            for (var i = 0; i < 10; i++)
+            {
+                (await me.Http.GetAsync(new Uri("/api/v1/me", UriKind.Relative))).EnsureSuccessStatusCode();
+            }
+
+            var after = front.Count("/api/v1/me");
+            var served = new[] { after[0] - before[0], after[1] - before[1] };
+            if (served.All(n => n is >= 3 and <= 7))
+            {
+                return;
+            }
+
+            rounds.Add($"{served[0]}/{served[1]}");
+            await WaitUntilBothNodesServeAsync(me);
         }
 
-        // Round robin gives 5 and 5; an active health probe that times out on a loaded machine
-        // takes a node out for a moment, so only "both served a fair share" is asserted.
-        var after = front.Count("/api/v1/me");
-        Assert.All(new[] { after[0] - before[0], after[1] - before[1] }, served => Assert.InRange(served, 3, 7));
+        Assert.Fail($"No round of 10 requests was spread over both nodes: {string.Join(", ", rounds)}");
     }
 
     [Fact]
