@@ -25,7 +25,7 @@ public sealed class StreamsBenchmark : IBenchmark
 {
     public string Name => "streams";
 
-    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--auth ticket|bearer] [--bare-only]";
+    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--auth ticket|bearer] [--bare-only] [--server path/PetitChat.Server.dll] [--before path/PetitChat.Server.dll] [--hold 0]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -42,13 +42,25 @@ public sealed class StreamsBenchmark : IBenchmark
         var bearer = Array.IndexOf(args, "--auth") is var a and >= 0 && a + 1 < args.Length && args[a + 1] == "bearer";
         Console.WriteLine($"streams: {streams} idle SSE streams ({perUser} per user, opened with {(bearer ? "the bearer token" : "a ticket")}), heartbeat every {heartbeat.TotalSeconds:F0} s; " +
                           $"open files limit {OpenFilesLimit()} (the client and the server each need one per stream)");
+        // --before: another build of the server (main's), measured first in the same run; --server: the build measured as ours.
+        // --hold: keep the streams open that many seconds after measuring (for a heap dump: dotnet-gcdump collect -p PID).
+        var serverDll = PathOption(args, "--server") ?? FanoutBenchmark.ServerDll();
+        var beforeDll = PathOption(args, "--before");
+        var hold = TimeSpan.FromSeconds(FanoutBenchmark.Option(args, "--hold", 0));
         var rows = new List<(string Name, Row Row)>();
         if (Array.IndexOf(args, "--bare-only") < 0)
         {
-            rows.Add(("Petit chat server", await RunServerAsync(streams, perUser, heartbeat, bearer, ct)));
+            if (beforeDll is not null)
+            {
+                Console.WriteLine($"before: {beforeDll}");
+                rows.Add(("Petit chat, before", await RunServerAsync(beforeDll, streams, perUser, heartbeat, bearer, hold, ct)));
+            }
+
+            Console.WriteLine($"server: {serverDll}");
+            rows.Add((beforeDll is null ? "Petit chat server" : "Petit chat, after", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
         }
 
-        rows.Add(("bare Kestrel SSE (limit)", await RunBareAsync(streams, heartbeat, ct)));
+        rows.Add(("bare Kestrel SSE (limit)", await RunBareAsync(streams, heartbeat, hold, ct)));
 
         Console.WriteLine();
         Console.WriteLine($"{"server",-26} {"streams",8} {"held",8} {"RSS MB",8} {"heap MB",8} {"RSS KB/stream",14} {"heap KB/stream",15}");
@@ -61,7 +73,10 @@ public sealed class StreamsBenchmark : IBenchmark
 
     private sealed record Row(int Streams, int Held, long Rss, long Heap, double RssPerStream, double HeapPerStream);
 
-    private static async Task<Row> RunServerAsync(int streams, int perUser, TimeSpan heartbeat, bool bearer, CancellationToken ct)
+    private static string? PathOption(string[] args, string name) =>
+        Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
+
+    private static async Task<Row> RunServerAsync(string serverDll, int streams, int perUser, TimeSpan heartbeat, bool bearer, TimeSpan hold, CancellationToken ct)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-streams-").FullName;
         var port = LoopbackPort.Free();
@@ -69,7 +84,7 @@ public sealed class StreamsBenchmark : IBenchmark
         Environment.SetEnvironmentVariable("Events__Heartbeat", heartbeat.ToString("c", CultureInfo.InvariantCulture));
         // Tickets are all taken before the streams open, which takes a while for thousands.
         Environment.SetEnvironmentVariable("Events__TicketLifetime", "01:00:00");
-        var server = await FanoutBenchmark.StartNodeAsync(FanoutBenchmark.ServerDll(), port, folder, new Uri($"http://127.0.0.1:{port}/"), natsUrl: null);
+        var server = await FanoutBenchmark.StartNodeAsync(serverDll, port, folder, new Uri($"http://127.0.0.1:{port}/"), natsUrl: null);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
@@ -94,7 +109,7 @@ public sealed class StreamsBenchmark : IBenchmark
             return await MeasureAsync(server.ProcessId, port, streams, i => bearer
                     ? $"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {tokens[i / perUser]}\r\n\r\n"
                     : $"GET /api/v1/events?ticket={tickets[i]} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-                heartbeat, HeapOfServerAsync, ct);
+                heartbeat, hold, HeapOfServerAsync, ct);
         }
         finally
         {
@@ -103,7 +118,7 @@ public sealed class StreamsBenchmark : IBenchmark
         }
     }
 
-    private static async Task<Row> RunBareAsync(int streams, TimeSpan heartbeat, CancellationToken ct)
+    private static async Task<Row> RunBareAsync(int streams, TimeSpan heartbeat, TimeSpan hold, CancellationToken ct)
     {
         var port = LoopbackPort.Free();
         // The same runtime settings as the server: ASP.NET Core apps run the server GC.
@@ -114,7 +129,7 @@ public sealed class StreamsBenchmark : IBenchmark
         Environment.SetEnvironmentVariable("DOTNET_gcServer", null);
         try
         {
-            return await MeasureAsync(bare.ProcessId, port, streams, _ => "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", heartbeat, HeapOfBareAsync, ct);
+            return await MeasureAsync(bare.ProcessId, port, streams, _ => "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", heartbeat, hold, HeapOfBareAsync, ct);
         }
         finally
         {
@@ -124,7 +139,7 @@ public sealed class StreamsBenchmark : IBenchmark
 
     /// <summary>Memory before and after opening the streams, each after a forced full GC.</summary>
     private static async Task<Row> MeasureAsync(
-        int pid, int port, int streams, Func<int, string> request, TimeSpan heartbeat, Func<int, CancellationToken, Task<long>> heapOf, CancellationToken ct)
+        int pid, int port, int streams, Func<int, string> request, TimeSpan heartbeat, TimeSpan hold, Func<int, CancellationToken, Task<long>> heapOf, CancellationToken ct)
     {
         await InducedCollection.RunAsync(pid, ct);
         var (rssBefore, heapBefore) = (Rss(pid), await heapOf(port, ct));
@@ -163,6 +178,12 @@ public sealed class StreamsBenchmark : IBenchmark
         var held = clients.Count(c => c.Open);
         var heartbeats = clients.Sum(c => c.Heartbeats);
         Console.WriteLine($"  {held} still open, {heartbeats} heartbeats received");
+        if (hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"  holding the streams {hold.TotalSeconds:F0} s: process {pid}");
+            await Task.Delay(hold, ct);
+        }
+
         await run.CancelAsync();
         foreach (var client in clients)
         {

@@ -2,6 +2,7 @@ using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Apps;
 using PetitChat.Server.Calls;
+using PetitChat.Server.Events;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
 using PetitChat.Server.OpenApi;
@@ -41,6 +42,7 @@ if (await app.TryRunSearchCommandAsync(args))
 app.UsePetitChatOperations();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTicketStreams();
 app.UseSecurityHeaders();
 app.UsePetitChatWebFiles();
 app.UseAuthentication();

@@ -103,6 +103,7 @@ public static class ServerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<EventTickets>();
         builder.Services.AddSingleton<StreamHeartbeats>();
+        builder.Services.AddSingleton<EventStreams>();
         // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
         if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
         {

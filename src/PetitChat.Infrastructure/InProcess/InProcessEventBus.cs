@@ -157,9 +157,14 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
                 yield return missed;
             }
 
-            await foreach (var live in channel.Reader.ReadAllAsync(ct))
+            // ReadAllAsync's loop, without its enumerator: an idle stream waits here for hours.
+            var reader = channel.Reader;
+            while (await reader.WaitToReadAsync(ct))
             {
-                yield return live;
+                while (reader.TryRead(out var live))
+                {
+                    yield return live;
+                }
             }
         }
         finally

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PetitChat.Core.Events;
-using PetitChat.Core.Presence;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Limits;
-using PetitChat.Server.Notifications;
 using PetitChat.Server.Users;
 
 namespace PetitChat.Server.Events;
@@ -17,43 +14,29 @@ public static class EventsApi
             .RequireRateLimiting(RateLimitPolicies.Tickets);
 
         // Anonymous at the routing level because a ticket may stand for the bearer token; the
-        // handler accepts either and nothing else.
+        // handler accepts either and nothing else. A single ticket is mostly served before the
+        // endpoint, by TicketStreams.
         api.MapGet("/events", async Task<Results<EventStreamResult, ProblemHttpResult>> (
-            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets, IEventBus bus, PresenceService presence, OpenStreams open) =>
+            HttpContext context, string? ticket, string? lastEventId, EventTickets tickets) =>
         {
             // The stream ends when the token it was opened with expires: a user disabled in the
             // identity provider gets no new token, so their stream does not outlive the last one.
-            Guid userId;
-            DateTimeOffset? closeAt;
             if (ticket is not null)
             {
-                if (await tickets.RedeemAsync(ticket, context.RequestAborted) is not { } redeemed)
-                {
-                    return Unauthorized("The ticket is unknown, used or expired; ask for a new one.");
-                }
-
-                (userId, closeAt) = redeemed;
-            }
-            else if (context.User.Identity?.IsAuthenticated == true && await Caller.BindAsync(context) is { } caller)
-            {
-                userId = caller.Id;
-                closeAt = context.User.TokenExpiry();
-            }
-            else
-            {
-                return Unauthorized("Send a bearer token, or a ticket from POST /api/v1/events/tickets.");
+                return await tickets.RedeemAsync(ticket, context.RequestAborted) is { } redeemed
+                    ? new EventStreamResult(redeemed.UserId, redeemed.TokenExpiresAt, lastEventId)
+                    : UnknownTicket();
             }
 
-            var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
-            var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
-            // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
-            var stream = open.Open(userId);
-            context.Response.RegisterForDispose(stream);
-            return new EventStreamResult(events.WhileConnected(presence, userId), closeAt) { Closing = stream.Closing };
-        }).AllowAnonymous().DisableRequestTimeout();
+            return context.User.Identity?.IsAuthenticated == true && await Caller.BindAsync(context) is { } caller
+                ? new EventStreamResult(caller.Id, context.User.TokenExpiry(), lastEventId)
+                : Unauthorized("Send a bearer token, or a ticket from POST /api/v1/events/tickets.");
+        }).AllowAnonymous().DisableRequestTimeout().WithMetadata(EventStreamEndpoint.Instance);
 
         return api;
     }
+
+    internal static ProblemHttpResult UnknownTicket() => Unauthorized("The ticket is unknown, used or expired; ask for a new one.");
 
     private static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.");

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using PetitChat.Core.Events;
+using PetitChat.Core.Presence;
+using PetitChat.Core.Telemetry;
+using PetitChat.Server.Limits;
+
+namespace PetitChat.Server.Events;
+
+/// <summary>
+/// Runs one user's open stream as <c>text/event-stream</c>, with a comment heartbeat between
+/// events. TypedResults.ServerSentEvents cannot write comments (DESIGN.md asks for a comment
+/// heartbeat), so the few lines of the wire format are written here. The stream ends when the
+/// token it was opened with expires (<c>closeAt</c>); the client reconnects with a fresh token and
+/// resumes from its last event id, losing nothing. Heartbeats and the expiry come from the node's
+/// one <see cref="StreamHeartbeats"/> timer: an idle stream holds no timer of its own.
+/// Only singletons here, never the request's services: a stream opened with a ticket
+/// (<see cref="TicketStreams"/>) never makes a DI scope, which it would hold for its whole life.
+/// </summary>
+public sealed class EventStreams(
+    IEventBus bus, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json)
+{
+    private static readonly byte[] Connected = "retry: 3000\n: connected\n\n"u8.ToArray();
+    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
+
+    /// <summary>Subscribes, writes the events until the stream ends, and lets go of everything it held.</summary>
+    public async Task RunAsync(HttpContext context, Guid userId, DateTimeOffset? closeAt, string? lastEventId)
+    {
+        var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
+        // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
+        using var stream = open.Open(userId);
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stream.Closing);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // Opening writes with the request's own token: a stream whose token is just expiring
+        // still opens, then ends at the next tick, and the client reconnects with a fresh one.
+        await response.Body.WriteAsync(Connected, context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        // A node that shuts down ends its streams at once rather than holding the shutdown for
+        // them (StreamHeartbeats ends them all); clients reconnect (to another node) and resume.
+        var writer = new EventStreamWriter(response.Body, life, closeAt, time.GetUtcNow());
+        heartbeats.Add(writer);
+        ChatMetrics.StreamOpened();
+        var enumerator = events.GetAsyncEnumerator(life.Token);
+        try
+        {
+            // The user is connected (on every node, through PresenceService) while the stream is
+            // open, so that their messages are not pushed to them meanwhile and their chat
+            // partners see them online.
+            await using var lease = await presence.ConnectAsync(userId, life.Token);
+            while (await enumerator.MoveNextAsync())
+            {
+                await writer.WriteAsync(Format(enumerator.Current), time.GetUtcNow());
+                ChatMetrics.EventDelivered();
+            }
+        }
+        catch (OperationCanceledException) when (life.IsCancellationRequested)
+        {
+            // The client went away, its token expired, or the node is stopping.
+        }
+        finally
+        {
+            heartbeats.Remove(writer);
+            ChatMetrics.StreamClosed();
+            await enumerator.DisposeAsync();
+            await writer.DisposeAsync();
+        }
+    }
+
+    private byte[] Format(DeliveredEvent delivered)
+    {
+        var (type, data) = EventPayloads.Of(delivered.Event);
+        var payload = JsonSerializer.Serialize(data, data.GetType(), _json);
+        // No id: line for an ephemeral event, so the browser's Last-Event-ID stays on the last durable one.
+        return Encoding.UTF8.GetBytes(delivered.Id is null
+            ? $"event: {type}\ndata: {payload}\n\n"
+            : $"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
+    }
+}
