@@ -30,10 +30,21 @@ public sealed class EventStreams(
     public async Task RunAsync(HttpContext context, Guid userId, DateTimeOffset? closeAt, string? lastEventId)
     {
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
-        var events = await bus.SubscribeAsync(userId, resumeFrom, context.RequestAborted);
         // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
         using var stream = open.Open(userId);
         using var life = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stream.Closing);
+        // The same token for the subscription and its enumerator: two would be linked into a third source, held for the stream's life.
+        IAsyncEnumerable<DeliveredEvent> events;
+        try
+        {
+            events = await bus.SubscribeAsync(userId, resumeFrom, life.Token);
+        }
+        catch (OperationCanceledException) when (life.IsCancellationRequested)
+        {
+            // Closed before it opened: the client went away, or opened more streams meanwhile.
+            return;
+        }
+
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

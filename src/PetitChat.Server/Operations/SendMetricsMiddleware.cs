@@ -11,14 +11,14 @@ internal sealed class SendMetricsMiddleware(RequestDelegate next)
 {
     private const string SendRoute = "/api/v1/chats/{chatId:guid}/signals/";
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method) || (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText != SendRoute)
-        {
-            await next(context);
-            return;
-        }
+    // Not async for other requests: an idle event stream would hold this method's awaiting state for its whole life.
+    public Task InvokeAsync(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText == SendRoute
+            ? TimeSendAsync(context)
+            : next(context);
 
+    private async Task TimeSendAsync(HttpContext context)
+    {
         var started = Stopwatch.GetTimestamp();
         await next(context);
         var status = context.Response.StatusCode;
