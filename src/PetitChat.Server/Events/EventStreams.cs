@@ -21,14 +21,33 @@ namespace PetitChat.Server.Events;
 /// (<see cref="TicketStreams"/>) never makes a DI scope, which it would hold for its whole life.
 /// </summary>
 public sealed class EventStreams(
-    IEventBus bus, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json)
+    IEventBus bus, EventTickets tickets, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json)
 {
     private static readonly byte[] Connected = "retry: 3000\n: connected\n\n"u8.ToArray();
     private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
 
-    /// <summary>Subscribes, writes the events until the stream ends, and lets go of everything it held.</summary>
-    public async Task RunAsync(HttpContext context, Guid userId, DateTimeOffset? closeAt, string? lastEventId)
+    /// <summary>The stream of a caller who sent their bearer token: subscribes, writes the events until it ends, lets go of all it held.</summary>
+    public Task RunAsync(HttpContext context, Guid userId, DateTimeOffset? closeAt, string? lastEventId) =>
+        RunAsync(context, ticket: null, userId, closeAt, lastEventId);
+
+    /// <summary>The stream a ticket stands for; 401 when the ticket is unknown, used or expired.</summary>
+    public Task RunWithTicketAsync(HttpContext context, string ticket, string? lastEventId) =>
+        RunAsync(context, ticket, Guid.Empty, closeAt: null, lastEventId);
+
+    private async Task RunAsync(HttpContext context, string? ticket, Guid userId, DateTimeOffset? closeAt, string? lastEventId)
     {
+        // Redeemed here rather than by the caller: one awaiting method for the stream's life, not two.
+        if (ticket is not null)
+        {
+            if (await tickets.RedeemAsync(ticket, context.RequestAborted) is not { } redeemed)
+            {
+                await EventsApi.UnknownTicket().ExecuteAsync(context);
+                return;
+            }
+
+            (userId, closeAt) = redeemed;
+        }
+
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
         using var stream = open.Open(userId);

@@ -19,7 +19,6 @@ public static class TicketStreams
     /// <summary>After the exception handler (a store failure still gets its problem document), before authentication.</summary>
     public static WebApplication UseTicketStreams(this WebApplication app)
     {
-        var tickets = app.Services.GetRequiredService<EventTickets>();
         var streams = app.Services.GetRequiredService<EventStreams>();
         var limiter = app.Services.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter;
         app.Use((context, next) =>
@@ -40,20 +39,9 @@ public static class TicketStreams
                 }
             }
 
-            return OpenAsync(context, value, tickets, streams);
+            return streams.RunWithTicketAsync(context, value, context.Request.Query["lastEventId"].FirstOrDefault());
         });
         return app;
-    }
-
-    private static async Task OpenAsync(HttpContext context, string ticket, EventTickets tickets, EventStreams streams)
-    {
-        if (await tickets.RedeemAsync(ticket, context.RequestAborted) is not { } redeemed)
-        {
-            await EventsApi.UnknownTicket().ExecuteAsync(context);
-            return;
-        }
-
-        await streams.RunAsync(context, redeemed.UserId, redeemed.TokenExpiresAt, context.Request.Query["lastEventId"].FirstOrDefault());
     }
 }
 

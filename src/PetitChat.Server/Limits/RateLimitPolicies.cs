@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features.Authentication;
+
 namespace PetitChat.Server.Limits;
 
 /// <summary>Names of the rate-limiting policies that endpoints ask for with <c>RequireRateLimiting</c>.</summary>
@@ -11,8 +13,12 @@ public static class RateLimitPolicies
     public const string PushSubscriptions = "push-subscriptions";
 
     /// <summary>The caller's partition: its user (<c>sub</c>) when signed in, else its address.</summary>
+    /// <remarks>
+    /// The principal from the feature rather than HttpContext.User, which would make an empty one
+    /// for an anonymous request and keep it for the request's life (an event stream's: hours).
+    /// </remarks>
     public static string PartitionOf(HttpContext context) =>
-        context.User.FindFirst("sub")?.Value is { } subject && context.User.Identity?.IsAuthenticated == true
+        context.Features.Get<IHttpAuthenticationFeature>()?.User is { } user && user.FindFirst("sub")?.Value is { } subject && user.Identity?.IsAuthenticated == true
             ? "user:" + subject
             : "address:" + AddressOf(context);
 
