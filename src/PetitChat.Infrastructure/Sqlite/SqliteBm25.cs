@@ -71,22 +71,31 @@ internal static class SqliteBm25
         }
 
         var lower = Rune.ToLowerInvariant(rune);
-        // remove_diacritics folds Latin letters only (Greek or Cyrillic keep theirs).
-        if (lower.Value is (>= 0xC0 and <= 0x24F) or (>= 0x1E00 and <= 0x1EFF))
+        var bare = lower.Value switch
         {
-            foreach (var c in lower.ToString().Normalize(NormalizationForm.FormD))
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                {
-                    token.Append(c);
-                }
-            }
-
-            return;
+            >= 0xC0 and < 0x250 => LatinBases[lower.Value - 0xC0],
+            >= 0x1E00 and < 0x1F00 => LatinExtendedBases[lower.Value - 0x1E00],
+            _ => '.',
+        };
+        if (bare != '.')
+        {
+            token.Append(char.ToLowerInvariant(bare));
         }
-
-        token.Append(lower.ToString());
+        else
+        {
+            token.Append(lower.ToString());
+        }
     }
+
+    // The letter each Latin letter with accents decomposes to (Unicode's canonical decomposition
+    // into an ASCII letter and combining marks, which is what remove_diacritics takes off); '.' for
+    // a letter without one (æ, ø, ß, ł keep theirs, as in FTS5). A table because the server runs
+    // with invariant globalization, where string.Normalize does not decompose.
+    private const string LatinBases =
+        "AAAAAA.CEEEEIIII.NOOOOO..UUUUY..aaaaaa.ceeeeiiii.nooooo..uuuuy.yAaAaAaCcCcCcCcDd..EeEeEeEeEeGgGgGgGgHh..IiIiIiIiI...JjKk.LlLlLl....NnNnNn...OoOoOo..RrRrRrSsSsSsSsTtTt..UuUuUuUuUuUuWwYyYZzZzZz.................................Oo.............Uu............................AaIiOoUuUuUuUuUu.AaAa....GgKkOoOo..j...Gg..NnAa....AaAaEeEeIiIiOoOoRrRrUuUuSsTt..Hh......AaEeOoOoOoOoYy............................";
+
+    private const string LatinExtendedBases =
+        "AaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwy......AaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUuYyYyYyYy......";
 
     /// <summary>
     /// How often the phrase <paramref name="term"/> occurs in <paramref name="tokens"/>: as FTS5
