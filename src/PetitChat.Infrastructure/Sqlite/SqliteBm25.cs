@@ -26,8 +26,31 @@ internal static class SqliteBm25
     {
         var tokens = new List<string>();
         var token = new StringBuilder();
-        foreach (var rune in indexedText.EnumerateRunes())
+        for (var i = 0; i < indexedText.Length; i++)
         {
+            var c = indexedText[i];
+            if (c < 0x80)
+            {
+                // Most chat text: ASCII, one table test per character.
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    token.Append(char.IsAsciiLetterUpper(c) ? (char)(c + 32) : c);
+                }
+                else
+                {
+                    Flush(tokens, token);
+                }
+
+                continue;
+            }
+
+            if (Rune.DecodeFromUtf16(indexedText.AsSpan(i), out var rune, out var length) != System.Buffers.OperationStatus.Done)
+            {
+                Flush(tokens, token);
+                continue;
+            }
+
+            i += length - 1;
             switch (Rune.GetUnicodeCategory(rune))
             {
                 case UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
@@ -44,32 +67,26 @@ internal static class SqliteBm25
 
                     break;
                 default:
-                    if (token.Length > 0)
-                    {
-                        tokens.Add(token.ToString());
-                        token.Clear();
-                    }
-
+                    Flush(tokens, token);
                     break;
             }
         }
 
+        Flush(tokens, token);
+        return tokens;
+    }
+
+    private static void Flush(List<string> tokens, StringBuilder token)
+    {
         if (token.Length > 0)
         {
             tokens.Add(token.ToString());
+            token.Clear();
         }
-
-        return tokens;
     }
 
     private static void Fold(Rune rune, StringBuilder token)
     {
-        if (rune.IsAscii)
-        {
-            token.Append((char)(rune.Value is >= 'A' and <= 'Z' ? rune.Value + 32 : rune.Value));
-            return;
-        }
-
         var lower = Rune.ToLowerInvariant(rune);
         var bare = lower.Value switch
         {
