@@ -43,30 +43,29 @@ public sealed class FanoutBenchmark : IBenchmark
         var baseDll = baseAt >= 0 && baseAt + 1 < args.Length ? Path.GetFullPath(args[baseAt + 1]) : null;
         var rows = new List<(string Name, Result Result)>();
 
-        await using (var nats = await NatsServer.StartAsync())
+        // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
+        // killed nodes' consumers (they linger for InactiveThreshold).
+        rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+        if (baseDll is not null)
         {
-            rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
-            if (baseDll is not null)
-            {
-                Console.WriteLine($"base server: {baseDll}");
-                rows.Add(("NATS, 2 nodes, base build", await RunServersAsync(baseDll, settings, nodes: 2, nats.Url, ct)));
-            }
-
-            if (args.Contains("--sqlite-busy-steps"))
-            {
-                // This build with SQLite's own busy back-off: the lock wait alone, before and after.
-                rows.Add(("NATS, 2 nodes, busy steps", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct, busyWait: "Sqlite")));
-            }
-
-            rows.Add(("NATS JetStream, 2 nodes", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct)));
-            if (args.Contains("--one-node-nats"))
-            {
-                // The bus without a second process: what NATS costs apart from two processes sharing one store.
-                rows.Add(("NATS JetStream, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, nats.Url, ct)));
-            }
-
-            rows.Add(("raw NATS pub/sub (limit)", await RunRawNatsAsync(nats.Url, settings, ct)));
+            Console.WriteLine($"base server: {baseDll}");
+            rows.Add(("NATS, 2 nodes, base build", await WithNatsAsync(url => RunServersAsync(baseDll, settings, nodes: 2, url, ct))));
         }
+
+        if (args.Contains("--sqlite-busy-steps"))
+        {
+            // This build with SQLite's own busy back-off: the lock wait alone, before and after.
+            rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite"))));
+        }
+
+        rows.Add(("NATS JetStream, 2 nodes", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct))));
+        if (args.Contains("--one-node-nats"))
+        {
+            // The bus without a second process: what NATS costs apart from two processes sharing one store.
+            rows.Add(("NATS JetStream, 1 node", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 1, url, ct))));
+        }
+
+        rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync(url => RunRawNatsAsync(url, settings, ct))));
 
         Console.WriteLine();
         Console.WriteLine("What the server rows share: the nodes of a row are processes on this machine with one SQLite file (WAL) and one");
@@ -83,6 +82,12 @@ public sealed class FanoutBenchmark : IBenchmark
                 $"{name,-26} {result.Sent,6} {result.Failed,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2} ") +
                 (send is null ? $"{"-",9} {"-",9} " : string.Create(CultureInfo.InvariantCulture, $"{send.P50,9:F2} {send.P99,9:F2} ")) + busy);
         }
+    }
+
+    private static async Task<Result> WithNatsAsync(Func<string, Task<Result>> run)
+    {
+        await using var nats = await NatsServer.StartAsync();
+        return await run(nats.Url);
     }
 
     private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds)
