@@ -25,7 +25,8 @@ public sealed class FanoutBenchmark : IBenchmark
     public string Name => "fanout";
 
     public string Description =>
-        "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] [--server path/PetitChat.Server.dll] [--one-node-nats]";
+        "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
+        "[--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll] [--sqlite-busy-steps] [--one-node-nats]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -37,29 +38,56 @@ public sealed class FanoutBenchmark : IBenchmark
         var at = Array.IndexOf(args, "--server");
         var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : ServerDll();
         Console.WriteLine($"server: {serverDll}");
+        // --base: main's build (or any other), whose two-node NATS row is printed beside ours as "before".
+        var baseAt = Array.IndexOf(args, "--base");
+        var baseDll = baseAt >= 0 && baseAt + 1 < args.Length ? Path.GetFullPath(args[baseAt + 1]) : null;
         var rows = new List<(string Name, Result Result)>();
 
-        await using (var nats = await NatsServer.StartAsync())
+        // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
+        // killed nodes' consumers (they linger for InactiveThreshold).
+        rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+        if (baseDll is not null)
         {
-            rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
-            rows.Add(("NATS JetStream, 2 nodes", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct)));
-            if (args.Contains("--one-node-nats"))
-            {
-                // The bus without a second process: what NATS costs apart from two processes sharing one store.
-                rows.Add(("NATS JetStream, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, nats.Url, ct)));
-            }
-
-            rows.Add(("raw NATS pub/sub (limit)", await RunRawNatsAsync(nats.Url, settings, ct)));
+            Console.WriteLine($"base server: {baseDll}");
+            rows.Add(("NATS, 2 nodes, base build", await WithNatsAsync(url => RunServersAsync(baseDll, settings, nodes: 2, url, ct))));
         }
 
+        if (args.Contains("--sqlite-busy-steps"))
+        {
+            // This build with SQLite's own busy back-off: the lock wait alone, before and after.
+            rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite"))));
+        }
+
+        rows.Add(("NATS JetStream, 2 nodes", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct))));
+        if (args.Contains("--one-node-nats"))
+        {
+            // The bus without a second process: what NATS costs apart from two processes sharing one store.
+            rows.Add(("NATS JetStream, 1 node", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 1, url, ct))));
+        }
+
+        rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync(url => RunRawNatsAsync(url, settings, ct))));
+
         Console.WriteLine();
-        Console.WriteLine($"{"bus",-26} {"sent",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        Console.WriteLine("What the server rows share: the nodes of a row are processes on this machine with one SQLite file (WAL) and one");
+        Console.WriteLine("nats-server; send ms is POST → 201 at the client (store commit + JetStream acks); busy is what the nodes' SQLite");
+        Console.WriteLine("calls waited for another writer's lock (waits, ms slept in all, from /metrics; '-' when the build does not count it).");
+        Console.WriteLine($"{"bus",-26} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
+                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9}");
         foreach (var (name, result) in rows)
         {
             var latency = Percentiles.Of(result.Latencies);
+            var send = result.SendLatencies.Length > 0 ? Percentiles.Of(result.SendLatencies) : null;
+            var busy = result.Busy is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b.Waits,11:F0} {b.Slept,9:F0}") : $"{"-",11} {"-",9}";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-26} {result.Sent,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2}"));
+                $"{name,-26} {result.Sent,6} {result.Failed,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2} ") +
+                (send is null ? $"{"-",9} {"-",9} " : string.Create(CultureInfo.InvariantCulture, $"{send.P50,9:F2} {send.P99,9:F2} ")) + busy);
         }
+    }
+
+    private static async Task<Result> WithNatsAsync(Func<string, Task<Result>> run)
+    {
+        await using var nats = await NatsServer.StartAsync();
+        return await run(nats.Url);
     }
 
     private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds)
@@ -67,10 +95,21 @@ public sealed class FanoutBenchmark : IBenchmark
         public int Messages => Rate * Seconds;
     }
 
-    private sealed record Result(int Sent, long Missing, IReadOnlyCollection<double> Latencies, double EventsPerSecond);
+    private sealed record Result(int Sent, long Missing, IReadOnlyCollection<double> Latencies, double EventsPerSecond)
+    {
+        /// <summary>POST → 201 of each measured send, at the client.</summary>
+        public double[] SendLatencies { get; init; } = [];
+
+        /// <summary>SQLite lock waits over the row's nodes (count, ms slept), when the build counts them.</summary>
+        public (double Waits, double Slept)? Busy { get; init; }
+
+        /// <summary>Sends answered with an error (warm-up included); their events are not expected.</summary>
+        public int Failed { get; init; }
+    }
 
     /// <summary>Starts the server processes, signs the users in, opens their streams, and measures.</summary>
-    private static async Task<Result> RunServersAsync(string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct)
+    private static async Task<Result> RunServersAsync(
+        string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-").FullName;
         var processes = new List<EngineProcess>();
@@ -81,7 +120,7 @@ public sealed class FanoutBenchmark : IBenchmark
             {
                 var port = LoopbackPort.Free();
                 urls.Add(new Uri($"http://127.0.0.1:{port}/"));
-                processes.Add(await StartNodeAsync(serverDll, port, folder, urls[0], natsUrl));
+                processes.Add(await StartNodeAsync(serverDll, port, folder, urls[0], natsUrl, busyWait));
             }
 
             Console.WriteLine($"{(natsUrl is null ? "in-process" : "NATS")}: {nodes} node(s) up; signing in {settings.Clients} users");
@@ -92,6 +131,9 @@ public sealed class FanoutBenchmark : IBenchmark
 
             var sentAt = new ConcurrentDictionary<int, long>();
             var latencies = new ConcurrentBag<double>();
+            var sendLatencies = new ConcurrentBag<double>();
+            var failed = 0;
+            var measuredOk = 0L;
             var delivered = 0L;
             using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var readers = new List<Task>();
@@ -119,32 +161,56 @@ public sealed class FanoutBenchmark : IBenchmark
             {
                 var (chat, members) = groups[seq % groups.Count];
                 var sender = members[seq / groups.Count % members.Length];
+                var at = Stopwatch.GetTimestamp();
                 if (seq < WarmUpFrom)
                 {
-                    sentAt[seq] = Stopwatch.GetTimestamp();
+                    sentAt[seq] = at;
                 }
 
                 using var request = Authorized(HttpMethod.Post, $"/api/v1/chats/{chat}/signals", users[sender].Token);
                 request.Content = JsonContent.Create(new { kind = "message", text = $"bench #{seq}#", clientId = $"bench-{seq}" });
                 using var response = await http[sender % nodes].SendAsync(request, token);
-                response.EnsureSuccessStatusCode();
+                if (!response.IsSuccessStatusCode)
+                {
+                    // A failed send is a figure of the row (a 503 is a publish or a store past its
+                    // timeout): counted, its first answer printed, its events not expected.
+                    if (Interlocked.Increment(ref failed) == 1)
+                    {
+                        Console.WriteLine($"first failed send: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}");
+                    }
+
+                    sentAt.TryRemove(seq, out _);
+                    return;
+                }
+
+                if (seq < WarmUpFrom)
+                {
+                    Interlocked.Increment(ref measuredOk);
+                    sendLatencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
             }
 
             await SendAtRateAsync(settings.Rate, settings.Rate, WarmUpFrom, SendAsync, ct);
             var started = Stopwatch.GetTimestamp();
             var sent = await SendAtRateAsync(settings.Rate, settings.Messages, 0, SendAsync, ct);
 
-            var expected = (long)sent * settings.GroupSize;
+            var expected = Interlocked.Read(ref measuredOk) * settings.GroupSize;
             await WaitForAsync(() => Interlocked.Read(ref delivered) >= expected, TimeSpan.FromSeconds(15), ct);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             await streaming.CancelAsync();
             await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            var busy = await BusyWaitsAsync(http, ct);
             foreach (var client in http)
             {
                 client.Dispose();
             }
 
-            return new Result(sent, expected - Interlocked.Read(ref delivered), latencies.ToArray(), Interlocked.Read(ref delivered) / elapsed);
+            return new Result(sent, expected - Interlocked.Read(ref delivered), latencies.ToArray(), Interlocked.Read(ref delivered) / elapsed)
+            {
+                SendLatencies = sendLatencies.ToArray(),
+                Busy = busy,
+                Failed = Volatile.Read(ref failed),
+            };
         }
         finally
         {
@@ -155,6 +221,42 @@ public sealed class FanoutBenchmark : IBenchmark
 
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The SQLite lock waits of every node (warm-up included), summed from their <c>/metrics</c>;
+    /// null when the build does not count them (an older one, given with <c>--base</c>).
+    /// </summary>
+    private static async Task<(double Waits, double Slept)?> BusyWaitsAsync(HttpClient[] nodes, CancellationToken ct)
+    {
+        double waits = 0, slept = 0;
+        var counted = false;
+        foreach (var node in nodes)
+        {
+            var text = await node.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+            foreach (var line in text.Split('\n'))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length < 2 || line.StartsWith('#'))
+                {
+                    continue;
+                }
+
+                var value = double.Parse(parts[1], CultureInfo.InvariantCulture);
+                if (line.StartsWith("petitchat_store_sqlite_busy_waits", StringComparison.Ordinal))
+                {
+                    waits += value;
+                    counted = true;
+                }
+                else if (line.StartsWith("petitchat_store_sqlite_busy_slept", StringComparison.Ordinal))
+                {
+                    slept += value;
+                    counted = true;
+                }
+            }
+        }
+
+        return counted ? (waits, slept) : null;
     }
 
     /// <summary>The same fan-out on core NATS subjects, one subscription per client over two connections.</summary>
@@ -348,7 +450,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// A server process: the first node's URL is every node's issuer, and the issuer keys and the
     /// SQLite file are shared, as in a deployment of several nodes.
     /// </summary>
-    internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl)
+    internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl, string? busyWait = null)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -362,6 +464,8 @@ public sealed class FanoutBenchmark : IBenchmark
             ["Identity__CliPassword"] = Password,
             ["Bus__Kind"] = natsUrl is null ? "inprocess" : "nats",
             ["Bus__Nats__Url"] = natsUrl,
+            // Store:Sqlite:BusyWait: null leaves the build's default.
+            ["Store__Sqlite__BusyWait"] = busyWait,
             ["Logging__LogLevel__Default"] = "Warning",
             // The bench floods on purpose: limits for real clients would measure the limiter.
             ["RateLimits__Api__PermitLimit"] = "100000000",
@@ -377,7 +481,9 @@ public sealed class FanoutBenchmark : IBenchmark
         }
 
         return EngineProcess.StartAsync("dotnet", [serverDll], port, "Build the server first: dotnet build -c Release src/PetitChat.Server",
-            workingDirectory: Path.GetDirectoryName(serverDll));
+            workingDirectory: Path.GetDirectoryName(serverDll),
+            // A loaded machine (other builds, a second node starting) can take more than the default 30 s.
+            startTimeout: TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The Release build of the server, found from the bench's own folder upwards.</summary>

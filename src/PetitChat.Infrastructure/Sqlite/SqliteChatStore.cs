@@ -52,7 +52,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
                 Directory.CreateDirectory(folder);
             }
 
-            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
+            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct, options.BusyWait);
             // journal_mode is stored in the file, so once is enough (and it cannot run inside a transaction).
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", ct);
             await SqliteSchema.MigrateAsync(connection, ct);
@@ -76,7 +76,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
+        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct, options.BusyWait);
     }
 
     /// <summary>A JSON array of ids, for <c>IN (SELECT value FROM json_each(@ids))</c>: one parameter for any count.</summary>

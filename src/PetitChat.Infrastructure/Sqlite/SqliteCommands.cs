@@ -22,7 +22,8 @@ internal static class SqliteCommands
     /// Opens a connection and applies <paramref name="pragmas"/>: per-connection settings, since
     /// a connection from the pool may be a fresh one.
     /// </summary>
-    public static async Task<SqliteConnection> OpenConnectionAsync(string connectionString, string pragmas, CancellationToken ct)
+    public static async Task<SqliteConnection> OpenConnectionAsync(
+        string connectionString, string pragmas, CancellationToken ct, SqliteBusyWait busyWait = SqliteBusyWait.Fine)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -38,10 +39,13 @@ internal static class SqliteCommands
 
             // A pooled connection keeps its pragmas: run them once per underlying SQLite handle,
             // not once per open (they were a statement on every store call of every send).
-            if (!Applied.TryGetValue(connection.Handle!, out var applied) || !string.Equals(applied, pragmas, StringComparison.Ordinal))
+            var settings = $"{pragmas} busy wait: {busyWait}";
+            if (!Applied.TryGetValue(connection.Handle!, out var applied) || !string.Equals(applied, settings, StringComparison.Ordinal))
             {
                 await ExecuteAsync(connection, pragmas, ct);
-                Applied.AddOrUpdate(connection.Handle!, pragmas);
+                // After the pragmas: busy_timeout installs SQLite's own handler, this replaces it.
+                SqliteBusyHandler.Install(connection, busyWait);
+                Applied.AddOrUpdate(connection.Handle!, settings);
             }
 
             return connection;

@@ -14,6 +14,12 @@ public sealed record SqliteStoreOptions
     public int BusyTimeoutSeconds { get; init; } = 10;
 
     /// <summary>
+    /// How a writer waits for the lock: <see cref="SqliteBusyWait.Fine"/> tries every millisecond;
+    /// <see cref="SqliteBusyWait.Sqlite"/> is SQLite's own back-off (up to 100 ms between tries), to measure against.
+    /// </summary>
+    public SqliteBusyWait BusyWait { get; init; } = SqliteBusyWait.Fine;
+
+    /// <summary>
     /// Sends that arrive while a commit is running share the next one (one writer, one
     /// transaction for the batch); off, each send takes the write lock for itself, as before.
     /// </summary>

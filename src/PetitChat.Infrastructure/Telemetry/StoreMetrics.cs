@@ -20,10 +20,22 @@ public static class StoreMetrics
     private static readonly Meter Meter = new(ChatMetrics.MeterName);
     private static readonly Counter<long> Requests = Meter.CreateCounter<long>(RequestsName, "{request}", "Requests sent to the store");
     private static readonly UpDownCounter<long> Active = Meter.CreateUpDownCounter<long>(ActiveName, "{request}", "Store requests waiting for their answer");
+    /// <summary>A counter of the times a SQLite call found the file locked by another writer and waited.</summary>
+    public const string SqliteBusyWaitsName = "petitchat.store.sqlite.busy_waits";
+
+    /// <summary>A counter of the milliseconds SQLite calls slept waiting for another writer's lock.</summary>
+    public const string SqliteBusySleptName = "petitchat.store.sqlite.busy_slept";
+
+    private static readonly Counter<long> BusyWaits = Meter.CreateCounter<long>(SqliteBusyWaitsName, "{wait}", "SQLite calls that waited for another writer");
+    private static readonly Counter<double> BusySlept = Meter.CreateCounter<double>(SqliteBusySleptName, "ms", "Time SQLite calls slept waiting for another writer");
     private static readonly KeyValuePair<string, object?> Sqlite = new("engine", "sqlite");
     private static readonly KeyValuePair<string, object?> Scylla = new("engine", "scylla");
 
     internal static void SqliteStatement() => Requests.Add(1, Sqlite);
+
+    internal static void SqliteBusyWaitStarted() => BusyWaits.Add(1);
+
+    internal static void SqliteBusySlept(double milliseconds) => BusySlept.Add(milliseconds);
 
     internal static void ScyllaRequestStarted()
     {
