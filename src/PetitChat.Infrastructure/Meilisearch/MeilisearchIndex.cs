@@ -107,15 +107,15 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
         await RequireSuccessAsync(task, ct);
     }
 
-    public async Task RemoveAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct)
+    public async Task RemoveAsync(IReadOnlyCollection<SearchDocumentKey> documents, CancellationToken ct)
     {
-        if (signalIds.Count == 0)
+        if (documents.Count == 0)
         {
             return;
         }
 
         await EnsureReadyAsync(ct);
-        var ids = signalIds.Select(id => id.ToString("D")).ToArray();
+        var ids = documents.Select(d => d.SignalId.ToString("D")).ToArray();
         var task = await SendForTaskAsync(HttpMethod.Post, _indexPath + "/documents/delete-batch",
             JsonContent.Create(ids, MeilisearchJsonContext.Default.StringArray), ct);
         await RequireSuccessAsync(task, ct);
