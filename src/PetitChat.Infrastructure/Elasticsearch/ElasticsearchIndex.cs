@@ -4,6 +4,7 @@ using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Transport;
 using Elastic.Transport.Products.Elasticsearch;
 using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Elasticsearch;
 
@@ -20,64 +21,56 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
     private readonly ElasticsearchClientSettings _settings;
     private readonly ElasticsearchClient _client;
     private readonly Uri _url;
-    private readonly SemaphoreSlim _readyGate = new(1, 1);
-    private volatile bool _ready;
+    private readonly ReadyOnce _ready;
 
     public ElasticsearchIndex(ElasticsearchOptions options)
     {
         _options = options;
         _url = options.Url ?? throw new ArgumentException("Search:Elasticsearch:Url is required.", nameof(options));
-        // One node, as configured (a load balancer or the cluster's own routing spreads the calls):
-        // no sniffing, no pinging, and no retry inside the client, since the indexer retries batches.
-        _settings = new ElasticsearchClientSettings(new SingleNodePool(_url))
+        _settings = ClientSettings(options);
+        _client = new ElasticsearchClient(_settings);
+        _ready = new ReadyOnce(PrepareAsync);
+    }
+
+    /// <summary>
+    /// The client's settings: one node, as configured (a load balancer or the cluster's own routing
+    /// spreads the calls), so no sniffing and no pinging; no retry inside the client, since the
+    /// indexer retries whole batches; the API key, or else the user, as credentials.
+    /// </summary>
+    internal static ElasticsearchClientSettings ClientSettings(ElasticsearchOptions options)
+    {
+        var url = options.Url ?? throw new ArgumentException("Search:Elasticsearch:Url is required.", nameof(options));
+        var settings = new ElasticsearchClientSettings(new SingleNodePool(url))
             .RequestTimeout(options.RequestTimeout)
             .MaximumRetries(0);
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
-            _settings.Authentication(new ApiKey(options.ApiKey));
+            settings.Authentication(new ApiKey(options.ApiKey));
         }
         else if (!string.IsNullOrEmpty(options.Username))
         {
-            _settings.Authentication(new BasicAuthentication(options.Username, options.Password ?? ""));
+            settings.Authentication(new BasicAuthentication(options.Username, options.Password ?? ""));
         }
 
-        _client = new ElasticsearchClient(_settings);
+        return settings;
     }
 
     /// <summary>
     /// Puts the index template (analyzer and mappings for the index's name, replaced on each start so
     /// that a new version's template wins), then creates the index from it when missing; once per process.
     /// </summary>
-    public async Task EnsureReadyAsync(CancellationToken ct)
+    public Task EnsureReadyAsync(CancellationToken ct) => _ready.EnsureAsync(ct);
+
+    private async Task PrepareAsync(CancellationToken ct)
     {
-        if (_ready)
+        var template = ElasticsearchQuery.IndexTemplate(_options.Index, _options.Shards, _options.Replicas);
+        Check(await _client.Indices.PutIndexTemplateAsync(template, ct), ct);
+
+        // No settings or mappings: the template gives them. An index that exists is used as it is.
+        var created = await _client.Indices.CreateAsync(_options.Index, ct);
+        if (created.ElasticsearchServerError?.Error?.Type != "resource_already_exists_exception")
         {
-            return;
-        }
-
-        await _readyGate.WaitAsync(ct);
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            var template = ElasticsearchQuery.IndexTemplate(_options.Index, _options.Shards, _options.Replicas);
-            Check(await _client.Indices.PutIndexTemplateAsync(template, ct), ct);
-
-            // No settings or mappings: the template gives them. An index that exists is used as it is.
-            var created = await _client.Indices.CreateAsync(_options.Index, ct);
-            if (created.ElasticsearchServerError?.Error?.Type != "resource_already_exists_exception")
-            {
-                Check(created, ct);
-            }
-
-            _ready = true;
-        }
-        finally
-        {
-            _readyGate.Release();
+            Check(created, ct);
         }
     }
 
@@ -153,7 +146,7 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
     public void Dispose()
     {
         ((IDisposable)_settings).Dispose();
-        _readyGate.Dispose();
+        _ready.Dispose();
     }
 
     /// <summary>

@@ -278,6 +278,38 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_elasticsearch_that_does_not_answer_in_time_is_unavailable_with_the_timeout_StandIn()
+    {
+        using var index = new ElasticsearchIndex(new ElasticsearchOptions { Url = _es.Url, Index = IndexName, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await index.EnsureReadyAsync(Ct);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _es.Hold = held;
+
+        var error = await Assert.ThrowsAsync<SearchUnavailableException>(() => index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["x"], 0, 5), Ct));
+        held.SetResult();
+
+        Assert.Contains("did not answer within 00:00:00.3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_call_asks_for_the_version_9_rest_api_so_elasticsearch_9_is_required_StandIn()
+    {
+        using var index = Adapter();
+
+        await index.UpsertAsync([Document(Guid.NewGuid(), "versioned")], Ct);
+        await index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["versioned"], 0, 5), Ct);
+
+        Assert.Equal(4, _es.Requests.Count);
+        // Elasticsearch 8 refuses compatible-with=9 (rest-api-compatibility.html): the 9.x client needs a 9.x
+        // server. Only _bulk goes unversioned (application/x-ndjson, Accept application/json).
+        var versioned = _es.Requests.Where(r => !r.Path.EndsWith("/_bulk", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, versioned.Count);
+        Assert.All(versioned, r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.Accept));
+        Assert.All(versioned.Where(r => r.Body.Length > 0), r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.ContentType));
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
     public async Task An_unreachable_elasticsearch_is_unavailable_not_a_crash()
     {
         using var index = new ElasticsearchIndex(new ElasticsearchOptions { Url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}") });

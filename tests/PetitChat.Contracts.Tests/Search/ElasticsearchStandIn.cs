@@ -53,6 +53,9 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
     /// <summary>Indexes that exist already: creating one answers <c>resource_already_exists_exception</c>.</summary>
     public HashSet<string> ExistingIndexes { get; } = [];
 
+    /// <summary>When set, requests wait for it before they are answered (the test completes it before disposing).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>When set, the next requests answer with this status and body instead (then it is cleared).</summary>
     public (int Status, JsonObject Body)? FailNext { get; set; }
 
@@ -145,6 +148,11 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         lock (_gate)
         {
             Requests.Add(received);
+        }
+
+        if (Hold is { } hold)
+        {
+            await hold.Task;
         }
 
         if (FailNext is { } fail)
