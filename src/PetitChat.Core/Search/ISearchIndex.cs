@@ -17,11 +17,11 @@ public interface ISearchIndex
     Task UpsertAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct);
 
     /// <summary>
-    /// Removes the documents of these signals; ids that are not in the index are ignored. When
-    /// it returns, they are no longer found. Throws <see cref="SearchUnavailableException"/> like
-    /// <see cref="UpsertAsync"/>.
+    /// Removes the documents of these signals (each named with its chat, as it was indexed);
+    /// documents that are not in the index are ignored. When it returns, they are no longer found.
+    /// Throws <see cref="SearchUnavailableException"/> like <see cref="UpsertAsync"/>.
     /// </summary>
-    Task RemoveAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct);
+    Task RemoveAsync(IReadOnlyCollection<SearchDocumentKey> documents, CancellationToken ct);
 
     /// <summary>
     /// Documents of <see cref="SearchQuery.ChatId"/> only that contain every word of the query,

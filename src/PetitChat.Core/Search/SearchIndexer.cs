@@ -39,7 +39,7 @@ public sealed class SearchIndexer(
 
         var names = await FileNamesAsync(read, ct);
         var documents = new List<SearchDocument>(signals.Count);
-        var removed = new List<Guid>();
+        var removed = new List<SearchDocumentKey>();
         for (var i = 0; i < signals.Count; i++)
         {
             if (read[i] is { } document)
@@ -51,7 +51,7 @@ public sealed class SearchIndexer(
             else
             {
                 // Gone, or without text any more: the index must not find it.
-                removed.Add(signals[i].SignalId);
+                removed.Add(new SearchDocumentKey(signals[i].ChatId, signals[i].SignalId));
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Elasticsearch;
 
@@ -21,9 +22,8 @@ public static class ElasticsearchExtensions
             .Validate(o => o.Shards >= 1 && o.Replicas >= 0 && o.SnippetChars >= 1 && o.RequestTimeout > TimeSpan.Zero,
                 "Search:Elasticsearch needs Shards >= 1, Replicas >= 0, a positive SnippetChars and RequestTimeout.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new ElasticsearchIndex(sp.GetRequiredService<IOptions<ElasticsearchOptions>>().Value));
-        builder.Services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<ElasticsearchIndex>());
-        builder.Services.AddHostedService<ElasticsearchIndexInitializer>();
+        builder.Services.AddSearchEngine(
+            "Elasticsearch", sp => new ElasticsearchIndex(sp.GetRequiredService<IOptions<ElasticsearchOptions>>().Value), (index, ct) => index.EnsureReadyAsync(ct));
         return builder;
     }
 }

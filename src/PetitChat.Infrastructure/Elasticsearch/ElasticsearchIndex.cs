@@ -1,85 +1,76 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Transport;
+using Elastic.Transport.Products.Elasticsearch;
 using PetitChat.Core.Search;
 using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Elasticsearch;
 
 /// <summary>
-/// An <see cref="ISearchIndex"/> on Elasticsearch 8.x/9.x over its REST API, written by hand over
-/// <see cref="HttpClient"/> as the Meilisearch adapter is (see docs/elasticsearch.md for why).
-/// Documents are routed by chat id, so a search in one chat asks one shard. Writes use
-/// <c>_bulk</c> with <c>refresh=wait_for</c>, so a job is completed only when its document is
-/// searchable; a failed item fails the call and the indexer retries the batch (writes are idempotent).
+/// An <see cref="ISearchIndex"/> on Elasticsearch 9.x through its official .NET client
+/// (Elastic.Clients.Elasticsearch). Documents are routed by chat id, so a search in one chat and a
+/// delete ask one shard. Writes use <c>_bulk</c> with <c>refresh=wait_for</c>, so a job is completed
+/// only when its change is searchable; a failed item fails the call and the indexer retries the
+/// batch (index and delete actions are idempotent).
 /// </summary>
 public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
 {
     private readonly ElasticsearchOptions _options;
-    private readonly HttpClient _http;
-    private readonly string _index;
-    private readonly SemaphoreSlim _readyGate = new(1, 1);
-    private volatile bool _ready;
+    private readonly ElasticsearchClientSettings _settings;
+    private readonly ElasticsearchClient _client;
+    private readonly Uri _url;
+    private readonly ReadyOnce _ready;
 
     public ElasticsearchIndex(ElasticsearchOptions options)
     {
         _options = options;
+        _url = options.Url ?? throw new ArgumentException("Search:Elasticsearch:Url is required.", nameof(options));
+        _settings = ClientSettings(options);
+        _client = new ElasticsearchClient(_settings);
+        _ready = new ReadyOnce(PrepareAsync);
+    }
+
+    /// <summary>
+    /// The client's settings: one node, as configured (a load balancer or the cluster's own routing
+    /// spreads the calls), so no sniffing and no pinging; no retry inside the client, since the
+    /// indexer retries whole batches; the API key, or else the user, as credentials.
+    /// </summary>
+    internal static ElasticsearchClientSettings ClientSettings(ElasticsearchOptions options)
+    {
         var url = options.Url ?? throw new ArgumentException("Search:Elasticsearch:Url is required.", nameof(options));
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-        {
-            BaseAddress = new Uri(url.ToString().TrimEnd('/') + "/"),
-            Timeout = options.RequestTimeout,
-        };
+        var settings = new ElasticsearchClientSettings(new SingleNodePool(url))
+            .RequestTimeout(options.RequestTimeout)
+            .MaximumRetries(0);
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", options.ApiKey);
+            settings.Authentication(new ApiKey(options.ApiKey));
         }
         else if (!string.IsNullOrEmpty(options.Username))
         {
-            var pair = Encoding.UTF8.GetBytes(options.Username + ":" + options.Password);
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+            settings.Authentication(new BasicAuthentication(options.Username, options.Password ?? ""));
         }
 
-        _index = Uri.EscapeDataString(options.Index);
+        return settings;
     }
 
     /// <summary>
     /// Puts the index template (analyzer and mappings for the index's name, replaced on each start so
     /// that a new version's template wins), then creates the index from it when missing; once per process.
     /// </summary>
-    public async Task EnsureReadyAsync(CancellationToken ct)
+    public Task EnsureReadyAsync(CancellationToken ct) => _ready.EnsureAsync(ct);
+
+    private async Task PrepareAsync(CancellationToken ct)
     {
-        if (_ready)
+        var template = ElasticsearchQuery.IndexTemplate(_options.Index, _options.Shards, _options.Replicas);
+        Check(await _client.Indices.PutIndexTemplateAsync(template, ct), ct);
+
+        // No settings or mappings: the template gives them. An index that exists is used as it is.
+        var created = await _client.Indices.CreateAsync(_options.Index, ct);
+        if (created.ElasticsearchServerError?.Error?.Type != "resource_already_exists_exception")
         {
-            return;
-        }
-
-        await _readyGate.WaitAsync(ct);
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            var template = ElasticsearchQuery.IndexTemplate(_options.Index, _options.Shards, _options.Replicas);
-            using (await SendAsync(HttpMethod.Put, "_index_template/" + Uri.EscapeDataString(_options.Index + "-template"), Json(template), ct))
-            {
-            }
-
-            // An empty body: the template gives the settings and mappings.
-            using (await SendAsync(HttpMethod.Put, _index, Json(new JsonObject()), ct, acceptAlreadyExists: true))
-            {
-            }
-
-            _ready = true;
-        }
-        finally
-        {
-            _readyGate.Release();
+            Check(created, ct);
         }
     }
 
@@ -91,56 +82,33 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
         }
 
         await EnsureReadyAsync(ct);
-        var lines = new StringBuilder();
+        var operations = new BulkOperationsCollection();
         foreach (var d in documents)
         {
-            var id = d.SignalId.ToString("D");
-            var chat = d.ChatId.ToString("D");
-            var action = new JsonObject { ["index"] = new JsonObject { ["_id"] = id, ["routing"] = chat } };
-            var source = new JsonObject
-            {
-                ["id"] = id,
-                ["chatId"] = chat,
-                ["senderId"] = d.SenderId.ToString("D"),
-                ["createdAt"] = d.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                ["hasFile"] = d.HasFile,
-                ["text"] = SearchHighlight.Strip(d.Text),
-            };
-            lines.Append(action.ToJsonString()).Append('\n').Append(source.ToJsonString()).Append('\n');
+            var message = new ElasticsearchMessage(d.SignalId.ToString("D"), d.ChatId.ToString("D"), d.SenderId.ToString("D"),
+                d.CreatedAt.UtcDateTime, d.HasFile, SearchHighlight.Strip(d.Text));
+            operations.Add(new BulkIndexOperation<ElasticsearchMessage>(message) { Id = message.Id, Routing = message.ChatId });
         }
 
-        using var content = new StringContent(lines.ToString(), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        using var response = await SendAsync(HttpMethod.Post, _index + "/_bulk?refresh=wait_for", content, ct);
-        var answer = await ReadAsync(response, ct);
-        ThrowOnItemError(answer);
+        await BulkAsync(operations, ct);
     }
 
-    /// <summary>
-    /// Removes by id with <c>_delete_by_query</c>: the port gives signal ids only, and a bulk
-    /// delete of a routed document needs its routing; a query on ids asks every shard instead.
-    /// </summary>
-    public async Task RemoveAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct)
+    /// <summary>Removes with bulk <c>delete</c> actions routed by chat: each asks the one shard that holds the document.</summary>
+    public async Task RemoveAsync(IReadOnlyCollection<SearchDocumentKey> documents, CancellationToken ct)
     {
-        if (signalIds.Count == 0)
+        if (documents.Count == 0)
         {
             return;
         }
 
         await EnsureReadyAsync(ct);
-        var body = new JsonObject
+        var operations = new BulkOperationsCollection();
+        foreach (var (chatId, signalId) in documents)
         {
-            ["query"] = new JsonObject
-            {
-                ["ids"] = new JsonObject { ["values"] = new JsonArray([.. signalIds.Select(id => (JsonNode)JsonValue.Create(id.ToString("D")))]) },
-            },
-        };
-        using var response = await SendAsync(HttpMethod.Post, _index + "/_delete_by_query?refresh=true&conflicts=proceed", Json(body), ct);
-        var answer = await ReadAsync(response, ct);
-        if (answer["failures"] is JsonArray { Count: > 0 } failures)
-        {
-            throw new SearchUnavailableException($"Elasticsearch could not delete every document: {failures[0]?.ToJsonString()}");
+            operations.Add(new BulkDeleteOperation(signalId.ToString("D")) { Routing = chatId.ToString("D") });
         }
+
+        await BulkAsync(operations, ct);
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken ct)
@@ -155,9 +123,8 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
 
         await EnsureReadyAsync(ct);
         var chat = query.ChatId;
-        var body = ElasticsearchQuery.InChat(chat, words, query.Offset, query.Limit, _options.SnippetChars);
-        var routing = Uri.EscapeDataString(chat.ToString("D"));
-        return await RunSearchAsync(_index + "/_search?routing=" + routing, body, chatId => chatId == chat, ct);
+        var request = ElasticsearchQuery.InChat(_options.Index, chat, words, query.Offset, query.Limit, _options.SnippetChars);
+        return await RunSearchAsync(request, chatId => chatId == chat, ct);
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchChatsAsync(GlobalSearchQuery query, CancellationToken ct)
@@ -171,23 +138,45 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
         }
 
         await EnsureReadyAsync(ct);
-        var body = ElasticsearchQuery.Global(query, words, _options.SnippetChars);
+        var request = ElasticsearchQuery.Global(_options.Index, query, words, _options.SnippetChars);
         var chats = query.ChatIds.ToHashSet();
-        return await RunSearchAsync(_index + "/_search", body, chats.Contains, ct);
+        return await RunSearchAsync(request, chats.Contains, ct);
     }
 
     public void Dispose()
     {
-        _http.Dispose();
-        _readyGate.Dispose();
+        ((IDisposable)_settings).Dispose();
+        _ready.Dispose();
+    }
+
+    /// <summary>
+    /// Sends one bulk call that returns when its changes are searchable. An item error (a document
+    /// refused) fails the whole call with that item's reason; a delete of a document that is not
+    /// there answers <c>not_found</c> without an error, and is fine.
+    /// </summary>
+    private async Task BulkAsync(BulkOperationsCollection operations, CancellationToken ct)
+    {
+        var request = new BulkRequest(_options.Index) { Operations = operations, Refresh = Refresh.WaitFor };
+        var response = await _client.BulkAsync(request, ct);
+        if (response.Items?.FirstOrDefault(i => i.Error is not null) is { } refused)
+        {
+            throw new SearchUnavailableException(
+                $"Elasticsearch refused document {refused.Id}: {refused.Status} {refused.Error!.Type}: {refused.Error.Reason}");
+        }
+
+        Check(response, ct);
+        if (response.Errors)
+        {
+            throw new SearchUnavailableException("Elasticsearch reported errors in a bulk call without naming an item.");
+        }
     }
 
     /// <summary>Runs a search; a hit outside <paramref name="allowed"/> chats is dropped (a second lock behind the filter).</summary>
-    private async Task<IReadOnlyList<SearchHit>> RunSearchAsync(string path, JsonObject body, Func<Guid, bool> allowed, CancellationToken ct)
+    private async Task<IReadOnlyList<SearchHit>> RunSearchAsync(SearchRequest request, Func<Guid, bool> allowed, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Post, path, Json(body), ct);
-        var answer = await ReadAsync(response, ct);
-        if (answer["hits"]?["hits"] is not JsonArray found)
+        var response = await _client.SearchAsync<ElasticsearchMessage>(request, ct);
+        Check(response, ct);
+        if (response.HitsMetadata?.Hits is not { } found)
         {
             throw new SearchUnavailableException("Elasticsearch answered a search without hits.hits.");
         }
@@ -195,13 +184,12 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
         var hits = new List<SearchHit>(found.Count);
         foreach (var hit in found)
         {
-            var source = hit?["_source"];
-            if (!Guid.TryParse(Text(source?["id"]), out var signalId)
-                || !Guid.TryParse(Text(source?["chatId"]), out var chatId)
-                || !Guid.TryParse(Text(source?["senderId"]), out var senderId)
-                || !DateTimeOffset.TryParse(Text(source?["createdAt"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var createdAt))
+            var source = hit.Source;
+            if (!Guid.TryParse(source?.Id, out var signalId)
+                || !Guid.TryParse(source.ChatId, out var chatId)
+                || !Guid.TryParse(source.SenderId, out var senderId))
             {
-                throw new SearchUnavailableException($"Elasticsearch returned a hit that is not a message document (_id '{Text(hit?["_id"])}').");
+                throw new SearchUnavailableException($"Elasticsearch returned a hit that is not a message document (_id '{hit.Id}').");
             }
 
             if (!allowed(chatId))
@@ -209,92 +197,54 @@ public sealed class ElasticsearchIndex : ISearchIndex, IDisposable
                 continue;
             }
 
-            var snippet = hit?["highlight"]?["text"] is JsonArray { Count: > 0 } fragments
-                ? Text(fragments[0])
-                : Text(source?["text"]);
+            var snippet = hit.Highlight?.TryGetValue("text", out var fragments) == true && fragments.Count > 0
+                ? fragments.First()
+                : source.Text;
+            var createdAt = new DateTimeOffset(DateTime.SpecifyKind(source.CreatedAt, DateTimeKind.Utc));
             hits.Add(new SearchHit(signalId, chatId, senderId, createdAt, snippet ?? ""));
         }
 
         return hits;
     }
 
-    private static void ThrowOnItemError(JsonNode answer)
+    /// <summary>
+    /// Turns a failed call into a <see cref="SearchUnavailableException"/> that says what failed:
+    /// no answer (down, unreachable, too slow), overload (429, retried), or Elasticsearch's own
+    /// error type and reason with the status.
+    /// </summary>
+    private void Check(ElasticsearchResponse response, CancellationToken ct)
     {
-        if (answer["errors"]?.GetValueKind() != JsonValueKind.True)
+        if (response.IsValidResponse)
         {
             return;
         }
 
-        foreach (var item in answer["items"] as JsonArray ?? [])
+        ct.ThrowIfCancellationRequested();
+        var call = response.ApiCallDetails;
+        var cause = call.OriginalException;
+        if (call.HttpStatusCode is not { } status)
         {
-            var result = (item as JsonObject)?.FirstOrDefault().Value;
-            if (result?["error"] is { } error)
-            {
-                throw new SearchUnavailableException(
-                    $"Elasticsearch refused document {Text(result["_id"])}: {Text(result["status"])} {Text(error["type"])}: {Text(error["reason"])}");
-            }
+            var what = Causes(cause).Any(e => e is TimeoutException or TaskCanceledException)
+                ? $"did not answer within {_options.RequestTimeout}"
+                : $"cannot be reached: {Causes(cause).LastOrDefault()?.Message}";
+            throw Unavailable($"Elasticsearch at {_url} {what}.", cause);
         }
 
-        throw new SearchUnavailableException("Elasticsearch reported errors in a bulk call without naming an item.");
+        var error = response.ElasticsearchServerError?.Error;
+        var problem = status == (int)HttpStatusCode.TooManyRequests
+            ? "is overloaded (429 Too Many Requests); the call will be retried"
+            : $"refused {call.HttpMethod} {call.Uri?.AbsolutePath}: {status} {error?.Type ?? "without an error body"}";
+        throw Unavailable($"Elasticsearch {problem}: {error?.Reason}", cause);
     }
 
-    private static string? Text(JsonNode? node) => node switch
+    private static SearchUnavailableException Unavailable(string message, Exception? cause) =>
+        cause is null ? new SearchUnavailableException(message) : new SearchUnavailableException(message, cause);
+
+    private static IEnumerable<Exception> Causes(Exception? e)
     {
-        null => null,
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        _ => node.ToJsonString(),
-    };
-
-    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>Sends a call; a network failure or an error answer becomes a <see cref="SearchUnavailableException"/>.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct, bool acceptAlreadyExists = false)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        var response = await SearchEngineHttp.SendAsync(_http, request, "Elasticsearch", ct);
-
-        if (response.IsSuccessStatusCode)
+        for (; e is not null; e = e.InnerException)
         {
-            return response;
-        }
-
-        using (response)
-        {
-            string? type = null;
-            string? reason = null;
-            try
-            {
-                var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["error"];
-                type = Text(error?["type"]);
-                reason = Text(error?["reason"]);
-            }
-            catch (JsonException)
-            {
-                // Not Elasticsearch's error shape (a proxy's page, say): the status says enough.
-            }
-
-            if (acceptAlreadyExists && type == "resource_already_exists_exception")
-            {
-                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") };
-            }
-
-            var what = response.StatusCode == HttpStatusCode.TooManyRequests
-                ? "is overloaded (429 Too Many Requests); the call will be retried"
-                : $"refused {method} /{path.Split('?')[0]}: {(int)response.StatusCode} {type ?? response.ReasonPhrase}";
-            throw new SearchUnavailableException($"Elasticsearch {what}: {reason}");
-        }
-    }
-
-    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))
-                ?? throw new SearchUnavailableException("Elasticsearch answered with an empty body.");
-        }
-        catch (JsonException e)
-        {
-            throw new SearchUnavailableException($"Elasticsearch answered with an unexpected body: {e.Message}", e);
+            yield return e;
         }
     }
 }

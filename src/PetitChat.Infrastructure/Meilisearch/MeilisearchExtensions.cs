@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Search;
+using PetitChat.Infrastructure.Search;
 
 namespace PetitChat.Infrastructure.Meilisearch;
 
@@ -20,9 +21,8 @@ public static class MeilisearchExtensions
             .Validate(o => o.SnippetWords >= 1 && o.RequestTimeout > TimeSpan.Zero && o.TaskTimeout > TimeSpan.Zero && o.TaskPollInterval > TimeSpan.Zero,
                 "Search:Meilisearch needs a positive SnippetWords, RequestTimeout, TaskTimeout and TaskPollInterval.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new MeilisearchIndex(sp.GetRequiredService<IOptions<MeilisearchOptions>>().Value));
-        builder.Services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<MeilisearchIndex>());
-        builder.Services.AddHostedService<MeilisearchIndexInitializer>();
+        builder.Services.AddSearchEngine(
+            "Meilisearch", sp => new MeilisearchIndex(sp.GetRequiredService<IOptions<MeilisearchOptions>>().Value), (index, ct) => index.EnsureReadyAsync(ct));
         return builder;
     }
 }

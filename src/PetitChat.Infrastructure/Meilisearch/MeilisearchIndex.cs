@@ -23,8 +23,7 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
     private readonly MeilisearchOptions _options;
     private readonly HttpClient _http;
     private readonly string _indexPath;
-    private readonly SemaphoreSlim _readyGate = new(1, 1);
-    private volatile bool _ready;
+    private readonly ReadyOnce _ready;
 
     public MeilisearchIndex(MeilisearchOptions options)
     {
@@ -41,52 +40,35 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
         }
 
         _indexPath = "indexes/" + Uri.EscapeDataString(options.Index);
+        _ready = new ReadyOnce(PrepareAsync);
     }
 
     /// <summary>Creates the index when missing and applies its settings; once per process.</summary>
-    public async Task EnsureReadyAsync(CancellationToken ct)
+    public Task EnsureReadyAsync(CancellationToken ct) => _ready.EnsureAsync(ct);
+
+    private async Task PrepareAsync(CancellationToken ct)
     {
-        if (_ready)
+        var created = await SendForTaskAsync(HttpMethod.Post, "indexes",
+            JsonContent.Create(new MeiliCreateIndex(_options.Index, "id"), MeilisearchJsonContext.Default.MeiliCreateIndex), ct);
+        var creation = await WaitForTaskAsync(created, ct);
+        if (creation.Status != "succeeded" && creation.Error?.Code != "index_already_exists")
         {
-            return;
+            throw Failed(creation);
         }
 
-        await _readyGate.WaitAsync(ct);
-        try
+        var settings = new MeiliSettings(
+            SearchableAttributes: ["text"],
+            FilterableAttributes: ["chatId", "senderId", "createdAtMs", "hasFile"],
+            DisplayedAttributes: ["id", "chatId", "senderId", "createdAt", "text"])
         {
-            if (_ready)
-            {
-                return;
-            }
-
-            var created = await SendForTaskAsync(HttpMethod.Post, "indexes",
-                JsonContent.Create(new MeiliCreateIndex(_options.Index, "id"), MeilisearchJsonContext.Default.MeiliCreateIndex), ct);
-            var creation = await WaitForTaskAsync(created, ct);
-            if (creation.Status != "succeeded" && creation.Error?.Code != "index_already_exists")
-            {
-                throw Failed(creation);
-            }
-
-            var settings = new MeiliSettings(
-                SearchableAttributes: ["text"],
-                FilterableAttributes: ["chatId", "senderId", "createdAtMs", "hasFile"],
-                DisplayedAttributes: ["id", "chatId", "senderId", "createdAt", "text"])
-            {
-                SortableAttributes = ["createdAtMs"],
-            };
-            var updated = await SendForTaskAsync(HttpMethod.Patch, _indexPath + "/settings",
-                JsonContent.Create(settings, MeilisearchJsonContext.Default.MeiliSettings), ct);
-            var update = await WaitForTaskAsync(updated, ct);
-            if (update.Status != "succeeded")
-            {
-                throw Failed(update);
-            }
-
-            _ready = true;
-        }
-        finally
+            SortableAttributes = ["createdAtMs"],
+        };
+        var updated = await SendForTaskAsync(HttpMethod.Patch, _indexPath + "/settings",
+            JsonContent.Create(settings, MeilisearchJsonContext.Default.MeiliSettings), ct);
+        var update = await WaitForTaskAsync(updated, ct);
+        if (update.Status != "succeeded")
         {
-            _readyGate.Release();
+            throw Failed(update);
         }
     }
 
@@ -107,15 +89,15 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
         await RequireSuccessAsync(task, ct);
     }
 
-    public async Task RemoveAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct)
+    public async Task RemoveAsync(IReadOnlyCollection<SearchDocumentKey> documents, CancellationToken ct)
     {
-        if (signalIds.Count == 0)
+        if (documents.Count == 0)
         {
             return;
         }
 
         await EnsureReadyAsync(ct);
-        var ids = signalIds.Select(id => id.ToString("D")).ToArray();
+        var ids = documents.Select(d => d.SignalId.ToString("D")).ToArray();
         var task = await SendForTaskAsync(HttpMethod.Post, _indexPath + "/documents/delete-batch",
             JsonContent.Create(ids, MeilisearchJsonContext.Default.StringArray), ct);
         await RequireSuccessAsync(task, ct);
@@ -212,7 +194,7 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        _readyGate.Dispose();
+        _ready.Dispose();
     }
 
     private async Task RequireSuccessAsync(MeiliEnqueuedTask enqueued, CancellationToken ct)
@@ -264,7 +246,19 @@ public sealed class MeilisearchIndex : ISearchIndex, IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        var response = await SearchEngineHttp.SendAsync(_http, request, "Meilisearch", ct);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SearchUnavailableException($"Meilisearch at {_http.BaseAddress} cannot be reached: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new SearchUnavailableException($"Meilisearch at {_http.BaseAddress} did not answer within {_http.Timeout}.", e);
+        }
 
         if (response.IsSuccessStatusCode)
         {

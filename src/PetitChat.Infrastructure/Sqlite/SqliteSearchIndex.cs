@@ -133,16 +133,16 @@ public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISe
         await transaction.CommitAsync(ct);
     }
 
-    public async Task RemoveAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct)
+    public async Task RemoveAsync(IReadOnlyCollection<SearchDocumentKey> documents, CancellationToken ct)
     {
-        if (signalIds.Count == 0)
+        if (documents.Count == 0)
         {
             return;
         }
 
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var signalId in signalIds)
+        foreach (var (_, signalId) in documents)
         {
             if (await ScalarAsync(connection, "DELETE FROM search_documents WHERE signal_id = @signalId RETURNING doc_id", ct,
                     ("@signalId", signalId.ToString("D"))) is long docId)

@@ -42,9 +42,9 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
         await index.EnsureReadyAsync(Ct);
 
         Assert.Equal([("PUT", $"/_index_template/{IndexName}-template"), ("PUT", "/" + IndexName)], _es.Requests.Select(r => (r.Method, r.Path)));
-        Assert.Empty(_es.Requests[1].Json.AsObject());
+        Assert.True(_es.Requests[1].Body is "" or "{}", "the index is created without settings: the template gives them");
         var template = _es.Requests[0].Json;
-        Assert.Equal([IndexName], Strings(template["index_patterns"]));
+        Assert.Equal([IndexName], ElasticsearchStandIn.Patterns(template));
         Assert.True(template["priority"]!.GetValue<int>() > 100);
         var body = template["template"]!;
         Assert.Equal(3, body["settings"]!["number_of_shards"]!.GetValue<int>());
@@ -164,8 +164,8 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
         var body = search.Json;
         Assert.Equal((10, 5), (body["from"]!.GetValue<int>(), body["size"]!.GetValue<int>()));
         var query = body["query"]!["bool"]!;
-        Assert.Equal(chat.ToString("D"), query["filter"]![0]!["term"]!["chatId"]!.GetValue<string>());
-        var match = query["must"]![0]!["match_bool_prefix"]!["text"]!;
+        Assert.Equal(chat.ToString("D"), Term(Assert.Single(Clauses(query["filter"])), "chatId"));
+        var match = Assert.Single(Clauses(query["must"]))["match_bool_prefix"]!["text"]!;
         Assert.Equal(("Parc", "and"), (match["query"]!.GetValue<string>(), match["operator"]!.GetValue<string>()));
         Assert.Equal("_score", body["sort"]![0]!.AsObject().Single().Key);
         var highlight = body["highlight"]!;
@@ -191,13 +191,13 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
         var search = _es.Last("POST", "/_search");
         Assert.False(search.Query.ContainsKey("routing"));
         var body = search.Json;
-        var filters = body["query"]!["bool"]!["filter"]!.AsArray();
-        Assert.Equal([chatA.ToString("D"), chatB.ToString("D")], Strings(filters[0]!["terms"]!["chatId"]));
-        Assert.Equal(sender.ToString("D"), filters[1]!["term"]!["senderId"]!.GetValue<string>());
-        var range = filters[2]!["range"]!["createdAt"]!;
-        Assert.Equal((1_700_000_000_000, 1_800_000_000_000, "epoch_millis"),
-            (range["gte"]!.GetValue<long>(), range["lt"]!.GetValue<long>(), range["format"]!.GetValue<string>()));
-        Assert.True(filters[3]!["term"]!["hasFile"]!.GetValue<bool>());
+        var filters = Clauses(body["query"]!["bool"]!["filter"]);
+        Assert.Equal([chatA.ToString("D"), chatB.ToString("D")], Strings(filters[0]["terms"]!["chatId"]));
+        Assert.Equal(sender.ToString("D"), Term(filters[1], "senderId"));
+        var range = filters[2]["range"]!["createdAt"]!;
+        Assert.Equal(("1700000000000", "1800000000000", "epoch_millis"),
+            (Scalar(range["gte"]), Scalar(range["lt"]), range["format"]!.GetValue<string>()));
+        Assert.Equal("true", Term(filters[3], "hasFile"));
         Assert.Null(body["query"]!["bool"]!["must"]);
         // Without words nothing is scored: newest first.
         Assert.Equal("createdAt", body["sort"]![0]!.AsObject().Single().Key);
@@ -219,17 +219,33 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Remove_deletes_by_ids_across_shards_and_refreshes_StandIn()
+    public async Task Remove_sends_bulk_deletes_routed_by_chat_and_waits_for_refresh_StandIn()
     {
         using var index = Adapter();
-        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var (chatA, chatB) = (Guid.NewGuid(), Guid.NewGuid());
+        SearchDocumentKey[] removed = [new(chatA, Guid.NewGuid()), new(chatB, Guid.NewGuid())];
 
-        await index.RemoveAsync(ids, Ct);
+        await index.RemoveAsync(removed, Ct);
 
-        var delete = _es.Last("POST", "/_delete_by_query");
-        Assert.Equal($"/{IndexName}/_delete_by_query", delete.Path);
-        Assert.Equal("true", delete.Query["refresh"]);
-        Assert.Equal(ids.Select(i => i.ToString("D")), Strings(delete.Json["query"]!["ids"]!["values"]));
+        var bulk = _es.Last("POST", "/_bulk");
+        Assert.Equal($"/{IndexName}/_bulk", bulk.Path);
+        Assert.Equal("wait_for", bulk.Query["refresh"]);
+        Assert.Equal(
+            removed.Select(r => (r.SignalId.ToString("D"), r.ChatId.ToString("D"))),
+            bulk.Lines.Select(line => JsonNode.Parse(line)!["delete"]!).Select(d => (d["_id"]!.GetValue<string>(), d["routing"]!.GetValue<string>())));
+        Assert.DoesNotContain(_es.Requests, r => r.Path.Contains("_delete_by_query", StringComparison.Ordinal));
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
+    public async Task A_bulk_delete_of_a_missing_document_is_not_an_error_StandIn()
+    {
+        using var index = Adapter();
+        var missing = new SearchDocumentKey(Guid.NewGuid(), Guid.NewGuid());
+        _es.NotFound.Add(missing.SignalId.ToString("D"));
+
+        await index.RemoveAsync([missing], Ct);
+
         Assert.Empty(_es.Violations);
     }
 
@@ -262,6 +278,38 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_elasticsearch_that_does_not_answer_in_time_is_unavailable_with_the_timeout_StandIn()
+    {
+        using var index = new ElasticsearchIndex(new ElasticsearchOptions { Url = _es.Url, Index = IndexName, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await index.EnsureReadyAsync(Ct);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _es.Hold = held;
+
+        var error = await Assert.ThrowsAsync<SearchUnavailableException>(() => index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["x"], 0, 5), Ct));
+        held.SetResult();
+
+        Assert.Contains("did not answer within 00:00:00.3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_call_asks_for_the_version_9_rest_api_so_elasticsearch_9_is_required_StandIn()
+    {
+        using var index = Adapter();
+
+        await index.UpsertAsync([Document(Guid.NewGuid(), "versioned")], Ct);
+        await index.SearchAsync(new SearchQuery(Guid.NewGuid(), ["versioned"], 0, 5), Ct);
+
+        Assert.Equal(4, _es.Requests.Count);
+        // Elasticsearch 8 refuses compatible-with=9 (rest-api-compatibility.html): the 9.x client needs a 9.x
+        // server. Only _bulk goes unversioned (application/x-ndjson, Accept application/json).
+        var versioned = _es.Requests.Where(r => !r.Path.EndsWith("/_bulk", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, versioned.Count);
+        Assert.All(versioned, r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.Accept));
+        Assert.All(versioned.Where(r => r.Body.Length > 0), r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.ContentType));
+        Assert.Empty(_es.Violations);
+    }
+
+    [Fact]
     public async Task An_unreachable_elasticsearch_is_unavailable_not_a_crash()
     {
         using var index = new ElasticsearchIndex(new ElasticsearchOptions { Url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}") });
@@ -287,4 +335,23 @@ public sealed class ElasticsearchAdapterStandInTests : IAsyncLifetime
     };
 
     private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+
+    /// <summary>The clauses of a <c>bool</c> occurrence, which the query DSL takes as one query object or an array of them.</summary>
+    private static JsonNode[] Clauses(JsonNode? occurrence) => occurrence switch
+    {
+        JsonArray clauses => [.. clauses.Select(c => c!)],
+        JsonObject clause => [clause],
+        _ => [],
+    };
+
+    /// <summary>The value of a <c>term</c> query on <paramref name="field"/>, short (<c>{"f": v}</c>) or long (<c>{"f": {"value": v}}</c>).</summary>
+    private static string Term(JsonNode clause, string field) => clause["term"]![field] switch
+    {
+        JsonObject { } full => Scalar(full["value"]),
+        var value => Scalar(value),
+    };
+
+    /// <summary>A JSON string's text, or any other JSON value as written (numbers, <c>true</c>).</summary>
+    private static string Scalar(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : value!.ToJsonString();
 }

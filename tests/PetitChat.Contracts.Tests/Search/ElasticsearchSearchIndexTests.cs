@@ -1,5 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
+using Elastic.Clients.Elasticsearch;
 using PetitChat.Core.Search;
 using PetitChat.Infrastructure.Elasticsearch;
 
@@ -32,19 +31,10 @@ public sealed class ElasticsearchSearchIndexTests : SearchIndexContract
     protected override async Task DisposeIndexAsync(ISearchIndex index)
     {
         ((ElasticsearchIndex)index).Dispose();
-        var options = Options();
-        using var http = new HttpClient { BaseAddress = LiveUrl };
-        if (options.ApiKey is { Length: > 0 } key)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", key);
-        }
-        else if (options.Username is { Length: > 0 } user)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + options.Password)));
-        }
-
-        using var _ = await http.DeleteAsync(new Uri("/" + _index, UriKind.Relative));
+        using var settings = ElasticsearchIndex.ClientSettings(Options());
+        var client = new ElasticsearchClient(settings);
+        await client.Indices.DeleteAsync(_index);
+        await client.Indices.DeleteIndexTemplateAsync(_index + "-template");
     }
 
     private ElasticsearchOptions Options() => new()

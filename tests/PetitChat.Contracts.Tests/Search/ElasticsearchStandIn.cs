@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -10,17 +11,23 @@ namespace PetitChat.Contracts.Tests.Search;
 /// <summary>
 /// A protocol-level stand-in for Elasticsearch, which cannot run here: an HTTP listener on
 /// 127.0.0.1 that records every request, checks the shapes the REST API documents (NDJSON bulk
-/// bodies with one action line per document, routing on every index action, JSON bodies) and
-/// answers with the documented response shapes. It is not a search engine: a search answers
+/// bodies with one action line per document, routing on every index and delete action, JSON
+/// bodies) and answers with the documented response shapes, with the <c>X-Elastic-Product:
+/// Elasticsearch</c> header that the official client checks on every answer before it reads one. It is not a search engine: a search answers
 /// what the test put in <see cref="SearchAnswer"/>. Relevance, analysis and filtering are tested
 /// against a real Elasticsearch when ELASTICSEARCH_URL is set (<see cref="ElasticsearchSearchIndexTests"/>).
 /// Response shapes are taken from:
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-create-index.html,
-/// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-put-template.html (composable templates),
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/indices-put-template.html (composable templates;
+/// <c>index_patterns</c> is <c>Indices</c>, one name or an array, in
+/// https://github.com/elastic/elasticsearch-specification/blob/main/specification/indices/put_index_template/IndicesPutIndexTemplateRequest.ts),
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html,
-/// https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-delete-by-query.html,
 /// https://www.elastic.co/guide/en/elasticsearch/reference/current/search-search.html,
-/// https://www.elastic.co/guide/en/elasticsearch/reference/current/common-options.html (error bodies).
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/common-options.html (error bodies),
+/// https://www.elastic.co/guide/en/elasticsearch/reference/current/rest-api-compatibility.html
+/// (the <c>application/vnd.elasticsearch+json; compatible-with=9</c> media types the client sends),
+/// https://www.elastic.co/guide/en/elasticsearch/client/net-api/current/connecting.html and
+/// https://github.com/elastic/elastic-transport-net (the product check on <c>X-Elastic-Product</c>).
 /// </summary>
 public sealed class ElasticsearchStandIn : LoopbackJsonServer
 {
@@ -47,8 +54,14 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
     /// <summary>Indexes that exist already: creating one answers <c>resource_already_exists_exception</c>.</summary>
     public HashSet<string> ExistingIndexes { get; } = [];
 
+    /// <summary>When set, requests wait for it before they are answered (the test completes it before disposing).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>When set, the next requests answer with this status and body instead (then it is cleared).</summary>
     public (int Status, JsonObject Body)? FailNext { get; set; }
+
+    /// <summary>Ids of documents that are not in the index: a bulk delete of one answers <c>not_found</c> (404, no error).</summary>
+    public HashSet<string> NotFound { get; } = [];
 
     /// <summary>When set, bulk items with this id answer with this documented item error.</summary>
     public (string Id, int Status, JsonObject Error)? FailItem { get; set; }
@@ -92,6 +105,14 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         },
     };
 
+    /// <summary>The <c>index_patterns</c> of a composable template, given as one string or an array.</summary>
+    public static string[] Patterns(JsonObject template) => template["index_patterns"] switch
+    {
+        JsonArray patterns => [.. patterns.Select(p => p!.GetValue<string>())],
+        JsonValue pattern when pattern.GetValueKind() == JsonValueKind.String => [pattern.GetValue<string>()],
+        _ => [],
+    };
+
     public Received Last(string method, string pathEnd)
     {
         lock (_gate)
@@ -108,9 +129,15 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
 
     protected override async Task HandleAsync(HttpListenerContext context)
     {
+        // Every answer of Elasticsearch 7.14 and later carries it; the client refuses one without it.
+        context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
         var request = context.Request;
         string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+        // The client compresses its bodies (Content-Encoding: gzip), which Elasticsearch accepts.
+        Stream input = request.Headers["Content-Encoding"] == "gzip"
+            ? new GZipStream(request.InputStream, CompressionMode.Decompress)
+            : request.InputStream;
+        using (var reader = new StreamReader(input, Encoding.UTF8))
         {
             body = await reader.ReadToEndAsync();
         }
@@ -118,10 +145,15 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         var received = new Received(
             request.HttpMethod, request.Url!.AbsolutePath, request.QueryString.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!, k => request.QueryString[k]!, StringComparer.Ordinal),
-            request.ContentType, request.Headers["Authorization"], body);
+            request.ContentType, request.Headers["Accept"], request.Headers["Authorization"], body);
         lock (_gate)
         {
             Requests.Add(received);
+        }
+
+        if (Hold is { } hold)
+        {
+            await hold.Task;
         }
 
         if (FailNext is { } fail)
@@ -136,9 +168,10 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         {
             case ("PUT", ["_index_template", var name]):
                 RequireJson(received);
-                if (JsonNode.Parse(received.Body) is not JsonObject template || template["index_patterns"] is not JsonArray { Count: > 0 })
+                // index_patterns is a string or an array of strings (Indices in the API specification).
+                if (JsonNode.Parse(received.Body) is not JsonObject template || Patterns(template).Length == 0)
                 {
-                    Violation($"PUT {received.Path}: a composable template needs index_patterns");
+                    Violation($"PUT {received.Path}: a composable template needs index_patterns: {received.Body}");
                     await WriteAsync(context.Response, 400, Error("action_request_validation_exception", "index patterns are missing", 400));
                     break;
                 }
@@ -151,12 +184,16 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
                 await WriteAsync(context.Response, 200, new JsonObject { ["acknowledged"] = true });
                 break;
             case ("PUT", [var index]):
-                RequireJson(received);
+                if (received.Body.Length > 0)
+                {
+                    RequireJson(received);
+                }
+
                 bool matched;
                 lock (_gate)
                 {
                     // Exact names only: the adapter's template names its index, without wildcards.
-                    matched = Templates.Values.Any(t => t["index_patterns"]!.AsArray().Any(p => p?.GetValue<string>() == index));
+                    matched = Templates.Values.Any(t => Patterns(t).Contains(index));
                 }
 
                 if (!matched)
@@ -175,25 +212,6 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
             case ("POST", [var index, "_bulk"]):
                 await WriteAsync(context.Response, 200, Bulk(index, received));
                 break;
-            case ("POST", [_, "_delete_by_query"]):
-                RequireJson(received);
-                var ids = JsonNode.Parse(received.Body)?["query"]?["ids"]?["values"]?.AsArray().Count ?? 0;
-                await WriteAsync(context.Response, 200, new JsonObject
-                {
-                    ["took"] = 147,
-                    ["timed_out"] = false,
-                    ["total"] = ids,
-                    ["deleted"] = ids,
-                    ["batches"] = 1,
-                    ["version_conflicts"] = 0,
-                    ["noops"] = 0,
-                    ["retries"] = new JsonObject { ["bulk"] = 0, ["search"] = 0 },
-                    ["throttled_millis"] = 0,
-                    ["requests_per_second"] = -1.0,
-                    ["throttled_until_millis"] = 0,
-                    ["failures"] = new JsonArray(),
-                });
-                break;
             case ("POST", [_, "_search"]):
                 RequireJson(received);
                 await WriteAsync(context.Response, 200, SearchAnswer?.DeepClone().AsObject() ?? SearchResponse());
@@ -208,7 +226,7 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
     /// <summary>Checks the NDJSON body (docs-bulk.html) and answers one documented item per action.</summary>
     private JsonObject Bulk(string index, Received received)
     {
-        if (received.ContentType?.StartsWith("application/x-ndjson", StringComparison.Ordinal) != true)
+        if (!IsMediaType(received.ContentType, "x-ndjson"))
         {
             Violation($"a bulk body must be sent as application/x-ndjson, not {received.ContentType}");
         }
@@ -254,12 +272,31 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
             {
                 Violation($"unexpected bulk action '{name}'");
             }
+            else if (meta?["routing"] is null)
+            {
+                // The mappings require routing: a delete without it is refused by Elasticsearch.
+                Violation($"a delete action must carry the document's routing: {lines[i]}");
+            }
 
             JsonObject result;
             if (FailItem is { } failed && failed.Id == id)
             {
                 errors = true;
                 result = new JsonObject { ["_index"] = index, ["_id"] = id, ["status"] = failed.Status, ["error"] = failed.Error.DeepClone() };
+            }
+            else if (name == "delete" && id is not null && NotFound.Contains(id))
+            {
+                result = new JsonObject
+                {
+                    ["_index"] = index,
+                    ["_id"] = id,
+                    ["_version"] = 1,
+                    ["result"] = "not_found",
+                    ["_shards"] = new JsonObject { ["total"] = 2, ["successful"] = 1, ["failed"] = 0 },
+                    ["status"] = 404,
+                    ["_seq_no"] = 0,
+                    ["_primary_term"] = 1,
+                };
             }
             else
             {
@@ -284,7 +321,7 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
 
     private void RequireJson(Received received)
     {
-        if (received.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        if (!IsMediaType(received.ContentType, "json"))
         {
             Violation($"{received.Method} {received.Path} must send application/json, not {received.ContentType}");
         }
@@ -299,6 +336,16 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         }
     }
 
+    /// <summary>
+    /// <c>application/{format}</c>, or its versioned form <c>application/vnd.elasticsearch+{format};
+    /// compatible-with=N</c> (rest-api-compatibility.html), which the 9.x client sends.
+    /// </summary>
+    private static bool IsMediaType(string? contentType, string format) =>
+        contentType is not null
+        && (contentType.StartsWith("application/" + format, StringComparison.Ordinal)
+            || (contentType.StartsWith("application/vnd.elasticsearch+" + format, StringComparison.Ordinal)
+                && contentType.Contains("compatible-with=", StringComparison.Ordinal)));
+
     private void Violation(string text)
     {
         lock (_gate)
@@ -307,8 +354,9 @@ public sealed class ElasticsearchStandIn : LoopbackJsonServer
         }
     }
 
-    /// <summary>One request as received: method, path, query parameters, content type, Authorization header and body.</summary>
-    public sealed record Received(string Method, string Path, Dictionary<string, string> Query, string? ContentType, string? Authorization, string Body)
+    /// <summary>One request as received: method, path, query parameters, content type, Accept and Authorization headers, and body.</summary>
+    public sealed record Received(
+        string Method, string Path, Dictionary<string, string> Query, string? ContentType, string? Accept, string? Authorization, string Body)
     {
         public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 

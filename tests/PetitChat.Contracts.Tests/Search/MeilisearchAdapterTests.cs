@@ -120,7 +120,7 @@ public sealed class MeilisearchAdapterTests : IAsyncLifetime
         var document = Document(Guid.NewGuid(), "to be deleted");
         await index.UpsertAsync([document], Ct);
 
-        await index.RemoveAsync([document.SignalId], Ct);
+        await index.RemoveAsync([new SearchDocumentKey(document.ChatId, document.SignalId)], Ct);
 
         Assert.Equal(0, _meili.DocumentCount);
         Assert.Equal([document.SignalId.ToString("D")], Strings(Body("POST /indexes/messages/documents/delete-batch")));

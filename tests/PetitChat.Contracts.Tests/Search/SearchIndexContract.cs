@@ -185,8 +185,8 @@ public abstract class SearchIndexContract : IAsyncLifetime
         var gone = await AddAsync(chat, "the volcano erupted");
         var kept = await AddAsync(chat, "the volcano slept");
 
-        await Index.RemoveAsync([gone.SignalId, Guid.NewGuid()], Ct);
-        await Index.RemoveAsync([gone.SignalId], Ct);
+        await Index.RemoveAsync([Key(gone), new SearchDocumentKey(chat, Guid.NewGuid())], Ct);
+        await Index.RemoveAsync([Key(gone)], Ct);
 
         Assert.Equal([kept.SignalId], Ids(await SearchAsync(chat, "volcano")));
     }
@@ -365,4 +365,6 @@ public abstract class SearchIndexContract : IAsyncLifetime
         Index.SearchChatsAsync(new GlobalSearchQuery(chatIds, SearchWords.Split(query), filters ?? SearchFilters.None, sort, 0, 20), Ct);
 
     protected static List<Guid> Ids(IEnumerable<SearchHit> hits) => [.. hits.Select(h => h.SignalId)];
+
+    protected static SearchDocumentKey Key(SearchDocument document) => new(document.ChatId, document.SignalId);
 }
