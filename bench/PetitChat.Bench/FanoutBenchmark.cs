@@ -39,9 +39,11 @@ public sealed class FanoutBenchmark : IBenchmark
         Console.WriteLine($"server: {serverDll}");
         var rows = new List<(string Name, Result Result)>();
 
-        await using (var nats = await NatsServer.StartAsync())
+        rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+        // --in-process-only: the send path alone, a short run for before and after with --server.
+        if (!args.Contains("--in-process-only"))
         {
-            rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+            await using var nats = await NatsServer.StartAsync();
             rows.Add(("NATS JetStream, 2 nodes", await RunServersAsync(serverDll, settings, nodes: 2, nats.Url, ct)));
             if (args.Contains("--one-node-nats"))
             {

@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using PetitChat.Core.Events;
 using PetitChat.Core.Telemetry;
 
@@ -24,7 +20,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
-        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var frames = services.GetRequiredService<EventFrames>();
         var time = services.GetRequiredService<TimeProvider>();
         var heartbeats = services.GetRequiredService<StreamHeartbeats>();
         var response = httpContext.Response;
@@ -49,7 +45,7 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
         {
             while (await enumerator.MoveNextAsync())
             {
-                await writer.WriteAsync(Format(enumerator.Current, json), time.GetUtcNow());
+                await writer.WriteAsync(frames.Format(enumerator.Current), time.GetUtcNow());
                 ChatMetrics.EventDelivered();
             }
         }
@@ -64,15 +60,5 @@ public sealed class EventStreamResult(IAsyncEnumerable<DeliveredEvent> events, D
             await enumerator.DisposeAsync();
             await writer.DisposeAsync();
         }
-    }
-
-    private static byte[] Format(DeliveredEvent delivered, JsonSerializerOptions json)
-    {
-        var (type, data) = EventPayloads.Of(delivered.Event);
-        var payload = JsonSerializer.Serialize(data, data.GetType(), json);
-        // No id: line for an ephemeral event, so the browser's Last-Event-ID stays on the last durable one.
-        return Encoding.UTF8.GetBytes(delivered.Id is null
-            ? $"event: {type}\ndata: {payload}\n\n"
-            : $"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
     }
 }
