@@ -11,13 +11,22 @@ namespace PetitChat.Server.Events;
 /// <summary>
 /// The wire bytes of an event on a stream. A message to a group of ten is one event handed to ten
 /// streams: its <c>event:</c> and <c>data:</c> lines are the same on each, so they are serialized
-/// once per event (kept beside the event object for as long as it lives) and only the <c>id:</c>
-/// line, which is the recipient's own, is written per stream (docs/decisions/0014).
+/// once per event and only the <c>id:</c> line, which is the recipient's own, is written per
+/// stream (docs/decisions/0014). Only the last <see cref="Kept"/> events keep their bytes: a
+/// group's streams write an event within moments of each other, while the bus may keep events
+/// for a day for replay, and their bytes must not double what that costs; an event replayed
+/// later is serialized again.
 /// </summary>
 public sealed class EventFrames(IOptions<JsonOptions> json)
 {
+    /// <summary>Events whose bytes are kept (the newest serialized ones).</summary>
+    public const int Kept = 4_096;
+
     private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
     private readonly ConditionalWeakTable<LiveEvent, byte[]> _bodies = [];
+    private readonly LiveEvent?[] _recent = new LiveEvent?[Kept];
+    private readonly Lock _recentGate = new();
+    private int _next;
 
     /// <summary>Serializations done (not reused), for tests and benchmarks.</summary>
     public long Serialized => Interlocked.Read(ref _serialized);
@@ -56,6 +65,17 @@ public sealed class EventFrames(IOptions<JsonOptions> json)
         payload.CopyTo(body, head.Length);
         body[^2] = (byte)'\n';
         body[^1] = (byte)'\n';
+        lock (_recentGate)
+        {
+            if (_recent[_next] is { } oldest)
+            {
+                _bodies.Remove(oldest);
+            }
+
+            _recent[_next] = liveEvent;
+            _next = (_next + 1) % Kept;
+        }
+
         return body;
     }
 

@@ -33,6 +33,23 @@ public sealed class EventFramesTests(PetitChatServer server) : ApiTest(server)
     }
 
     [Fact]
+    public void Only_the_newest_events_keep_their_bytes_and_an_older_one_is_serialized_again()
+    {
+        var frames = new EventFrames(Server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>());
+        var first = new ChatChanged(Guid.NewGuid(), Removed: false);
+        var firstFrame = frames.Format(new DeliveredEvent("e-0", first));
+        for (var i = 1; i <= EventFrames.Kept; i++)
+        {
+            frames.Format(new DeliveredEvent($"e-{i}", new ChatChanged(Guid.NewGuid(), Removed: false)));
+        }
+
+        var again = frames.Format(new DeliveredEvent("e-0", first));
+
+        Assert.Equal(EventFrames.Kept + 2, frames.Serialized);
+        Assert.Equal(firstFrame, again);
+    }
+
+    [Fact]
     public async Task Every_member_of_a_group_gets_the_same_signal_data_with_an_id_of_its_own()
     {
         var (alice, bob, carol) = (await NewChatterAsync(), await NewChatterAsync(), await NewChatterAsync());
