@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { deflateSync } from "node:zlib";
-import { launchBrowser, profilePage, Server, shot, signIn, stubJitsi, until, userPage } from "./harness.mjs";
+import { launchBrowser, openDirectChat, profilePage, Server, shot, signIn, stubJitsi, until, userPage } from "./harness.mjs";
 
 const phone = { width: 390, height: 844 };
 let server;
@@ -38,13 +38,6 @@ async function closeAll(...pages) {
     assert.deepEqual(page.consoleErrors, [], "no console errors");
     await page.context().close();
   }
-}
-
-async function openDirect(page, username) {
-  await page.getByRole("button", { name: "New chat" }).first().click();
-  await page.getByRole("searchbox", { name: "Find a user by username" }).fill(username);
-  await page.getByRole("button", { name: new RegExp(`@${username}`) }).click();
-  await page.getByRole("textbox", { name: "Message" }).waitFor();
 }
 
 async function send(page, text) {
@@ -110,7 +103,7 @@ describe("web client", () => {
     const bob = unique("bob");
     const [a, b] = await people(alice, bob);
 
-    await openDirect(a, bob);
+    await openDirectChat(a, bob);
     await shot(a, "desktop-empty-conversation");
     await send(a, "Hello Bob, lunch at noon?");
     // Shown at once (optimistic), then confirmed by the server: no duplicate.
@@ -142,7 +135,7 @@ describe("web client", () => {
     const alice = unique("alice");
     const bob = unique("bob");
     const [a, b] = await people(alice, bob);
-    await openDirect(a, bob);
+    await openDirectChat(a, bob);
     await send(a, "React to this");
     await b.locator(".chat-row", { hasText: alice }).click();
 
@@ -316,7 +309,7 @@ describe("web client", () => {
     await shot(a, "desktop-settings-notifications");
     await a.keyboard.press("Escape");
 
-    await openDirect(a, bob);
+    await openDirectChat(a, bob);
     const chatId = /#\/c\/([0-9a-f-]{36})/.exec(a.url())[1];
     const mute = a.getByRole("button", { name: "Mute notifications" });
     await until(async () => (await mute.getAttribute("aria-pressed")) === "false", "the mute switch, off");
@@ -334,7 +327,7 @@ describe("web client", () => {
     const alice = unique("alice");
     const bob = unique("bob");
     const [a, b] = await people(alice, bob);
-    await openDirect(a, bob);
+    await openDirectChat(a, bob);
     await send(a, "Photos coming");
     await b.locator(".chat-row", { hasText: alice }).click();
     await message(b, "Photos coming").waitFor();
@@ -380,7 +373,7 @@ describe("web client", () => {
     const alice = unique("alice");
     const bob = unique("bob");
     const [a, b] = await people(alice, bob);
-    await openDirect(a, bob);
+    await openDirectChat(a, bob);
     await send(a, "Before the restart");
     await b.locator(".chat-row", { hasText: alice }).click();
     await message(b, "Before the restart").waitFor();
@@ -462,9 +455,7 @@ describe("web client", () => {
       assert.deepEqual(first.local, [], "no token in localStorage");
       await until(async () => (await stored()).user?.expires_at !== first.user.expires_at, "a renewed token", 40_000);
 
-      await a.getByRole("button", { name: "New chat" }).first().click();
-      await a.getByRole("searchbox", { name: "Find a user by username" }).fill(bob);
-      await a.getByRole("button", { name: new RegExp(`@${bob}`) }).click();
+      await openDirectChat(a, bob);
       await send(a, "Sent with a renewed token");
       await message(a, "Sent with a renewed token").and(a.locator(":not(.pending)")).waitFor();
       await closeAll(a);

@@ -2,7 +2,7 @@
 // tombstone, seen from the other side live; threads, @-autocomplete and the mention badge. Locators wait for each condition; nothing sleeps.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launchBrowser, Server, shot, signIn, userPage } from "./harness.mjs";
+import { launchBrowser, openDirectChat, Server, shot, signIn, userPage } from "./harness.mjs";
 
 let server;
 let browser;
@@ -31,10 +31,7 @@ describe("conversation", () => {
     const alice = await person(aliceName);
     const bob = await person(bobName);
 
-    await alice.getByRole("button", { name: "New chat" }).first().click();
-    await alice.getByRole("searchbox", { name: "Find a user by username" }).fill(bobName);
-    await alice.getByRole("button", { name: new RegExp(`@${bobName}`) }).click();
-    const aliceBox = alice.getByRole("textbox", { name: "Message" });
+    const aliceBox = await openDirectChat(alice, bobName);
     await aliceBox.fill("helo bob");
     await aliceBox.press("Enter");
     await bob.getByText("helo bob").click();
@@ -84,10 +81,7 @@ describe("threads and mentions", () => {
     const alice = await person(aliceName);
     const bob = await person(bobName);
 
-    await alice.getByRole("button", { name: "New chat" }).first().click();
-    await alice.getByRole("searchbox", { name: "Find a user by username" }).fill(bobName);
-    await alice.getByRole("button", { name: new RegExp(`@${bobName}`) }).click();
-    const aliceBox = alice.getByRole("textbox", { name: "Message" });
+    const aliceBox = await openDirectChat(alice, bobName);
     await aliceBox.fill("root message");
     await aliceBox.press("Enter");
     await bob.locator(".chat-row").first().waitFor();

@@ -195,6 +195,16 @@ export async function signIn(page, base, username) {
   await page.getByText(`@${username}`, { exact: true }).first().waitFor({ timeout: 20_000 });
 }
 
+/** Opens (or starts) the direct chat with `username` through New chat, as a user would; resolves to its composer once shown. */
+export async function openDirectChat(page, username) {
+  await page.getByRole("button", { name: "New chat" }).first().click();
+  await page.getByRole("searchbox", { name: "Find a user by username" }).fill(username);
+  await page.getByRole("button", { name: new RegExp(`@${username}`) }).click();
+  const composer = page.getByRole("textbox", { name: "Message" });
+  await composer.waitFor();
+  return composer;
+}
+
 export async function shot(page, name) {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`) });

@@ -44,54 +44,13 @@ public sealed partial class SqliteAppStore(SqliteStoreOptions options) : IDispos
         """,
     ];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    private readonly SqliteSchemaPart _tables = new(options, Part, Steps);
 
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    public Task InitializeAsync(CancellationToken ct) => _tables.InitializeAsync(ct);
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
+    public void Dispose() => _tables.Dispose();
 
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _connectionPragmas, Part, Steps, ct);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
-
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _tables.OpenAsync(ct);
 
     private static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
 

@@ -43,42 +43,9 @@ public sealed class SqliteCallStore(SqliteStoreOptions options) : ICallStore, ID
         """,
     ];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    private readonly SqliteSchemaPart _tables = new(options, Part, Steps);
 
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
-
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _connectionPragmas, Part, Steps, ct);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken ct) => _tables.InitializeAsync(ct);
 
     public async Task<(Call Call, bool Created)> StartAsync(Call call, CancellationToken ct)
     {
@@ -210,12 +177,7 @@ public sealed class SqliteCallStore(SqliteStoreOptions options) : ICallStore, ID
         return calls;
     }
 
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
-    }
+    public void Dispose() => _tables.Dispose();
 
     private static async Task<Call?> ReadAsync(SqliteConnection connection, string where, string key, CancellationToken ct)
     {
@@ -240,9 +202,5 @@ public sealed class SqliteCallStore(SqliteStoreOptions options) : ICallStore, ID
         return rows[0] with { Participants = participants };
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _tables.OpenAsync(ct);
 }

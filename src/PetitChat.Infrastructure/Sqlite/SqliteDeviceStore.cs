@@ -45,17 +45,7 @@ public sealed partial class SqliteDeviceStore(SqliteStoreOptions options) : IDev
         """,
     ];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
-
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SqliteSchemaPart _tables = new(options, Part, Steps);
 
     public async Task<(Device Device, bool Created)> AddAsync(Device device, CancellationToken ct)
     {
@@ -100,40 +90,14 @@ public sealed partial class SqliteDeviceStore(SqliteStoreOptions options) : IDev
             ("@user", ToText(userId)), ("@device", deviceId)) > 0;
     }
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _connectionPragmas, Part, Steps, ct);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken ct) => _tables.InitializeAsync(ct);
 
     private static Task<List<Device>> ReadDevicesAsync(SqliteConnection connection, string filter, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
         QueryAsync(connection, $"SELECT {DeviceColumns} FROM devices WHERE {filter} ORDER BY created_at, device_id", reader => new Device(
             Guid.ParseExact(reader.GetString(0), "D"), reader.GetString(1), reader.GetString(2), new EcPublicKey(reader.GetString(3), reader.GetString(4)),
             new EcPublicKey(reader.GetString(5), reader.GetString(6)), reader.GetString(7), ParseTime(reader.GetString(8))), ct, parameters);
 
-    public void Dispose() => _schemaGate.Dispose();
+    public void Dispose() => _tables.Dispose();
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _tables.OpenAsync(ct);
 }

@@ -41,42 +41,9 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
         """,
     ];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    private readonly SqliteSchemaPart _tables = new(options, Part, Steps);
 
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
-
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _connectionPragmas, Part, Steps, ct);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken ct) => _tables.InitializeAsync(ct);
 
     public async Task<bool> SavePushSubscriptionAsync(PushSubscription subscription, CancellationToken ct)
     {
@@ -153,17 +120,8 @@ public sealed class SqliteNotificationSettingsStore(SqliteStoreOptions options) 
         return muted is long value && value != 0;
     }
 
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
-    }
+    public void Dispose() => _tables.Dispose();
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _tables.OpenAsync(ct);
 
 }

@@ -37,39 +37,9 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
         """,
     ];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    private readonly SqliteSchemaPart _tables = new(options, "presence", Steps);
 
-    private readonly string _pragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
-
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _pragmas, "presence", Steps, ct);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken ct) => _tables.InitializeAsync(ct);
 
     public async Task SetStatusAsync(Guid userId, UserStatus status, CancellationToken ct)
     {
@@ -162,12 +132,7 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
         return await QueryAsync(connection, "SELECT user_id, upn, write_back FROM microsoft365_links", ReadLink, ct);
     }
 
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
-    }
+    public void Dispose() => _tables.Dispose();
 
     private static (Guid, StoredPresence) Read(SqliteDataReader r)
     {
@@ -187,9 +152,5 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
 
     private static Microsoft365Link ReadLink(SqliteDataReader r) => new(Guid.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2) == 1);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await InitializeAsync(ct);
-        return await OpenConnectionAsync(_connectionString, _pragmas, ct);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _tables.OpenAsync(ct);
 }

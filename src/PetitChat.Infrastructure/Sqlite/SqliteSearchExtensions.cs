@@ -17,6 +17,7 @@ public static class SqliteSearchExtensions
             .BindConfiguration(SqliteSearchOptions.Section)
             .Validate(o => o.SnippetWords is >= 1 and <= 64, "Search:Sqlite:SnippetWords must be between 1 and 64.")
             .Validate(o => o.BestCandidates is >= 1 and <= 100_000, "Search:Sqlite:BestCandidates must be between 1 and 100,000.")
+            .Validate(o => o.IdfWindow is >= 100 and <= 10_000_000, "Search:Sqlite:IdfWindow must be between 100 and 10,000,000.")
             .Validate(o => o.BusyTimeoutSeconds >= 0, "Search:Sqlite:BusyTimeoutSeconds must not be negative.")
             .ValidateOnStart();
 

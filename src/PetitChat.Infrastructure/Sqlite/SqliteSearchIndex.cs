@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Search;
 
@@ -13,7 +12,7 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// never reach FTS5 as syntax: each is a double-quoted string with its quotes doubled, which
 /// FTS5 reads as plain text whatever it holds (<c>NEAR</c>, <c>OR</c>, <c>*</c>, parentheses).
 /// </summary>
-public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchIndex, IDisposable
+public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISearchIndex, IDisposable
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -159,26 +158,25 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        if (MatchExpression(query.ChatId, query.Words) is not { } match)
+        var terms = SqliteSearchTerm.Of(query.Words);
+        if (terms.Count == 0)
         {
             return [];
         }
 
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = BestOf("search_text MATCH @match AND d.chat_id = @chatId");
-        AddSnippetParameters(command);
-        command.Parameters.AddWithValue("@match", match);
+        command.Parameters.AddWithValue("@match", ChatCondition(query.ChatId) + " AND " + Expression(terms));
         command.Parameters.AddWithValue("@chatId", query.ChatId.ToString("D"));
-        AddPageParameters(command, query.Offset, query.Limit);
-        return await ReadHitsAsync(command, ct);
+        return await BestAsync(command, "search_text MATCH @match AND d.chat_id = @chatId", terms, query.Offset, query.Limit, ct);
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchChatsAsync(GlobalSearchQuery query, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        var words = WordsExpression(query.Words);
+        var terms = SqliteSearchTerm.Of(query.Words);
+        var words = terms.Count == 0 ? null : Expression(terms);
         if (query.ChatIds.Count == 0 || (words is null && (query.Words.Count > 0 || query.Filters.IsEmpty)))
         {
             return [];
@@ -212,18 +210,19 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         }
         else
         {
-            AddSnippetParameters(command);
             command.Parameters.AddWithValue("@match", words);
-            command.CommandText = newest
-                ? $"""
-                  SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
-                         snippet(search_text, 0, @start, @end, '…', @words), search_text.rowid
-                  FROM search_text
-                  JOIN search_documents d ON d.doc_id = search_text.rowid
-                  WHERE search_text MATCH @match AND {filters}
-                  ORDER BY search_text.rowid DESC
-                  """
-                : BestOf($"search_text MATCH @match AND {filters}");
+            if (newest)
+            {
+                AddSnippetParameters(command);
+                command.CommandText = $"""
+                    SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at,
+                           snippet(search_text, 0, @start, @end, '…', @words), search_text.rowid
+                    FROM search_text
+                    JOIN search_documents d ON d.doc_id = search_text.rowid
+                    WHERE search_text MATCH @match AND {filters}
+                    ORDER BY search_text.rowid DESC
+                    """;
+            }
         }
 
         command.Parameters.AddWithValue("@chatIds", "[" + string.Join(',', query.ChatIds.Select(id => $"\"{id:D}\"")) + "]");
@@ -231,68 +230,16 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         command.Parameters.AddWithValue("@after", query.Filters.After is { } after ? ToText(after) : DBNull.Value);
         command.Parameters.AddWithValue("@before", query.Filters.Before is { } before ? ToText(before) : DBNull.Value);
         command.Parameters.AddWithValue("@hasFile", query.Filters.HasFile ? 1 : 0);
-        if (newest)
-        {
-            return await ReadNewestAsync(command, query.Offset, query.Limit, ct);
-        }
-
-        AddPageParameters(command, query.Offset, query.Limit);
-        return await ReadHitsAsync(command, ct);
+        return newest
+            ? await ReadNewestAsync(command, query.Offset, query.Limit, ct)
+            : await BestAsync(command, $"search_text MATCH @match AND {filters}", terms, query.Offset, query.Limit, ct);
     }
-
-    /// <summary>
-    /// Best first among the newest <see cref="SqliteSearchOptions.BestCandidates"/> matches: FTS5
-    /// walks the matches newest first (its rowids are time keys, see <see cref="SqliteSearchKeys"/>)
-    /// and stops there, and only those are ranked by bm25. Ranking every match of a common word was
-    /// most of a search's time at a million messages. Snippets are made for the page's rows only,
-    /// each looked up by rowid (CROSS JOIN keeps the page as the outer loop); the rank is carried
-    /// over rather than asked again, because each bm25() context first counts every document of
-    /// each phrase (a common word's whole doclist), once per looked-up row. bm25 weights: the text
-    /// and its bigrams count, the chat token does not. Ties: newest first.
-    /// </summary>
-    private string BestOf(string where) => $"""
-        WITH candidates AS (
-            SELECT search_text.rowid AS doc_id, d.signal_id, bm25(search_text, 1.0, 0.0, 1.0) AS rank
-            FROM search_text
-            JOIN search_documents d ON d.doc_id = search_text.rowid
-            WHERE {where}
-            ORDER BY search_text.rowid DESC
-            LIMIT {Math.Max(options.BestCandidates, 1).ToString(CultureInfo.InvariantCulture)}
-        ),
-        page AS (
-            SELECT doc_id, rank, signal_id FROM candidates ORDER BY rank, signal_id DESC LIMIT @limit OFFSET @offset
-        )
-        SELECT d.signal_id, d.chat_id, d.sender_id, d.created_at, snippet(search_text, 0, @start, @end, '…', @words)
-        FROM page
-        CROSS JOIN search_text ON search_text.rowid = page.doc_id
-        JOIN search_documents d ON d.doc_id = page.doc_id
-        WHERE search_text MATCH @match
-        ORDER BY page.rank, page.signal_id DESC
-        """;
 
     private void AddSnippetParameters(SqliteCommand command)
     {
         command.Parameters.AddWithValue("@start", SearchHighlight.Start);
         command.Parameters.AddWithValue("@end", SearchHighlight.End);
         command.Parameters.AddWithValue("@words", Math.Clamp(options.SnippetWords, 1, 64));
-    }
-
-    private static void AddPageParameters(SqliteCommand command, int offset, int limit)
-    {
-        command.Parameters.AddWithValue("@limit", limit);
-        command.Parameters.AddWithValue("@offset", offset);
-    }
-
-    private static async Task<IReadOnlyList<SearchHit>> ReadHitsAsync(SqliteCommand command, CancellationToken ct)
-    {
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var hits = new List<SearchHit>();
-        while (await reader.ReadAsync(ct))
-        {
-            hits.Add(ReadHit(reader));
-        }
-
-        return hits;
     }
 
     /// <summary>
@@ -330,72 +277,28 @@ public sealed class SqliteSearchIndex(SqliteSearchOptions options) : ISearchInde
         return [.. rows.Skip(offset).Take(limit).Select(r => r.Hit)];
     }
 
-    private static SearchHit ReadHit(SqliteDataReader reader) => new(
-        Guid.ParseExact(reader.GetString(0), "D"),
-        Guid.ParseExact(reader.GetString(1), "D"),
-        Guid.ParseExact(reader.GetString(2), "D"),
-        new DateTimeOffset(DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture,
+    private static SearchHit ReadHit(SqliteDataReader reader) =>
+        Hit(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+
+    private static SearchHit Hit(string signalId, string chatId, string senderId, string createdAt, string snippet) => new(
+        Guid.ParseExact(signalId, "D"),
+        Guid.ParseExact(chatId, "D"),
+        Guid.ParseExact(senderId, "D"),
+        new DateTimeOffset(DateTime.ParseExact(createdAt, TimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero),
-        SqliteCjk.Snippet(reader.GetString(4)));
+        SqliteCjk.Snippet(snippet));
 
     /// <summary>
-    /// <c>chat : "c…" AND text : "w1" AND text : "w2"*</c>, or null when no word has anything to
-    /// find. Every user word is an FTS5 string: inside double quotes nothing is syntax, and a quote
-    /// is written twice. The last word is a prefix. A CJK run in a word is matched as its phrase
-    /// of bigrams in <c>cjk</c> (Lucene's CJK analyzer) and as its phrase of characters in
-    /// <c>text</c>, which places the snippet and marks the matched characters (see <see cref="SqliteCjk"/>).
+    /// <c>text : "w1" AND text : "w2"*</c>, or null when no word has anything to find (see
+    /// <see cref="SqliteSearchTerm.Of"/> for how words become FTS5 strings). A search in one chat
+    /// puts <c>chat : "c…" AND</c> before it.
     /// </summary>
-    public static string? MatchExpression(Guid chatId, IReadOnlyList<string> words) =>
-        WordsExpression(words) is { } condition ? $"chat : \"{ChatToken(chatId)}\" AND {condition}" : null;
+    public static string? WordsExpression(IReadOnlyList<string> words) =>
+        SqliteSearchTerm.Of(words) is { Count: > 0 } terms ? Expression(terms) : null;
 
-    /// <summary>The words' part of <see cref="MatchExpression"/>, without a chat; null when no word has anything to find.</summary>
-    public static string? WordsExpression(IReadOnlyList<string> words)
-    {
-        var conditions = new List<string>();
-        for (var i = 0; i < words.Count; i++)
-        {
-            var runs = CjkText.Runs(words[i]);
-            for (var r = 0; r < runs.Count; r++)
-            {
-                var (run, cjk) = runs[r];
-                if (!cjk)
-                {
-                    if (HasLetterOrDigit(run))
-                    {
-                        var prefix = i == words.Count - 1 && r == runs.Count - 1 ? "*" : "";
-                        conditions.Add($"text : {Quote(run)}{prefix}");
-                    }
+    private static string Expression(IReadOnlyList<SqliteSearchTerm> terms) => string.Join(" AND ", terms.Select(t => t.Expression));
 
-                    continue;
-                }
-
-                var characters = string.Join(' ', run.EnumerateRunes());
-                if (run.EnumerateRunes().Skip(1).Any())
-                {
-                    conditions.Add($"cjk : {Quote(string.Join(' ', CjkText.Bigrams(run)))}");
-                }
-
-                conditions.Add($"text : {Quote(characters)}");
-            }
-        }
-
-        return conditions.Count == 0 ? null : string.Join(" AND ", conditions);
-    }
-
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static bool HasLetterOrDigit(string text)
-    {
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (Rune.IsLetterOrDigit(rune))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static string ChatCondition(Guid chatId) => $"chat : \"{ChatToken(chatId)}\"";
 
     public void Dispose()
     {

@@ -15,11 +15,18 @@ public sealed record SqliteSearchOptions
     public int SnippetWords { get; init; } = 16;
 
     /// <summary>
-    /// Best-first searches rank the newest this many matches by relevance (bm25), not every match:
+    /// Best-first searches rank the newest this many matches by relevance (BM25), not every match:
     /// a common word matches half a million messages at 1M, and ranking them all took most of a
     /// second. At least the deepest page a search can reach (<c>Chats:MaxSearchHits</c>, 1,000).
     /// </summary>
     public int BestCandidates { get; init; } = 1000;
+
+    /// <summary>
+    /// A best-first search of several words weighs each word by how rare it is among the newest
+    /// this many messages of the index (its IDF), not among all of them: counting a common word's
+    /// documents in a million messages cost more than the rest of the search (decision 0019).
+    /// </summary>
+    public int IdfWindow { get; init; } = 10_000;
 
     /// <summary>How long a writer waits for another one to commit before giving up.</summary>
     public int BusyTimeoutSeconds { get; init; } = 10;

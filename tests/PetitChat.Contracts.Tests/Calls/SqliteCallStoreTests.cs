@@ -1,3 +1,4 @@
+using PetitChat.Contracts.Tests.Storage;
 using PetitChat.Core.Calls;
 using PetitChat.Infrastructure.Sqlite;
 
@@ -6,27 +7,14 @@ namespace PetitChat.Contracts.Tests.Calls;
 /// <summary>The call store contract on a fresh SQLite file that the chat store also uses, as in the server.</summary>
 public sealed class SqliteCallStoreTests : CallStoreContract, IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IDisposable> _stores = [];
+    private readonly SqlitePartStores _stores = new();
 
     protected override async Task<ICallStore> CreateStoreAsync()
     {
-        var options = new SqliteStoreOptions { Path = Path.Combine(_folder, $"{Guid.NewGuid():N}.db") };
-        var chats = new SqliteChatStore(options);
-        await chats.InitializeAsync(CancellationToken.None);
-        var store = new SqliteCallStore(options);
+        var store = await _stores.CreateAsync(SqlitePartStores.FreshFile(), options => new SqliteCallStore(options));
         await store.InitializeAsync(CancellationToken.None);
-        _stores.Add(chats);
-        _stores.Add(store);
         return store;
     }
 
-    public void Dispose()
-    {
-        _stores.ForEach(s => s.Dispose());
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _stores.Dispose();
 }

@@ -1,3 +1,4 @@
+using PetitChat.Contracts.Tests.Storage;
 using PetitChat.Core.E2ee;
 using PetitChat.Infrastructure.Sqlite;
 
@@ -6,30 +7,13 @@ namespace PetitChat.Contracts.Tests.E2ee;
 /// <summary>Both e2ee contracts on a fresh SQLite file per test, beside the chat schema as in the server.</summary>
 public sealed class SqliteDeviceStoreTests : DeviceStoreContract, IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IDisposable> _stores = [];
+    private readonly SqlitePartStores _stores = new();
 
     protected override async Task<IDeviceStore> CreateDeviceStoreAsync() => await CreateAsync();
 
-    internal async Task<SqliteDeviceStore> CreateAsync()
-    {
-        var options = new SqliteStoreOptions { Path = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db") };
-        var chats = new SqliteChatStore(options);
-        await chats.InitializeAsync(CancellationToken.None);
-        var store = new SqliteDeviceStore(options);
-        _stores.Add(chats);
-        _stores.Add(store);
-        return store;
-    }
+    internal Task<SqliteDeviceStore> CreateAsync() => _stores.CreateAsync(SqlitePartStores.FreshFile(), options => new SqliteDeviceStore(options));
 
-    public void Dispose()
-    {
-        _stores.ForEach(s => s.Dispose());
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _stores.Dispose();
 }
 
 /// <summary>The to-device message contract on SQLite.</summary>

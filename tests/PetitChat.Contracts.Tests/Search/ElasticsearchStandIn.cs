@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PetitChat.Testing;
+using PetitChat.Testing.StandIns;
 
 namespace PetitChat.Contracts.Tests.Search;
 

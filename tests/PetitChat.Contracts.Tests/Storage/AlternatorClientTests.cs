@@ -1,9 +1,10 @@
 using System.Net;
-using System.Text;
+using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
 using PetitChat.Core.Storage;
 using PetitChat.Infrastructure.Scylla;
 using PetitChat.Testing;
+using PetitChat.Testing.StandIns;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
@@ -76,66 +77,44 @@ public sealed class AlternatorClientTests
 
     private static AlternatorClient ClientOf(FakeEngine engine) => new(new ScyllaStoreOptions
     {
-        Endpoints = [engine.Url],
+        Endpoints = [engine.Endpoint],
         MaxAttempts = 3,
         RetryBackoff = TimeSpan.FromMilliseconds(5),
     }, TimeProvider.System);
 
     /// <summary>Answers each request with the next scripted status and DynamoDB error type (or "{}").</summary>
-    private sealed class FakeEngine : IAsyncDisposable
+    private sealed class FakeEngine : LoopbackJsonServer
     {
-        private readonly HttpListener _listener = new();
         private readonly Queue<(int Status, string? Error)> _script;
-        private readonly Task _loop;
         private int _requests;
 
         private FakeEngine((int, string?)[] script)
+            : base(LoopbackPort.Free())
         {
             _script = new Queue<(int, string?)>(script);
-            var port = LoopbackPort.Free();
-            Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
+            Listen();
         }
 
-        public string Url { get; }
+        /// <summary>The endpoint as the client's options take it: scheme, host and port, no path.</summary>
+        public string Endpoint => $"http://127.0.0.1:{Port}";
 
         public int Requests => Volatile.Read(ref _requests);
 
         public static FakeEngine Start(params (int, string?)[] script) => new(script);
 
-        public async ValueTask DisposeAsync()
+        protected override async Task HandleAsync(HttpListenerContext context)
         {
-            _listener.Stop();
-            _listener.Close();
-            try
-            {
-                await _loop;
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                // Stopped while waiting for the next request.
-            }
+            await context.Request.InputStream.CopyToAsync(Stream.Null);
+            Interlocked.Increment(ref _requests);
+            var (status, error) = _script.Count > 0 ? _script.Dequeue() : (200, null);
+            JsonNode body = error is null
+                ? new JsonObject()
+                : new JsonObject { ["__type"] = $"com.amazonaws.dynamodb.v20120810#{error}", ["message"] = "scripted" };
+            context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+            await WriteAsync(context.Response, status, body, "application/x-amz-json-1.0");
         }
 
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                var context = await _listener.GetContextAsync();
-                await context.Request.InputStream.CopyToAsync(Stream.Null);
-                Interlocked.Increment(ref _requests);
-                var (status, error) = _script.Count > 0 ? _script.Dequeue() : (200, null);
-                var body = error is null ? "{}" : $"{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{error}\",\"message\":\"scripted\"}}";
-                var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.StatusCode = status;
-                context.Response.ContentType = "application/x-amz-json-1.0";
-                context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-        }
+        /// <summary>A failure of the fake itself reaches the client as a 500 with this body, and fails the test there.</summary>
+        protected override JsonNode Failed(string what) => new JsonObject { ["__type"] = "com.amazonaws.dynamodb.v20120810#InternalServerError", ["message"] = what };
     }
 }

@@ -59,7 +59,7 @@ public sealed class FaultScenario(LocalCluster cluster)
         }
 
         var chatId = await members[0].CreateGroupAsync(members.Skip(1).Select(m => m.Id), ct);
-        using var receiver = WebhookReceiver.Start();
+        await using var receiver = WebhookReceiver.Start();
         var pusher = await Member.SignInAsync(cluster, $"pusher-{Guid.NewGuid():N}"[..24], ct);
         var pushed = new List<Member>();
         for (var i = 0; i < PushMembers; i++)

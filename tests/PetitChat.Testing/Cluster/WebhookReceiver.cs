@@ -4,6 +4,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using PetitChat.Testing.StandIns;
 
 namespace PetitChat.Testing.Cluster;
 
@@ -13,22 +15,16 @@ namespace PetitChat.Testing.Cluster;
 /// checks each signature against the user's secret, and keeps every push it got: user, delivery
 /// id (<c>X-PetitChat-Delivery</c>) and the message ids the push says it covers.
 /// </summary>
-public sealed class WebhookReceiver : IDisposable
+public sealed class WebhookReceiver : LoopbackJsonServer
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentDictionary<Guid, byte[]> _secrets = new();
     private readonly ConcurrentQueue<Push> _received = new();
-    private readonly Task _loop;
 
     private WebhookReceiver(int port)
+        : base(port)
     {
-        Origin = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Origin.AbsoluteUri);
-        _listener.Start();
-        _loop = Task.Run(ListenAsync);
+        Listen();
     }
-
-    public Uri Origin { get; }
 
     public IReadOnlyCollection<Push> Received => _received;
 
@@ -38,51 +34,29 @@ public sealed class WebhookReceiver : IDisposable
     public static WebhookReceiver Start() => new(LoopbackPort.Free());
 
     /// <summary>The URL to give as <paramref name="userId"/>'s webhook.</summary>
-    public Uri UrlFor(Guid userId) => new(Origin, $"hook/{userId:N}");
+    public Uri UrlFor(Guid userId) => new(Url, $"hook/{userId:N}");
 
     /// <summary>The secret the server answered when the webhook was set.</summary>
     public void Trust(Guid userId, string secret) => _secrets[userId] = Encoding.UTF8.GetBytes(secret);
 
-    public void Dispose()
+    protected override Task HandleAsync(HttpListenerContext context)
     {
-        _listener.Close();
         try
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            Take(context.Request);
+            context.Response.StatusCode = 200;
         }
-        catch (AggregateException)
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
-            // The loop ends on the closed listener.
+            context.Response.StatusCode = 400;
         }
+
+        context.Response.Close();
+        return Task.CompletedTask;
     }
 
-    private async Task ListenAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            try
-            {
-                Take(context.Request);
-                context.Response.StatusCode = 200;
-            }
-            catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
-            {
-                context.Response.StatusCode = 400;
-            }
-
-            context.Response.Close();
-        }
-    }
+    /// <summary>Not a stand-in: nothing records violations; the 500 just says what failed.</summary>
+    protected override JsonNode Failed(string what) => new JsonObject { ["error"] = what };
 
     private void Take(HttpListenerRequest request)
     {

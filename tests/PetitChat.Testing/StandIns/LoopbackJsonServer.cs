@@ -2,12 +2,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace PetitChat.Contracts.Tests.Search;
+namespace PetitChat.Testing.StandIns;
 
 /// <summary>
-/// The HTTP listener loop of the search engines' stand-ins: listens on 127.0.0.1, hands each
-/// request to <see cref="HandleAsync"/>, and turns a stand-in's own failure into a 500 and a
-/// recorded violation instead of a hang.
+/// The HTTP listener loop of the stand-ins and test endpoints (the search engines' stand-ins, the
+/// fault run's webhook receiver): listens on 127.0.0.1, hands each request to
+/// <see cref="HandleAsync"/>, and turns a stand-in's own failure into a 500 and a recorded
+/// violation instead of a hang.
 /// </summary>
 public abstract class LoopbackJsonServer : IAsyncDisposable
 {
