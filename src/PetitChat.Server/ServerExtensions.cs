@@ -64,9 +64,9 @@ public static class ServerExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(E2eeLimits.Section).Get<E2eeLimits>() ?? E2eeLimits.Default);
         builder.Services.AddSingleton<DeviceService>();
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
-            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.GatherDelay >= TimeSpan.Zero
+            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
-                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, MaxRetry >= FirstRetry, and GatherDelay >= 0.")
+                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
             sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),
@@ -104,7 +104,6 @@ public static class ServerExtensions
         builder.Services.AddSingleton<EventTickets>();
         builder.Services.AddSingleton<StreamHeartbeats>();
         builder.Services.AddSingleton<EventStreams>();
-        builder.Services.AddSingleton<EventFrames>();
         // Embedded default: the notification worker runs here; with separate Notifier workers, turn it off.
         if (builder.Configuration.GetValue(NotificationOptions.Section + ":" + nameof(NotificationOptions.RunInProcessWorker), true))
         {

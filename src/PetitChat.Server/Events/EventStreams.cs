@@ -1,4 +1,8 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 using PetitChat.Core.Telemetry;
@@ -17,9 +21,10 @@ namespace PetitChat.Server.Events;
 /// (<see cref="TicketStreams"/>) never makes a DI scope, which it would hold for its whole life.
 /// </summary>
 public sealed class EventStreams(
-    IEventBus bus, EventTickets tickets, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, EventFrames frames)
+    IEventBus bus, EventTickets tickets, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json)
 {
     private static readonly byte[] Connected = "retry: 3000\n: connected\n\n"u8.ToArray();
+    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
 
     /// <summary>The stream of a caller who sent their bearer token: subscribes, writes the events until it ends, lets go of all it held.</summary>
     public Task RunAsync(HttpContext context, Guid userId, DateTimeOffset? closeAt, string? lastEventId) =>
@@ -83,7 +88,7 @@ public sealed class EventStreams(
             await using var lease = await presence.ConnectAsync(userId, life.Token);
             while (await enumerator.MoveNextAsync())
             {
-                await writer.WriteAsync(frames.Format(enumerator.Current), time.GetUtcNow());
+                await writer.WriteAsync(Format(enumerator.Current), time.GetUtcNow());
                 ChatMetrics.EventDelivered();
             }
         }
@@ -98,5 +103,15 @@ public sealed class EventStreams(
             await enumerator.DisposeAsync();
             await writer.DisposeAsync();
         }
+    }
+
+    private byte[] Format(DeliveredEvent delivered)
+    {
+        var (type, data) = EventPayloads.Of(delivered.Event);
+        var payload = JsonSerializer.Serialize(data, data.GetType(), _json);
+        // No id: line for an ephemeral event, so the browser's Last-Event-ID stays on the last durable one.
+        return Encoding.UTF8.GetBytes(delivered.Id is null
+            ? $"event: {type}\ndata: {payload}\n\n"
+            : $"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
     }
 }
