@@ -91,16 +91,18 @@ public sealed partial class SqliteChatStore
             }
         }
 
-        /// <summary>Opens the savepoint of one append of a batch, so that a failed one is undone alone.</summary>
-        public void Save() => Run(_save);
+        // Savepoints are transaction control, like BEGIN and COMMIT: not counted on the meter.
 
-        public void Release() => Run(_release);
+        /// <summary>Opens the savepoint of one append of a batch, so that a failed one is undone alone.</summary>
+        public void Save() => _save.ExecuteNonQuery();
+
+        public void Release() => _release.ExecuteNonQuery();
 
         /// <summary>Undoes the current append's rows and closes its savepoint.</summary>
         public void RollBack()
         {
-            Run(_rollback);
-            Run(_release);
+            _rollback.ExecuteNonQuery();
+            _release.ExecuteNonQuery();
         }
 
         public async Task<AppendResult> AppendAsync(Signal signal, CancellationToken ct)
