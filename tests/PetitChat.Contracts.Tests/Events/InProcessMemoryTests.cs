@@ -56,6 +56,46 @@ public sealed class InProcessMemoryTests
     }
 
     [Fact]
+    public async Task A_stream_that_ends_before_reading_anything_lets_go_of_its_user()
+    {
+        // A stream whose opening lines fail (the client went away) disposes its enumerator
+        // without reading from it: the user must still be forgotten, not held as subscribed.
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions { Retention = TimeSpan.FromMinutes(5), IdleSweepInterval = TimeSpan.FromMinutes(1) }), time);
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await bus.SubscribeAsync(Guid.CreateVersion7(), null, cts.Token);
+        await stream.GetAsyncEnumerator(cts.Token).DisposeAsync();
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        var other = Guid.CreateVersion7();
+        await bus.PublishAsync(new ChatChanged(Guid.CreateVersion7(), false), [other], cts.Token);
+
+        Assert.Equal(1, bus.TrackedUsers);
+    }
+
+    [Fact]
+    public async Task A_waiting_stream_ends_when_its_token_is_cancelled_and_lets_go_of_its_user()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions { Retention = TimeSpan.FromMinutes(5), IdleSweepInterval = TimeSpan.FromMinutes(1) }), time);
+        using var timeout = new CancellationTokenSource(Wait);
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var stream = await bus.SubscribeAsync(Guid.CreateVersion7(), null, life.Token);
+        await using (var events = stream.GetAsyncEnumerator(life.Token))
+        {
+            var waiting = events.MoveNextAsync().AsTask();
+            Assert.False(waiting.IsCompleted);
+            await life.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Wait));
+        }
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        await bus.PublishAsync(new ChatChanged(Guid.CreateVersion7(), false), [Guid.CreateVersion7()], timeout.Token);
+
+        Assert.Equal(1, bus.TrackedUsers);
+    }
+
+    [Fact]
     public async Task A_forgotten_user_resuming_from_an_old_id_gets_a_reset_not_a_gap()
     {
         var time = new ManualTime(DateTimeOffset.UtcNow);
