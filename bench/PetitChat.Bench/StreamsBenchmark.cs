@@ -62,7 +62,8 @@ public sealed class StreamsBenchmark : IBenchmark
             // --env: the same build once more with runtime settings (DOTNET_GCConserveMemory=9...), in the same run.
             if (EnvOptions(args) is { Count: > 0 } settings)
             {
-                Console.WriteLine($"server with {string.Join(' ', settings)}");
+                var named = string.Join(' ', settings.Select(s => $"{s.Name}={s.Value}"));
+                Console.WriteLine($"server: the same build with {named}");
                 foreach (var (name, value) in settings)
                 {
                     Environment.SetEnvironmentVariable(name, value);
@@ -70,7 +71,7 @@ public sealed class StreamsBenchmark : IBenchmark
 
                 try
                 {
-                    rows.Add(($"  with {string.Join(' ', settings.Select(s => $"{s.Name}={s.Value}"))}", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
+                    rows.Add(($"  with {named}", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
                 }
                 finally
                 {
