@@ -179,7 +179,7 @@ public sealed class StreamsBenchmark : IBenchmark
         int pid, int port, int streams, Func<int, string> request, TimeSpan heartbeat, TimeSpan hold, Func<int, CancellationToken, Task<long>> heapOf, CancellationToken ct)
     {
         await InducedCollection.RunAsync(pid, ct);
-        var (rssBefore, heapBefore) = (Rss(pid), await heapOf(port, ct));
+        var (rssBefore, heapBefore) = (await SettledRssAsync(pid, ct), await heapOf(port, ct));
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clients = new List<IdleClient>(streams);
         var open = Stopwatch.StartNew();
@@ -211,7 +211,7 @@ public sealed class StreamsBenchmark : IBenchmark
         Console.WriteLine($"  {clients.Count} of {streams} streams open in {open.Elapsed.TotalSeconds:F0} s; waiting past a heartbeat");
         await Task.Delay(heartbeat + heartbeat / 2, ct);
         await InducedCollection.RunAsync(pid, ct);
-        var (rssAfter, heapAfter) = (Rss(pid), await heapOf(port, ct));
+        var (rssAfter, heapAfter) = (await SettledRssAsync(pid, ct), await heapOf(port, ct));
         var held = clients.Count(c => c.Open);
         var heartbeats = clients.Sum(c => c.Heartbeats);
         Console.WriteLine($"  {held} still open, {heartbeats} heartbeats received");
@@ -323,6 +323,29 @@ public sealed class StreamsBenchmark : IBenchmark
     {
         using var http = new HttpClient();
         return long.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/heap"), ct), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The resident set once it stops falling: after a collection the GC gives back the free
+    /// regions it keeps over a few seconds, and a reading in the middle of that moved the figure
+    /// per stream by several KB between runs of one build. At most 15 s.
+    /// </summary>
+    private static async Task<long> SettledRssAsync(int pid, CancellationToken ct)
+    {
+        var last = Rss(pid);
+        for (var i = 0; i < 15; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var now = Rss(pid);
+            if (Math.Abs(now - last) < last / 200)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
     }
 
     private static long Rss(int pid)
