@@ -27,15 +27,24 @@ public sealed class SearchIndexer(
             return new SearchDrain(0, 0, 0, null, null);
         }
 
-        // Reads overlap: against a networked store each one is a round trip.
+        // One read per chat, not per signal (a busy chat's batch is one read), and the chats'
+        // reads overlap: against a networked store each one is a round trip.
         var signals = jobs.DistinctBy(j => j.SignalId).ToList();
+        var chats = signals.GroupBy(j => j.ChatId).Select(g => (ChatId: g.Key, SignalIds: g.Select(j => j.SignalId).ToList())).ToList();
+        var found = new IReadOnlyList<Signal>[chats.Count];
+        await Parallel.ForAsync(0, chats.Count, new ParallelOptions { MaxDegreeOfParallelism = options.ReadConcurrency, CancellationToken = ct },
+            async (i, token) => found[i] = await timeline.GetSignalsByIdAsync(chats[i].ChatId, chats[i].SignalIds, token));
+        var byId = new Dictionary<Guid, Signal>(signals.Count);
+        foreach (var signal in found.SelectMany(f => f))
+        {
+            byId[signal.Id] = signal;
+        }
+
         var read = new SearchDocument?[signals.Count];
-        await Parallel.ForAsync(0, signals.Count, new ParallelOptions { MaxDegreeOfParallelism = options.ReadConcurrency, CancellationToken = ct },
-            async (i, token) =>
-            {
-                var signal = await timeline.GetSignalAsync(signals[i].ChatId, signals[i].SignalId, token);
-                read[i] = signal is null ? null : SearchDocument.From(signal);
-            });
+        for (var i = 0; i < signals.Count; i++)
+        {
+            read[i] = byId.TryGetValue(signals[i].SignalId, out var signal) ? SearchDocument.From(signal) : null;
+        }
 
         var names = await FileNamesAsync(read, ct);
         var documents = new List<SearchDocument>(signals.Count);

@@ -113,7 +113,7 @@ public sealed partial class SqliteChatStore
             return AddMemberResult.ChatFull;
         }
 
-        await AppendInTransactionAsync(connection, joined, ct);
+        await AppendInTransactionAsync(transaction, joined, ct);
         await ExecuteAsync(connection, """
             INSERT INTO members (chat_id, user_id, joined_at, delivered_signal_id, delivered_at, read_signal_id, read_at)
             VALUES (@chatId, @userId, @joinedAt, @signalId, @joinedAt, @signalId, @joinedAt)
@@ -135,7 +135,7 @@ public sealed partial class SqliteChatStore
             return false;
         }
 
-        await AppendInTransactionAsync(connection, left, ct);
+        await AppendInTransactionAsync(transaction, left, ct);
         await transaction.CommitAsync(ct);
         return true;
     }

@@ -73,7 +73,7 @@ public sealed partial class SqliteChatStore
             return false;
         }
 
-        await AppendInTransactionAsync(connection, renamed, ct);
+        await AppendInTransactionAsync(transaction, renamed, ct);
         await transaction.CommitAsync(ct);
         return true;
     }

@@ -75,68 +75,90 @@ public sealed partial class SqliteChatStore
     {
         var batch = new List<PendingAppend>(options.GroupCommitMaxBatch);
         var results = new List<(PendingAppend Pending, AppendResult? Result, Exception? Error)>(options.GroupCommitMaxBatch);
-        while (await _appends.Reader.WaitToReadAsync())
+        // The writer's own connection and its compiled statements, kept from batch to batch; after a
+        // batch that failed as a whole they are dropped, and the next batch opens them again.
+        AppendStatements? statements = null;
+        try
         {
-            while (batch.Count < options.GroupCommitMaxBatch && _appends.Reader.TryRead(out var pending))
+            while (await _appends.Reader.WaitToReadAsync())
             {
-                batch.Add(pending);
-            }
+                while (batch.Count < options.GroupCommitMaxBatch && _appends.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
 
-            try
-            {
-                await CommitBatchAsync(batch, results);
-                // Only now, after COMMIT returned, does any send of the batch hear back.
-                foreach (var (pending, result, error) in results)
+                try
                 {
-                    if (error is null)
+                    statements ??= new AppendStatements(await OpenAsync(CancellationToken.None));
+                    await CommitBatchAsync(statements, batch, results);
+                    // Only now, after COMMIT returned, does any send of the batch hear back.
+                    foreach (var (pending, result, error) in results)
                     {
-                        pending.Done.TrySetResult(result!);
-                    }
-                    else
-                    {
-                        pending.Done.TrySetException(error);
+                        if (error is null)
+                        {
+                            pending.Done.TrySetResult(result!);
+                        }
+                        else
+                        {
+                            pending.Done.TrySetException(error);
+                        }
                     }
                 }
-            }
 #pragma warning disable CA1031 // Every waiter gets the failure; the loop must go on for the next batch.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                var failure = new StoreUnavailableException(
-                    $"The store could not commit a batch of {batch.Count} signal(s); none was written: {e.Message}", e);
-                foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(failure);
+                    var failure = new StoreUnavailableException(
+                        $"The store could not commit a batch of {batch.Count} signal(s); none was written: {e.Message}", e);
+                    foreach (var pending in batch)
+                    {
+                        pending.Done.TrySetException(failure);
+                    }
+
+                    await CloseAsync(statements);
+                    statements = null;
+                }
+                finally
+                {
+                    batch.Clear();
+                    results.Clear();
                 }
             }
-            finally
-            {
-                batch.Clear();
-                results.Clear();
-            }
+        }
+        finally
+        {
+            await CloseAsync(statements);
+        }
+    }
+
+    private static async Task CloseAsync(AppendStatements? statements)
+    {
+        if (statements is not null)
+        {
+            await statements.DisposeAsync();
+            await statements.Connection.DisposeAsync();
         }
     }
 
     /// <summary>One IMMEDIATE transaction for the batch, a savepoint per append; throws when the batch as a whole failed.</summary>
-    private async Task CommitBatchAsync(List<PendingAppend> batch, List<(PendingAppend, AppendResult?, Exception?)> results)
+    private static async Task CommitBatchAsync(AppendStatements statements, List<PendingAppend> batch, List<(PendingAppend, AppendResult?, Exception?)> results)
     {
         var ct = CancellationToken.None;
-        await using var connection = await OpenAsync(ct);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = statements.Connection.BeginTransaction(deferred: false);
+        statements.Enlist(transaction);
         foreach (var pending in batch)
         {
-            transaction.Save("append");
+            statements.Save();
             try
             {
-                results.Add((pending, await AppendInTransactionAsync(connection, pending.Signal, ct), null));
-                transaction.Release("append");
+                results.Add((pending, await statements.AppendAsync(pending.Signal, ct), null));
+                statements.Release();
             }
             catch (SqliteException e)
             {
                 // This append alone: undo its rows and let the others go on. If the rollback itself
                 // fails, the transaction is gone and the whole batch fails (the catch above).
-                transaction.Rollback("append");
-                transaction.Release("append");
+                statements.RollBack();
                 results.Add((pending, null, e));
             }
         }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Reactions;
-using PetitChat.Core.Receipts;
-using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 
 using static PetitChat.Infrastructure.Sqlite.SqliteCommands;
@@ -22,7 +20,7 @@ public sealed partial class SqliteChatStore
     {
         await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await AppendInTransactionAsync(connection, signal, ct);
+        var result = await AppendInTransactionAsync(transaction, signal, ct);
         await transaction.CommitAsync(ct);
         return result;
     }
@@ -71,72 +69,6 @@ public sealed partial class SqliteChatStore
         var reactions = await ReadReactionCountsAsync(connection, signals.Select(s => s.Id), ct);
         await transaction.CommitAsync(ct);
         return [.. signals.Select(s => WithReactions(s, reactions))];
-    }
-
-    /// <summary>The append itself, for callers that already hold a write transaction.</summary>
-    private static async Task<AppendResult> AppendInTransactionAsync(SqliteConnection connection, Signal signal, CancellationToken ct)
-    {
-        // The unique index on (chat, sender, client id) decides idempotency; when the insert is
-        // skipped, the row that won is read in the same transaction, so parallel sends agree.
-        var inserted = await ExecuteAsync(connection, $"""
-            INSERT INTO signals ({SignalColumns})
-            VALUES (@id, @chatId, @kind, @senderId, @text, @clientId, @createdAt, @memberId, @callUrl, @attachmentIds, @callInfo, @encrypted,
-                    NULL, NULL, @replyToId, @mentions, @oldName, @newName, @threadId, 0, NULL, NULL)
-            ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-            """, ct,
-            ("@id", ToText(signal.Id)),
-            ("@chatId", ToText(signal.ChatId)),
-            ("@kind", StoredNames.Of(signal.Kind)),
-            ("@senderId", ToText(signal.SenderId)),
-            ("@text", signal.Text),
-            ("@clientId", signal.ClientId),
-            ("@createdAt", ToText(signal.CreatedAt)),
-            ("@memberId", ToText(signal.MemberId)),
-            ("@callUrl", signal.CallUrl),
-            ("@attachmentIds", signal.AttachmentIds.Count == 0 ? null : ToJsonArray(signal.AttachmentIds)),
-            ("@callInfo", StoredSignalCall.Write(signal.Call)),
-            ("@encrypted", signal.Encrypted is null ? null : JsonSerializer.Serialize(signal.Encrypted, SqliteJsonContext.Default.EncryptedPayload)),
-            ("@replyToId", ToText(signal.ReplyToId)),
-            ("@mentions", signal.Mentions.Count == 0 ? null : ToJsonArray(signal.Mentions)),
-            ("@oldName", signal.OldName),
-            ("@newName", signal.NewName),
-            ("@threadId", ToText(signal.ThreadId)));
-
-        if (inserted == 0)
-        {
-            var first = await QueryAsync(connection, $"""
-                SELECT {SignalColumns} FROM signals
-                WHERE chat_id = @chatId AND sender_id = @senderId AND client_id = @clientId
-                """, reader => ReadSignal(reader, 0), ct,
-                ("@chatId", ToText(signal.ChatId)), ("@senderId", ToText(signal.SenderId)), ("@clientId", signal.ClientId));
-            var reactions = await ReadReactionCountsAsync(connection, [first[0].Id], ct);
-            return new AppendResult(WithReactions(first[0], reactions), false);
-        }
-
-        if (SearchDocument.Indexes(signal))
-        {
-            await AddSearchJobAsync(connection, signal, ct);
-        }
-
-        if (signal.ThreadId is { } rootId)
-        {
-            // Not in the main timeline: no activity, last signal or pointers move, only the root's summary.
-            await AddThreadReplyAsync(connection, signal, rootId, ct);
-            return new AppendResult(signal with { Reactions = [] }, true);
-        }
-
-        // Only forward: a signal appended late with an older id must not hide the newest one.
-        await ExecuteAsync(connection, """
-            UPDATE chats SET
-                last_activity_at = max(last_activity_at, @createdAt),
-                last_signal_id = CASE WHEN last_signal_id IS NULL OR last_signal_id < @id THEN @id ELSE last_signal_id END
-            WHERE id = @chatId
-            """, ct, ("@id", ToText(signal.Id)), ("@chatId", ToText(signal.ChatId)), ("@createdAt", ToText(signal.CreatedAt)));
-
-        // What I sent I have seen: otherwise my own message would count as unread to me.
-        await MovePointerAsync(connection, ReceiptState.Delivered, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
-        await MovePointerAsync(connection, ReceiptState.Read, signal.ChatId, signal.SenderId, signal.Id, signal.CreatedAt, ct);
-        return new AppendResult(signal with { Reactions = [] }, true);
     }
 
     private static async Task<Dictionary<Guid, List<ReactionCount>>> ReadReactionCountsAsync(

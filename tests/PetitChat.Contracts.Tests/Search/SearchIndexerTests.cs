@@ -44,6 +44,27 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task Drain_reads_the_signals_of_a_batch_with_one_store_read_per_chat()
+    {
+        var store = Store();
+        var index = Fts();
+        var (first, second) = (await NewChatAsync(store), await NewChatAsync(store));
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(store, first, $"otter {i}");
+            await SendAsync(store, second, $"badger {i}");
+        }
+
+        var timeline = CountingSignalStore.Over(store);
+        var drain = await new SearchIndexer(timeline, store, index, _time, SearchIndexerOptions.Default).DrainOnceAsync(Ct);
+
+        Assert.Equal((10, 10, 0), (drain.Claimed, drain.Indexed, drain.Removed));
+        Assert.Equal(["GetSignalsByIdAsync", "GetSignalsByIdAsync"], ((CountingSignalStore)(object)timeline).Calls);
+        Assert.Equal(5, (await index.SearchAsync(new SearchQuery(first.Id, ["otter"], 0, 10), Ct)).Count);
+        Assert.Equal(5, (await index.SearchAsync(new SearchQuery(second.Id, ["badger"], 0, 10), Ct)).Count);
+    }
+
+    [Fact]
     public async Task Drain_indexes_a_message_with_only_attachments_for_has_file()
     {
         var store = Store();

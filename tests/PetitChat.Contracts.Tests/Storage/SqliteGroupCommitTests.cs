@@ -1,17 +1,47 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Storage;
 using PetitChat.Infrastructure.Sqlite;
+using PetitChat.Infrastructure.Telemetry;
 
 namespace PetitChat.Contracts.Tests.Storage;
 
 /// <summary>
 /// What only the SQLite store's group commit has: concurrent sends share transactions, a send
-/// that fails fails alone, and a batch whose transaction cannot commit acknowledges nothing.
+/// that fails fails alone, and a batch whose transaction cannot commit acknowledges nothing; and
+/// what an append costs (docs/decisions/0014, 2026-11-30 (4)): a message to the main timeline is
+/// four statements (the signal, its search job, the chat's activity, the sender's two pointers in
+/// one), counted on the process-wide store meter, so these tests run with no other test beside them.
 /// </summary>
-public sealed class SqliteGroupCommitTests : StoreContract
+[Collection(nameof(SqliteStatementCount))]
+public sealed class SqliteGroupCommitTests : StoreContract, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "petitchat-tests", Guid.NewGuid().ToString("N"));
+    private readonly MeterListener _listener = new();
+    private long _statements;
+
+    public SqliteGroupCommitTests()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == StoreMetrics.RequestsName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "engine", Value: "sqlite" })
+                {
+                    Interlocked.Add(ref _statements, value);
+                }
+            }
+        });
+        _listener.Start();
+    }
 
     private string DatabasePath => Path.Combine(_folder, "store.db");
 
@@ -34,6 +64,8 @@ public sealed class SqliteGroupCommitTests : StoreContract
 
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _listener.Dispose();
 
     [Fact]
     public async Task Concurrent_sends_are_all_stored_once_and_repeats_return_the_first()
@@ -109,5 +141,40 @@ public sealed class SqliteGroupCommitTests : StoreContract
         var retried = await Task.WhenAll(sends.Select(s => Store.AppendSignalAsync(s, Ct)));
         Assert.All(retried, r => Assert.True(r.Created));
         Assert.Equal(10, (await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 100), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_message_to_the_timeline_is_appended_in_four_statements()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        // The first append opens the writer's connection (its pragmas are statements too).
+        await SendAsync(chat, a, "warm", "warm");
+        var before = Interlocked.Read(ref _statements);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await SendAsync(chat, i % 2 == 0 ? a : b, $"m{i}", $"c{i}");
+        }
+
+        Assert.Equal(20 * 4, Interlocked.Read(ref _statements) - before);
+    }
+
+    [Fact]
+    public async Task The_senders_pointers_move_to_its_newest_signal_and_not_back_for_an_older_one_appended_late()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var older = Message(chat, a, "older", "older");
+        var newer = Message(chat, a, "newer", "newer");
+
+        await Store.AppendSignalAsync(newer, Ct);
+        var afterNewer = await Store.GetMemberAsync(chat.Id, a.Id, Ct);
+        await Store.AppendSignalAsync(older, Ct);
+        var afterOlder = await Store.GetMemberAsync(chat.Id, a.Id, Ct);
+
+        Assert.Equal((newer.Id, newer.Id), (afterNewer!.Delivered!.SignalId, afterNewer.Read!.SignalId));
+        Assert.Equal((newer.Id, newer.Id, newer.CreatedAt), (afterOlder!.Delivered!.SignalId, afterOlder.Read!.SignalId, afterOlder.Read.At));
+        Assert.Null((await Store.GetMemberAsync(chat.Id, b.Id, Ct))!.Read);
     }
 }
