@@ -46,26 +46,30 @@ public sealed class FanoutBenchmark : IBenchmark
         // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
         // killed nodes' consumers (they linger for InactiveThreshold).
         rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
-        if (baseDll is not null)
+        // --in-process-only: the send path alone, a short run for before and after with --server.
+        if (!args.Contains("--in-process-only"))
         {
-            Console.WriteLine($"base server: {baseDll}");
-            rows.Add(("NATS, 2 nodes, base build", await WithNatsAsync(url => RunServersAsync(baseDll, settings, nodes: 2, url, ct))));
-        }
+            if (baseDll is not null)
+            {
+                Console.WriteLine($"base server: {baseDll}");
+                rows.Add(("NATS, 2 nodes, base build", await WithNatsAsync(url => RunServersAsync(baseDll, settings, nodes: 2, url, ct))));
+            }
 
-        if (args.Contains("--sqlite-busy-steps"))
-        {
-            // This build with SQLite's own busy back-off: the lock wait alone, before and after.
-            rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite"))));
-        }
+            if (args.Contains("--sqlite-busy-steps"))
+            {
+                // This build with SQLite's own busy back-off: the lock wait alone, before and after.
+                rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite"))));
+            }
 
-        rows.Add(("NATS JetStream, 2 nodes", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct))));
-        if (args.Contains("--one-node-nats"))
-        {
-            // The bus without a second process: what NATS costs apart from two processes sharing one store.
-            rows.Add(("NATS JetStream, 1 node", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 1, url, ct))));
-        }
+            rows.Add(("NATS JetStream, 2 nodes", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct))));
+            if (args.Contains("--one-node-nats"))
+            {
+                // The bus without a second process: what NATS costs apart from two processes sharing one store.
+                rows.Add(("NATS JetStream, 1 node", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 1, url, ct))));
+            }
 
-        rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync(url => RunRawNatsAsync(url, settings, ct))));
+            rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync(url => RunRawNatsAsync(url, settings, ct))));
+        }
 
         Console.WriteLine();
         Console.WriteLine("What the server rows share: the nodes of a row are processes on this machine with one SQLite file (WAL) and one");

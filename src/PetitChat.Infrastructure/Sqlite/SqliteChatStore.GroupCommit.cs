@@ -17,6 +17,10 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// transaction cannot begin or commit, every append of the batch fails with a
 /// <see cref="StoreUnavailableException"/> and none is acknowledged (a retry with the same client
 /// id is safe: the append is idempotent).
+/// The loop keeps one connection of its own, which never checkpoints the WAL inside a commit: a
+/// checkpoint copies the WAL into the database file and syncs it (tens of milliseconds here), and
+/// every send queued behind that commit waited for it. The checkpoints run beside the writer
+/// instead (SqliteChatStore.Checkpoints.cs).
 /// </summary>
 public sealed partial class SqliteChatStore
 {
@@ -75,6 +79,7 @@ public sealed partial class SqliteChatStore
     {
         var batch = new List<PendingAppend>(options.GroupCommitMaxBatch);
         var results = new List<(PendingAppend Pending, AppendResult? Result, Exception? Error)>(options.GroupCommitMaxBatch);
+        SqliteConnection? connection = null;
         while (await _appends.Reader.WaitToReadAsync())
         {
             while (batch.Count < options.GroupCommitMaxBatch && _appends.Reader.TryRead(out var pending))
@@ -84,7 +89,9 @@ public sealed partial class SqliteChatStore
 
             try
             {
-                await CommitBatchAsync(batch, results);
+                connection ??= await OpenWriterAsync();
+                await CommitBatchAsync(connection, batch, results);
+                CheckpointSoon();
                 // Only now, after COMMIT returned, does any send of the batch hear back.
                 foreach (var (pending, result, error) in results)
                 {
@@ -108,6 +115,10 @@ public sealed partial class SqliteChatStore
                 {
                     pending.Done.TrySetException(failure);
                 }
+
+                // The next batch starts on a fresh connection, whatever state this one was left in.
+                await DisposeWriterAsync(connection);
+                connection = null;
             }
             finally
             {
@@ -115,13 +126,14 @@ public sealed partial class SqliteChatStore
                 results.Clear();
             }
         }
+
+        await DisposeWriterAsync(connection);
     }
 
     /// <summary>One IMMEDIATE transaction for the batch, a savepoint per append; throws when the batch as a whole failed.</summary>
-    private async Task CommitBatchAsync(List<PendingAppend> batch, List<(PendingAppend, AppendResult?, Exception?)> results)
+    private static async Task CommitBatchAsync(SqliteConnection connection, List<PendingAppend> batch, List<(PendingAppend, AppendResult?, Exception?)> results)
     {
         var ct = CancellationToken.None;
-        await using var connection = await OpenAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var pending in batch)
         {
