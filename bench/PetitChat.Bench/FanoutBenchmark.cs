@@ -26,7 +26,8 @@ public sealed class FanoutBenchmark : IBenchmark
 
     public string Description =>
         "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
-        "[--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll] [--sqlite-busy-steps] [--one-node-nats]";
+        "[--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
+        "[--sqlite-busy-steps] [--one-node-nats] [--in-process-only]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -42,52 +43,99 @@ public sealed class FanoutBenchmark : IBenchmark
         var baseAt = Array.IndexOf(args, "--base");
         var baseDll = baseAt >= 0 && baseAt + 1 < args.Length ? Path.GetFullPath(args[baseAt + 1]) : null;
         var rows = new List<(string Name, Result Result)>();
+        // --rows: which rows, of inprocess, nats2, nats1, raw (--one-node-nats adds nats1,
+        // --in-process-only keeps inprocess alone). --base runs main's build (or any other) for
+        // each server row too, just before ours, as its "before" in the same run.
+        var picked = (Value(args, "--rows") ?? "inprocess,nats2,raw").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        if (args.Contains("--one-node-nats"))
+        {
+            picked.Add("nats1");
+        }
 
-        // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
-        // killed nodes' consumers (they linger for InactiveThreshold).
-        rows.Add(("in-process, 1 node", await RunServersAsync(serverDll, settings, nodes: 1, natsUrl: null, ct)));
+        if (args.Contains("--in-process-only"))
+        {
+            picked = ["inprocess"];
+        }
+
         if (baseDll is not null)
         {
             Console.WriteLine($"base server: {baseDll}");
-            rows.Add(("NATS, 2 nodes, base build", await WithNatsAsync(url => RunServersAsync(baseDll, settings, nodes: 2, url, ct))));
+        }
+
+        async Task AddAsync(string name, Func<string, Task<Result>> run)
+        {
+            if (baseDll is not null)
+            {
+                rows.Add(($"{name}, base", await run(baseDll)));
+            }
+
+            rows.Add((name, await run(serverDll)));
+        }
+
+        // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
+        // killed nodes' consumers (they linger for InactiveThreshold).
+        if (picked.Contains("inprocess"))
+        {
+            await AddAsync("in-process, 1 node", dll => RunServersAsync(dll, settings, nodes: 1, natsUrl: null, ct));
         }
 
         if (args.Contains("--sqlite-busy-steps"))
         {
             // This build with SQLite's own busy back-off: the lock wait alone, before and after.
-            rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite"))));
+            rows.Add(("NATS, 2 nodes, busy steps", await WithNatsAsync((url, cpu) => RunServersAsync(serverDll, settings, nodes: 2, url, ct, busyWait: "Sqlite", natsCpu: cpu))));
         }
 
-        rows.Add(("NATS JetStream, 2 nodes", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 2, url, ct))));
-        if (args.Contains("--one-node-nats"))
+        if (picked.Contains("nats2"))
+        {
+            await AddAsync("NATS JetStream, 2 nodes", dll => WithNatsAsync((url, cpu) => RunServersAsync(dll, settings, nodes: 2, url, ct, natsCpu: cpu)));
+        }
+
+        if (picked.Contains("nats1"))
         {
             // The bus without a second process: what NATS costs apart from two processes sharing one store.
-            rows.Add(("NATS JetStream, 1 node", await WithNatsAsync(url => RunServersAsync(serverDll, settings, nodes: 1, url, ct))));
+            await AddAsync("NATS JetStream, 1 node", dll => WithNatsAsync((url, cpu) => RunServersAsync(dll, settings, nodes: 1, url, ct, natsCpu: cpu)));
         }
 
-        rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync(url => RunRawNatsAsync(url, settings, ct))));
+        if (picked.Contains("raw"))
+        {
+            rows.Add(("raw NATS pub/sub (limit)", await WithNatsAsync((url, _) => RunRawNatsAsync(url, settings, ct))));
+        }
 
         Console.WriteLine();
         Console.WriteLine("What the server rows share: the nodes of a row are processes on this machine with one SQLite file (WAL) and one");
-        Console.WriteLine("nats-server; send ms is POST → 201 at the client (store commit + JetStream acks); busy is what the nodes' SQLite");
-        Console.WriteLine("calls waited for another writer's lock (waits, ms slept in all, from /metrics; '-' when the build does not count it).");
-        Console.WriteLine($"{"bus",-26} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
-                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9}");
+        Console.WriteLine("nats-server; send ms is POST → 201 at the client (store commit + JetStream acks). From the nodes' /metrics over the");
+        Console.WriteLine("measured phase, all nodes summed ('-' when the build does not count it): busy = SQLite calls that waited for another");
+        Console.WriteLine("writer's lock and ms slept; cpu s = the server processes' CPU time; gc ms = GC pauses; pub ms = mean time of one");
+        Console.WriteLine("event's JetStream fan-out inside a send (all its recipients' publishes and acks); nats cpu = nats-server's CPU seconds.");
+        Console.WriteLine($"{"bus",-30} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
+                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"pub ms",7} {"nats cpu",8}");
         foreach (var (name, result) in rows)
         {
             var latency = Percentiles.Of(result.Latencies);
             var send = result.SendLatencies.Length > 0 ? Percentiles.Of(result.SendLatencies) : null;
-            var busy = result.Busy is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b.Waits,11:F0} {b.Slept,9:F0}") : $"{"-",11} {"-",9}";
+            var f = result.Figures;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-26} {result.Sent,6} {result.Failed,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2} ") +
-                (send is null ? $"{"-",9} {"-",9} " : string.Create(CultureInfo.InvariantCulture, $"{send.P50,9:F2} {send.P99,9:F2} ")) + busy);
+                $"{name,-30} {result.Sent,6} {result.Failed,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2} ") +
+                (send is null ? $"{"-",9} {"-",9} " : string.Create(CultureInfo.InvariantCulture, $"{send.P50,9:F2} {send.P99,9:F2} ")) +
+                Column(f?.BusyWaits, 11, "F0") + " " + Column(f?.BusySlept, 9, "F0") + " " + Column(f?.CpuSeconds, 7, "F1") + " " +
+                Column(f?.GcPauseSeconds * 1000, 7, "F0") + " " + Column(f is { Publishes: > 0 } p ? p.PublishMs / p.Publishes : null, 7, "F2") + " " +
+                Column(f?.NatsCpuSeconds, 8, "F1"));
         }
     }
 
-    private static async Task<Result> WithNatsAsync(Func<string, Task<Result>> run)
+    private static string Column(double? value, int width, string format) =>
+        (value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-").PadLeft(width);
+
+    /// <summary>Runs a row on a fresh nats-server; the row may read that server's CPU time (seconds) when it likes.</summary>
+    private static async Task<Result> WithNatsAsync(Func<string, Func<double>, Task<Result>> run)
     {
         await using var nats = await NatsServer.StartAsync();
-        return await run(nats.Url);
+        var pid = nats.ProcessId ?? throw new InvalidOperationException("nats-server is not running.");
+        return await run(nats.Url, () =>
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.TotalProcessorTime.TotalSeconds;
+        });
     }
 
     private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds)
@@ -100,8 +148,8 @@ public sealed class FanoutBenchmark : IBenchmark
         /// <summary>POST → 201 of each measured send, at the client.</summary>
         public double[] SendLatencies { get; init; } = [];
 
-        /// <summary>SQLite lock waits over the row's nodes (count, ms slept), when the build counts them.</summary>
-        public (double Waits, double Slept)? Busy { get; init; }
+        /// <summary>What the row's nodes counted during the measured phase (null for raw NATS).</summary>
+        public NodeFigures? Figures { get; init; }
 
         /// <summary>Sends answered with an error (warm-up included); their events are not expected.</summary>
         public int Failed { get; init; }
@@ -109,7 +157,7 @@ public sealed class FanoutBenchmark : IBenchmark
 
     /// <summary>Starts the server processes, signs the users in, opens their streams, and measures.</summary>
     private static async Task<Result> RunServersAsync(
-        string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null)
+        string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null, Func<double>? natsCpu = null)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-").FullName;
         var processes = new List<EngineProcess>();
@@ -191,6 +239,8 @@ public sealed class FanoutBenchmark : IBenchmark
             }
 
             await SendAtRateAsync(settings.Rate, settings.Rate, WarmUpFrom, SendAsync, ct);
+            var figuresBefore = await NodeFiguresAsync(http, ct);
+            var natsCpuBefore = natsCpu?.Invoke();
             var started = Stopwatch.GetTimestamp();
             var sent = await SendAtRateAsync(settings.Rate, settings.Messages, 0, SendAsync, ct);
 
@@ -199,7 +249,7 @@ public sealed class FanoutBenchmark : IBenchmark
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             await streaming.CancelAsync();
             await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
-            var busy = await BusyWaitsAsync(http, ct);
+            var figures = (await NodeFiguresAsync(http, ct)).Minus(figuresBefore) with { NatsCpuSeconds = natsCpu?.Invoke() - natsCpuBefore };
             foreach (var client in http)
             {
                 client.Dispose();
@@ -208,7 +258,7 @@ public sealed class FanoutBenchmark : IBenchmark
             return new Result(sent, expected - Interlocked.Read(ref delivered), latencies.ToArray(), Interlocked.Read(ref delivered) / elapsed)
             {
                 SendLatencies = sendLatencies.ToArray(),
-                Busy = busy,
+                Figures = figures,
                 Failed = Volatile.Read(ref failed),
             };
         }
@@ -223,14 +273,22 @@ public sealed class FanoutBenchmark : IBenchmark
         }
     }
 
-    /// <summary>
-    /// The SQLite lock waits of every node (warm-up included), summed from their <c>/metrics</c>;
-    /// null when the build does not count them (an older one, given with <c>--base</c>).
-    /// </summary>
-    private static async Task<(double Waits, double Slept)?> BusyWaitsAsync(HttpClient[] nodes, CancellationToken ct)
+    /// <summary>Counters of the row's nodes, summed; a counter the build does not export stays null.</summary>
+    internal sealed record NodeFigures(
+        double? BusyWaits, double? BusySlept, double? CpuSeconds, double? GcPauseSeconds, double? Publishes, double? PublishMs)
     {
-        double waits = 0, slept = 0;
-        var counted = false;
+        /// <summary>nats-server's own CPU time over the same phase (not from /metrics).</summary>
+        public double? NatsCpuSeconds { get; init; }
+
+        public NodeFigures Minus(NodeFigures before) => new(
+            BusyWaits - before.BusyWaits, BusySlept - before.BusySlept, CpuSeconds - before.CpuSeconds,
+            GcPauseSeconds - before.GcPauseSeconds, Publishes - before.Publishes, PublishMs - before.PublishMs);
+    }
+
+    /// <summary>Reads every node's <c>/metrics</c> and sums the counters the table prints.</summary>
+    private static async Task<NodeFigures> NodeFiguresAsync(HttpClient[] nodes, CancellationToken ct)
+    {
+        var sums = new Dictionary<string, double>();
         foreach (var node in nodes)
         {
             var text = await node.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
@@ -242,21 +300,18 @@ public sealed class FanoutBenchmark : IBenchmark
                     continue;
                 }
 
-                var value = double.Parse(parts[1], CultureInfo.InvariantCulture);
-                if (line.StartsWith("petitchat_store_sqlite_busy_waits", StringComparison.Ordinal))
-                {
-                    waits += value;
-                    counted = true;
-                }
-                else if (line.StartsWith("petitchat_store_sqlite_busy_slept", StringComparison.Ordinal))
-                {
-                    slept += value;
-                    counted = true;
-                }
+                var name = line[..line.IndexOfAny(['{', ' '])];
+                sums[name] = sums.GetValueOrDefault(name) + double.Parse(parts[^1], CultureInfo.InvariantCulture);
             }
         }
 
-        return counted ? (waits, slept) : null;
+        // By prefix: the exporter adds the unit and _total to the meter's names.
+        double? Sum(string prefix) =>
+            sums.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(s => (double?)s.Value).Aggregate((double?)null, (a, b) => (a ?? 0) + b);
+        return new NodeFigures(
+            Sum("petitchat_store_sqlite_busy_waits"), Sum("petitchat_store_sqlite_busy_slept"),
+            Sum("dotnet_process_cpu_time"), Sum("dotnet_gc_pause_time"),
+            Sum("petitchat_bus_nats_fanouts"), Sum("petitchat_bus_nats_fanout_time"));
     }
 
     /// <summary>The same fan-out on core NATS subjects, one subscription per client over two connections.</summary>
@@ -508,6 +563,12 @@ public sealed class FanoutBenchmark : IBenchmark
         {
             await Task.Delay(20, ct);
         }
+    }
+
+    internal static string? Value(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     internal static int Option(string[] args, string name, int fallback)

@@ -64,9 +64,9 @@ public static class ServerExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(E2eeLimits.Section).Get<E2eeLimits>() ?? E2eeLimits.Default);
         builder.Services.AddSingleton<DeviceService>();
         builder.Services.AddOptions<SearchIndexerOptions>().BindConfiguration("Search:Indexing")
-            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero
+            .Validate(o => o.BatchSize > 0 && o.ReadConcurrency > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.GatherDelay >= TimeSpan.Zero
                 && o.FirstRetry > TimeSpan.Zero && o.MaxRetry >= o.FirstRetry,
-                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, and MaxRetry >= FirstRetry.")
+                "Search:Indexing needs a positive BatchSize, ReadConcurrency, Lease, PollInterval and FirstRetry, MaxRetry >= FirstRetry, and GatherDelay >= 0.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SearchIndexer(
             sp.GetRequiredService<ISignalStore>(), sp.GetRequiredService<ISearchJobStore>(), sp.GetRequiredService<ISearchIndex>(),

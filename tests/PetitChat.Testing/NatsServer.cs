@@ -24,6 +24,9 @@ public sealed class NatsServer : IAsyncDisposable
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
+    /// <summary>The process's id while it runs (a benchmark reads its CPU time).</summary>
+    public int? ProcessId => _process?.ProcessId;
+
     /// <summary>Starts a server; <paramref name="extraArguments"/> such as <c>--user u --pass p</c> are passed on.</summary>
     public static async Task<NatsServer> StartAsync(params string[] extraArguments)
     {

@@ -113,7 +113,11 @@ public sealed class SearchIndexer(
         return names;
     }
 
-    /// <summary>Runs batches until none is due, or one fails; returns what the last batch did and the totals.</summary>
+    /// <summary>
+    /// Runs batches until one is not full (nothing more was due when it was claimed; jobs added
+    /// since wake the indexer again), or one fails; returns what the last batch did and the totals.
+    /// Stopping at a partial batch spares the empty claim, a write transaction, after every drain.
+    /// </summary>
     public async Task<SearchDrain> DrainAsync(CancellationToken ct)
     {
         var (claimed, indexed, removed) = (0, 0, 0);
@@ -123,7 +127,7 @@ public sealed class SearchIndexer(
             claimed += batch.Claimed;
             indexed += batch.Indexed;
             removed += batch.Removed;
-            if (batch.Claimed == 0 || batch.Failure is not null)
+            if (batch.Claimed < options.BatchSize || batch.Failure is not null)
             {
                 return new SearchDrain(claimed, indexed, removed, batch.Failure, batch.RetryAt);
             }

@@ -17,6 +17,14 @@ public sealed record SearchIndexerOptions
     /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// After a send wakes the indexer, how long it waits for more before it claims: the sends of
+    /// that moment share one batch (one claim, one index write, one completion) instead of each
+    /// taking the store's write lock three times beside the sends' own commits
+    /// (docs/decisions/0014). Zero drains at once. A search finds a message this much later at most.
+    /// </summary>
+    public TimeSpan GatherDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often the store is checked for jobs when nothing wakes the indexer (jobs of other nodes, retries).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using PetitChat.Core.Events;
+using PetitChat.Infrastructure.Telemetry;
 
 namespace PetitChat.Infrastructure.Nats;
 
@@ -24,6 +26,7 @@ public sealed partial class NatsEventBus
         // One deadline for the whole fan-out, not a timer per recipient.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.RequestTimeout);
+        var started = Stopwatch.GetTimestamp();
         var publishes = new Task[recipients.Count];
         var i = 0;
         foreach (var userId in recipients)
@@ -34,6 +37,7 @@ public sealed partial class NatsEventBus
         try
         {
             await Task.WhenAll(publishes);
+            BusMetrics.FanoutDone(Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

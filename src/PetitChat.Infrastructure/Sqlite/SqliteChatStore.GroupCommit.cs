@@ -17,6 +17,10 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// transaction cannot begin or commit, every append of the batch fails with a
 /// <see cref="StoreUnavailableException"/> and none is acknowledged (a retry with the same client
 /// id is safe: the append is idempotent).
+/// The loop keeps one connection of its own, which never checkpoints the WAL inside a commit: a
+/// checkpoint copies the WAL into the database file and syncs it (tens of milliseconds here), and
+/// every send queued behind that commit waited for it. The checkpoints run beside the writer
+/// instead (SqliteChatStore.Checkpoints.cs).
 /// </summary>
 public sealed partial class SqliteChatStore
 {
@@ -89,8 +93,9 @@ public sealed partial class SqliteChatStore
 
                 try
                 {
-                    statements ??= new AppendStatements(await OpenAsync(CancellationToken.None));
+                    statements ??= new AppendStatements(await OpenWriterAsync());
                     await CommitBatchAsync(statements, batch, results);
+                    CheckpointSoon();
                     // Only now, after COMMIT returned, does any send of the batch hear back.
                     foreach (var (pending, result, error) in results)
                     {

@@ -19,6 +19,7 @@ public static class SqliteStoreExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Store:Sqlite:Path must not be empty.")
             .Validate(o => o.BusyTimeoutSeconds >= 0, "Store:Sqlite:BusyTimeoutSeconds must not be negative.")
             .Validate(o => o.GroupCommitMaxBatch is >= 1 and <= 10_000, "Store:Sqlite:GroupCommitMaxBatch must be between 1 and 10000.")
+            .Validate(o => o.CheckpointInterval >= TimeSpan.Zero, "Store:Sqlite:CheckpointInterval must not be negative.")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

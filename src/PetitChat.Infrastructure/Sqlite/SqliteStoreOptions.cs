@@ -27,4 +27,10 @@ public sealed record SqliteStoreOptions
 
     /// <summary>At most this many sends in one group commit.</summary>
     public int GroupCommitMaxBatch { get; init; } = 128;
+
+    /// <summary>
+    /// With group commit, the writer never checkpoints the WAL inside a commit; a background
+    /// checkpoint runs after its commits, at most this often.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -5,7 +5,8 @@ namespace PetitChat.Server.Search;
 
 /// <summary>
 /// Runs the <see cref="SearchIndexer"/> for the life of the server: drains due jobs, then waits
-/// for a send to wake it or for the poll interval (jobs of other nodes, retries coming due).
+/// for a send to wake it (and then a moment more, so that sends close together share a batch) or
+/// for the poll interval (jobs of other nodes, retries coming due).
 /// Failures are logged and retried; nothing here can stop the server or a send.
 /// </summary>
 public sealed class SearchIndexingWorker(
@@ -39,7 +40,11 @@ public sealed class SearchIndexingWorker(
 
             try
             {
-                await wakeup.WaitAsync(options.Value.PollInterval, stoppingToken);
+                if (await wakeup.WaitAsync(options.Value.PollInterval, stoppingToken) && options.Value.GatherDelay > TimeSpan.Zero)
+                {
+                    // Woken by a send: the sends of the next moment join its batch (see GatherDelay).
+                    await Task.Delay(options.Value.GatherDelay, stoppingToken);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -65,6 +65,27 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task Drain_ends_after_a_batch_that_was_not_full_without_claiming_again()
+    {
+        var store = Store();
+        var index = Fts();
+        var chat = await NewChatAsync(store);
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(store, chat, $"otter {i}");
+        }
+
+        // 5 jobs in batches of 2: two full ones, then one of 1, and no empty claim after it
+        // (an empty claim is a write transaction beside the sends' commits).
+        var jobs = new ClaimCountingJobs(store);
+        var drain = await new SearchIndexer(store, jobs, index, _time, SearchIndexerOptions.Default with { BatchSize = 2 }).DrainAsync(Ct);
+
+        Assert.Equal((5, 5), (drain.Claimed, drain.Indexed));
+        Assert.Equal(3, jobs.Claims);
+        Assert.Equal(5, (await index.SearchAsync(new SearchQuery(chat.Id, ["otter"], 0, 10), Ct)).Count);
+    }
+
+    [Fact]
     public async Task Drain_indexes_a_message_with_only_attachments_for_has_file()
     {
         var store = Store();
@@ -316,5 +337,21 @@ public sealed class SearchIndexerTests : IDisposable
             .Reverse()
             .Select(added => $"ALTER TABLE {added.Groups[1].Value} DROP COLUMN {added.Groups[2].Value}; ");
         return string.Concat(indexes.Concat(columns));
+    }
+
+    /// <summary>The store's search jobs, counting the claims made on them.</summary>
+    private sealed class ClaimCountingJobs(ISearchJobStore inner) : ISearchJobStore
+    {
+        public int Claims { get; private set; }
+
+        public Task<IReadOnlyList<SearchJob>> ClaimSearchJobsAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+        {
+            Claims++;
+            return inner.ClaimSearchJobsAsync(limit, now, leaseUntil, ct);
+        }
+
+        public Task CompleteSearchJobsAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken ct) => inner.CompleteSearchJobsAsync(jobIds, ct);
+
+        public Task RetrySearchJobsAsync(IReadOnlyCollection<Guid> jobIds, DateTimeOffset dueAt, CancellationToken ct) => inner.RetrySearchJobsAsync(jobIds, dueAt, ct);
     }
 }

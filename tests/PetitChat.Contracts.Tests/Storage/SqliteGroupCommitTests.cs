@@ -47,8 +47,9 @@ public sealed class SqliteGroupCommitTests : StoreContract, IDisposable
 
     protected override async Task<IChatStore> CreateStoreAsync()
     {
-        // A short busy timeout, so that a held write lock fails the batch within a second.
-        var store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath, BusyTimeoutSeconds = 1 });
+        // A short busy timeout, so that a held write lock fails the batch within a second; no
+        // background checkpoint, whose statements would land on the meter the counting test reads.
+        var store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath, BusyTimeoutSeconds = 1, CheckpointInterval = TimeSpan.FromHours(1) });
         await store.InitializeAsync(Ct);
         return store;
     }
@@ -176,5 +177,37 @@ public sealed class SqliteGroupCommitTests : StoreContract, IDisposable
         Assert.Equal((newer.Id, newer.Id), (afterNewer!.Delivered!.SignalId, afterNewer.Read!.SignalId));
         Assert.Equal((newer.Id, newer.Id, newer.CreatedAt), (afterOlder!.Delivered!.SignalId, afterOlder.Read!.SignalId, afterOlder.Read.At));
         Assert.Null((await Store.GetMemberAsync(chat.Id, b.Id, Ct))!.Read);
+    }
+
+    [Fact]
+    public async Task The_writer_never_checkpoints_inside_a_commit_and_a_background_checkpoint_follows_its_commits()
+    {
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var walPath = DatabasePath + "-wal";
+
+        // Past SQLite's automatic checkpoint (1,000 pages of 4 KB): had the writer's commits
+        // checkpointed, the WAL would have been copied back and reused from its start.
+        using (var noBackground = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath, CheckpointInterval = TimeSpan.FromHours(1) }))
+        {
+            for (var i = 0; i < 3_000 && new FileInfo(walPath).Length < 1_500 * 4096L; i++)
+            {
+                await noBackground.AppendSignalAsync(Message(chat, a, $"m{i}", $"c{i}"), Ct);
+            }
+
+            Assert.True(new FileInfo(walPath).Length >= 1_500 * 4096L, "the WAL grew past SQLite's automatic checkpoint");
+            Assert.Equal(0, noBackground.Checkpoints);
+        }
+
+        using var background = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath, CheckpointInterval = TimeSpan.Zero });
+        await background.AppendSignalAsync(Message(chat, b, "after", "after"), Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (background.Checkpoints == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(background.Checkpoints > 0, "a checkpoint ran beside the writer");
+        Assert.Equal(3, (await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 3), Ct)).Count);
     }
 }
