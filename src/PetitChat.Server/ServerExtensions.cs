@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.E2ee;
@@ -42,6 +43,11 @@ public static class ServerExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
         builder.Services.AddSingleton<ChatFanout>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(RosterCacheOptions.Section).Get<RosterCacheOptions>() ?? RosterCacheOptions.Default);
+        // One node (the in-process bus) unless the bus registered its way to reach the others.
+        builder.Services.TryAddSingleton<IRosterChanges, NoOtherNodes>();
+        builder.Services.AddSingleton<RosterCache>();
+        builder.Services.AddHostedService<RosterChangesListener>();
         builder.Services.AddSingleton<UserService>();
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<FileService>();

@@ -43,6 +43,7 @@ public static class IdentityExtensions
             options.RefreshInterval = identity.KeysMinRefreshInterval;
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = context => context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().OnMessageReceived(context),
                 // Keycloak marks its tokens with a typ claim: Bearer for access tokens, ID and
                 // Refresh for the others. An ID token must never pass for an access token, and a
                 // token without the claim is not known to be one (the embedded issuer sets it too).
@@ -52,6 +53,10 @@ public static class IdentityExtensions
                     if (!string.Equals(typ, "Bearer", StringComparison.OrdinalIgnoreCase))
                     {
                         context.Fail(typ is null ? "A token without typ=Bearer is not an access token." : $"A '{typ}' token is not an access token.");
+                    }
+                    else
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().Keep(context);
                     }
 
                     return Task.CompletedTask;
@@ -81,6 +86,7 @@ public static class IdentityExtensions
                 manager.UseLastKnownGoodConfiguration = false;
             }
         });
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthorization();
         return builder;
     }
