@@ -43,7 +43,13 @@ public static class ServerExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
         builder.Services.AddSingleton<ChatFanout>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection(RosterCacheOptions.Section).Get<RosterCacheOptions>() ?? RosterCacheOptions.Default);
+        var rosterCache = builder.Configuration.GetSection(RosterCacheOptions.Section).Get<RosterCacheOptions>() ?? RosterCacheOptions.Default;
+        if (rosterCache.MaxAge < TimeSpan.Zero || rosterCache.MaxChats < 1)
+        {
+            throw new InvalidOperationException("RosterCache:MaxAge must not be negative (zero turns it off) and RosterCache:MaxChats is at least 1.");
+        }
+
+        builder.Services.AddSingleton(rosterCache);
         // One node (the in-process bus) unless the bus registered its way to reach the others.
         builder.Services.TryAddSingleton<IRosterChanges, NoOtherNodes>();
         builder.Services.AddSingleton<RosterCache>();

@@ -17,6 +17,8 @@ public static class IdentityExtensions
             .Validate(o => o.KeysRefreshInterval >= TimeSpan.FromMinutes(5) && o.KeysMinRefreshInterval >= TimeSpan.FromSeconds(1),
                 "Identity:KeysRefreshInterval is at least 00:05:00 and Identity:KeysMinRefreshInterval at least 00:00:01 (IdentityModel's limits).")
             .Validate(o => o.UsesEmbeddedIssuer || Uri.TryCreate(o.Authority, UriKind.Absolute, out _), "Identity:Authority must be an absolute URL.")
+            .Validate(o => o.ValidatedTokenLifetime >= TimeSpan.Zero && o.MaxValidatedTokens >= 1,
+                "Identity:ValidatedTokenLifetime must not be negative (zero turns it off) and Identity:MaxValidatedTokens is at least 1.")
             .ValidateOnStart();
 
         string authority;

@@ -38,8 +38,12 @@ public sealed class IdentityOptions
     /// </summary>
     public TimeSpan ValidatedTokenLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Validated tokens kept at most (each holds its claims); beyond it the expired go, and all if none has.</summary>
-    public int MaxValidatedTokens { get; set; } = 10_000;
+    /// <summary>
+    /// Validated tokens kept at most (each holds its text and claims, a few KB); beyond it the
+    /// expired go, and all of them if none has. Small, because every open event stream validated
+    /// its token once: the bound keeps idle streams from each holding an entry.
+    /// </summary>
+    public int MaxValidatedTokens { get; set; } = 1_000;
 
     public EmbeddedIssuerOptions Embedded { get; set; } = new();
 

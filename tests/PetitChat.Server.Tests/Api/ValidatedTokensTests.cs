@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using PetitChat.Server.Identity;
 using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
 
-/// <summary>A validated access token is trusted again by its exact text, never past its expiry or the configured lifetime.</summary>
+/// <summary>A validated access token is trusted again by its exact text, never past its expiry, the configured lifetime or its issuer's keys.</summary>
 public sealed class ValidatedTokensTests(PetitChatServer server) : ApiTest(server)
 {
     private static readonly AuthenticationScheme Scheme = new(JwtBearerDefaults.AuthenticationScheme, null, typeof(JwtBearerHandler));
@@ -19,12 +21,11 @@ public sealed class ValidatedTokensTests(PetitChatServer server) : ApiTest(serve
     [Fact]
     public async Task A_token_validated_once_authenticates_the_next_request_as_it_did_then()
     {
-        var time = new ClockAt(DateTimeOffset.UtcNow);
-        var tokens = Tokens(time, TimeSpan.FromMinutes(1));
-        var (token, principal) = Token("alice", time.GetUtcNow().AddMinutes(5));
-        tokens.Keep(Validated(token, principal));
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.FromMinutes(1));
+        var (token, principal) = await issuer.ValidatedAsync(tokens, "alice", TimeSpan.FromMinutes(5));
 
-        var next = await ReceivedAsync(tokens, token);
+        var next = await issuer.ReceivedAsync(tokens, token);
 
         Assert.True(next.Result?.Succeeded);
         Assert.Same(principal, next.Result!.Principal);
@@ -33,42 +34,67 @@ public sealed class ValidatedTokensTests(PetitChatServer server) : ApiTest(serve
     [Fact]
     public async Task A_cached_token_is_validated_again_after_the_lifetime_and_never_trusted_past_its_expiry()
     {
-        var time = new ClockAt(DateTimeOffset.UtcNow);
-        var tokens = Tokens(time, TimeSpan.FromMinutes(1));
-        var (longLived, alice) = Token("alice", time.GetUtcNow().AddMinutes(30));
-        var (shortLived, bob) = Token("bob", time.GetUtcNow().AddSeconds(20));
-        tokens.Keep(Validated(longLived, alice));
-        tokens.Keep(Validated(shortLived, bob));
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.FromMinutes(1));
+        var (longLived, _) = await issuer.ValidatedAsync(tokens, "alice", TimeSpan.FromMinutes(30));
+        var (shortLived, _) = await issuer.ValidatedAsync(tokens, "bob", TimeSpan.FromSeconds(20));
 
-        time.Now += TimeSpan.FromSeconds(21);
-        Assert.Null((await ReceivedAsync(tokens, shortLived)).Result);
-        Assert.True((await ReceivedAsync(tokens, longLived)).Result?.Succeeded);
+        issuer.Time.Now += TimeSpan.FromSeconds(21);
+        Assert.Null((await issuer.ReceivedAsync(tokens, shortLived)).Result);
+        Assert.True((await issuer.ReceivedAsync(tokens, longLived)).Result?.Succeeded);
 
-        time.Now += TimeSpan.FromSeconds(40);
-        Assert.Null((await ReceivedAsync(tokens, longLived)).Result);
+        issuer.Time.Now += TimeSpan.FromSeconds(40);
+        Assert.Null((await issuer.ReceivedAsync(tokens, longLived)).Result);
+    }
+
+    [Fact]
+    public async Task Validated_tokens_are_dropped_when_the_issuer_keys_are_fetched_again()
+    {
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.FromMinutes(1));
+        var (token, _) = await issuer.ValidatedAsync(tokens, "alice", TimeSpan.FromMinutes(5));
+
+        issuer.Refetch();
+
+        Assert.Null((await issuer.ReceivedAsync(tokens, token)).Result);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_a_key_that_is_no_longer_the_issuers_is_not_kept()
+    {
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.FromMinutes(1));
+        await issuer.ReceivedAsync(tokens, "nothing yet");
+        var (token, principal) = issuer.Mint("alice", TimeSpan.FromMinutes(5));
+        var oldKey = issuer.Key;
+
+        // Another request saw the keys fetched again (the old key removed) before this one was kept.
+        issuer.Refetch(withNewKey: true);
+        await issuer.ReceivedAsync(tokens, "another request");
+        tokens.Keep(issuer.Validated(token, principal, oldKey));
+
+        Assert.Null((await issuer.ReceivedAsync(tokens, token)).Result);
     }
 
     [Fact]
     public async Task Only_the_exact_token_text_finds_a_validated_token()
     {
-        var time = new ClockAt(DateTimeOffset.UtcNow);
-        var tokens = Tokens(time, TimeSpan.FromMinutes(1));
-        var (token, principal) = Token("alice", time.GetUtcNow().AddMinutes(5));
-        tokens.Keep(Validated(token, principal));
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.FromMinutes(1));
+        var (token, _) = await issuer.ValidatedAsync(tokens, "alice", TimeSpan.FromMinutes(5));
 
-        Assert.Null((await ReceivedAsync(tokens, token + "x")).Result);
-        Assert.Null((await ReceivedAsync(tokens, token[..^1])).Result);
+        Assert.Null((await issuer.ReceivedAsync(tokens, token + "x")).Result);
+        Assert.Null((await issuer.ReceivedAsync(tokens, token[..^1])).Result);
     }
 
     [Fact]
     public async Task A_lifetime_of_zero_keeps_nothing()
     {
-        var time = new ClockAt(DateTimeOffset.UtcNow);
-        var tokens = Tokens(time, TimeSpan.Zero);
-        var (token, principal) = Token("alice", time.GetUtcNow().AddMinutes(5));
-        tokens.Keep(Validated(token, principal));
+        var issuer = new Issuer();
+        var tokens = Tokens(issuer.Time, TimeSpan.Zero);
+        var (token, _) = await issuer.ValidatedAsync(tokens, "alice", TimeSpan.FromMinutes(5));
 
-        Assert.Null((await ReceivedAsync(tokens, token)).Result);
+        Assert.Null((await issuer.ReceivedAsync(tokens, token)).Result);
     }
 
     [Fact]
@@ -99,29 +125,74 @@ public sealed class ValidatedTokensTests(PetitChatServer server) : ApiTest(serve
     private static ValidatedTokens Tokens(TimeProvider time, TimeSpan lifetime) =>
         new(time, Microsoft.Extensions.Options.Options.Create(new IdentityOptions { ValidatedTokenLifetime = lifetime }));
 
-    /// <summary>An unsigned token with this expiry: what it stands for here is a token that passed validation.</summary>
-    private static (string Token, ClaimsPrincipal Principal) Token(string subject, DateTimeOffset expires)
+    /// <summary>
+    /// An issuer's keys as JwtBearer's configuration manager hands them out, and tokens that
+    /// stand for ones that passed validation (what validating them takes is JwtBearer's part).
+    /// </summary>
+    private sealed class Issuer : IConfigurationManager<OpenIdConnectConfiguration>
     {
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        private OpenIdConnectConfiguration _configuration = new();
+
+        public Issuer() => Refetch(withNewKey: true);
+
+        public ClockAt Time { get; } = new(DateTimeOffset.UtcNow);
+
+        public SecurityKey Key { get; private set; } = null!;
+
+        public JwtBearerOptions Options => new() { ConfigurationManager = this };
+
+        /// <summary>A new configuration object, as a fetch of the discovery document and JWKS makes.</summary>
+        public void Refetch(bool withNewKey = false)
         {
-            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
-            IssuedAt = expires.UtcDateTime.AddHours(-1),
-            NotBefore = expires.UtcDateTime.AddHours(-1),
-            Expires = expires.UtcDateTime,
-        });
-        return (token, new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", subject)], "Bearer")));
-    }
+            if (withNewKey)
+            {
+                Key = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            }
 
-    private static TokenValidatedContext Validated(string token, ClaimsPrincipal principal) =>
-        new(new DefaultHttpContext(), Scheme, new JwtBearerOptions()) { Principal = principal, SecurityToken = new JsonWebToken(token) };
+            _configuration = new OpenIdConnectConfiguration();
+            _configuration.SigningKeys.Add(Key);
+        }
 
-    private static async Task<MessageReceivedContext> ReceivedAsync(ValidatedTokens tokens, string token)
-    {
-        var http = new DefaultHttpContext();
-        http.Request.Headers.Authorization = "Bearer " + token;
-        var context = new MessageReceivedContext(http, Scheme, new JwtBearerOptions());
-        await tokens.OnMessageReceived(context);
-        return context;
+        public (string Token, ClaimsPrincipal Principal) Mint(string subject, TimeSpan expiresIn)
+        {
+            var expires = Time.GetUtcNow().Add(expiresIn).UtcDateTime;
+            var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+                IssuedAt = expires.AddHours(-1),
+                NotBefore = expires.AddHours(-1),
+                Expires = expires,
+                SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
+            });
+            return (token, new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", subject)], "Bearer")));
+        }
+
+        public TokenValidatedContext Validated(string token, ClaimsPrincipal principal, SecurityKey signedWith) =>
+            new(new DefaultHttpContext(), Scheme, Options) { Principal = principal, SecurityToken = new JsonWebToken(token) { SigningKey = signedWith } };
+
+        /// <summary>A token's first request: not found, validated by JwtBearer, then kept.</summary>
+        public async Task<(string Token, ClaimsPrincipal Principal)> ValidatedAsync(ValidatedTokens tokens, string subject, TimeSpan expiresIn)
+        {
+            var (token, principal) = Mint(subject, expiresIn);
+            Assert.Null((await ReceivedAsync(tokens, token)).Result);
+            tokens.Keep(Validated(token, principal, Key));
+            return (token, principal);
+        }
+
+        public async Task<MessageReceivedContext> ReceivedAsync(ValidatedTokens tokens, string token)
+        {
+            var http = new DefaultHttpContext();
+            http.Request.Headers.Authorization = "Bearer " + token;
+            var context = new MessageReceivedContext(http, Scheme, Options);
+            await tokens.OnMessageReceived(context);
+            return context;
+        }
+
+        public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) => Task.FromResult(_configuration);
+
+        public void RequestRefresh()
+        {
+        }
     }
 
     private sealed class ClockAt(DateTimeOffset now) : TimeProvider
