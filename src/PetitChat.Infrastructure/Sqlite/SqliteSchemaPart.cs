@@ -10,44 +10,27 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// options, and a gate that runs the part's missing steps once, before the first connection is
 /// handed out. The adapters of calls, apps, notification settings, devices and presence each hold one.
 /// </summary>
-internal sealed class SqliteSchemaPart(SqliteStoreOptions options, string part, string[] steps) : IDisposable
+internal sealed class SqliteSchemaPart : IDisposable
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly ReadyOnce _ready;
 
-    private readonly string _pragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
+    public SqliteSchemaPart(SqliteStoreOptions options, string part, string[] steps)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = options.BusyTimeoutSeconds,
+        }.ToString();
+        _pragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
+        _ready = new ReadyOnce(ct => SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _pragmas, part, steps, ct));
+    }
 
     /// <summary>Runs the part's missing steps; once they ran, returns at once.</summary>
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        if (_ready)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            await SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _pragmas, part, steps, ct);
-            _ready = true;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken ct) => _ready.EnsureAsync(ct);
 
     /// <summary>An open connection with the pragmas set, once the part's tables are there; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
@@ -61,6 +44,6 @@ internal sealed class SqliteSchemaPart(SqliteStoreOptions options, string part, 
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _gate.Dispose();
+        _ready.Dispose();
     }
 }
