@@ -73,8 +73,15 @@ public sealed partial class NatsRosterChanges(INatsConnection connection, IOptio
 
     private sealed class Listening(Action stop, INatsSub<byte[]> sub, Task reading, CancellationTokenSource stopping) : IAsyncDisposable
     {
+        private int _disposed;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
             stop();
             await sub.DisposeAsync();
             await reading;

@@ -13,11 +13,12 @@ internal sealed class RosterChangesListener(RosterCache rosters) : IHostedServic
 
     public async Task StartAsync(CancellationToken cancellationToken) => _listening = await rosters.ListenAsync(cancellationToken);
 
+    // A host may be stopped twice (stopped, then disposed): only the first stops listening.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_listening is not null)
+        if (Interlocked.Exchange(ref _listening, null) is { } listening)
         {
-            await _listening.DisposeAsync();
+            await listening.DisposeAsync();
         }
     }
 }
