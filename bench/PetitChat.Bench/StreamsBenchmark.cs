@@ -25,7 +25,7 @@ public sealed class StreamsBenchmark : IBenchmark
 {
     public string Name => "streams";
 
-    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--auth ticket|bearer] [--bare-only] [--server path/PetitChat.Server.dll] [--before path/PetitChat.Server.dll] [--hold 0]";
+    public string Description => "memory per idle SSE stream vs bare Kestrel [--streams 18000] [--per-user 2] [--heartbeat 5] [--auth ticket|bearer] [--bare-only] [--server path/PetitChat.Server.dll] [--before path/PetitChat.Server.dll] [--env NAME=VALUE]... [--hold 0]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -58,20 +58,57 @@ public sealed class StreamsBenchmark : IBenchmark
 
             Console.WriteLine($"server: {serverDll}");
             rows.Add((beforeDll is null ? "Petit chat server" : "Petit chat, after", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
+
+            // --env: the same build once more with runtime settings (DOTNET_GCConserveMemory=9...), in the same run.
+            if (EnvOptions(args) is { Count: > 0 } settings)
+            {
+                var named = string.Join(' ', settings.Select(s => $"{s.Name}={s.Value}"));
+                Console.WriteLine($"server: the same build with {named}");
+                foreach (var (name, value) in settings)
+                {
+                    Environment.SetEnvironmentVariable(name, value);
+                }
+
+                try
+                {
+                    rows.Add(($"  with {named}", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
+                }
+                finally
+                {
+                    foreach (var (name, _) in settings)
+                    {
+                        Environment.SetEnvironmentVariable(name, null);
+                    }
+                }
+            }
         }
 
         rows.Add(("bare Kestrel SSE (limit)", await RunBareAsync(streams, heartbeat, hold, ct)));
 
         Console.WriteLine();
-        Console.WriteLine($"{"server",-26} {"streams",8} {"held",8} {"RSS MB",8} {"heap MB",8} {"RSS KB/stream",14} {"heap KB/stream",15}");
+        Console.WriteLine($"{"server",-40} {"streams",8} {"held",8} {"RSS MB",8} {"heap MB",8} {"RSS KB/stream",14} {"heap KB/stream",15}");
         foreach (var (name, row) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-26} {row.Streams,8} {row.Held,8} {row.Rss / 1048576.0,8:F0} {row.Heap / 1048576.0,8:F0} {row.RssPerStream / 1024.0,14:F1} {row.HeapPerStream / 1024.0,15:F1}"));
+                $"{name,-40} {row.Streams,8} {row.Held,8} {row.Rss / 1048576.0,8:F0} {row.Heap / 1048576.0,8:F0} {row.RssPerStream / 1024.0,14:F1} {row.HeapPerStream / 1024.0,15:F1}"));
         }
     }
 
     private sealed record Row(int Streams, int Held, long Rss, long Heap, double RssPerStream, double HeapPerStream);
+
+    private static List<(string Name, string Value)> EnvOptions(string[] args)
+    {
+        var settings = new List<(string Name, string Value)>();
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--env" && args[i + 1].Split('=', 2) is [{ Length: > 0 } name, var value])
+            {
+                settings.Add((name, value));
+            }
+        }
+
+        return settings;
+    }
 
     private static string? PathOption(string[] args, string name) =>
         Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null;
@@ -142,7 +179,7 @@ public sealed class StreamsBenchmark : IBenchmark
         int pid, int port, int streams, Func<int, string> request, TimeSpan heartbeat, TimeSpan hold, Func<int, CancellationToken, Task<long>> heapOf, CancellationToken ct)
     {
         await InducedCollection.RunAsync(pid, ct);
-        var (rssBefore, heapBefore) = (Rss(pid), await heapOf(port, ct));
+        var (rssBefore, heapBefore) = (await SettledRssAsync(pid, ct), await heapOf(port, ct));
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clients = new List<IdleClient>(streams);
         var open = Stopwatch.StartNew();
@@ -174,7 +211,7 @@ public sealed class StreamsBenchmark : IBenchmark
         Console.WriteLine($"  {clients.Count} of {streams} streams open in {open.Elapsed.TotalSeconds:F0} s; waiting past a heartbeat");
         await Task.Delay(heartbeat + heartbeat / 2, ct);
         await InducedCollection.RunAsync(pid, ct);
-        var (rssAfter, heapAfter) = (Rss(pid), await heapOf(port, ct));
+        var (rssAfter, heapAfter) = (await SettledRssAsync(pid, ct), await heapOf(port, ct));
         var held = clients.Count(c => c.Open);
         var heartbeats = clients.Sum(c => c.Heartbeats);
         Console.WriteLine($"  {held} still open, {heartbeats} heartbeats received");
@@ -286,6 +323,29 @@ public sealed class StreamsBenchmark : IBenchmark
     {
         using var http = new HttpClient();
         return long.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/heap"), ct), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The resident set once it stops falling: after a collection the GC gives back the free
+    /// regions it keeps over a few seconds, and a reading in the middle of that moved the figure
+    /// per stream by several KB between runs of one build. At most 15 s.
+    /// </summary>
+    private static async Task<long> SettledRssAsync(int pid, CancellationToken ct)
+    {
+        var last = Rss(pid);
+        for (var i = 0; i < 15; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var now = Rss(pid);
+            if (Math.Abs(now - last) < last / 200)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
     }
 
     private static long Rss(int pid)

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Events;
 
@@ -17,7 +15,7 @@ namespace PetitChat.Infrastructure.InProcess;
 /// first), and a user with no kept event and no open stream is forgotten. Sequences are drawn from
 /// one counter for the process, so a forgotten user's next log never reuses an id.
 /// </summary>
-public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, TimeProvider time) : IEventBus
+public sealed partial class InProcessEventBus(IOptions<InProcessBusOptions> options, TimeProvider time) : IEventBus
 {
     private readonly InProcessBusOptions _options = options.Value;
     private readonly string _epoch = Guid.NewGuid().ToString("N")[..8];
@@ -93,19 +91,16 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
 
     public Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // never used: writers call TryWrite and drop the subscriber when full
-        });
         var now = time.GetUtcNow();
         SweepIdleUsers(now);
         while (true)
         {
             var log = LogOf(userId);
-            if (log.Subscribe(channel, ParseSequence(lastEventId), _epoch, now - _options.Retention) is { } replay)
+            var subscription = new Subscription(log, _options.SubscriberBuffer, ct);
+            if (log.Subscribe(subscription, ParseSequence(lastEventId), _epoch, now - _options.Retention))
             {
-                return Task.FromResult(Read(log, channel, replay, ct));
+                subscription.Listen();
+                return Task.FromResult<IAsyncEnumerable<DeliveredEvent>>(subscription);
             }
 
             _logs.TryRemove(new KeyValuePair<Guid, UserLog>(userId, log));
@@ -147,32 +142,6 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
         }
     }
 
-    private static async IAsyncEnumerable<DeliveredEvent> Read(
-        UserLog log, Channel<DeliveredEvent> channel, List<DeliveredEvent> replay, [EnumeratorCancellation] CancellationToken ct)
-    {
-        try
-        {
-            foreach (var missed in replay)
-            {
-                yield return missed;
-            }
-
-            // ReadAllAsync's loop, without its enumerator: an idle stream waits here for hours.
-            var reader = channel.Reader;
-            while (await reader.WaitToReadAsync(ct))
-            {
-                while (reader.TryRead(out var live))
-                {
-                    yield return live;
-                }
-            }
-        }
-        finally
-        {
-            log.Unsubscribe(channel);
-        }
-    }
-
     /// <summary>The sequence to resume after, -1 for "from now on", or null when it cannot be resumed.</summary>
     private long? ParseSequence(string? lastEventId)
     {
@@ -194,10 +163,13 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
     {
         private readonly Lock _gate = new();
         private readonly Queue<(long Sequence, DateTimeOffset At, DeliveredEvent Event)> _events = new();
-        private readonly List<Channel<DeliveredEvent>> _subscribers = [];
+        private readonly List<Subscription> _subscribers = [];
         private long _last = createdAfter;
         private long _droppedThrough = createdAfter;
         private bool _retired;
+
+        /// <summary>Also the lock of the log's subscriptions: events are handed to them under it.</summary>
+        public Lock Gate => _gate;
 
         public int Count
         {
@@ -231,10 +203,10 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
 
                 for (var i = _subscribers.Count - 1; i >= 0; i--)
                 {
-                    if (!_subscribers[i].Writer.TryWrite(delivered))
+                    if (!_subscribers[i].TryWrite(delivered))
                     {
                         // Too slow to keep up: end its stream; the client resumes from its last id.
-                        _subscribers[i].Writer.TryComplete();
+                        _subscribers[i].Complete();
                         _subscribers.RemoveAt(i);
                     }
                 }
@@ -261,34 +233,35 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
             {
                 foreach (var subscriber in _subscribers)
                 {
-                    subscriber.Writer.TryWrite(delivered);
+                    subscriber.TryWrite(delivered);
                 }
             }
         }
 
         /// <summary>
-        /// Registers the subscriber and returns what it missed, under one lock, so that no event
-        /// falls between replay and live and none is in both; null when this log was retired.
+        /// Registers the subscriber and gives it what it missed, under one lock, so that no event
+        /// falls between replay and live and none is in both; false when this log was retired.
         /// </summary>
-        public List<DeliveredEvent>? Subscribe(Channel<DeliveredEvent> channel, long? after, string epoch, DateTimeOffset horizon)
+        public bool Subscribe(Subscription subscription, long? after, string epoch, DateTimeOffset horizon)
         {
             lock (_gate)
             {
                 if (_retired)
                 {
-                    return null;
+                    return false;
                 }
 
-                _subscribers.Add(channel);
+                _subscribers.Add(subscription);
                 if (after == -1)
                 {
-                    return [];
+                    return true;
                 }
 
                 DropOlderThan(horizon);
                 if (after is not { } last || last > _last || last < _droppedThrough)
                 {
-                    return [new DeliveredEvent(Id(epoch, _last), new StreamReset())];
+                    subscription.Replay([new DeliveredEvent(Id(epoch, _last), new StreamReset())]);
+                    return true;
                 }
 
                 var missed = new List<DeliveredEvent>();
@@ -300,15 +273,16 @@ public sealed class InProcessEventBus(IOptions<InProcessBusOptions> options, Tim
                     }
                 }
 
-                return missed;
+                subscription.Replay(missed);
+                return true;
             }
         }
 
-        public void Unsubscribe(Channel<DeliveredEvent> channel)
+        public void Unsubscribe(Subscription subscription)
         {
             lock (_gate)
             {
-                _subscribers.Remove(channel);
+                _subscribers.Remove(subscription);
             }
         }
 

@@ -49,9 +49,11 @@ public sealed class EventStreams(
         }
 
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        // One source for the stream's life: the client going away, a newer stream of the user
+        // (OpenStreams), the token's expiry and the node's shutdown (StreamHeartbeats) all cancel it.
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         // At most Limits:MaxStreamsPerUser per user on this node: one more closes the oldest.
-        using var stream = open.Open(userId);
-        using var life = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stream.Closing);
+        using var stream = open.Open(userId, life);
         // The same token for the subscription and its enumerator: two would be linked into a third source, held for the stream's life.
         IAsyncEnumerable<DeliveredEvent> events;
         try
@@ -64,24 +66,27 @@ public sealed class EventStreams(
             return;
         }
 
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        // Opening writes with the request's own token: a stream whose token is just expiring
-        // still opens, then ends at the next tick, and the client reconnects with a fresh one.
-        await response.Body.WriteAsync(Connected, context.RequestAborted);
-        await response.Body.FlushAsync(context.RequestAborted);
-
-        // A node that shuts down ends its streams at once rather than holding the shutdown for
-        // them (StreamHeartbeats ends them all); clients reconnect (to another node) and resume.
-        var writer = new EventStreamWriter(response.Body, life, closeAt, time.GetUtcNow());
-        heartbeats.Add(writer);
-        ChatMetrics.StreamOpened();
+        // Disposed whatever happens from here (even if the opening lines fail): it unsubscribes.
         var enumerator = events.GetAsyncEnumerator(life.Token);
+        EventStreamWriter? writer = null;
         try
         {
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            // Opening writes with the request's own token: a stream whose token is just expiring
+            // still opens, then ends at the next tick, and the client reconnects with a fresh one.
+            await response.Body.WriteAsync(Connected, context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
+
+            // A node that shuts down ends its streams at once rather than holding the shutdown for
+            // them (StreamHeartbeats ends them all); clients reconnect (to another node) and resume.
+            writer = new EventStreamWriter(response.Body, life, closeAt, time.GetUtcNow());
+            heartbeats.Add(writer);
+            ChatMetrics.StreamOpened();
+
             // The user is connected (on every node, through PresenceService) while the stream is
             // open, so that their messages are not pushed to them meanwhile and their chat
             // partners see them online.
@@ -98,10 +103,17 @@ public sealed class EventStreams(
         }
         finally
         {
-            heartbeats.Remove(writer);
-            ChatMetrics.StreamClosed();
+            if (writer is not null)
+            {
+                heartbeats.Remove(writer);
+                ChatMetrics.StreamClosed();
+            }
+
             await enumerator.DisposeAsync();
-            await writer.DisposeAsync();
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace PetitChat.Server.Events;
@@ -24,7 +25,7 @@ public static class TicketStreams
         app.Use((context, next) =>
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<EventStreamEndpoint>() is null
-                || !context.Request.Query.TryGetValue("ticket", out var ticket) || ticket.Count != 1 || ticket[0] is not { } value)
+                || !TryReadQuery(context.Request.QueryString.Value, out var ticket, out var lastEventId))
             {
                 return next(context);
             }
@@ -39,9 +40,37 @@ public static class TicketStreams
                 }
             }
 
-            return streams.RunWithTicketAsync(context, value, context.Request.Query["lastEventId"].FirstOrDefault());
+            return streams.RunWithTicketAsync(context, ticket, lastEventId);
         });
         return app;
+    }
+
+    /// <summary>
+    /// The single <c>ticket</c> and the first <c>lastEventId</c>, read from the raw query string
+    /// (names without regard to case, as <c>Request.Query</c> does). Not through <c>Request.Query</c>:
+    /// it keeps its parsed dictionary in the request's features, for the stream's whole life.
+    /// </summary>
+    private static bool TryReadQuery(string? query, out string ticket, out string? lastEventId)
+    {
+        string? found = null;
+        var tickets = 0;
+        lastEventId = null;
+        foreach (var pair in new QueryStringEnumerable(query))
+        {
+            var name = pair.DecodeName().Span;
+            if (name.Equals("ticket", StringComparison.OrdinalIgnoreCase))
+            {
+                found = pair.DecodeValue().ToString();
+                tickets++;
+            }
+            else if (lastEventId is null && name.Equals("lastEventId", StringComparison.OrdinalIgnoreCase))
+            {
+                lastEventId = pair.DecodeValue().ToString();
+            }
+        }
+
+        ticket = found ?? "";
+        return tickets == 1;
     }
 }
 

@@ -12,10 +12,14 @@ public sealed class OpenStreams(IOptions<RequestLimitOptions> options)
     private readonly Dictionary<Guid, LinkedList<CancellationTokenSource>> _streams = [];
     private readonly Lock _gate = new();
 
-    /// <summary>Registers a stream; its token fires when the stream must close. Dispose when it ends.</summary>
-    public Registration Open(Guid userId)
+    /// <summary>
+    /// Registers a stream, cancelling <paramref name="life"/> (the stream's own source) when it
+    /// must close; dispose the registration when the stream ends, before the source. The stream's
+    /// own source rather than one more here: an idle stream would hold both, and the linked one
+    /// between them, for hours.
+    /// </summary>
+    public Registration Open(Guid userId, CancellationTokenSource life)
     {
-        var closing = new CancellationTokenSource();
         List<CancellationTokenSource> evicted = [];
         LinkedListNode<CancellationTokenSource> node;
         lock (_gate)
@@ -25,7 +29,7 @@ public sealed class OpenStreams(IOptions<RequestLimitOptions> options)
                 _streams[userId] = list = new LinkedList<CancellationTokenSource>();
             }
 
-            node = list.AddLast(closing);
+            node = list.AddLast(life);
             while (list.Count > options.Value.MaxStreamsPerUser)
             {
                 evicted.Add(list.First!.Value);
@@ -71,14 +75,11 @@ public sealed class OpenStreams(IOptions<RequestLimitOptions> options)
                 }
             }
         }
-
-        node.Value.Dispose();
     }
 
-    public sealed class Registration(OpenStreams owner, Guid userId, LinkedListNode<CancellationTokenSource> node) : IDisposable
+    /// <summary>A struct: nothing more on the heap for the stream's life.</summary>
+    public readonly struct Registration(OpenStreams owner, Guid userId, LinkedListNode<CancellationTokenSource> node) : IDisposable
     {
-        public CancellationToken Closing { get; } = node.Value.Token;
-
         public void Dispose() => owner.Close(userId, node);
     }
 }

@@ -34,8 +34,7 @@ public sealed class InProcessMemoryTests
     [Fact]
     public async Task The_bus_forgets_users_with_nothing_to_replay_and_no_open_stream()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
-        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions { Retention = TimeSpan.FromMinutes(5), IdleSweepInterval = TimeSpan.FromMinutes(1) }), time);
+        var (time, bus) = SweepingBus();
         using var cts = new CancellationTokenSource(Wait);
         var listening = Guid.CreateVersion7();
         var stream = await bus.SubscribeAsync(listening, null, cts.Token);
@@ -56,10 +55,47 @@ public sealed class InProcessMemoryTests
     }
 
     [Fact]
+    public async Task A_stream_that_ends_before_reading_anything_lets_go_of_its_user()
+    {
+        // A stream whose opening lines fail (the client went away) disposes its enumerator
+        // without reading from it: the user must still be forgotten, not held as subscribed.
+        var (time, bus) = SweepingBus();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await bus.SubscribeAsync(Guid.CreateVersion7(), null, cts.Token);
+        await stream.GetAsyncEnumerator(cts.Token).DisposeAsync();
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        var other = Guid.CreateVersion7();
+        await bus.PublishAsync(new ChatChanged(Guid.CreateVersion7(), false), [other], cts.Token);
+
+        Assert.Equal(1, bus.TrackedUsers);
+    }
+
+    [Fact]
+    public async Task A_waiting_stream_ends_when_its_token_is_cancelled_and_lets_go_of_its_user()
+    {
+        var (time, bus) = SweepingBus();
+        using var timeout = new CancellationTokenSource(Wait);
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var stream = await bus.SubscribeAsync(Guid.CreateVersion7(), null, life.Token);
+        await using (var events = stream.GetAsyncEnumerator(life.Token))
+        {
+            var waiting = events.MoveNextAsync().AsTask();
+            Assert.False(waiting.IsCompleted);
+            await life.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Wait));
+        }
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        await bus.PublishAsync(new ChatChanged(Guid.CreateVersion7(), false), [Guid.CreateVersion7()], timeout.Token);
+
+        Assert.Equal(1, bus.TrackedUsers);
+    }
+
+    [Fact]
     public async Task A_forgotten_user_resuming_from_an_old_id_gets_a_reset_not_a_gap()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
-        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions { Retention = TimeSpan.FromMinutes(5), IdleSweepInterval = TimeSpan.FromMinutes(1) }), time);
+        var (time, bus) = SweepingBus();
         var user = Guid.CreateVersion7();
         using var cts = new CancellationTokenSource(Wait);
         var id = await ListenOnceAsync(bus, user, cts.Token);
@@ -90,6 +126,13 @@ public sealed class InProcessMemoryTests
 
         Assert.Equal(1, store.Count);
         Assert.NotNull(await store.TakeAsync("fresh", CancellationToken.None));
+    }
+
+    /// <summary>A bus on a manual clock that keeps events 5 minutes and forgets idle users every minute.</summary>
+    private static (ManualTime Time, InProcessEventBus Bus) SweepingBus()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        return (time, new InProcessEventBus(Options.Create(new InProcessBusOptions { Retention = TimeSpan.FromMinutes(5), IdleSweepInterval = TimeSpan.FromMinutes(1) }), time));
     }
 
     private static async Task<string> ListenOnceAsync(InProcessEventBus bus, Guid user, CancellationToken ct)
