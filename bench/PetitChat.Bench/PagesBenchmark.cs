@@ -103,12 +103,13 @@ public sealed class PagesBenchmark : IBenchmark
         var ids = new Ids(time);
         var limits = ChatLimits.Default;
         var fanout = new ChatFanout(store, new InProcessEventBus(Options.Create(new InProcessBusOptions()), time));
-        var chats = new ChatService(store, store, store, fanout, ids, time, limits);
+        var rosters = new RosterCache(store, new NoOtherNodes(), time, RosterCacheOptions.Default);
+        var chats = new ChatService(store, store, store, fanout, ids, time, limits, rosters);
         var files = new FileService(store, store, new LocalBlobStore(new LocalBlobOptions { Path = Path.Combine(folder, engine + "-blobs") }),
             new VipsImagePipeline(limits, new ImageOptions(), NullLogger<VipsImagePipeline>.Instance), ids, time, limits);
         using var search = new SearchWakeup();
         var queue = new InProcessNotificationQueue(RetryPolicy.Default, time, NullLogger<InProcessNotificationQueue>.Instance);
-        var signals = new SignalService(store, store, store, files, fanout, new NotificationPlanner(store, queue, new NotificationOptions()),
+        var signals = new SignalService(store, rosters, store, store, files, fanout, new NotificationPlanner(store, queue, new NotificationOptions()),
             ids, time, limits, search, E2eeLimits.Default);
 
         var me = await NewUserAsync(store, ids, "me", ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.E2ee;
@@ -42,6 +43,17 @@ public static class ServerExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Ids>();
         builder.Services.AddSingleton<ChatFanout>();
+        var rosterCache = builder.Configuration.GetSection(RosterCacheOptions.Section).Get<RosterCacheOptions>() ?? RosterCacheOptions.Default;
+        if (rosterCache.MaxAge < TimeSpan.Zero || rosterCache.MaxChats < 1)
+        {
+            throw new InvalidOperationException("RosterCache:MaxAge must not be negative (zero turns it off) and RosterCache:MaxChats is at least 1.");
+        }
+
+        builder.Services.AddSingleton(rosterCache);
+        // One node (the in-process bus) unless the bus registered its way to reach the others.
+        builder.Services.TryAddSingleton<IRosterChanges, NoOtherNodes>();
+        builder.Services.AddSingleton<RosterCache>();
+        builder.Services.AddHostedService<RosterChangesListener>();
         builder.Services.AddSingleton<UserService>();
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<FileService>();

@@ -7,7 +7,7 @@ using PetitChat.Core.Users;
 namespace PetitChat.Core.Chats;
 
 /// <summary>Chats and their membership. Every call checks that the caller is a member first.</summary>
-public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISignalStore timeline, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits)
+public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISignalStore timeline, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits, RosterCache rosters)
 {
     public async Task<Result<(ChatView Chat, bool Created)>> CreateAsync(Guid callerId, NewChat request, CancellationToken ct)
     {
@@ -112,7 +112,18 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         }
 
         var joined = NewMembershipSignal(chatId, SignalKind.MemberJoined, callerId, userId);
-        switch (await roster.AddMemberAsync(chatId, userId, joined, limits.MaxGroupMembers, ct))
+        AddMemberResult added;
+        try
+        {
+            added = await roster.AddMemberAsync(chatId, userId, joined, limits.MaxGroupMembers, ct);
+        }
+        finally
+        {
+            // Also when the store failed: it may have committed before it did.
+            await rosters.ChangedAsync(chatId);
+        }
+
+        switch (added)
         {
             case AddMemberResult.ChatFull:
                 return new Conflict($"A group has at most {limits.MaxGroupMembers} members.");
@@ -148,7 +159,19 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         }
 
         var left = NewMembershipSignal(chatId, SignalKind.MemberLeft, callerId, userId);
-        if (!await roster.RemoveMemberAsync(chatId, userId, left, ct))
+        bool removed;
+        try
+        {
+            removed = await roster.RemoveMemberAsync(chatId, userId, left, ct);
+        }
+        finally
+        {
+            // Before the answer, so the removed member's next send on this node is refused; also
+            // when the store failed, which may have committed before it did.
+            await rosters.ChangedAsync(chatId);
+        }
+
+        if (!removed)
         {
             return new NotFound("userId is not a member of this chat.");
         }

@@ -79,8 +79,9 @@ public sealed partial class SignalService
             return;
         }
 
-        // Read once, after the write, for both: recipients are still resolved after the commit.
-        var members = await roster.GetMembersAsync(stored.ChatId, CancellationToken.None);
+        // Looked up again after the write, for both: recipients are still resolved after the commit
+        // (a removal committed meanwhile has dropped the chat from the cache, so it is read again).
+        var members = (await rosters.GetAsync(stored.ChatId, CancellationToken.None))?.Members ?? [];
         await notifications.PlanAsync(stored, members);
         await fanout.PublishToMembersAsync(new SignalCreated(stored) { Repeat = repeat }, members);
     }

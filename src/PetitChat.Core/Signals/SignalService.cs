@@ -10,7 +10,7 @@ using PetitChat.Core.Users;
 
 namespace PetitChat.Core.Signals;
 
-public sealed partial class SignalService(IChatRoster roster, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
+public sealed partial class SignalService(IChatRoster roster, RosterCache rosters, ISignalStore timeline, IUserStore userStore, FileService files, ChatFanout fanout, NotificationPlanner notifications, Ids ids, TimeProvider time, ChatLimits limits, SearchWakeup search, E2eeLimits e2eeLimits)
 {
     /// <summary>
     /// Sends a signal. A repeated client id returns the first signal with <c>Created = false</c>,
@@ -29,12 +29,13 @@ public sealed partial class SignalService(IChatRoster roster, ISignalStore timel
             return invalid;
         }
 
-        if (await roster.GetMemberAsync(chatId, callerId, ct) is null)
+        // From memory: members change rarely and every change drops the chat on every node (RosterCache).
+        if (await rosters.GetAsync(chatId, ct) is not { } chatRoster || !chatRoster.Has(callerId))
         {
             return ChatService.ChatNotFound;
         }
 
-        if (EncryptedChatRules.Check(await roster.GetChatAsync(chatId, ct), request) is { } plaintext)
+        if (EncryptedChatRules.Check(chatRoster.Chat, request) is { } plaintext)
         {
             return plaintext;
         }
@@ -65,7 +66,7 @@ public sealed partial class SignalService(IChatRoster roster, ISignalStore timel
             Encrypted = request.Encrypted,
             ReplyToId = request.ReplyToId,
             ThreadId = request.ThreadId,
-            Mentions = await MentionsAsync(chatId, callerId, text, ct),
+            Mentions = await MentionsAsync(chatRoster, callerId, text, ct),
         };
         ct = CancellationToken.None;
         var (stored, created) = await timeline.AppendSignalAsync(signal, ct);
@@ -199,17 +200,15 @@ public sealed partial class SignalService(IChatRoster roster, ISignalStore timel
         return null;
     }
 
-    private async Task<IReadOnlyList<Guid>> MentionsAsync(Guid chatId, Guid senderId, string? text, CancellationToken ct)
+    private async Task<IReadOnlyList<Guid>> MentionsAsync(ChatRoster chatRoster, Guid senderId, string? text, CancellationToken ct)
     {
         if (text is null || !text.Contains('@', StringComparison.Ordinal))
         {
             return [];
         }
 
-        var chat = await roster.GetChatAsync(chatId, ct);
-        var members = await roster.GetMembersAsync(chatId, ct);
-        var users = await userStore.GetUsersAsync([.. members.Select(m => m.UserId)], ct);
-        return MentionParser.Parse(text, senderId, users, chat?.Kind == ChatKind.Group);
+        var users = await userStore.GetUsersAsync([.. chatRoster.Members.Select(m => m.UserId)], ct);
+        return MentionParser.Parse(text, senderId, users, chatRoster.Chat.Kind == ChatKind.Group);
     }
 
     private async Task<Dictionary<Guid, IReadOnlySet<string>>> MyReactionsAsync(Guid chatId, Guid userId, IReadOnlyList<Signal> signals, CancellationToken ct)

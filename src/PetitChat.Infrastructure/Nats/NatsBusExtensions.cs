@@ -34,6 +34,7 @@ public static class NatsBusExtensions
         builder.Services.AddSingleton<NatsTicketStore>();
         builder.Services.AddSingleton<IEventTicketStore>(sp => sp.GetRequiredService<NatsTicketStore>());
         builder.Services.AddHostedService<NatsStreamSetup>();
+        builder.Services.AddSingleton<PetitChat.Core.Chats.IRosterChanges, NatsRosterChanges>();
         return builder;
     }
 

@@ -17,6 +17,8 @@ public static class IdentityExtensions
             .Validate(o => o.KeysRefreshInterval >= TimeSpan.FromMinutes(5) && o.KeysMinRefreshInterval >= TimeSpan.FromSeconds(1),
                 "Identity:KeysRefreshInterval is at least 00:05:00 and Identity:KeysMinRefreshInterval at least 00:00:01 (IdentityModel's limits).")
             .Validate(o => o.UsesEmbeddedIssuer || Uri.TryCreate(o.Authority, UriKind.Absolute, out _), "Identity:Authority must be an absolute URL.")
+            .Validate(o => o.ValidatedTokenLifetime >= TimeSpan.Zero && o.MaxValidatedTokens >= 1,
+                "Identity:ValidatedTokenLifetime must not be negative (zero turns it off) and Identity:MaxValidatedTokens is at least 1.")
             .ValidateOnStart();
 
         string authority;
@@ -43,6 +45,7 @@ public static class IdentityExtensions
             options.RefreshInterval = identity.KeysMinRefreshInterval;
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = context => context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().OnMessageReceived(context),
                 // Keycloak marks its tokens with a typ claim: Bearer for access tokens, ID and
                 // Refresh for the others. An ID token must never pass for an access token, and a
                 // token without the claim is not known to be one (the embedded issuer sets it too).
@@ -52,6 +55,10 @@ public static class IdentityExtensions
                     if (!string.Equals(typ, "Bearer", StringComparison.OrdinalIgnoreCase))
                     {
                         context.Fail(typ is null ? "A token without typ=Bearer is not an access token." : $"A '{typ}' token is not an access token.");
+                    }
+                    else
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().Keep(context);
                     }
 
                     return Task.CompletedTask;
@@ -81,6 +88,7 @@ public static class IdentityExtensions
                 manager.UseLastKnownGoodConfiguration = false;
             }
         });
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthorization();
         return builder;
     }

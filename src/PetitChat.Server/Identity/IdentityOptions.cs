@@ -31,6 +31,20 @@ public sealed class IdentityOptions
     /// </summary>
     public TimeSpan KeysMinRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a validated access token is trusted without validating it again (never past its
+    /// expiry); zero validates every request. It bounds how long a token signed with a key that
+    /// the issuer removed keeps working here after the keys are next fetched (<see cref="ValidatedTokens"/>).
+    /// </summary>
+    public TimeSpan ValidatedTokenLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Validated tokens kept at most (each holds its text and claims, a few KB); beyond it the
+    /// expired go, and all of them if none has. Small, because every open event stream validated
+    /// its token once: the bound keeps idle streams from each holding an entry.
+    /// </summary>
+    public int MaxValidatedTokens { get; set; } = 1_000;
+
     public EmbeddedIssuerOptions Embedded { get; set; } = new();
 
     /// <summary>The embedded issuer's public default password, refused outside Development.</summary>

@@ -15,7 +15,7 @@ public sealed class ActivityFilter : IEndpointFilter
         var http = context.HttpContext;
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
             && http.User.Identity?.IsAuthenticated == true && StatusOf(result) < 400
-            && await Caller.BindAsync(http) is { } caller)
+            && (BoundCaller(context) ?? await Caller.BindAsync(http)) is { } caller)
         {
             try
             {
@@ -28,6 +28,23 @@ public sealed class ActivityFilter : IEndpointFilter
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The caller the handler was given, when it takes one (a send does): binding it again would
+    /// read the token's claims again.
+    /// </summary>
+    private static Caller? BoundCaller(EndpointFilterInvocationContext context)
+    {
+        for (var i = 0; i < context.Arguments.Count; i++)
+        {
+            if (context.Arguments[i] is Caller caller)
+            {
+                return caller;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The status code the handler's result will write (the response has not started yet).</summary>
