@@ -27,7 +27,9 @@ public abstract class LoopbackJsonServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Close after Stop removes the port's listener a second time, and
+        // HttpListener binds the port anew to remove it (failing with "Address already in use"
+        // when another test took the port in between).
         _listener.Close();
         try
         {
