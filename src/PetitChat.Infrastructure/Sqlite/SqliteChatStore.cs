@@ -24,44 +24,26 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
 
     private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly ReadyOnce _schema = new();
 
     /// <summary>
     /// Creates the database folder and file, switches it to WAL and brings the schema up to date.
     /// Idempotent; every operation calls it, the host's start-up calls it first.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken ct)
+    public Task InitializeAsync(CancellationToken ct) => _schema.EnsureAsync(this, static (self, ct) => self.CreateSchemaAsync(ct), ct);
+
+    private async Task CreateSchemaAsync(CancellationToken ct)
     {
-        if (_schemaReady)
+        var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
+        if (!string.IsNullOrEmpty(folder))
         {
-            return;
+            Directory.CreateDirectory(folder);
         }
 
-        await _schemaGate.WaitAsync(ct);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct, options.BusyWait);
-            // journal_mode is stored in the file, so once is enough (and it cannot run inside a transaction).
-            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", ct);
-            await SqliteSchema.MigrateAsync(connection, ct);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
+        await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct, options.BusyWait);
+        // journal_mode is stored in the file, so once is enough (and it cannot run inside a transaction).
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", ct);
+        await SqliteSchema.MigrateAsync(connection, ct);
     }
 
     public void Dispose()
@@ -70,7 +52,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
+        _schema.Dispose();
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)

@@ -24,45 +24,27 @@ public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISe
 
     private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly ReadyOnce _schema = new();
 
     /// <summary>Creates or upgrades the file's schema (shared with the store); idempotent.</summary>
-    public async Task InitializeAsync(CancellationToken ct)
+    public Task InitializeAsync(CancellationToken ct) => _schema.EnsureAsync(this, static (self, ct) => self.CreateSchemaAsync(ct), ct);
+
+    private async Task CreateSchemaAsync(CancellationToken ct)
     {
-        if (_schemaReady)
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path!));
+        if (!string.IsNullOrEmpty(folder))
         {
-            return;
+            Directory.CreateDirectory(folder);
         }
 
-        await _schemaGate.WaitAsync(ct);
-        try
+        await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
+        await using (var wal = connection.CreateCommand())
         {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path!));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = await OpenConnectionAsync(_connectionString, _connectionPragmas, ct);
-            await using (var wal = connection.CreateCommand())
-            {
-                wal.CommandText = "PRAGMA journal_mode = WAL";
-                await wal.ExecuteNonQueryAsync(ct);
-            }
-
-            await SqliteSchema.MigrateAsync(connection, ct);
-            _schemaReady = true;
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            await wal.ExecuteNonQueryAsync(ct);
         }
-        finally
-        {
-            _schemaGate.Release();
-        }
+
+        await SqliteSchema.MigrateAsync(connection, ct);
     }
 
     public async Task UpsertAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
@@ -304,7 +286,7 @@ public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISe
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
+        _schema.Dispose();
     }
 
     /// <summary>One token that unicode61 keeps whole: a letter and 32 hex digits.</summary>
