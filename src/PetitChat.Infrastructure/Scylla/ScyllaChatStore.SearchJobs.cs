@@ -29,6 +29,13 @@ public sealed partial class ScyllaChatStore
     /// </summary>
     internal static readonly TimeSpan UnwrittenSignalGrace = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How soon a held-back job is looked at again: its send writes the signal right after the
+    /// job, so the next look usually finds it. Held for a whole lease instead, a message claimed
+    /// in that gap was not searchable for a minute.
+    /// </summary>
+    internal static readonly TimeSpan UnwrittenSignalRecheck = TimeSpan.FromSeconds(1);
+
     public async Task<IReadOnlyList<SearchJob>> ClaimSearchJobsAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -58,7 +65,9 @@ public sealed partial class ScyllaChatStore
             await BatchWriteAsync(_tables.SearchJobsDue, won.Select(w => DeleteRequest(DueKey(w.Entry.Id, w.Entry.Due))), ct);
 
             var held = await UnwrittenSignalsAsync(won.Select(w => w.Row), now, ct);
-            claimed.AddRange(won.Select(w => ReadSearchJob(w.Row)).Where(j => !held.Contains(j.SignalId)));
+            var jobs = won.Select(w => ReadSearchJob(w.Row)).ToList();
+            claimed.AddRange(jobs.Where(j => !held.Contains(j.SignalId)));
+            await RetrySearchJobsAsync([.. jobs.Where(j => held.Contains(j.SignalId)).Select(j => j.Id)], now + UnwrittenSignalRecheck, ct);
             if (due.Count < want + skip)
             {
                 // Nothing more is due.
@@ -187,14 +196,15 @@ public sealed partial class ScyllaChatStore
     }
 
     /// <summary>
-    /// Signals of jobs claimed for the first time, younger than <see cref="UnwrittenSignalGrace"/>,
-    /// that are not in the store: their send is still between the job and the signal. Those jobs
-    /// stay leased and come back after the lease.
+    /// Signals of jobs younger than <see cref="UnwrittenSignalGrace"/> that are not in the store:
+    /// their send is still between the job and the signal. Those jobs are not handed out; they
+    /// come back after <see cref="UnwrittenSignalRecheck"/>, until the signal is there or the
+    /// grace is over (the send was cut short: the job then runs and removes nothing).
     /// </summary>
     private async Task<HashSet<Guid>> UnwrittenSignalsAsync(IEnumerable<Dictionary<string, AttributeValue>> rows, DateTimeOffset now, CancellationToken ct)
     {
         var young = rows
-            .Where(row => LongOf(row, "attempts") == 1 && now - TimeOf(row, "at") < UnwrittenSignalGrace)
+            .Where(row => now - TimeOf(row, "at") < UnwrittenSignalGrace)
             .Select(row => (Chat: GuidOf(row, "chat"), Signal: GuidOf(row, "signal")))
             .ToList();
         if (young.Count == 0)

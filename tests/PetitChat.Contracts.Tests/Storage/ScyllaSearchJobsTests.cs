@@ -80,7 +80,7 @@ public sealed class ScyllaSearchJobsTests(DynaliteFixture dynalite) : IClassFixt
     }
 
     [Fact]
-    public async Task A_new_job_whose_signal_is_not_written_yet_is_held_back_for_one_lease()
+    public async Task A_new_job_whose_signal_is_not_written_yet_is_looked_at_again_a_second_later_until_the_grace_is_over()
     {
         // A send between its job and its signal: the job is there, the signal not yet.
         var now = DateTimeOffset.UtcNow;
@@ -89,11 +89,28 @@ public sealed class ScyllaSearchJobsTests(DynaliteFixture dynalite) : IClassFixt
         await WriteJobAsync(chatId, signalId, now);
 
         Assert.Empty(await _store.ClaimSearchJobsAsync(10, now, now.AddMinutes(1), Ct));
+        Assert.Equal([now.Add(ScyllaChatStore.UnwrittenSignalRecheck).UtcTicks], await DueTicksAsync(signalId));
 
-        // After the lease it runs, signal or not (a send cut short: indexing then removes nothing).
-        var later = now.AddMinutes(1);
+        // Due again a second later, not after the lease; still without its signal, held again.
+        var second = now.Add(ScyllaChatStore.UnwrittenSignalRecheck);
+        Assert.Empty(await _store.ClaimSearchJobsAsync(10, second, second.AddMinutes(1), Ct));
+
+        // Once the grace is over it runs, signal or not (a send cut short: indexing then removes nothing).
+        var later = now.Add(ScyllaChatStore.UnwrittenSignalGrace);
         var job = Assert.Single(await _store.ClaimSearchJobsAsync(10, later, later.AddMinutes(1), Ct));
-        Assert.Equal((signalId, 2), (job.SignalId, job.Attempts));
+        Assert.Equal((signalId, 3), (job.SignalId, job.Attempts));
+    }
+
+    [Fact]
+    public async Task A_held_back_job_runs_at_the_next_look_once_its_signal_is_written()
+    {
+        var signal = await SendAsync("written late");
+        // The job as a claim in the send's gap left it: held back, due again a moment later.
+        var now = DateTimeOffset.UtcNow;
+        await _store.RetrySearchJobsAsync([signal.Id], now, Ct);
+
+        var job = Assert.Single(await _store.ClaimSearchJobsAsync(10, now, now.AddMinutes(1), Ct));
+        Assert.Equal(signal.Id, job.SignalId);
     }
 
     [Fact]
