@@ -87,7 +87,7 @@ public sealed partial class SqliteChatStore
 
     /// <summary>A new search job for a signal that changed: the indexer reads it as it is now (gone from the index when it has no text).</summary>
     private static Task<int> AddJobAsync(SqliteConnection connection, Signal signal, DateTimeOffset at, CancellationToken ct) =>
-        ExecuteAsync(connection, "INSERT INTO search_jobs (id, chat_id, signal_id, due_at) VALUES (@id, @chatId, @signalId, @dueAt)", ct,
+        ExecuteAsync(connection, InsertSearchJobSql, ct,
             ("@id", ToText(Guid.CreateVersion7(at))),
             ("@chatId", ToText(signal.ChatId)),
             ("@signalId", ToText(signal.Id)),

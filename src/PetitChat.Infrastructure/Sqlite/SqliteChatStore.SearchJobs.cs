@@ -54,12 +54,4 @@ public sealed partial class SqliteChatStore
         await ExecuteAsync(connection, "UPDATE search_jobs SET due_at = @dueAt WHERE id IN (SELECT value FROM json_each(@ids))", ct,
             ("@dueAt", ToText(dueAt)), ("@ids", ToJsonArray(jobIds)));
     }
-
-    /// <summary>The search job of a signal just appended, in the caller's transaction.</summary>
-    private static Task<int> AddSearchJobAsync(SqliteConnection connection, Signal signal, CancellationToken ct) =>
-        ExecuteAsync(connection, "INSERT INTO search_jobs (id, chat_id, signal_id, due_at) VALUES (@id, @chatId, @signalId, @dueAt)", ct,
-            ("@id", ToText(Guid.CreateVersion7(signal.CreatedAt))),
-            ("@chatId", ToText(signal.ChatId)),
-            ("@signalId", ToText(signal.Id)),
-            ("@dueAt", ToText(signal.CreatedAt)));
 }

@@ -103,15 +103,11 @@ public sealed class EventStreams(
         }
         finally
         {
+            await enumerator.DisposeAsync();
             if (writer is not null)
             {
                 heartbeats.Remove(writer);
                 ChatMetrics.StreamClosed();
-            }
-
-            await enumerator.DisposeAsync();
-            if (writer is not null)
-            {
                 await writer.DisposeAsync();
             }
         }
