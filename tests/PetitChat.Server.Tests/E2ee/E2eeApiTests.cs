@@ -91,6 +91,8 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         var before = await alice.SendAsync(chat, "everyone reads this");
         await carol.ReceiveSharesAsync();
         Assert.Equal("everyone reads this", await carol.TryDecryptAsync(before));
+        // Kept from before: once removed, carol shares no chat with alice and may not list her devices.
+        var aliceDevices = await carol.DevicesOfAsync(alice.UserId);
 
         using (var removed = await alice.Chatter.DeleteRawAsync($"/api/v1/chats/{chat}/members/{carol.UserId}"))
         {
@@ -98,10 +100,11 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         }
 
         var after = await alice.SendAsync(chat, "carol is gone");
-        await carol.ReceiveSharesAsync();
+        Assert.Equal(0, await carol.ReceiveSharesAsync());
         await bob.ReceiveSharesAsync();
         Assert.NotEqual(before.GetProperty("encrypted").Str("chainId"), after.GetProperty("encrypted").Str("chainId"));
-        Assert.Null(await carol.TryDecryptAsync(after));
+        var sealedAfter = after.GetProperty("encrypted").Deserialize<EncryptedMessage>(JsonSerializerOptions.Web)!;
+        Assert.Null(carol.TryDecrypt(chat, after.Id(), alice.UserId, sealedAfter, aliceDevices));
         Assert.Equal("carol is gone", await bob.TryDecryptAsync(after));
 
         using var dave = await E2eeClient.RegisterAsync(await NewChatterAsync("dave"));
@@ -110,6 +113,34 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         await dave.ReceiveSharesAsync();
         Assert.Equal("welcome dave", await dave.TryDecryptAsync(welcome));
         Assert.Null(await dave.TryDecryptAsync(after));
+    }
+
+    [Fact]
+    public async Task Editing_a_message_in_an_encrypted_chat_is_a_400_naming_text_and_changes_nothing()
+    {
+        var (alice, bob) = await PairAsync();
+        var chat = await CreateEncryptedAsync(alice.Chatter, "No edits in clear", bob.Chatter);
+        var sent = await alice.SendAsync(chat, "sealed words");
+
+        await alice.Chatter.Http.PatchAsJsonAsync($"/api/v1/chats/{chat}/signals/{sent.Id()}", new { text = "words in clear" }).ProblemAsync(400, "text");
+
+        var stored = Assert.Single((await alice.Chatter.TimelineAsync(chat)).Items(), s => s.Str("kind") == "message");
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("text").ValueKind);
+        Assert.False(stored.TryGetProperty("editedAt", out var editedAt) && editedAt.ValueKind != JsonValueKind.Null, "the message was edited");
+        Assert.False(await StoreContainsAsync("words in clear"), "the store holds the edit's text");
+    }
+
+    [Fact]
+    public async Task A_users_devices_are_listed_for_the_user_and_chat_partners_and_a_stranger_gets_404()
+    {
+        var (alice, bob) = await PairAsync();
+        var stranger = await NewChatterAsync("stranger");
+        await CreateEncryptedAsync(alice.Chatter, "Partners", bob.Chatter);
+
+        Assert.Single((await alice.Chatter.GetAsync($"/api/v1/users/{alice.UserId}/devices")).Items());
+        Assert.Single((await bob.Chatter.GetAsync($"/api/v1/users/{alice.UserId}/devices")).Items());
+        await stranger.GetRawAsync($"/api/v1/users/{alice.UserId}/devices").ProblemAsync(404);
+        await stranger.GetRawAsync($"/api/v1/users/{Guid.NewGuid()}/devices").ProblemAsync(404);
     }
 
     [Fact]
