@@ -250,6 +250,31 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         await alice.Chatter.GetRawAsync($"/api/v1/files/{first.Id()}/preview").ProblemAsync(404);
     }
 
+    [Fact]
+    public async Task Global_search_leaves_out_encrypted_chats_and_their_files()
+    {
+        var (alice, bob) = await PairAsync();
+        var sealedChat = await CreateEncryptedAsync(alice.Chatter, "Sealed files", bob.Chatter);
+        var plainChat = (await alice.Chatter.CreateGroupAsync("Plain files", bob.Chatter)).Id();
+        var sealedFile = await UploadAsync(alice.Chatter, sealedChat, RandomNumberGenerator.GetBytes(64));
+        var sealedMessage = await alice.SendAsync(sealedChat, "sealed with a file", [sealedFile.Id()]);
+        var plainFile = await UploadAsync(alice.Chatter, plainChat, RandomNumberGenerator.GetBytes(64));
+        var plainMessage = await alice.Chatter.Http.PostJson($"/api/v1/chats/{plainChat}/signals",
+            new { kind = "message", clientId = "f1", attachmentIds = new[] { plainFile.Id() } }).OkJsonAsync(201);
+
+        // The plain chat's file is found once indexed; the sealed one, sent before it, never is.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        JsonElement[] hits;
+        while ((hits = (await alice.Chatter.GetAsync("/api/v1/search?has=file&limit=100")).Items()).All(h => h.GetProperty("signalId").GetGuid() != plainMessage.Id()))
+        {
+            Assert.False(timeout.IsCancellationRequested, "the plain chat's file was not found within 15 s");
+            // Searches are rate-limited per user (60 a minute by default).
+            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+        }
+
+        Assert.DoesNotContain(hits, h => h.GetProperty("chatId").GetGuid() == sealedChat || h.GetProperty("signalId").GetGuid() == sealedMessage.Id());
+    }
+
     /// <summary>Whether the store's bytes contain <paramref name="text"/> (UTF-8): the SQLite file and its WAL.</summary>
     protected virtual Task<bool> StoreContainsAsync(string text)
     {
