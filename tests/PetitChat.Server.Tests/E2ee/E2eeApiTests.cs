@@ -202,10 +202,14 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         var (alice, bob) = await PairAsync();
         await CreateEncryptedAsync(alice.Chatter, "Devices", bob.Chatter);
         await using var bobEvents = await bob.Chatter.OpenEventsAsync();
+        await using var aliceEvents = await alice.Chatter.OpenEventsAsync();
         using var other = await E2eeClient.RegisterAsync(bob.Chatter);
 
         var changed = await bobEvents.NextAsync(e => e.Type == "devices");
         Assert.Equal(bob.UserId, changed.Data.GetProperty("userId").GetGuid());
+        // The chat partner hears of it too.
+        var toPartner = await aliceEvents.NextAsync(e => e.Type == "devices");
+        Assert.Equal(bob.UserId, toPartner.Data.GetProperty("userId").GetGuid());
         var forged = new { name = "x", identityKey = alice.IdentityKey, agreementKey = alice.AgreementKey, signature = WireFormat.B64(new byte[64]) };
         using (var bad = await alice.Chatter.Http.PutAsJsonAsync("/api/v1/me/devices/forged", forged))
         {
