@@ -78,12 +78,11 @@ public sealed class DeviceService(
     }
 
     /// <summary>
-    /// A user's devices, for the user and for those who share a chat with them; anyone else gets
-    /// the same "not found" as for a user that does not exist (device names and counts are not
-    /// for strangers, as presence is not).
+    /// A user's devices, for any signed-in caller, as a key directory answers: the public keys of a
+    /// member who has left still verify what they sent before, which the others go on reading.
     /// </summary>
-    public async Task<Result<IReadOnlyList<Device>>> ListAsync(Guid callerId, Guid userId, CancellationToken ct) =>
-        (callerId != userId && !await SharesChatAsync(callerId, userId, ct)) || await store.GetUserAsync(userId, ct) is null
+    public async Task<Result<IReadOnlyList<Device>>> ListAsync(Guid userId, CancellationToken ct) =>
+        await store.GetUserAsync(userId, ct) is null
             ? new NotFound("No such user.")
             : Result.Ok(await devices.ListAsync(userId, ct));
 
@@ -203,22 +202,6 @@ public sealed class DeviceService(
         deviceId.Length is 0 || deviceId.Length > limits.MaxDeviceIdLength || !deviceId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
             ? new Invalid("deviceId", $"A device id is 1 to {limits.MaxDeviceIdLength} characters of A-Z, a-z, 0-9, '-' and '_'.")
             : null;
-
-    /// <summary>Whether the user is a member of one of the caller's chats (at most <see cref="E2eeLimits.MaxChatsNotified"/> of them, newest first).</summary>
-    private async Task<bool> SharesChatAsync(Guid callerId, Guid userId, CancellationToken ct)
-    {
-        var chats = await store.ListChatRefsAsync(callerId, limits.MaxChatsNotified, ct);
-        foreach (var chunk in chats.Select(c => c.Id).Chunk(chatLimits.MaxPageSize))
-        {
-            var members = await store.GetMembersOfChatsAsync(chunk, ct);
-            if (members.Values.Any(list => list.Any(m => m.UserId == userId)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Everyone who shares a chat with the user (and the user's own other devices) hears of the change.</summary>
     private async Task TellPartnersAsync(Guid userId)

@@ -26,9 +26,9 @@ public static class E2eeApi
         });
 
         api.MapGet("/users/{userId:guid}/devices", async Task<Results<Ok<DevicesDto>, ProblemHttpResult>> (
-            Guid userId, Caller caller, DeviceService service, CancellationToken ct) =>
+            Guid userId, DeviceService service, CancellationToken ct) =>
         {
-            var list = await service.ListAsync(caller.Id, userId, ct);
+            var list = await service.ListAsync(userId, ct);
             return list.Succeeded ? TypedResults.Ok(new DevicesDto([.. list.Value.Select(DeviceDto.From)])) : list.Failure.ToProblem();
         });
 
