@@ -116,6 +116,22 @@ public sealed partial class CallsApiTests
         Assert.False(participants.ContainsKey(carol.Id));
     }
 
+    [Fact]
+    public async Task The_groups_creator_and_an_admin_member_end_a_call_someone_else_started()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        // The embedded issuer makes "admin" an administrator (Identity:Embedded:Admins).
+        var admin = await Chatter.SignInAsync(await Server.ClientForAsync("admin"), "admin");
+        var group = (await alice.CreateGroupAsync("Enders", bob, admin)).Id();
+
+        foreach (var ender in new[] { alice, admin })
+        {
+            var call = await StartAsync(bob, group, "audio");
+            var ended = await PostAsync(ender, $"/api/v1/calls/{call.Id()}/end");
+            Assert.NotEqual(JsonValueKind.Null, ended.GetProperty("endedAt").ValueKind);
+        }
+    }
+
     private async Task<HttpResponseMessage> JitsiRawAsync(string path, HttpContent content)
     {
         using var http = new HttpClient { BaseAddress = Server.BaseAddress };
