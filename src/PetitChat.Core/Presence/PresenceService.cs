@@ -17,6 +17,10 @@ public sealed partial class PresenceService(
 {
     private const int PartnerCacheLimit = 50_000;
 
+    /// <summary>A status expiring within this is announced at its expiry by a timer; later ones by the sweep.</summary>
+    private static readonly TimeSpan ExpiryAnnouncedWithin = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, HashSet<Guid> Users)> _partners = new();
     private readonly ConcurrentDictionary<Guid, int> _local = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
@@ -78,8 +82,22 @@ public sealed partial class PresenceService(
             return new Invalid("availability", "The availability is one of auto, busy, dnd, away.");
         }
 
+        if (emoji is null && text is null && request.Availability == Availability.Auto)
+        {
+            // Nothing to show and nothing to change: the status is cleared, as a status picker saved empty means.
+            return await ClearStatusAsync(userId, ct);
+        }
+
         await store.SetStatusAsync(userId, new UserStatus(emoji, text, request.ExpiresAt, request.Availability, now), ct);
         Announce(userId);
+        if (request.ExpiresAt is { } expiresAt && expiresAt - now <= ExpiryAnnouncedWithin)
+        {
+            // Told at the expiry itself, not at the next sweep, and also for a user with no stream
+            // open (the sweep looks only at connected users). A later status makes this send a no-op.
+            // A moment past the expiry, so that a timer firing early still finds the status gone.
+            AnnounceAfter(userId, expiresAt - now + ExpiryMargin);
+        }
+
         return (await ViewsAsync([userId], ct))[0];
     }
 
@@ -106,7 +124,8 @@ public sealed partial class PresenceService(
     {
         if (userIds.Count > options.MaxQueryUsers)
         {
-            return new TooLarge("userIds", $"At most {options.MaxQueryUsers} users per query.");
+            // A count over its limit is a 400, as for a group's members; 413 is for bytes.
+            return new Invalid("userIds", $"At most {options.MaxQueryUsers} users per query.");
         }
 
         var visible = new List<Guid>(userIds.Count);

@@ -121,10 +121,49 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "not an emoji" }).ProblemAsync(400, "emoji");
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { text = "x", expiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) }).ProblemAsync(400, "expiresAt");
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { availability = "asleep" }).ProblemAsync(400);
-        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = Enumerable.Range(0, 201).Select(_ => Guid.CreateVersion7()) }).ProblemAsync(413, "userIds");
+        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = Enumerable.Range(0, 201).Select(_ => Guid.CreateVersion7()) }).ProblemAsync(400, "userIds");
         await alice.Http.PostJson("/api/v1/presence/query", new { }).ProblemAsync(400, "userIds");
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await PresenceOfAsync(bob, alice)).GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_status_with_nothing_in_it_clears_the_status()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        await alice.CreateDirectAsync(bob);
+        await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "🌴", text = "Away for a week" }).OkJsonAsync();
+
+        var emptied = await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "", text = " ", availability = "auto" }).OkJsonAsync();
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, emptied.GetProperty("status").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await PresenceOfAsync(bob, alice)).GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_presence_query_is_a_read_and_does_not_count_as_activity()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        await alice.CreateDirectAsync(bob);
+        var before = (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset();
+
+        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = new[] { bob.Id } }).OkJsonAsync();
+
+        Assert.Equal(before, (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Me_carries_my_presence()
+    {
+        var alice = await NewChatterAsync("alice");
+        await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { text = "Writing", availability = "busy" }).OkJsonAsync();
+        await using var events = await alice.OpenEventsAsync();
+
+        var me = await alice.GetAsync("/api/v1/me");
+
+        Assert.Equal(alice.Id, me.GetProperty("presence").GetProperty("userId").GetGuid());
+        Assert.Equal("busy", me.GetProperty("presence").Str("state"));
+        Assert.Equal("Writing", me.GetProperty("presence").GetProperty("status").Str("text"));
     }
 
     [Fact]
