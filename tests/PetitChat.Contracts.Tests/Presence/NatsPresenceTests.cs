@@ -1,12 +1,92 @@
+using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Contracts.Tests.Notifications;
+using PetitChat.Contracts.Tests.Storage;
+using PetitChat.Core.Chats;
+using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
+using PetitChat.Core.Users;
+using PetitChat.Infrastructure.InProcess;
+using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Contracts.Tests.Presence;
 
 /// <summary>Activity and dead-node reaping of the NATS presence, on a real nats-server, seen from several connections.</summary>
-public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>
+public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IDisposable
 {
+    private readonly SqlitePartStores _stores = new();
+
+    [Fact]
+    public async Task A_partner_is_told_offline_by_the_live_nodes_sweep_when_the_users_node_dies()
+    {
+        var options = NatsWorker.OptionsFor(nats.Server.Url) with
+        {
+            NodeBucket = $"nodes_{Guid.NewGuid():N}",
+            NodeExpiry = TimeSpan.FromSeconds(2),
+            PresenceExpiry = TimeSpan.FromMinutes(5), // the users' keys would outlive the test by far
+        };
+        var dying = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        await using var live = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        var file = SqlitePartStores.FreshFile();
+        var statuses = await _stores.CreateAsync(file, o => new SqlitePresenceStore(o));
+        await statuses.InitializeAsync(CancellationToken.None);
+        var chats = await _stores.CreateAsync(file, o => new SqliteChatStore(o));
+        var now = DateTimeOffset.UtcNow;
+        var alice = (await chats.UpsertUserAsync(new UserClaims($"alice-{Guid.NewGuid():N}", "alice", "Alice", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
+        var bob = (await chats.UpsertUserAsync(new UserClaims($"bob-{Guid.NewGuid():N}", "bob", "Bob", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
+        await chats.CreateChatAsync(new Chat(Guid.CreateVersion7(), ChatKind.Direct, null, alice, now, now, null), [alice, bob], CancellationToken.None);
+        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
+        var presenceOptions = new PresenceOptions { Coalesce = TimeSpan.Zero, OfflineGrace = TimeSpan.Zero };
+        var onDying = new PresenceService(dying.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
+        var onLive = new PresenceService(live.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var seen = (await bus.SubscribeAsync(bob, null, cts.Token)).GetAsyncEnumerator(cts.Token);
+
+        await onDying.ConnectAsync(alice, cts.Token);
+        Assert.Equal(PresenceState.Online, (await NextPresenceAsync(seen, alice)).State);
+
+        // Killed without a word: nobody closes alice's stream; the live node's sweep finds her node gone.
+        await dying.KillAsync();
+        var sweeping = SweepUntilCancelledAsync(onLive, cts.Token);
+        var offline = await NextPresenceAsync(seen, alice);
+        await cts.CancelAsync();
+        await sweeping;
+
+        Assert.Equal(PresenceState.Offline, offline.State);
+        Assert.False(await live.Presence.IsConnectedAsync(alice, CancellationToken.None));
+    }
+
+    public void Dispose() => _stores.Dispose();
+
+    private static async Task<PresenceView> NextPresenceAsync(IAsyncEnumerator<DeliveredEvent> stream, Guid userId)
+    {
+        while (await stream.MoveNextAsync())
+        {
+            if (stream.Current.Event is PresenceChanged { Presence: var view } && view.UserId == userId)
+            {
+                return view;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended.");
+    }
+
+    /// <summary>The node's sweep, every 200 ms, as <c>PresenceSweeper</c> runs it every <c>SweepInterval</c>.</summary>
+    private static async Task SweepUntilCancelledAsync(PresenceService presence, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await presence.SweepAsync(ct);
+                await Task.Delay(200, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     [Fact]
     public async Task Activity_recorded_on_one_node_is_read_on_another_and_never_goes_back()
     {
