@@ -2,12 +2,8 @@ using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Contracts.Tests.Notifications;
 using PetitChat.Contracts.Tests.Storage;
-using PetitChat.Core.Chats;
-using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
-using PetitChat.Core.Users;
 using PetitChat.Infrastructure.InProcess;
-using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Contracts.Tests.Presence;
 
@@ -27,14 +23,7 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
         };
         var dying = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
         await using var live = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
-        var file = SqlitePartStores.FreshFile();
-        var statuses = await _stores.CreateAsync(file, o => new SqlitePresenceStore(o));
-        await statuses.InitializeAsync(CancellationToken.None);
-        var chats = await _stores.CreateAsync(file, o => new SqliteChatStore(o));
-        var now = DateTimeOffset.UtcNow;
-        var alice = (await chats.UpsertUserAsync(new UserClaims($"alice-{Guid.NewGuid():N}", "alice", "Alice", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
-        var bob = (await chats.UpsertUserAsync(new UserClaims($"bob-{Guid.NewGuid():N}", "bob", "Bob", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
-        await chats.CreateChatAsync(new Chat(Guid.CreateVersion7(), ChatKind.Direct, null, alice, now, now, null), [alice, bob], CancellationToken.None);
+        var (statuses, chats, alice, bob) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
         var presenceOptions = new PresenceOptions { Coalesce = TimeSpan.Zero, OfflineGrace = TimeSpan.Zero };
         var onDying = new PresenceService(dying.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
@@ -43,12 +32,12 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
         await using var seen = (await bus.SubscribeAsync(bob, null, cts.Token)).GetAsyncEnumerator(cts.Token);
 
         await onDying.ConnectAsync(alice, cts.Token);
-        Assert.Equal(PresenceState.Online, (await NextPresenceAsync(seen, alice)).State);
+        Assert.Equal(PresenceState.Online, Assert.Single(await PresencePartners.NextAsync(seen, alice, _ => true)).State);
 
         // Killed without a word: nobody closes alice's stream; the live node's sweep finds her node gone.
         await dying.KillAsync();
         var sweeping = SweepUntilCancelledAsync(onLive, cts.Token);
-        var offline = await NextPresenceAsync(seen, alice);
+        var offline = Assert.Single(await PresencePartners.NextAsync(seen, alice, _ => true));
         await cts.CancelAsync();
         await sweeping;
 
@@ -57,19 +46,6 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
     }
 
     public void Dispose() => _stores.Dispose();
-
-    private static async Task<PresenceView> NextPresenceAsync(IAsyncEnumerator<DeliveredEvent> stream, Guid userId)
-    {
-        while (await stream.MoveNextAsync())
-        {
-            if (stream.Current.Event is PresenceChanged { Presence: var view } && view.UserId == userId)
-            {
-                return view;
-            }
-        }
-
-        throw new InvalidOperationException("The stream ended.");
-    }
 
     /// <summary>The node's sweep, every 200 ms, as <c>PresenceSweeper</c> runs it every <c>SweepInterval</c>.</summary>
     private static async Task SweepUntilCancelledAsync(PresenceService presence, CancellationToken ct)

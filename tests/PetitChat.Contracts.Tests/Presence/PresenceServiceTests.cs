@@ -1,12 +1,9 @@
 using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Storage;
-using PetitChat.Core.Chats;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
-using PetitChat.Core.Users;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.InProcess.Notifications;
-using PetitChat.Infrastructure.Sqlite;
 
 namespace PetitChat.Contracts.Tests.Presence;
 
@@ -28,7 +25,7 @@ public sealed class PresenceServiceTests : IDisposable
         var set = await service.SetStatusAsync(alice, new StatusRequest("🍽️", "Lunch", DateTimeOffset.UtcNow.AddSeconds(1), Availability.Auto), cts.Token);
         Assert.True(set.Succeeded);
 
-        var views = await PresenceOfAsync(seen, alice, v => v.Status is null);
+        var views = await PresencePartners.NextAsync(seen, alice, v => v.Status is null);
         Assert.Equal("Lunch", views[0].Status?.Text);
         Assert.Null(views[^1].Status);
         Assert.Equal(PresenceState.Offline, views[^1].State);
@@ -42,7 +39,7 @@ public sealed class PresenceServiceTests : IDisposable
         await using var seen = (await bus.SubscribeAsync(bob, null, cts.Token)).GetAsyncEnumerator(cts.Token);
 
         await using var stream = await service.ConnectAsync(alice, cts.Token);
-        Assert.Equal(PresenceState.Online, Assert.Single(await PresenceOfAsync(seen, alice, v => v.State == PresenceState.Online)).State);
+        Assert.Equal(PresenceState.Online, Assert.Single(await PresencePartners.NextAsync(seen, alice, v => v.State == PresenceState.Online)).State);
 
         foreach (var text in new[] { "one", "two", "three", "four" })
         {
@@ -50,42 +47,15 @@ public sealed class PresenceServiceTests : IDisposable
         }
 
         // Within the window after the connect's event: one event, at the window's end, with the last status.
-        var coalesced = Assert.Single(await PresenceOfAsync(seen, alice, v => v.Status?.Text == "four"));
+        var coalesced = Assert.Single(await PresencePartners.NextAsync(seen, alice, v => v.Status?.Text == "four"));
         Assert.Equal(PresenceState.Busy, coalesced.State);
     }
 
     public void Dispose() => _stores.Dispose();
 
-    /// <summary>The presence events of <paramref name="userId"/> next in the stream, up to the first that matches.</summary>
-    private static async Task<List<PresenceView>> PresenceOfAsync(IAsyncEnumerator<DeliveredEvent> stream, Guid userId, Func<PresenceView, bool> until)
-    {
-        var views = new List<PresenceView>();
-        while (await stream.MoveNextAsync())
-        {
-            if (stream.Current.Event is PresenceChanged { Presence: var view } && view.UserId == userId)
-            {
-                views.Add(view);
-                if (until(view))
-                {
-                    return views;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("The stream ended.");
-    }
-
     private async Task<(PresenceService Service, IEventBus Bus, Guid Alice, Guid Bob)> StartAsync(PresenceOptions options)
     {
-        var file = SqlitePartStores.FreshFile();
-        var statuses = await _stores.CreateAsync(file, o => new SqlitePresenceStore(o));
-        await statuses.InitializeAsync(CancellationToken.None);
-        var chats = await _stores.CreateAsync(file, o => new SqliteChatStore(o));
-        await chats.InitializeAsync(CancellationToken.None);
-        var now = DateTimeOffset.UtcNow;
-        var alice = (await chats.UpsertUserAsync(new UserClaims($"alice-{Guid.NewGuid():N}", "alice", "Alice", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
-        var bob = (await chats.UpsertUserAsync(new UserClaims($"bob-{Guid.NewGuid():N}", "bob", "Bob", ["user"]), Guid.CreateVersion7(), now, CancellationToken.None)).Id;
-        await chats.CreateChatAsync(new Chat(Guid.CreateVersion7(), ChatKind.Direct, null, alice, now, now, null), [alice, bob], CancellationToken.None);
+        var (statuses, chats, alice, bob) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
         return (new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System), bus, alice, bob);
     }
