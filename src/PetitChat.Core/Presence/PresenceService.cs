@@ -198,7 +198,7 @@ public sealed partial class PresenceService(
         }
 
         var shown = status ?? (external?.Message is { } message ? new UserStatus(null, message, null, Availability.Auto, external.At) : null);
-        return new PresenceView(userId, state, activity?.LastActiveAt, shown, source);
+        return new PresenceView(userId, state, activity?.LastActiveAt ?? stored?.LastSeenAt, shown, source);
     }
 
     private async Task<bool> CanSeeAsync(Guid callerId, Guid userId, CancellationToken ct) =>
@@ -251,7 +251,18 @@ public sealed partial class PresenceService(
             _local.TryRemove(new KeyValuePair<Guid, int>(userId, 0));
         }
 
-        await presence.TouchAsync(userId, time.GetUtcNow(), CancellationToken.None);
+        var now = time.GetUtcNow();
+        await presence.TouchAsync(userId, now, CancellationToken.None);
+        try
+        {
+            await store.SetLastSeenAsync(userId, now, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A hint for after a restart: a store that failed it must not fail the stream's end.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
         AnnounceAfter(userId, options.OfflineGrace);
     }
 

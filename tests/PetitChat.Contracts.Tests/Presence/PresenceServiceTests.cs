@@ -51,6 +51,23 @@ public sealed class PresenceServiceTests : IDisposable
         Assert.Equal(PresenceState.Busy, coalesced.State);
     }
 
+    [Fact]
+    public async Task Last_seen_outlives_a_restart_of_the_embedded_presence()
+    {
+        var (statuses, chats, alice, _) = await PresencePartners.CreateAsync(_stores);
+        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
+        var before = new PresenceService(new InProcessPresence(), statuses, chats, bus, new PresenceOptions(), TimeProvider.System);
+        await (await before.ConnectAsync(alice, CancellationToken.None)).DisposeAsync();
+        var seen = (await before.ViewsAsync([alice], CancellationToken.None))[0].LastSeenAt;
+
+        // A new process: its in-memory presence knows nobody.
+        var after = new PresenceService(new InProcessPresence(), statuses, chats, bus, new PresenceOptions(), TimeProvider.System);
+        var view = (await after.ViewsAsync([alice], CancellationToken.None))[0];
+
+        Assert.NotNull(seen);
+        Assert.Equal((PresenceState.Offline, seen), (view.State, view.LastSeenAt));
+    }
+
     public void Dispose() => _stores.Dispose();
 
     private async Task<(PresenceService Service, IEventBus Bus, Guid Alice, Guid Bob)> StartAsync(PresenceOptions options)
