@@ -175,8 +175,10 @@ public sealed partial class PresenceService(
     {
         var status = stored?.Status is { } own && own.IsLive(now) ? own : null;
         var external = stored?.External is { } e && now - e.At <= options.ExternalFreshFor ? e : null;
-        var state = activity is { Connected: true }
-            ? now - (activity.LastActiveAt ?? now) >= options.AwayAfter ? PresenceState.Away : PresenceState.Online
+        // Within the grace after their last stream closed they read as before, as the offline event waits.
+        var connected = activity is { Connected: true } || (activity?.ClosedAt is { } closed && now - closed < options.OfflineGrace);
+        var state = connected
+            ? now - (activity?.LastActiveAt ?? now) >= options.AwayAfter ? PresenceState.Away : PresenceState.Online
             : PresenceState.Offline;
         var source = PresenceView.PetitChatSource;
         if (status is { Availability: not Availability.Auto } && state != PresenceState.Offline)
@@ -244,26 +246,46 @@ public sealed partial class PresenceService(
         return users;
     }
 
-    private async Task DisconnectedAsync(Guid userId)
+    private async Task DisconnectedAsync(Guid userId, IAsyncDisposable inner)
     {
+        // The grace starts before the connection goes: no read in between finds the user offline.
+        var now = time.GetUtcNow();
+        await presence.ClosedAsync(userId, now, CancellationToken.None);
+        await inner.DisposeAsync();
         if (_local.AddOrUpdate(userId, 0, static (_, n) => n - 1) <= 0)
         {
             _local.TryRemove(new KeyValuePair<Guid, int>(userId, 0));
         }
 
-        var now = time.GetUtcNow();
         await presence.TouchAsync(userId, now, CancellationToken.None);
+        // A moment past the grace, so that a timer firing early still reads the user offline.
+        AnnounceAfter(userId, options.OfflineGrace + ExpiryMargin);
+        _ = KeepLastSeenAsync(userId, now);
+    }
+
+    /// <summary>
+    /// Stores when the user was last seen once they are offline, after the grace and off the
+    /// stream's close, so that neither a close nor a reconnect waits for the store. A user back
+    /// within the grace is not written.
+    /// </summary>
+    private async Task KeepLastSeenAsync(Guid userId, DateTimeOffset at)
+    {
         try
         {
-            await store.SetLastSeenAsync(userId, now, CancellationToken.None);
+            await Task.Delay(options.OfflineGrace + ExpiryMargin, time);
+            if (_local.ContainsKey(userId)
+                || (await presence.GetActivityAsync([userId], CancellationToken.None)).GetValueOrDefault(userId) is { Connected: true })
+            {
+                return;
+            }
+
+            await store.SetLastSeenAsync(userId, at, CancellationToken.None);
         }
-#pragma warning disable CA1031 // A hint for after a restart: a store that failed it must not fail the stream's end.
+#pragma warning disable CA1031 // A hint for after a restart: a store that failed it loses only that hint.
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
-
-        AnnounceAfter(userId, options.OfflineGrace);
     }
 
     private sealed class Lease(PresenceService service, Guid userId, IAsyncDisposable inner) : IAsyncDisposable
@@ -277,8 +299,7 @@ public sealed partial class PresenceService(
                 return;
             }
 
-            await inner.DisposeAsync();
-            await service.DisconnectedAsync(userId);
+            await service.DisconnectedAsync(userId, inner);
         }
     }
 }

@@ -77,6 +77,10 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
         await a.Presence.TouchAsync(alice, at, CancellationToken.None);
 
         Assert.Equal(new UserActivity(true, at), (await b.Presence.GetActivityAsync([alice], CancellationToken.None))[alice]);
+
+        // Where the offline grace starts, for reads on every node.
+        await a.Presence.ClosedAsync(alice, at.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(at.AddMinutes(1), (await b.Presence.GetActivityAsync([alice], CancellationToken.None))[alice].ClosedAt);
     }
 
     [Fact]

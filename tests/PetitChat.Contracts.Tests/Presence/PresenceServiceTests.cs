@@ -56,12 +56,19 @@ public sealed class PresenceServiceTests : IDisposable
     {
         var (statuses, chats, alice, _) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
-        var before = new PresenceService(new InProcessPresence(), statuses, chats, bus, new PresenceOptions(), TimeProvider.System);
+        var options = new PresenceOptions { OfflineGrace = TimeSpan.FromMilliseconds(200) };
+        var before = new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System);
         await (await before.ConnectAsync(alice, CancellationToken.None)).DisposeAsync();
         var seen = (await before.ViewsAsync([alice], CancellationToken.None))[0].LastSeenAt;
+        // Stored once the user is offline, after the grace and off the stream's close.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while ((await statuses.GetAsync([alice], deadline.Token)).GetValueOrDefault(alice)?.LastSeenAt is null)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
 
         // A new process: its in-memory presence knows nobody.
-        var after = new PresenceService(new InProcessPresence(), statuses, chats, bus, new PresenceOptions(), TimeProvider.System);
+        var after = new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System);
         var view = (await after.ViewsAsync([alice], CancellationToken.None))[0];
 
         Assert.NotNull(seen);

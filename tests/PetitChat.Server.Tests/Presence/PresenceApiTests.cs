@@ -28,6 +28,35 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
     }
 
     [Fact]
+    public async Task Reads_keep_the_last_state_through_the_grace_and_say_offline_only_when_the_event_does()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var chatId = (await alice.CreateGroupAsync("team", bob)).Id();
+        await using var bobEvents = await bob.OpenEventsAsync();
+        var aliceEvents = await alice.OpenEventsAsync();
+        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "online"));
+
+        await aliceEvents.DisposeAsync();
+        var closedAt = DateTimeOffset.UtcNow;
+        // Every way of reading presence, from the close until one says offline: before the grace
+        // (1 s here) they all say online, as no offline event has gone out yet.
+        var firstOffline = await PresenceReads.FirstOfflineReadAsync(closedAt, async () =>
+        [
+            (await PresenceOfAsync(bob, alice)).Str("state"),
+            (await bob.Http.PostJson("/api/v1/presence/query", new { userIds = new[] { alice.Id } }).OkJsonAsync()).Items().Single().Str("state"),
+            (await bob.GetAsync($"/api/v1/chats/{chatId}")).GetProperty("members").EnumerateArray()
+                .Single(m => m.Id() == alice.Id).GetProperty("presence").Str("state"),
+            (await alice.GetAsync("/api/v1/me")).GetProperty("presence").Str("state"),
+        ]);
+
+        PresenceReads.AfterTheGrace(firstOffline, (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset());
+        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "offline"));
+        var read = await PresenceOfAsync(bob, alice);
+        Assert.Equal("offline", read.Str("state"));
+        Assert.True(read.GetProperty("lastSeenAt").GetDateTimeOffset() >= closedAt.AddSeconds(-1));
+    }
+
+    [Fact]
     public async Task A_reconnect_within_the_grace_sends_no_offline()
     {
         var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
