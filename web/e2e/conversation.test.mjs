@@ -73,7 +73,10 @@ describe("conversation", () => {
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
 
-    for (const page of [alice, bob]) await page.context().close();
+    for (const page of [alice, bob]) {
+      assert.deepEqual(page.consoleErrors, [], "no console errors");
+      await page.context().close();
+    }
   });
 });
 
@@ -133,7 +136,10 @@ describe("threads and mentions", () => {
     await bobThread.getByTestId("thread-count").getByText("2 replies").waitFor();
     await shot(alice, "threads-panel");
 
-    for (const page of [alice, bob]) await page.context().close();
+    for (const page of [alice, bob]) {
+      assert.deepEqual(page.consoleErrors, [], "no console errors");
+      await page.context().close();
+    }
   });
 });
 
