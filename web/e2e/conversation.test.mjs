@@ -100,6 +100,10 @@ describe("threads and mentions", () => {
     await aliceBox.pressSequentially("please look");
     await aliceBox.press("Enter");
     await alice.getByTestId("mention").getByText(`@${bobName}`).waitFor();
+    // Highlighted, and still readable on my own bubble (whose colour is the accent's).
+    const [mentionColor, bubbleColor] = await alice.locator("li.msg.mine").getByTestId("mention").first()
+      .evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.closest(".bubble")).backgroundColor]);
+    assert.notEqual(mentionColor, bubbleColor, "a mention in my own message is visible on its bubble");
 
     // Bob has not opened the chat: its row shows the "@" badge.
     await bob.getByTestId("mention-badge").waitFor();
