@@ -125,6 +125,7 @@ describe("threads and mentions", () => {
     await bobReply.pressSequentially("thread answer");
     await bobReply.press("Enter");
     await bobThread.getByText("thread answer").waitFor();
+    await bobThread.getByTestId("mention").getByText(`@${aliceName}`).waitFor();
 
     // Alice sees the count under the root live, opens the thread, and the reply is not in her timeline.
     const link = alice.getByTestId("thread-link");
