@@ -7,7 +7,7 @@ namespace PetitChat.Server.Typing;
 /// One open stream's filter of <c>typing</c> events: at most one per user and chat every
 /// <see cref="TypingOptions.Throttle"/> reaches the client. <see cref="TypingService"/> throttles the
 /// calls that land on its own node; a user whose calls land on two nodes (no sticky gateway, a
-/// reconnect) would otherwise show up twice as often. Events are compared by their <c>until</c>,
+/// reconnect) would otherwise show up twice as often (docs/decisions/0022). Events are compared by their <c>until</c>,
 /// which the sending node sets, so two events of one node that its throttle let through are never
 /// dropped here, however late the bus delivers them. Not thread-safe: one stream's loop uses it.
 /// </summary>
