@@ -19,6 +19,14 @@ after(async () => {
   await server?.dispose();
 });
 
+/** Checks that no page logged an error or got a failed response, then closes them. */
+async function closeClean(...pages) {
+  for (const page of pages) {
+    assert.deepEqual(page.consoleErrors, [], "no console errors");
+    await page.context().close();
+  }
+}
+
 async function person(name) {
   const page = await userPage(browser);
   await signIn(page, server.base, name);
@@ -73,10 +81,7 @@ describe("conversation", () => {
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
 
-    for (const page of [alice, bob]) {
-      assert.deepEqual(page.consoleErrors, [], "no console errors");
-      await page.context().close();
-    }
+    await closeClean(alice, bob);
   });
 });
 
@@ -141,10 +146,7 @@ describe("threads and mentions", () => {
     await bobThread.getByTestId("thread-count").getByText("2 replies").waitFor();
     await shot(alice, "threads-panel");
 
-    for (const page of [alice, bob]) {
-      assert.deepEqual(page.consoleErrors, [], "no console errors");
-      await page.context().close();
-    }
+    await closeClean(alice, bob);
   });
 });
 
@@ -189,9 +191,6 @@ describe("groups: rename and quotes", () => {
     await bob.getByRole("heading", { name: "New name" }).waitFor();
     await shot(bob, "conversation-renamed");
 
-    for (const page of [alice, bob]) {
-      assert.deepEqual(page.consoleErrors, []);
-      await page.context().close();
-    }
+    await closeClean(alice, bob);
   });
 });
