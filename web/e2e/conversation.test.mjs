@@ -19,6 +19,14 @@ after(async () => {
   await server?.dispose();
 });
 
+/** Checks that no page logged an error or got a failed response, then closes them. */
+async function closeClean(...pages) {
+  for (const page of pages) {
+    assert.deepEqual(page.consoleErrors, [], "no console errors");
+    await page.context().close();
+  }
+}
+
 async function person(name) {
   const page = await userPage(browser);
   await signIn(page, server.base, name);
@@ -47,8 +55,10 @@ describe("conversation", () => {
     const edit = alice.getByRole("textbox", { name: "Edit message" });
     await edit.fill("hello bob");
     await edit.press("Enter");
-    await bob.getByText("hello bob").waitFor();
+    await bob.locator(".timeline").getByText("hello bob").waitFor();
     await bob.locator(".edited").first().waitFor();
+    // The chat list's preview follows the edit of the last message too.
+    await bob.locator(".chat-row", { hasText: "hello bob" }).waitFor();
     await shot(bob, "conversation-edited");
 
     // Bob answers it with a quote: the Reply button puts it above his composer.
@@ -71,7 +81,7 @@ describe("conversation", () => {
     assert.equal(await bob.getByText("hello bob").count(), 0);
     await shot(bob, "conversation-deleted");
 
-    for (const page of [alice, bob]) await page.context().close();
+    await closeClean(alice, bob);
   });
 });
 
@@ -95,6 +105,10 @@ describe("threads and mentions", () => {
     await aliceBox.pressSequentially("please look");
     await aliceBox.press("Enter");
     await alice.getByTestId("mention").getByText(`@${bobName}`).waitFor();
+    // Highlighted, and still readable on my own bubble (whose colour is the accent's).
+    const [mentionColor, bubbleColor] = await alice.locator("li.msg.mine").getByTestId("mention").first()
+      .evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.closest(".bubble")).backgroundColor]);
+    assert.notEqual(mentionColor, bubbleColor, "a mention in my own message is visible on its bubble");
 
     // Bob has not opened the chat: its row shows the "@" badge.
     await bob.getByTestId("mention-badge").waitFor();
@@ -116,6 +130,7 @@ describe("threads and mentions", () => {
     await bobReply.pressSequentially("thread answer");
     await bobReply.press("Enter");
     await bobThread.getByText("thread answer").waitFor();
+    await bobThread.getByTestId("mention").getByText(`@${aliceName}`).waitFor();
 
     // Alice sees the count under the root live, opens the thread, and the reply is not in her timeline.
     const link = alice.getByTestId("thread-link");
@@ -131,6 +146,51 @@ describe("threads and mentions", () => {
     await bobThread.getByTestId("thread-count").getByText("2 replies").waitFor();
     await shot(alice, "threads-panel");
 
-    for (const page of [alice, bob]) await page.context().close();
+    await closeClean(alice, bob);
+  });
+});
+
+describe("groups: rename and quotes", () => {
+  it("renames the group from its header for both members, and a quote jumps to an original older than the loaded page", async () => {
+    const [aliceName, bobName] = [unique("alice"), unique("bob")];
+    const bobId = (await server.api(bobName, "GET", "/api/v1/me")).id;
+    const token = await server.token(aliceName);
+    const post = async (path, body) => {
+      const response = await fetch(`${server.base}${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    // The original, then more than a page of the client's timeline (50), then Bob's reply quoting it.
+    const chat = await post("/api/v1/chats", { name: "Old name", memberIds: [bobId] });
+    const original = await post(`/api/v1/chats/${chat.id}/signals`, { text: "the original plan", clientId: "o" });
+    for (let i = 0; i < 55; i++) await post(`/api/v1/chats/${chat.id}/signals`, { text: `filler ${i}`, clientId: `f${i}` });
+    await server.api(bobName, "POST", `/api/v1/chats/${chat.id}/signals`, { text: "agreed", clientId: "q", replyToId: original.id });
+
+    const alice = await person(aliceName);
+    const bob = await person(bobName);
+    await bob.locator(".chat-row", { hasText: "Old name" }).click();
+    const quote = bob.locator("li.msg", { hasText: "agreed" }).getByTestId("reply-quote");
+    await quote.getByText("the original plan").waitFor();
+    assert.equal(await bob.locator("li.msg", { hasText: "the original plan" }).count(), 1, "only the quote shows the original before the jump");
+    await quote.click();
+    await bob.locator("li.msg.highlight", { hasText: "the original plan" }).waitFor();
+    await shot(bob, "conversation-quote-jump");
+
+    // Alice renames the group from the header; both see the new name and the line in the timeline.
+    await alice.locator(".chat-row", { hasText: "Old name" }).click();
+    alice.once("dialog", (dialog) => void dialog.accept("New name"));
+    await alice.getByRole("button", { name: "Rename the group" }).click();
+    await alice.getByRole("heading", { name: "New name" }).waitFor();
+    await alice.locator('li.system[data-kind="chat_renamed"]', { hasText: "renamed the group to “New name”" }).waitFor();
+    // Bob's chat list row says what happened, not an empty preview.
+    await bob.locator(".chat-row", { hasText: "renamed the group to “New name”" }).waitFor();
+    await bob.getByRole("heading", { name: "New name" }).waitFor();
+    await shot(bob, "conversation-renamed");
+
+    await closeClean(alice, bob);
   });
 });

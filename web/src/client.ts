@@ -20,6 +20,7 @@ import type {
   StatusRequest, StoredFile, TimelinePage, TypingEvent, User,
 } from "./types";
 import { type OpenThread, withChanged, withGone, withReply } from "./threads";
+import { chatsWithDeletedSignal, chatsWithEditedSignal } from "./previews";
 
 export interface State {
   me: Me;
@@ -681,6 +682,8 @@ export class ChatClient {
         const timeline = this.state.timelines[signal.chatId];
         if (timeline) this.setTimeline(withEdited(timeline, signal));
         if (this.state.thread) this.set({ thread: withChanged(this.state.thread, signal) });
+        const chats = chatsWithEditedSignal(this.state.chats, signal);
+        if (chats) this.set({ chats });
         break;
       }
       case "signal_deleted": {
@@ -688,6 +691,8 @@ export class ChatClient {
         const timeline = this.state.timelines[event.chatId];
         if (timeline) this.setTimeline(withDeleted(timeline, event.signalId, event.deletedAt));
         if (this.state.thread) this.set({ thread: withGone(this.state.thread, event.signalId, event.deletedAt) });
+        const chats = chatsWithDeletedSignal(this.state.chats, event.chatId, event.signalId, event.deletedAt);
+        if (chats) this.set({ chats });
         break;
       }
       case "typing": {

@@ -3,10 +3,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 using PetitChat.Core.Telemetry;
 using PetitChat.Server.Limits;
+using PetitChat.Server.Typing;
 
 namespace PetitChat.Server.Events;
 
@@ -21,7 +23,8 @@ namespace PetitChat.Server.Events;
 /// (<see cref="TicketStreams"/>) never makes a DI scope, which it would hold for its whole life.
 /// </summary>
 public sealed class EventStreams(
-    IEventBus bus, EventTickets tickets, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json)
+    IEventBus bus, EventTickets tickets, PresenceService presence, OpenStreams open, StreamHeartbeats heartbeats, TimeProvider time, IOptions<JsonOptions> json,
+    TypingOptions typingOptions)
 {
     private static readonly byte[] Connected = "retry: 3000\n: connected\n\n"u8.ToArray();
     private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
@@ -91,8 +94,14 @@ public sealed class EventStreams(
             // open, so that their messages are not pushed to them meanwhile and their chat
             // partners see them online.
             await using var lease = await presence.ConnectAsync(userId, life.Token);
+            var typing = new TypingGate(typingOptions);
             while (await enumerator.MoveNextAsync())
             {
+                if (!typing.Admits(enumerator.Current.Event))
+                {
+                    continue;
+                }
+
                 await writer.WriteAsync(Format(enumerator.Current), time.GetUtcNow());
                 ChatMetrics.EventDelivered();
             }

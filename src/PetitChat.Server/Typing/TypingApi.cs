@@ -16,7 +16,10 @@ public static class TypingApi
         {
             var failure = await typing.StartAsync(caller.Id, chatId, request?.ThreadId, ct);
             return failure is null ? TypedResults.NoContent() : failure.ToProblem();
-        });
+        })
+        // The body is optional: `curl -X POST .../typing` sends no Content-Type, and an endpoint that
+        // accepts only JSON is then not matched at all (the API's fallback answers 404).
+        .Accepts<TypingRequest>(isOptional: true, "application/json", "*/*");
 
         return api;
     }

@@ -28,6 +28,27 @@ public class ConversationsApiTests(PetitChatServer server) : ApiTest(server)
         await Patch(alice, chat, sent.Id(), new { text = new string('a', 4001) }).ProblemAsync(400, "text");
         await Patch(alice, chat, Guid.NewGuid(), new { text = "hi" }).ProblemAsync(404);
         Assert.Equal("hello", (await bob.TimelineAsync(chat)).Items()[0].Str("text"));
+        var call = await Send(alice, chat, new { kind = "call_started", clientId = "call" }).OkJsonAsync(201);
+        await Patch(alice, chat, call.Id(), new { text = "not a message" }).ProblemAsync(400, "signalId");
+    }
+
+    [Fact]
+    public async Task An_administrator_who_is_a_member_deletes_anyones_message_and_a_direct_partner_does_not()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var admin = await Chatter.SignInAsync(await Server.ClientForAsync("admin"), "admin");
+        var chat = (await alice.CreateGroupAsync("Moderated", bob)).Id();
+        var direct = (await alice.CreateDirectAsync(bob)).Id();
+        var bobs = await bob.SendAsync(chat, "spam");
+        var inDirect = await bob.SendAsync(direct, "just us");
+
+        await admin.DeleteRawAsync($"/api/v1/chats/{chat}/signals/{bobs.Id()}").ProblemAsync(404);
+        (await alice.PostRawAsync($"/api/v1/chats/{chat}/members", new { userId = admin.Id })).EnsureSuccessStatusCode();
+        Assert.Equal(204, (int)(await admin.DeleteRawAsync($"/api/v1/chats/{chat}/signals/{bobs.Id()}")).StatusCode);
+        await alice.DeleteRawAsync($"/api/v1/chats/{direct}/signals/{inDirect.Id()}").ProblemAsync(403);
+
+        Assert.Equal(JsonValueKind.String, (await alice.TimelineAsync(chat)).Items().Single(s => s.Id() == bobs.Id()).GetProperty("deletedAt").ValueKind);
+        Assert.Equal("just us", (await alice.TimelineAsync(direct)).Items().Single(s => s.Id() == inDirect.Id()).Str("text"));
     }
 
     [Fact]
@@ -113,7 +134,12 @@ public class ConversationsApiTests(PetitChatServer server) : ApiTest(server)
         var first = await alice.SendAsync(chat, "first");
         var beforeTyping = (await bobs.NextAsync(e => e.Type == "signal" && e.Data.Id() == first.Id())).Id!;
 
-        Assert.Equal(204, (int)(await alice.PostRawAsync($"/api/v1/chats/{chat}/typing", new { })).StatusCode);
+        // No body at all, as `curl -X POST .../typing` sends it: the body is optional.
+        using (var bare = await alice.Http.PostAsync(new Uri($"/api/v1/chats/{chat}/typing", UriKind.Relative), content: null))
+        {
+            Assert.Equal(204, (int)bare.StatusCode);
+        }
+
         var typing = await bobs.NextAsync(e => e.Type == "typing");
         Assert.Null(typing.Id);
         Assert.Equal((chat, alice.Id), (typing.Data.GetProperty("chatId").GetGuid(), typing.Data.GetProperty("userId").GetGuid()));

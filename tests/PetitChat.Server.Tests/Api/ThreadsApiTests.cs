@@ -37,6 +37,26 @@ public class ThreadsApiTests(PetitChatServer server) : ApiTest(server)
     }
 
     [Fact]
+    public async Task Twenty_replies_sent_at_once_all_count_on_the_root()
+    {
+        var (alice, bob, carol) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"), await NewChatterAsync("carol"));
+        var chat = (await alice.CreateGroupAsync("Busy thread", bob, carol)).Id();
+        var root = await alice.SendAsync(chat, "who is in?");
+        Chatter[] repliers = [bob, carol, alice];
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            Send(repliers[i % 3], chat, new { text = $"me {i}", clientId = $"c{i}", threadId = root.Id() }).OkJsonAsync(201))));
+
+        var shown = (await bob.TimelineAsync(chat)).Items().Single(s => s.Id() == root.Id());
+        AssertThread(shown, 20, alice.Id, bob.Id, carol.Id);
+        var thread = await carol.GetAsync($"/api/v1/chats/{chat}/signals/{root.Id()}/thread?limit=100");
+        Assert.Equal(replies.Select(r => r.Id()).Order(), thread.Items().Select(s => s.Id()).Order());
+        Assert.Equal(
+            replies.Max(r => r.GetProperty("createdAt").GetDateTimeOffset()),
+            shown.GetProperty("thread").GetProperty("lastReplyAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task A_threadId_must_be_a_root_message_of_the_same_chat()
     {
         var (alice, bob, carol) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"), await NewChatterAsync("carol"));

@@ -114,6 +114,30 @@ public sealed class AttachmentTests(S3FilesServer server) : FilesTest(server)
         Assert.Equal(file.Id(), message.GetProperty("attachmentIds")[0].GetGuid());
     }
 
+    [Fact]
+    public async Task Deleting_a_message_deletes_its_files_and_their_bytes_go_with_the_last_reference()
+    {
+        var (alice, bob, chat) = await PairAsync();
+        var bytes = RandomBytes(2_000);
+        var alices = await UploadAsync(alice, chat, bytes);
+        var bobs = await UploadAsync(bob, chat, bytes);
+        var first = await SendRawAsync(alice, chat, "mine", alices.Id()).OkJsonAsync(201);
+        var second = await SendRawAsync(bob, chat, "the same bytes", bobs.Id()).OkJsonAsync(201);
+
+        Assert.Equal(204, (int)(await alice.DeleteRawAsync($"/api/v1/chats/{chat}/signals/{first.Id()}")).StatusCode);
+
+        await bob.GetRawAsync($"/api/v1/files/{alices.Id()}").ProblemAsync(404);
+        Assert.Equal(bytes, await BytesAsync(bob, bobs.Str("contentUrl")));
+        Assert.Single(await ObjectsOfAsync(Sha256(bytes)));
+        var tombstone = (await bob.TimelineAsync(chat)).Items().Single(s => s.Id() == first.Id());
+        Assert.Empty(tombstone.GetProperty("attachmentIds").EnumerateArray());
+
+        Assert.Equal(204, (int)(await bob.DeleteRawAsync($"/api/v1/chats/{chat}/signals/{second.Id()}")).StatusCode);
+
+        Assert.Empty(await ObjectsOfAsync(Sha256(bytes)));
+        Assert.Empty((await bob.GetAsync($"/api/v1/chats/{chat}/files")).Items());
+    }
+
     private static async Task<JsonElement> LoadUrlAsync(Chatter who, Guid chat)
     {
         var timeline = await who.TimelineAsync(chat);

@@ -90,6 +90,7 @@ export function preview(signal: Signal | null, client: ChatClient, meId: string)
   const who = signal.senderId === meId ? "You" : client.userName(signal.senderId);
   switch (signal.kind) {
     case "message": {
+      if (signal.deletedAt) return `${who}: message deleted`;
       if (signal.encrypted && !signal.text) return signal.deletedAt ? `${who}: message deleted` : `${who}: 🔒 Encrypted message`;
       const files = signal.attachmentIds?.length ?? signal.attachments?.length ?? 0;
       const text = signal.text || (files === 1 ? "📎 Attachment" : `📎 ${files} attachments`);
@@ -103,6 +104,8 @@ export function preview(signal: Signal | null, client: ChatClient, meId: string)
       return `📞 ${who} started a call`;
     case "call_ended":
       return signal.missed ? "📵 Missed call" : "📞 Call ended";
+    case "chat_renamed":
+      return `✏️ ${who} renamed the group to “${signal.newName ?? ""}”`;
     default:
       return "";
   }

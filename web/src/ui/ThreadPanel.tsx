@@ -1,6 +1,7 @@
 import { useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client";
 import { clockTime } from "../format";
+import { mentionParts } from "../mentions";
 import { replyLabel, type OpenThread } from "../threads";
 import type { Signal } from "../types";
 import { Icon } from "./Icon";
@@ -9,10 +10,14 @@ import { useMentionAutocomplete } from "./useMentionAutocomplete";
 
 function ThreadMessage(props: { client: ChatClient; signal: Signal }) {
   const { client, signal } = props;
+  const usernames = (client.state.chats.find((c) => c.id === signal.chatId)?.members ?? []).map((m) => m.username);
   return (
     <li class={`thread-msg ${signal.senderId === client.state.me.id ? "mine" : "theirs"}`} data-signal-id={signal.id}>
       <strong>{client.userName(signal.senderId)}</strong> <span class="muted small">{clockTime(signal.createdAt)}</span>
-      <div class="text">{signal.deletedAt ? <em class="muted">Message deleted</em> : signal.text}</div>
+      <div class="text">
+        {signal.deletedAt ? <em class="muted">Message deleted</em> : mentionParts(signal.text ?? "", usernames).map((part, i) =>
+          part.mention ? <span key={i} class="mention-text" data-testid="mention">{part.text}</span> : part.text)}
+      </div>
     </li>
   );
 }
