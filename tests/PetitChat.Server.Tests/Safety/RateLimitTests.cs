@@ -114,6 +114,34 @@ public sealed class RateLimitTests(RateLimitedServer server)
     }
 
     [Fact]
+    public async Task Login_form_guesses_count_toward_the_same_per_username_limit_as_the_token_endpoint()
+    {
+        var victim = $"victim-{Guid.NewGuid():N}";
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < RateLimitedServer.TokensPerUsername + 1; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, PetitChat.Server.Identity.EmbeddedIssuer.LoginPath)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = victim, ["password"] = $"guess-{i}", ["returnUrl"] = "/" }),
+            };
+            request.Headers.Add("X-Forwarded-For", RateLimitedServer.NewAddress());
+            using var guess = await http.SendAsync(request);
+            statuses.Add(guess.StatusCode);
+            if (guess.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                AssertTooMany(guess);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses[..^1]);
+        using var token = await server.RequestTokenAsync(victim, PetitChatServer.Password, RateLimitedServer.NewAddress());
+        Assert.Equal(HttpStatusCode.TooManyRequests, token.StatusCode);
+    }
+
+    [Fact]
     public async Task Token_requests_from_one_address_get_429_whatever_the_username_and_other_addresses_are_served()
     {
         var address = RateLimitedServer.NewAddress();
