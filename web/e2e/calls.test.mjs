@@ -115,6 +115,7 @@ describe("calls", () => {
       await page.locator('li.call[data-kind="call_ended"][data-call-state="missed"]', { hasText: "Missed audio call" }).waitFor({ timeout: 60_000 });
     }
     await a.getByTestId("conference").waitFor({ state: "detached" });
+    await b.locator(".chat-row", { hasText: "Missed crew" }).getByText("Missed call").waitFor();
     await shot(b, "desktop-missed-call");
     await closeAll(a, b);
   });

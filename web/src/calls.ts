@@ -1,6 +1,6 @@
 // Calls as the client shows them: which call rings, what a call card says, the ring tone, and
 // Jitsi's IFrame API loaded from the call's own domain. Pure where it can be, for the tests.
-import type { Call, Signal } from "./types";
+import type { Call, Chat, Me, Signal } from "./types";
 
 /** The calls this client knows, by id, from API answers and `call` events. */
 export type Calls = Record<string, Call>;
@@ -33,6 +33,11 @@ export function incomingCall(calls: Calls, me: string, declined: readonly string
     if (!ringing || call.startedAt > ringing.startedAt) ringing = call;
   }
   return ringing;
+}
+
+/** Who may end a call for everyone, as the server allows it: its starter, the chat's creator or an admin. */
+export function mayEndCall(call: Call, me: Me, chat: Chat | undefined): boolean {
+  return call.startedBy === me.id || chat?.createdBy === me.id || me.roles.includes("admin");
 }
 
 /** 42 → "0:42", 3723 → "1:02:03". */

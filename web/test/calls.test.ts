@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { callCard, formatDuration, incomingCall, ring, withCall, type AudioLike } from "../src/calls";
-import type { Call, Signal } from "../src/types";
+import { callCard, formatDuration, incomingCall, mayEndCall, ring, withCall, type AudioLike } from "../src/calls";
+import type { Call, Chat, Me, Signal } from "../src/types";
 
 const alice = "a0000000-0000-7000-8000-000000000001";
 const bob = "b0000000-0000-7000-8000-000000000002";
@@ -78,5 +78,17 @@ describe("calls", () => {
     expect(started).toEqual([[440, 5], [480, 5], [440, 8], [480, 8]]);
     stop();
     expect(cleared && closed).toBe(true);
+  });
+
+  it("offers End for everyone to the call's starter, the chat's creator and an admin only", () => {
+    const carol = "c0000000-0000-7000-8000-000000000003";
+    const me = (id: string, roles: string[] = ["user"]): Me => ({ id, username: id, displayName: id, roles, createdAt: "2026-11-30T08:00:00Z" });
+    const chat = { id: "chat1", kind: "group", name: "Team", createdBy: carol } as Chat;
+    const bobs = call({ startedBy: bob });
+    expect(mayEndCall(bobs, me(bob), chat)).toBe(true);
+    expect(mayEndCall(bobs, me(carol), chat)).toBe(true);
+    expect(mayEndCall(bobs, me(alice, ["user", "admin"]), chat)).toBe(true);
+    expect(mayEndCall(bobs, me(alice), chat)).toBe(false);
+    expect(mayEndCall(bobs, me(alice), undefined)).toBe(false);
   });
 });

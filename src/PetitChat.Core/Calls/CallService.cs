@@ -177,10 +177,14 @@ public sealed class CallService(
         return joined;
     }
 
-    /// <summary>A Jitsi occupant left the call's room.</summary>
+    /// <summary>
+    /// A Jitsi occupant left the call's room. Someone who is in the call leaves it even when they
+    /// are no longer a member of its chat (they left the chat during the call): Jitsi saw them go.
+    /// </summary>
     public async Task<Result<Call>> OccupantLeftAsync(string room, Guid userId, CancellationToken ct)
     {
-        if (await OccupantCallAsync(room, userId, ct) is not { } call)
+        var call = await calls.GetByRoomAsync(room, ct);
+        if (call is null || (!IsIn(call, userId) && await store.GetMemberAsync(call.ChatId, userId, ct) is null))
         {
             return CallNotFound;
         }
@@ -224,19 +228,55 @@ public sealed class CallService(
 
     private async Task<Result<Call>> LeaveCoreAsync(Call call, Guid userId, CancellationToken ct)
     {
-        if (!call.Running || await calls.LeaveAsync(call.Id, userId, time.GetUtcNow(), ct) is not { } left)
+        // Someone who is not in the call changes nothing and tells nobody.
+        if (!call.Running || !IsIn(call, userId))
+        {
+            return call;
+        }
+
+        if (await calls.LeaveAsync(call.Id, userId, time.GetUtcNow(), ct) is not { } left)
         {
             return await calls.GetAsync(call.Id, ct) ?? call;
         }
 
         await fanout.PublishAsync(new CallChanged(left, CallAction.Left, userId));
-        if (!left.Occupied)
+        if (!await OccupiedByMembersAsync(left, ct))
         {
             // Conditional on the version after this leave: someone joining in between keeps it running.
             return await EndCoreAsync(left.Id, left.Version, userId) ?? await calls.GetAsync(left.Id, ct) ?? left;
         }
 
         return left;
+    }
+
+    private static bool IsIn(Call call, Guid userId)
+    {
+        foreach (var participant in call.Participants)
+        {
+            if (participant.UserId == userId && participant.LeftAt is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a member of the chat is still in the call. Someone who left the chat during the call
+    /// can no longer leave it (404), so they do not keep it running once every member is out.
+    /// </summary>
+    private async Task<bool> OccupiedByMembersAsync(Call call, CancellationToken ct)
+    {
+        foreach (var participant in call.Participants)
+        {
+            if (participant.LeftAt is null && await store.GetMemberAsync(call.ChatId, participant.UserId, ct) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Ends the call in the store; the one writer that did writes the signal and publishes.</summary>

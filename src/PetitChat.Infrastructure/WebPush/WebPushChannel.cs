@@ -58,9 +58,11 @@ public sealed partial class WebPushChannel : INotificationChannel, IDisposable
         var message = new PushMessage(payload)
         {
             // One pending message per chat at the push service: a newer one replaces an undelivered older one.
-            Topic = notification.ChatId.ToString("N"),
+            // An incoming call has its own topic, so that a message of its chat never replaces it, and
+            // is urgent (RFC 8030 section 5.3 names the incoming call as what "high" is for).
+            Topic = (notification.CallId ?? notification.ChatId).ToString("N"),
             TimeToLive = (int)_timeToLive.TotalSeconds,
-            Urgency = notification.Mentioned ? PushMessageUrgency.High : PushMessageUrgency.Normal,
+            Urgency = notification.Mentioned || notification.CallId is not null ? PushMessageUrgency.High : PushMessageUrgency.Normal,
         };
 
         try

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Calls;
@@ -27,8 +28,13 @@ public static class JitsiEventsApi
                     statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.");
             }
 
-            var payload = await context.Request.ReadFromJsonAsync<JitsiEvent>(ct);
-            var room = payload?.RoomName;
+            // Read here, after the secret, rather than bound: binding would answer before the check.
+            if (await ReadAsync(context.Request, ct) is not { } payload)
+            {
+                return new Invalid("body", "The body must be an event-sync payload: a JSON object (Content-Type: application/json).").ToProblem();
+            }
+
+            var room = payload.RoomName;
             if (string.IsNullOrWhiteSpace(room) || room.Length > options.Value.MaxRoomLength)
             {
                 return new Invalid("room_name", $"room_name is required, at most {options.Value.MaxRoomLength} characters.").ToProblem();
@@ -40,12 +46,16 @@ public static class JitsiEventsApi
                 case ("room", "created"):
                     result = await service.RoomCreatedAsync(room, ct);
                     break;
+                case ("room", "destroyed") when payload.IsBreakout is true:
+                    // A breakout room went away; room_name is still the main room, whose call goes on.
+                    result = await service.RoomCreatedAsync(room, ct);
+                    break;
                 case ("room", "destroyed"):
                     result = await service.RoomDestroyedAsync(room, ct);
                     break;
                 case ("occupant", "joined" or "left"):
                     // Guests without a token (allow_empty_token) have no id: they are not members.
-                    if (!Guid.TryParse(payload!.Occupant?.Id, out var userId))
+                    if (!Guid.TryParse(payload.Occupant?.Id, out var userId))
                     {
                         return new Invalid("occupant.id", "occupant.id must be the id of a member, as in the token's context.user.id.").ToProblem();
                     }
@@ -62,6 +72,24 @@ public static class JitsiEventsApi
             return result.Succeeded ? TypedResults.NoContent() : result.Failure.ToProblem();
         }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>The event, or null when the body is not a JSON object of that shape.</summary>
+    private static async Task<JitsiEvent?> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        try
+        {
+            return await request.ReadFromJsonAsync<JitsiEvent>(ct);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The bearer token equals the secret; both hashed first so the comparison takes the same time whatever their lengths.</summary>

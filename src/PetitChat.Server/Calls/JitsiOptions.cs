@@ -42,5 +42,14 @@ public sealed record JitsiOptions
     /// <summary>Longest room name accepted from Jitsi's events (ours are 42 characters).</summary>
     public int MaxRoomLength { get; init; } = 200;
 
+    /// <summary>
+    /// The tenant whose rooms the conferences are (the path before the room): <see cref="Subject"/>
+    /// when it is set and is neither the domain's host nor <c>*</c> (8x8 JaaS: <c>vpaas-magic-cookie-…</c>), else none.
+    /// </summary>
+    public string? Tenant =>
+        string.IsNullOrWhiteSpace(Subject) || Subject == "*"
+        || string.Equals(Subject, Domain.Split('/')[0].Split(':')[0], StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Subject, Domain, StringComparison.OrdinalIgnoreCase) ? null : Subject;
+
     public bool SignsTokens => !string.IsNullOrWhiteSpace(PrivateKey) || !string.IsNullOrWhiteSpace(AppSecret);
 }

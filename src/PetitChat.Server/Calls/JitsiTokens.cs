@@ -43,7 +43,9 @@ public sealed class JitsiTokens : IDisposable
     public JoinDto JoinFor(Call call, User user)
     {
         var jwt = _credentials is null ? null : Create(call, user);
-        var url = $"https://{_options.Domain}/{call.Room}" + (jwt is null ? "" : "?jwt=" + jwt);
+        // A tenant's rooms (8x8 JaaS: the AppID; a multi-tenant Jitsi) are under its name: domain/tenant/room.
+        var tenant = _options.Tenant is { } name ? name + "/" : "";
+        var url = $"https://{_options.Domain}/{tenant}{call.Room}" + (jwt is null ? "" : "?jwt=" + jwt);
         return new JoinDto(url, _options.Domain, call.Room, jwt);
     }
 

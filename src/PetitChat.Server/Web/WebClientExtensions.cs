@@ -53,6 +53,7 @@ public static class WebClientExtensions
     {
         var options = app.Services.GetRequiredService<IOptions<WebClientOptions>>().Value;
         var index = Path.Combine(Root(app), "index.html");
+        var hints = new ApiRouteHints(app.Services.GetRequiredService<EndpointDataSource>());
 
         app.MapGet("/config.json", (IOptions<IdentityOptions> identity, IOptions<OpenIddictServerOptions> issuer) =>
         {
@@ -67,8 +68,7 @@ public static class WebClientExtensions
             var path = context.Request.Path;
             if (ServerPaths.Any(p => path.StartsWithSegments(p)) || !HttpMethods.IsGet(context.Request.Method))
             {
-                await Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.",
-                    detail: "No such endpoint; the HTTP API is under /api/v1.").ExecuteAsync(context);
+                await NoEndpoint(context, hints).ExecuteAsync(context);
                 return;
             }
 
@@ -87,6 +87,28 @@ public static class WebClientExtensions
         }).AllowAnonymous();
 
         return app;
+    }
+
+    private static IResult NoEndpoint(HttpContext context, ApiRouteHints hints)
+    {
+        var request = context.Request;
+        var (methods, contentTypes) = hints.For(request.Path, request.Method);
+        if (methods.Count > 0 && !methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.Allow = string.Join(", ", methods);
+            return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed.",
+                detail: $"{request.Method} is not a method of {request.Path}; it takes {string.Join(", ", methods)}.");
+        }
+
+        if (methods.Count > 0 && contentTypes.Count > 0)
+        {
+            var sent = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"Content-Type {request.ContentType}";
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.",
+                detail: $"This call reads a body of type {string.Join(" or ", contentTypes)}; the request has {sent}.");
+        }
+
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.",
+            detail: "No such endpoint; the HTTP API is under /api/v1.");
     }
 
     private static string Root(WebApplication app)

@@ -15,7 +15,7 @@ namespace PetitChat.Server.Tests.Calls;
 /// event-sync requests are the documented payloads of the prosody component
 /// (https://github.com/jitsi-contrib/prosody-plugins/tree/main/event_sync).
 /// </summary>
-public sealed class CallsApiTests(CallsServer server) : ApiTest(server), IClassFixture<CallsServer>
+public sealed partial class CallsApiTests(CallsServer server) : ApiTest(server), IClassFixture<CallsServer>
 {
     [Fact]
     public async Task Alice_starts_a_call_bob_is_rung_and_joins_with_a_token_for_that_room_only()

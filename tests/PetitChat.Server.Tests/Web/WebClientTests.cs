@@ -62,6 +62,31 @@ public sealed class WebClientTests(WebClientServer server) : IClassFixture<WebCl
     }
 
     [Fact]
+    public async Task A_method_the_path_does_not_take_is_405_naming_the_methods_it_takes()
+    {
+        using var response = await _http.DeleteAsync(new Uri("/api/v1/me", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.DoesNotContain("DELETE", response.Content.Headers.Allow);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task A_body_of_another_type_is_415_naming_the_type_the_call_reads(string contentType)
+    {
+        using var body = new StringContent("{}", System.Text.Encoding.UTF8, contentType);
+        using var response = await _http.PostAsync(new Uri("/api/v1/chats", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(contentType, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_api_still_wants_a_token()
     {
         using var response = await _http.GetAsync(new Uri("/api/v1/me", UriKind.Relative));

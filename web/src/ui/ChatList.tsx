@@ -102,7 +102,7 @@ export function preview(signal: Signal | null, client: ChatClient, meId: string)
     case "call_started":
       return `📞 ${who} started a call`;
     case "call_ended":
-      return "📞 Call ended";
+      return signal.missed ? "📵 Missed call" : "📞 Call ended";
     default:
       return "";
   }

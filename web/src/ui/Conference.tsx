@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { loadJitsi, type JitsiApi } from "../calls";
+import { loadJitsi, mayEndCall, type JitsiApi } from "../calls";
 import type { ChatClient } from "../client";
 import type { Call, CallJoin } from "../types";
 
@@ -19,7 +19,8 @@ export function Conference({ client, call, join }: { client: ChatClient; call: C
       (JitsiMeetExternalAPI) => {
         if (gone || !frame.current) return;
         api = new JitsiMeetExternalAPI(join.domain, {
-          roomName: join.room,
+          // A tenant's room is "tenant/room" (8x8 JaaS), as in the join URL's path.
+          roomName: decodeURIComponent(new URL(join.url).pathname.slice(1)) || join.room,
           ...(join.jwt ? { jwt: join.jwt } : {}),
           parentNode: frame.current,
           width: "100%",
@@ -37,7 +38,7 @@ export function Conference({ client, call, join }: { client: ChatClient; call: C
     };
   }, [call.id, join.jwt]);
 
-  const mayEnd = call.startedBy === me.id;
+  const mayEnd = mayEndCall(call, me, client.state.chats.find((c) => c.id === call.chatId));
   return (
     <section class="conference" aria-label="Call" data-testid="conference">
       <header>
