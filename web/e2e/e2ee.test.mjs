@@ -2,6 +2,8 @@
 // browser makes its own device keys, the messages are sealed and opened in the pages, and the
 // server is read as the test to see that it holds ciphertext only. Nothing is mocked.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { launchBrowser, Server, shot, signIn, until, userPage } from "./harness.mjs";
 
@@ -38,6 +40,39 @@ const tinyPng = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUl
 
 const message = (page, text) => page.locator("li.msg", { hasText: text });
 
+/** Every file the server wrote (database, its WAL, search index, blobs) that holds `text`. */
+function filesHolding(folder, text) {
+  const needle = Buffer.from(text);
+  const found = [];
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (readFileSync(path).includes(needle)) found.push(path);
+  }
+  return found;
+}
+
+/** A user's live stream as the server sends it, read raw until `done(text so far)`. */
+async function readStream(base, token, done) {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/api/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+  assert.equal(response.status, 200);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  return {
+    ready: (async () => {
+      while (!done(text)) {
+        const { value, done: ended } = await reader.read();
+        if (ended) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      controller.abort();
+      return text;
+    })(),
+  };
+}
+
 async function safetyNumberWith(page, name) {
   await page.getByRole("button", { name: "Encryption and safety numbers" }).click();
   const member = page.getByTestId("safety-member").filter({ hasText: name });
@@ -64,6 +99,8 @@ describe("end-to-end encrypted chats", () => {
     await a.getByRole("heading", { name: /Secret plans/ }).waitFor();
     await a.getByRole("heading", { name: /Secret plans/ }).getByRole("img", { name: "End-to-end encrypted" }).waitFor();
     const chatId = /#\/c\/([0-9a-f-]{36})/.exec(a.url())[1];
+    // Bob's live stream, raw, until the first message's signal came (after its key share).
+    const bobStream = await readStream(server.base, await server.token(bob), (t) => t.includes("event: signal"));
 
     await send(a, "The cake is in the fridge");
     await b.locator(".chat-row", { hasText: "Secret plans" }).getByRole("img", { name: "End-to-end encrypted" }).waitFor();
@@ -98,11 +135,20 @@ describe("end-to-end encrypted chats", () => {
     const bytes = Buffer.from(await (await fetch(`${server.base}${file.contentUrl}`, { headers: { Authorization: `Bearer ${await server.token(alice)}` } })).arrayBuffer());
     assert.equal(bytes.length, tinyPng.length + 16, "the picture's bytes and the GCM tag");
     assert.ok(!bytes.subarray(1, 4).equals(Buffer.from("PNG")), "not the picture's bytes");
+    // Nor in anything the server wrote to disk (SQLite file and WAL, search index, blobs), nor on the live stream.
+    for (const text of ["The cake is in the fridge", "Then I bring candles", "map.png"]) {
+      assert.deepEqual(filesHolding(server.folder, text), [], `no file of the server holds "${text}"`);
+    }
+    const streamed = await bobStream.ready;
+    assert.ok(streamed.includes("event: device_message") && streamed.includes('"ciphertext"'), "the key share and the sealed message came live");
+    assert.ok(!streamed.includes("fridge"), "no plaintext on the live stream");
 
-    // Search in the chat is off, with a note.
+    // The server cannot search here: the browser searches what it opened.
     await b.getByRole("button", { name: "Search in this chat" }).click();
-    assert.equal(await b.getByRole("searchbox", { name: "Search messages" }).isDisabled(), true);
     await b.getByTestId("search-encrypted").waitFor();
+    await b.getByRole("searchbox", { name: "Search messages" }).fill("fridge");
+    await b.getByRole("list", { name: "Search results" }).getByText("fridge").waitFor();
+    await shot(b, "e2ee-local-search");
     await b.getByRole("button", { name: "Close search" }).click();
 
     // A reload keeps the device and its chains (IndexedDB): history stays readable.
@@ -117,12 +163,23 @@ describe("end-to-end encrypted chats", () => {
     const seenByBob = await safetyNumberWith(b, alice);
     assert.match(seenByAlice, /^(\d{5} ){11}\d{5}$/);
     assert.equal(seenByAlice, seenByBob);
+    // Alice compared them with Bob: she marks him verified.
+    await a.getByRole("button", { name: "Encryption and safety numbers" }).click();
+    await a.getByRole("button", { name: `Mark ${bob} as verified` }).click();
+    await a.getByTestId("safety-member").filter({ hasText: bob }).getByTestId("verified").waitFor();
+    await shot(a, "e2ee-verified");
+    await a.keyboard.press("Escape");
 
     // Bob signs in on a new browser (a new device, new keys): Alice is warned in the timeline.
     const b2 = await person(bob);
     await a.getByTestId("key-warning").filter({ hasText: bob }).waitFor();
     await shot(a, "e2ee-key-warning");
     assert.notEqual(await safetyNumberWith(a, bob), seenByAlice, "the safety number changed");
+    // New keys: Bob is no longer marked verified.
+    await a.getByRole("button", { name: "Encryption and safety numbers" }).click();
+    await a.getByRole("button", { name: `Mark ${bob} as verified` }).waitFor();
+    assert.equal(await a.getByTestId("verified").count(), 0, "the verified mark went with the old keys");
+    await a.keyboard.press("Escape");
 
     // The new device cannot read what was sent before; what Alice sends now, it reads.
     await b2.locator(".chat-row", { hasText: "Secret plans" }).click();
@@ -131,6 +188,22 @@ describe("end-to-end encrypted chats", () => {
     await message(b2, "Welcome, new phone").waitFor();
     await message(b, "Welcome, new phone").waitFor();
     await shot(b2, "e2ee-new-device");
+
+    // Bob is removed: Alice's next message is on a new chain, shared with none of Bob's devices.
+    const shares = [];
+    a.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/api/v1/devices/messages")) shares.push(request.postDataJSON());
+    });
+    const bobId = (await server.api(bob, "GET", "/api/v1/me")).id;
+    const welcomeChain = (await server.api(alice, "GET", `/api/v1/chats/${chatId}/signals?limit=1`)).items[0].encrypted.chainId;
+    await server.api(alice, "DELETE", `/api/v1/chats/${chatId}/members/${bobId}`);
+    await send(a, "Bob cannot read this");
+    await message(a, "Bob cannot read this").locator(".meta").waitFor();
+    const last = (await server.api(alice, "GET", `/api/v1/chats/${chatId}/signals?limit=1`)).items[0];
+    assert.equal(last.text, null);
+    assert.notEqual(last.encrypted.chainId, welcomeChain, "a new chain after the removal");
+    assert.ok(shares.flatMap((s) => s.messages).every((m) => m.userId !== bobId), "no key share for the removed member's devices");
+    assert.equal(await message(b, "Bob cannot read this").count(), 0);
 
     for (const p of [a, b, b2]) {
       assert.deepEqual(p.consoleErrors, [], "no console errors");

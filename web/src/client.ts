@@ -14,6 +14,7 @@ import { withReceiptEvent } from "./receipts";
 import type { E2eeDevice } from "./e2ee/device";
 import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
 import type { KeyWarning } from "./e2ee/trust";
+import { searchOpened } from "./e2ee/localSearch";
 import type {
   Call, CallEvent, CallJoin, CallMedia, Chat, ChatEvent, DeviceMessage, ImageSettings, Me, Presence, ReactionEvent, ReceiptEvent, Signal, SignalDeletedEvent, SignalQuote,
   StatusRequest, StoredFile, TimelinePage, TypingEvent, User,
@@ -502,8 +503,15 @@ export class ChatClient {
     return this.api.receipts(this.state.openChatId!, signalId);
   }
 
-  /** Search in a chat; null for an empty query (nothing asked). */
+  /**
+   * Search in a chat; null for an empty query (nothing asked). An encrypted chat is searched here,
+   * over the messages this browser has opened (the server cannot read them).
+   */
   search(chatId: string, q: string, cursor: string | null = null): Promise<SearchResult | null> {
+    if (this.state.chats.find((c) => c.id === chatId)?.encrypted) {
+      if (!q.trim()) return Promise.resolve(null);
+      return Promise.resolve({ hits: searchOpened(this.state.timelines[chatId]?.items ?? [], q), nextCursor: null, message: null });
+    }
     return searchChat(this.api, chatId, q, cursor);
   }
 
@@ -728,7 +736,7 @@ export class ChatClient {
     try {
       for (const chatId of await this.e2ee.drain()) await this.reopen(chatId);
     } catch {
-      // The next reconnect asks again; messages meanwhile show "Unable to decrypt".
+      // The next reconnect asks again; messages meanwhile show "Could not decrypt".
     }
   }
 
@@ -761,6 +769,12 @@ export class ChatClient {
   safety(userId: string) {
     if (!this.e2ee) return Promise.reject(new Error("This browser keeps no encryption keys."));
     return this.e2ee.safety(userId);
+  }
+
+  /** Marks a member verified at the safety number we compared (null unmarks). */
+  setVerified(userId: string, number: string | null): Promise<void> {
+    if (!this.e2ee) return Promise.reject(new Error("This browser keeps no encryption keys."));
+    return this.e2ee.setVerified(userId, number);
   }
 
   private addEphemeral(chatId: string, command: string, text: string): void {

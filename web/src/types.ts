@@ -84,7 +84,7 @@ export interface Signal {
   newName?: string | null;
   /** The sealed message of an end-to-end encrypted chat (docs/e2ee.md); `text` is then null. */
   encrypted?: EncryptedPayload | null;
-  /** Client side: a sealed message this device could not open ("Unable to decrypt"). */
+  /** Client side: a sealed message this device could not open ("Could not decrypt"). */
   undecryptable?: boolean;
   /** Client side: the files of an opened sealed message, with their keys. */
   sealedFiles?: SealedFile[];

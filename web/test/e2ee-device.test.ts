@@ -112,6 +112,30 @@ describe("a browser's e2ee device and its stored chains", () => {
     expect(changes).toEqual([{ userId: "bob", added: 1, removed: 0 }]);
   });
 
+  it("marks a contact verified at one safety number, and loses the mark when their devices change", async () => {
+    const dir = new Directory();
+    const store = new MemoryKeyValue();
+    const alice = await E2eeDevice.start(dir.api("alice"), "alice", store);
+    await E2eeDevice.start(dir.api("bob"), "bob", new MemoryKeyValue());
+    const first = await alice.safety("bob");
+    expect(first.verified).toBe(false);
+
+    await alice.setVerified("bob", first.number);
+    expect((await alice.safety("bob")).verified).toBe(true);
+    const again = await E2eeDevice.start(dir.api("alice"), "alice", store);
+    expect((await again.safety("bob")).verified).toBe(true);
+
+    await E2eeDevice.start(dir.api("bob"), "bob", new MemoryKeyValue());
+    await again.forget("bob");
+    const changed = await again.safety("bob");
+    expect(changed.number).not.toBe(first.number);
+    expect(changed.verified).toBe(false);
+
+    await again.setVerified("bob", changed.number);
+    await again.setVerified("bob", null);
+    expect((await again.safety("bob")).verified).toBe(false);
+  });
+
   it("keeps a chat's key warnings for the next load", async () => {
     const dir = new Directory();
     const store = new MemoryKeyValue();

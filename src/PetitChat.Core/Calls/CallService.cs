@@ -178,18 +178,31 @@ public sealed class CallService(
     }
 
     /// <summary>
-    /// A Jitsi occupant left the call's room. Someone who is in the call leaves it even when they
+    /// A Jitsi occupant left the call's room. Someone who was in the call leaves it even when they
     /// are no longer a member of its chat (they left the chat during the call): Jitsi saw them go.
     /// </summary>
     public async Task<Result<Call>> OccupantLeftAsync(string room, Guid userId, CancellationToken ct)
     {
         var call = await calls.GetByRoomAsync(room, ct);
-        if (call is null || (!IsIn(call, userId) && await store.GetMemberAsync(call.ChatId, userId, ct) is null))
+        if (call is null || (!call.Participants.Any(p => p.UserId == userId) && await store.GetMemberAsync(call.ChatId, userId, ct) is null))
         {
             return CallNotFound;
         }
 
         return await LeaveCoreAsync(call, userId, ct);
+    }
+
+    /// <summary>
+    /// Someone left the chat (or was removed): they leave its running call too, which ends it when
+    /// no member is left in it. Without this, the last one in a call who left the chat kept it
+    /// running: nobody else was in it to leave, and they could no longer leave it themselves.
+    /// </summary>
+    public async Task MemberLeftChatAsync(Guid chatId, Guid userId, CancellationToken ct)
+    {
+        if (await calls.GetRunningAsync(chatId, ct) is { } running)
+        {
+            await LeaveCoreAsync(running, userId, ct);
+        }
     }
 
     /// <summary>Jitsi destroyed the room (everyone left the conference): the call ends.</summary>

@@ -77,6 +77,10 @@ public sealed class DeviceService(
         return (stored, true);
     }
 
+    /// <summary>
+    /// A user's devices, for any signed-in caller, as a key directory answers: the public keys of a
+    /// member who has left still verify what they sent before, which the others go on reading.
+    /// </summary>
     public async Task<Result<IReadOnlyList<Device>>> ListAsync(Guid userId, CancellationToken ct) =>
         await store.GetUserAsync(userId, ct) is null
             ? new NotFound("No such user.")
@@ -97,9 +101,10 @@ public sealed class DeviceService(
 
     /// <summary>
     /// Stores each message for its recipient device, then pushes it on the recipient's live stream.
-    /// All are checked before any is stored: a refused send stores nothing.
+    /// All are checked before any is stored: a refused send stores nothing. A device left holding
+    /// more than <see cref="E2eeLimits.MaxPendingPerDevice"/> loses its oldest messages.
     /// </summary>
-    public async Task<Result<IReadOnlyList<DeviceMessage>>> SendAsync(
+    public async Task<Result<DeviceMessagesSent>> SendAsync(
         Guid callerId, string? senderDeviceId, IReadOnlyList<NewDeviceMessage>? batch, CancellationToken ct)
     {
         if (senderDeviceId is null || CheckDeviceId(senderDeviceId) is not null || await devices.GetAsync(callerId, senderDeviceId, ct) is null)
@@ -134,16 +139,25 @@ public sealed class DeviceService(
                     return new Invalid("messages.deviceId", $"User {message.UserId} has no device '{message.DeviceId}'.");
                 }
 
-                if (await messages.CountAsync(message.UserId, message.DeviceId, limits.MaxPendingPerDevice, ct) >= limits.MaxPendingPerDevice)
-                {
-                    return new Conflict($"Device '{message.DeviceId}' of user {message.UserId} has {limits.MaxPendingPerDevice} messages waiting.");
-                }
             }
 
             pending.Add(new DeviceMessage(ids.Next(), message.UserId, message.DeviceId, callerId, senderDeviceId, message.Type, message.Content, now));
         }
 
         await messages.AddAsync(pending, ct);
+
+        // A device that never acknowledges (an abandoned browser) must not block everyone's key
+        // shares: past its cap it loses its oldest messages, the keys of the oldest chains.
+        var trimmed = new List<DeviceInboxTrim>();
+        foreach (var (userId, deviceId) in checkedDevices)
+        {
+            var dropped = await messages.TrimAsync(userId, deviceId, limits.MaxPendingPerDevice, CancellationToken.None);
+            if (dropped > 0)
+            {
+                trimmed.Add(new DeviceInboxTrim(userId, deviceId, dropped));
+            }
+        }
+
         foreach (var group in pending.GroupBy(m => m.RecipientId))
         {
             foreach (var message in group)
@@ -152,7 +166,7 @@ public sealed class DeviceService(
             }
         }
 
-        return pending;
+        return new DeviceMessagesSent(pending, trimmed);
     }
 
     /// <summary>What waits for one of the caller's devices, oldest first.</summary>

@@ -24,7 +24,7 @@ public sealed record E2eeLimits
 
     public int MaxMessageTypeLength { get; init; } = 64;
 
-    /// <summary>Unacknowledged messages one device may hold; beyond it, sending to it is refused (429).</summary>
+    /// <summary>Unacknowledged messages one device keeps; beyond it, its oldest are dropped to make room (docs/e2ee.md).</summary>
     public int MaxPendingPerDevice { get; init; } = 1000;
 
     /// <summary>Chats scanned for the partners told about a device change.</summary>

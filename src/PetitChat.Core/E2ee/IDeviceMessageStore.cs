@@ -21,6 +21,13 @@ public interface IDeviceMessageStore
     /// <summary>How many messages wait for the device, counting at most <paramref name="upTo"/>.</summary>
     Task<int> CountAsync(Guid userId, string deviceId, int upTo, CancellationToken ct);
 
+    /// <summary>
+    /// Removes the device's oldest messages (lowest ids) so that at most <paramref name="keep"/>
+    /// remain, and says how many it removed: a device that never acknowledges loses old messages
+    /// instead of refusing new ones. Other devices' messages are untouched.
+    /// </summary>
+    Task<int> TrimAsync(Guid userId, string deviceId, int keep, CancellationToken ct);
+
     /// <summary>Removes these messages of the device (acknowledged); unknown ids and other devices' ids are ignored.</summary>
     Task AcknowledgeAsync(Guid userId, string deviceId, IReadOnlyCollection<Guid> messageIds, CancellationToken ct);
 

@@ -36,6 +36,12 @@ public sealed class SignalChanges(
             return ChatService.ChatNotFound;
         }
 
+        // An edit carries text, which the server of an encrypted chat never takes (docs/e2ee.md).
+        if (chat.Encrypted)
+        {
+            return new Invalid("text", "This chat is end-to-end encrypted: the server takes no plaintext, so its messages cannot be edited.");
+        }
+
         var signal = await timeline.GetSignalAsync(chatId, signalId, ct);
         if (signal is null)
         {

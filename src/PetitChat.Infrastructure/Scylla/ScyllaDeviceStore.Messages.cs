@@ -84,6 +84,40 @@ public sealed partial class ScyllaDeviceStore
         return count;
     }
 
+    public async Task<int> TrimAsync(Guid userId, string deviceId, int keep, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        // Newest first, keys only: the first `keep` stay, every older one is deleted.
+        var request = new QueryRequest
+        {
+            TableName = _messages,
+            KeyConditionExpression = "inbox = :i",
+            ExpressionAttributeValues = new() { [":i"] = S(Inbox(userId, deviceId)) },
+            ProjectionExpression = "id",
+            ScanIndexForward = false,
+            ConsistentRead = true,
+        };
+        var seen = 0;
+        var removed = 0;
+        do
+        {
+            request.Limit = seen < keep ? keep - seen : 100;
+            var page = await _client.RunAsync((db, token) => db.QueryAsync(request, token), idempotent: true, ct);
+            var older = page.Items.Skip(Math.Max(0, keep - seen)).Select(item => Guid.ParseExact(item["id"].S, "D")).ToList();
+            seen += page.Items.Count;
+            if (older.Count > 0)
+            {
+                await AcknowledgeAsync(userId, deviceId, older, ct);
+                removed += older.Count;
+            }
+
+            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (request.ExclusiveStartKey is not null);
+
+        return removed;
+    }
+
     public async Task AcknowledgeAsync(Guid userId, string deviceId, IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
     {
         // Keys inside this device's partition only: another device's messages cannot be named.

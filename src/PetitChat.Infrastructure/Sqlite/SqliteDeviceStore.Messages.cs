@@ -49,6 +49,18 @@ public sealed partial class SqliteDeviceStore
             """, ct, ("@user", ToText(userId)), ("@device", deviceId), ("@upTo", upTo)), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<int> TrimAsync(Guid userId, string deviceId, int keep, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        await using var connection = await OpenAsync(ct);
+        // Everything at or below the (keep + 1)-th newest id goes; with keep or fewer rows the
+        // subquery is NULL and nothing matches.
+        return await ExecuteAsync(connection, """
+            DELETE FROM device_messages WHERE user_id = @user AND device_id = @device AND id <= (
+                SELECT id FROM device_messages WHERE user_id = @user AND device_id = @device ORDER BY id DESC LIMIT 1 OFFSET @keep)
+            """, ct, ("@user", ToText(userId)), ("@device", deviceId), ("@keep", keep));
+    }
+
     public async Task AcknowledgeAsync(Guid userId, string deviceId, IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

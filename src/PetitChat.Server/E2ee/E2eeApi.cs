@@ -7,7 +7,7 @@ using PetitChat.Server.Users;
 namespace PetitChat.Server.E2ee;
 
 /// <summary>Devices and to-device messages of end-to-end encrypted chats (docs/e2ee.md).</summary>
-public static class E2eeApi
+public static partial class E2eeApi
 {
     public static RouteGroupBuilder MapE2ee(this RouteGroupBuilder api)
     {
@@ -37,7 +37,7 @@ public static class E2eeApi
             await service.DeleteAsync(caller.Id, deviceId, ct) is { } failure ? failure.ToProblem() : TypedResults.NoContent());
 
         api.MapPost("/devices/messages", async Task<Results<Created<DevicesSentDto>, ProblemHttpResult>> (
-            SendDeviceMessagesRequest request, Caller caller, DeviceService service, CancellationToken ct) =>
+            SendDeviceMessagesRequest request, Caller caller, DeviceService service, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var batch = request.Messages?.Select(m => new NewDeviceMessage(m.UserId, m.DeviceId ?? "", m.Type ?? "",
                 m.Content.ValueKind == System.Text.Json.JsonValueKind.Object ? m.Content.GetRawText() : "")).ToList();
@@ -47,10 +47,18 @@ public static class E2eeApi
             }
 
             var sent = await service.SendAsync(caller.Id, request.SenderDeviceId, batch, ct);
-            return sent.Succeeded
-                ? TypedResults.Created("/api/v1/devices/messages",
-                    new DevicesSentDto([.. sent.Value.Select(m => new SentDeviceMessageDto(m.Id, m.RecipientId, m.RecipientDeviceId))]))
-                : sent.Failure.ToProblem();
+            if (!sent.Succeeded)
+            {
+                return sent.Failure.ToProblem();
+            }
+
+            foreach (var trim in sent.Value.Trimmed)
+            {
+                LogTrimmed(loggers.CreateLogger(typeof(E2eeApi)), trim.UserId, trim.DeviceId, trim.Dropped);
+            }
+
+            return TypedResults.Created("/api/v1/devices/messages",
+                new DevicesSentDto([.. sent.Value.Messages.Select(m => new SentDeviceMessageDto(m.Id, m.RecipientId, m.RecipientDeviceId))]));
         });
 
         api.MapGet("/me/devices/{deviceId}/messages", async Task<Results<Ok<Page<DeviceMessageDto>>, ProblemHttpResult>> (
@@ -68,4 +76,10 @@ public static class E2eeApi
 
         return api;
     }
+
+    // Information, not a warning: an abandoned device is normal; its owner finds the oldest
+    // messages unreadable if it ever comes back (docs/e2ee.md).
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Device {DeviceId} of user {UserId} was at its cap of unacknowledged messages; its {Dropped} oldest were dropped")]
+    private static partial void LogTrimmed(ILogger logger, Guid userId, string deviceId, int dropped);
 }

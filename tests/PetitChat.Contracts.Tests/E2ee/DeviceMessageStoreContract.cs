@@ -53,6 +53,37 @@ public abstract class DeviceMessageStoreContract
     }
 
     [Fact]
+    public async Task Trimming_keeps_the_newest_messages_of_that_device_only()
+    {
+        var store = await CreateMessageStoreAsync();
+        var user = Guid.CreateVersion7();
+        var messages = Enumerable.Range(0, 5).Select(i => NewMessage(user, "absent", $"{{\"n\":{i}}}")).OrderBy(m => m.Id.ToString("D"), StringComparer.Ordinal).ToList();
+        var other = NewMessage(user, "present");
+        await store.AddAsync([.. messages, other], CancellationToken.None);
+
+        Assert.Equal(2, await store.TrimAsync(user, "absent", 3, CancellationToken.None));
+        Assert.Equal(0, await store.TrimAsync(user, "absent", 3, CancellationToken.None));
+
+        Assert.Equal(messages.Skip(2), (await store.ListAsync(user, "absent", 10, null, CancellationToken.None)).Items);
+        Assert.Equal([other], (await store.ListAsync(user, "present", 10, null, CancellationToken.None)).Items);
+        Assert.Equal(3, await store.TrimAsync(user, "absent", 0, CancellationToken.None));
+        Assert.Equal(0, await store.CountAsync(user, "absent", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Trimming_a_long_queue_pages_through_it()
+    {
+        var store = await CreateMessageStoreAsync();
+        var user = Guid.CreateVersion7();
+        var messages = Enumerable.Range(0, 250).Select(_ => NewMessage(user, "d")).OrderBy(m => m.Id.ToString("D"), StringComparer.Ordinal).ToList();
+        await store.AddAsync(messages, CancellationToken.None);
+
+        Assert.Equal(245, await store.TrimAsync(user, "d", 5, CancellationToken.None));
+
+        Assert.Equal(messages.TakeLast(5), (await store.ListAsync(user, "d", 10, null, CancellationToken.None)).Items);
+    }
+
+    [Fact]
     public async Task Deleting_a_devices_messages_leaves_the_others()
     {
         var store = await CreateMessageStoreAsync();

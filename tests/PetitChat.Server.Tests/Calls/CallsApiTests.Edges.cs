@@ -94,6 +94,25 @@ public sealed partial class CallsApiTests
     }
 
     [Fact]
+    public async Task The_last_one_in_a_call_leaving_the_chat_ends_the_call()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var group = (await alice.CreateGroupAsync("Last leaver", bob)).Id();
+        var call = await StartAsync(alice, group, "video");
+        await bob.Http.PostAsync(new Uri($"/api/v1/calls/{call.Id()}/join", UriKind.Relative), null).OkJsonAsync();
+        var stillRunning = await alice.Http.PostAsync(new Uri($"/api/v1/calls/{call.Id()}/leave", UriKind.Relative), null).OkJsonAsync();
+        Assert.Equal(JsonValueKind.Null, stillRunning.GetProperty("endedAt").ValueKind);
+        await using var aliceEvents = await alice.OpenEventsAsync();
+
+        (await bob.DeleteRawAsync($"/api/v1/chats/{group}/members/{bob.Id}")).Dispose();
+
+        var signal = (await aliceEvents.NextAsync(e => e.Type == "signal" && e.Data.Str("kind") == "call_ended")).Data;
+        Assert.Equal([alice.Id, bob.Id], signal.GetProperty("participantIds").EnumerateArray().Select(p => p.GetGuid()).Order());
+        var ended = await alice.GetAsync($"/api/v1/calls/{call.Id()}");
+        Assert.NotEqual(JsonValueKind.Null, ended.GetProperty("endedAt").ValueKind);
+    }
+
+    [Fact]
     public async Task Jitsi_seeing_a_former_member_leave_takes_them_out_and_a_stranger_leaving_is_404()
     {
         var (alice, bob, carol, dave) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"), await NewChatterAsync("carol"), await NewChatterAsync("dave"));

@@ -98,7 +98,7 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         }
 
         var after = await alice.SendAsync(chat, "carol is gone");
-        await carol.ReceiveSharesAsync();
+        Assert.Equal(0, await carol.ReceiveSharesAsync());
         await bob.ReceiveSharesAsync();
         Assert.NotEqual(before.GetProperty("encrypted").Str("chainId"), after.GetProperty("encrypted").Str("chainId"));
         Assert.Null(await carol.TryDecryptAsync(after));
@@ -110,6 +110,39 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         await dave.ReceiveSharesAsync();
         Assert.Equal("welcome dave", await dave.TryDecryptAsync(welcome));
         Assert.Null(await dave.TryDecryptAsync(after));
+    }
+
+    [Fact]
+    public async Task Editing_a_message_in_an_encrypted_chat_is_a_400_naming_text_and_changes_nothing()
+    {
+        var (alice, bob) = await PairAsync();
+        var chat = await CreateEncryptedAsync(alice.Chatter, "No edits in clear", bob.Chatter);
+        var sent = await alice.SendAsync(chat, "sealed words");
+
+        await alice.Chatter.Http.PatchAsJsonAsync($"/api/v1/chats/{chat}/signals/{sent.Id()}", new { text = "words in clear" }).ProblemAsync(400, "text");
+
+        var stored = Assert.Single((await alice.Chatter.TimelineAsync(chat)).Items(), s => s.Str("kind") == "message");
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("text").ValueKind);
+        Assert.False(stored.TryGetProperty("editedAt", out var editedAt) && editedAt.ValueKind != JsonValueKind.Null, "the message was edited");
+        Assert.False(await StoreContainsAsync("words in clear"), "the store holds the edit's text");
+    }
+
+    [Fact]
+    public async Task What_a_member_sent_before_leaving_stays_readable_to_the_others()
+    {
+        var (alice, bob) = await PairAsync();
+        var chat = await CreateEncryptedAsync(alice.Chatter, "Farewell", bob.Chatter);
+        var goodbye = await bob.SendAsync(chat, "goodbye all");
+
+        using (var left = await bob.Chatter.DeleteRawAsync($"/api/v1/chats/{chat}/members/{bob.UserId}"))
+        {
+            Assert.True(left.IsSuccessStatusCode);
+        }
+
+        // Alice and Bob share no chat now; Bob's keys still verify his share and his message.
+        Assert.Equal(1, await alice.ReceiveSharesAsync());
+        Assert.Equal("goodbye all", await alice.TryDecryptAsync(goodbye));
+        await alice.Chatter.GetRawAsync($"/api/v1/users/{Guid.NewGuid()}/devices").ProblemAsync(404);
     }
 
     [Fact]
@@ -171,10 +204,14 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         var (alice, bob) = await PairAsync();
         await CreateEncryptedAsync(alice.Chatter, "Devices", bob.Chatter);
         await using var bobEvents = await bob.Chatter.OpenEventsAsync();
+        await using var aliceEvents = await alice.Chatter.OpenEventsAsync();
         using var other = await E2eeClient.RegisterAsync(bob.Chatter);
 
         var changed = await bobEvents.NextAsync(e => e.Type == "devices");
         Assert.Equal(bob.UserId, changed.Data.GetProperty("userId").GetGuid());
+        // The chat partner hears of it too.
+        var toPartner = await aliceEvents.NextAsync(e => e.Type == "devices");
+        Assert.Equal(bob.UserId, toPartner.Data.GetProperty("userId").GetGuid());
         var forged = new { name = "x", identityKey = alice.IdentityKey, agreementKey = alice.AgreementKey, signature = WireFormat.B64(new byte[64]) };
         using (var bad = await alice.Chatter.Http.PutAsJsonAsync("/api/v1/me/devices/forged", forged))
         {
@@ -217,6 +254,31 @@ public class E2eeApiTests(PetitChatServer server) : ApiTest(server)
         Assert.NotEqual(first.Str("sha256"), second.Str("sha256"));
         Assert.Equal("application/octet-stream", first.Str("contentType"));
         await alice.Chatter.GetRawAsync($"/api/v1/files/{first.Id()}/preview").ProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task Global_search_leaves_out_encrypted_chats_and_their_files()
+    {
+        var (alice, bob) = await PairAsync();
+        var sealedChat = await CreateEncryptedAsync(alice.Chatter, "Sealed files", bob.Chatter);
+        var plainChat = (await alice.Chatter.CreateGroupAsync("Plain files", bob.Chatter)).Id();
+        var sealedFile = await UploadAsync(alice.Chatter, sealedChat, RandomNumberGenerator.GetBytes(64));
+        var sealedMessage = await alice.SendAsync(sealedChat, "sealed with a file", [sealedFile.Id()]);
+        var plainFile = await UploadAsync(alice.Chatter, plainChat, RandomNumberGenerator.GetBytes(64));
+        var plainMessage = await alice.Chatter.Http.PostJson($"/api/v1/chats/{plainChat}/signals",
+            new { kind = "message", clientId = "f1", attachmentIds = new[] { plainFile.Id() } }).OkJsonAsync(201);
+
+        // The plain chat's file is found once indexed; the sealed one, sent before it, never is.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        JsonElement[] hits;
+        while ((hits = (await alice.Chatter.GetAsync("/api/v1/search?has=file&limit=100")).Items()).All(h => h.GetProperty("signalId").GetGuid() != plainMessage.Id()))
+        {
+            Assert.False(timeout.IsCancellationRequested, "the plain chat's file was not found within 15 s");
+            // Searches are rate-limited per user (60 a minute by default).
+            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+        }
+
+        Assert.DoesNotContain(hits, h => h.GetProperty("chatId").GetGuid() == sealedChat || h.GetProperty("signalId").GetGuid() == sealedMessage.Id());
     }
 
     /// <summary>Whether the store's bytes contain <paramref name="text"/> (UTF-8): the SQLite file and its WAL.</summary>

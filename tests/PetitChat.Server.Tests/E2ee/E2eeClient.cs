@@ -56,7 +56,7 @@ public sealed class E2eeClient : IDisposable
     };
 
     /// <summary>Seals <paramref name="text"/>, shares a new chain first when the member devices changed, and sends it.</summary>
-    public async Task<JsonElement> SendAsync(Guid chatId, string text)
+    public async Task<JsonElement> SendAsync(Guid chatId, string text, IReadOnlyList<Guid>? attachmentIds = null)
     {
         var chat = await Chatter.GetAsync($"/api/v1/chats/{chatId}");
         var recipients = new List<(Guid UserId, string DeviceId, Jwk Agreement)>();
@@ -94,7 +94,7 @@ public sealed class E2eeClient : IDisposable
             WireFormat.Hkdf(chain.ChainKey, "msg"), JsonSerializer.SerializeToUtf8Bytes(new { text }));
         _outbound[chatId] = chain with { ChainKey = WireFormat.Hkdf(chain.ChainKey, "next"), Index = chain.Index + 1 };
         return await Chatter.Http.PostJson($"/api/v1/chats/{chatId}/signals",
-            new { kind = "message", clientId = Guid.NewGuid().ToString(), encrypted = message }).OkJsonAsync(201);
+            new { kind = "message", clientId = Guid.NewGuid().ToString(), encrypted = message, attachmentIds = attachmentIds ?? [] }).OkJsonAsync(201);
     }
 
     /// <summary>Takes every pending to-device message (key shares), acknowledges them, and returns how many opened.</summary>

@@ -189,14 +189,24 @@ export class E2eeDevice {
     }
   }
 
-  /** The safety number of me and another user, with their devices (docs/e2ee.md). */
-  async safety(userId: string): Promise<{ devices: DeviceInfo[]; number: string }> {
+  /** The safety number of me and another user, with their devices, and whether I marked it verified (docs/e2ee.md). */
+  async safety(userId: string): Promise<{ devices: DeviceInfo[]; number: string; verified: boolean }> {
     const [mine, theirs] = await Promise.all([this.devicesOf(this.me.userId), this.devicesOf(userId)]);
     const number = await safetyNumber(
       { userId: this.me.userId, identityKeys: mine.map((d) => d.identityKey) },
       { userId, identityKeys: theirs.map((d) => d.identityKey) },
     );
-    return { devices: theirs as DeviceInfo[], number };
+    const verified = (await this.store.get<string | null>(`verified/${userId}`)) === number;
+    return { devices: theirs as DeviceInfo[], number, verified };
+  }
+
+  /**
+   * Marks a contact verified at the safety number both people compared, or unmarks it (null).
+   * The mark holds for that number only: when their devices (or mine) change, the number changes
+   * and the contact is no longer verified until compared again.
+   */
+  async setVerified(userId: string, number: string | null): Promise<void> {
+    await this.store.put(`verified/${userId}`, number);
   }
 
   /** A sealed file's bytes, opened, with its real type. */

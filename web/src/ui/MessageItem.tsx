@@ -113,7 +113,7 @@ export function MessageItem(props: {
                 }}
               />
             ) : (
-              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Unable to decrypt</span> : item.text && (
+              item.undecryptable ? <span class="text undecryptable" data-testid="undecryptable">🔒 Could not decrypt</span> : item.text && (
                 <span class="text">
                   {mentionParts(item.text, members).map((part, i) => (part.mention ? <span key={i} class="mention-text" data-testid="mention">{part.text}</span> : part.text))}
                 </span>

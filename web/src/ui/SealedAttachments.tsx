@@ -35,7 +35,7 @@ function SealedFileCard({ client, file, url }: { client: ChatClient; file: Seale
       <span class="file-icon"><Icon name="file" /></span>
       <span class="grow">
         <span class="file-name">🔒 {file.name}</span>
-        <span class={failed ? "error small" : "muted small"}>{failed ? "Unable to decrypt" : fileSize(file.size)}</span>
+        <span class={failed ? "error small" : "muted small"}>{failed ? "Could not decrypt" : fileSize(file.size)}</span>
       </span>
       <button class="icon" aria-label={`Download ${file.name}`} title="Download" disabled={busy}
         onClick={() => {
@@ -67,7 +67,7 @@ function SealedImage({ client, file, url }: { client: ChatClient; file: SealedFi
     <figure class="image sealed">
       {src && <img src={src} alt={file.name} title={`${file.name} · ${fileSize(file.size)}`} data-testid="sealed-image" />}
       {!src && !failed && <span class="muted small">Decrypting…</span>}
-      {failed && <span class="error small">🔒 Unable to decrypt {file.name}</span>}
+      {failed && <span class="error small">🔒 Could not decrypt {file.name}</span>}
       <button class="image-download icon small" aria-label={`Download ${file.name}`} title="Download the image"
         onClick={() => void saveAs(client, file, url).catch(() => setFailed(true))}>
         <Icon name="download" size={16} />

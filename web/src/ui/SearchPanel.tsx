@@ -68,14 +68,14 @@ export function SearchPanel({ client, chat, onClose }: { client: ChatClient; cha
     <div class="search-panel" role="search">
       <div class="search-bar">
         <Icon name="search" size={16} />
-        <input ref={input} type="search" placeholder="Search in this chat" aria-label="Search messages" value={q} maxLength={500} disabled={chat.encrypted}
+        <input ref={input} type="search" placeholder="Search in this chat" aria-label="Search messages" value={q} maxLength={500}
           onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => e.key === "Escape" && onClose()} />
         <button class="icon small" aria-label="Close search" onClick={onClose}><Icon name="close" size={14} /></button>
       </div>
       {chat.encrypted && (
         <p class="muted small search-note" role="status" data-testid="search-encrypted">
-          Search is off in end-to-end encrypted chats: the server cannot read them.
+          End-to-end encrypted: this searches only the messages loaded and opened in this browser (the server cannot read them).
         </p>
       )}
       {message && <p class="muted small search-note" role="status">{message}</p>}
