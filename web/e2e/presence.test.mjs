@@ -61,7 +61,10 @@ describe("presence", () => {
     const alicePage = await page(a);
     const bobPage = await page(b);
 
+    // The user's own input tells the server they are here (not "away"), at most once a minute.
+    const pinged = alicePage.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/api/v1/me/activity"));
     await alicePage.getByRole("button", { name: "Set a status" }).click();
+    await pinged;
     await alicePage.getByRole("button", { name: "🍽️ Lunch" }).click();
     assert.equal(await alicePage.getByRole("combobox", { name: "Clear after" }).inputValue(), "30m");
     await alicePage.getByRole("button", { name: "Save" }).click();
@@ -77,6 +80,17 @@ describe("presence", () => {
     assert.equal(await dnd.getAttribute("aria-pressed"), "true");
     await bobPage.locator('.conv-head [data-presence="dnd"]').waitFor();
     await shot(bobPage, "presence-dnd");
+    // Do not disturb keeps the status and when it clears ("30 minutes").
+    const { presence } = await server.api(a, "GET", "/api/v1/me");
+    assert.equal(presence.status.text, "Lunch");
+    assert.ok(presence.status.expiresAt, "the status still expires");
+
+    await bobPage.getByRole("button", { name: "Members" }).click();
+    const aliceMember = bobPage.locator(".members li", { hasText: `@${a}` });
+    await aliceMember.locator('[data-presence="dnd"]').waitFor();
+    await aliceMember.getByText("🍽️ Lunch", { exact: false }).waitFor();
+    await shot(bobPage, "presence-members");
+    await bobPage.keyboard.press("Escape");
 
     await dnd.click();
     await alicePage.locator('.sidebar-head [data-presence="online"]').waitFor();

@@ -148,6 +148,11 @@ export class Api {
     return this.call("DELETE", "/api/v1/me/status");
   }
 
+  /** I am here: ends `away` (docs/presence.md). */
+  activity(): Promise<void> {
+    return this.call("POST", "/api/v1/me/activity");
+  }
+
   imageSettings(): Promise<ImageSettings> {
     return this.call("GET", "/api/v1/me/settings");
   }

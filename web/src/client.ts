@@ -577,7 +577,12 @@ export class ChatClient {
   async toggleDnd(): Promise<void> {
     const status = this.myPresence?.status;
     const on = status?.availability === "dnd";
-    await this.setStatus({ emoji: status?.emoji ?? null, text: status?.text ?? null, expiresAt: on ? status?.expiresAt ?? null : null, availability: on ? "auto" : "dnd" });
+    await this.setStatus({ emoji: status?.emoji ?? null, text: status?.text ?? null, expiresAt: status?.expiresAt ?? null, availability: on ? "auto" : "dnd" });
+  }
+
+  /** Tells the server I am here (my input, not a poll); see activity.ts. */
+  markActive(): Promise<void> {
+    return this.api.activity();
   }
 
   // ---- threads ----

@@ -23,6 +23,13 @@ public interface IPresence
     /// </summary>
     Task TouchAsync(Guid userId, DateTimeOffset at, CancellationToken ct);
 
+    /// <summary>
+    /// Records that a stream of the user closed at <paramref name="at"/>, as every node sees it
+    /// (<see cref="PetitChat.Core.Presence.UserActivity.ClosedAt"/>): the start of the offline grace
+    /// for reads, as for the offline event. The latest close wins.
+    /// </summary>
+    Task ClosedAsync(Guid userId, DateTimeOffset at, CancellationToken ct);
+
     /// <summary>For each of <paramref name="userIds"/>: connected now (on any node), and their last recorded activity.</summary>
     Task<IReadOnlyDictionary<Guid, PetitChat.Core.Presence.UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
 

@@ -17,7 +17,14 @@ public interface IPresenceStore
     /// <summary>Sets the presence last read from Microsoft 365, or removes it when null. The user's own status is kept.</summary>
     Task SetExternalAsync(Guid userId, ExternalPresence? external, CancellationToken ct);
 
-    /// <summary>The stored presence of each of <paramref name="userIds"/> that has any; users with none are absent.</summary>
+    /// <summary>
+    /// Records when the user was last seen (their stream closed), replacing the time stored; the
+    /// status and external presence are kept. Live activity lives in <see cref="Notifications.IPresence"/>;
+    /// this is what is left of it after a restart of the embedded one.
+    /// </summary>
+    Task SetLastSeenAsync(Guid userId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>The stored presence of each of <paramref name="userIds"/> that has any (a status, an external presence or a last seen); users with none are absent.</summary>
     Task<IReadOnlyDictionary<Guid, StoredPresence>> GetAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
 
     /// <summary>Links (or relinks, replacing the UPN and write-back choice) the user to Microsoft 365.</summary>

@@ -17,6 +17,10 @@ public sealed partial class PresenceService(
 {
     private const int PartnerCacheLimit = 50_000;
 
+    /// <summary>A status expiring within this is announced at its expiry by a timer; later ones by the sweep.</summary>
+    private static readonly TimeSpan ExpiryAnnouncedWithin = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, HashSet<Guid> Users)> _partners = new();
     private readonly ConcurrentDictionary<Guid, int> _local = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
@@ -78,8 +82,22 @@ public sealed partial class PresenceService(
             return new Invalid("availability", "The availability is one of auto, busy, dnd, away.");
         }
 
+        if (emoji is null && text is null && request.Availability == Availability.Auto)
+        {
+            // Nothing to show and nothing to change: the status is cleared, as a status picker saved empty means.
+            return await ClearStatusAsync(userId, ct);
+        }
+
         await store.SetStatusAsync(userId, new UserStatus(emoji, text, request.ExpiresAt, request.Availability, now), ct);
         Announce(userId);
+        if (request.ExpiresAt is { } expiresAt && expiresAt - now <= ExpiryAnnouncedWithin)
+        {
+            // Told at the expiry itself, not at the next sweep, and also for a user with no stream
+            // open (the sweep looks only at connected users). A later status makes this send a no-op.
+            // A moment past the expiry, so that a timer firing early still finds the status gone.
+            AnnounceAfter(userId, expiresAt - now + ExpiryMargin);
+        }
+
         return (await ViewsAsync([userId], ct))[0];
     }
 
@@ -106,7 +124,8 @@ public sealed partial class PresenceService(
     {
         if (userIds.Count > options.MaxQueryUsers)
         {
-            return new TooLarge("userIds", $"At most {options.MaxQueryUsers} users per query.");
+            // A count over its limit is a 400, as for a group's members; 413 is for bytes.
+            return new Invalid("userIds", $"At most {options.MaxQueryUsers} users per query.");
         }
 
         var visible = new List<Guid>(userIds.Count);
@@ -156,8 +175,10 @@ public sealed partial class PresenceService(
     {
         var status = stored?.Status is { } own && own.IsLive(now) ? own : null;
         var external = stored?.External is { } e && now - e.At <= options.ExternalFreshFor ? e : null;
-        var state = activity is { Connected: true }
-            ? now - (activity.LastActiveAt ?? now) >= options.AwayAfter ? PresenceState.Away : PresenceState.Online
+        // Within the grace after their last stream closed they read as before, as the offline event waits.
+        var connected = activity is { Connected: true } || (activity?.ClosedAt is { } closed && now - closed < options.OfflineGrace);
+        var state = connected
+            ? now - (activity?.LastActiveAt ?? now) >= options.AwayAfter ? PresenceState.Away : PresenceState.Online
             : PresenceState.Offline;
         var source = PresenceView.PetitChatSource;
         if (status is { Availability: not Availability.Auto } && state != PresenceState.Offline)
@@ -179,7 +200,7 @@ public sealed partial class PresenceService(
         }
 
         var shown = status ?? (external?.Message is { } message ? new UserStatus(null, message, null, Availability.Auto, external.At) : null);
-        return new PresenceView(userId, state, activity?.LastActiveAt, shown, source);
+        return new PresenceView(userId, state, activity?.LastActiveAt ?? stored?.LastSeenAt, shown, source);
     }
 
     private async Task<bool> CanSeeAsync(Guid callerId, Guid userId, CancellationToken ct) =>
@@ -225,15 +246,46 @@ public sealed partial class PresenceService(
         return users;
     }
 
-    private async Task DisconnectedAsync(Guid userId)
+    private async Task DisconnectedAsync(Guid userId, IAsyncDisposable inner)
     {
+        // The grace starts before the connection goes: no read in between finds the user offline.
+        var now = time.GetUtcNow();
+        await presence.ClosedAsync(userId, now, CancellationToken.None);
+        await inner.DisposeAsync();
         if (_local.AddOrUpdate(userId, 0, static (_, n) => n - 1) <= 0)
         {
             _local.TryRemove(new KeyValuePair<Guid, int>(userId, 0));
         }
 
-        await presence.TouchAsync(userId, time.GetUtcNow(), CancellationToken.None);
-        AnnounceAfter(userId, options.OfflineGrace);
+        await presence.TouchAsync(userId, now, CancellationToken.None);
+        // A moment past the grace, so that a timer firing early still reads the user offline.
+        AnnounceAfter(userId, options.OfflineGrace + ExpiryMargin);
+        _ = KeepLastSeenAsync(userId, now);
+    }
+
+    /// <summary>
+    /// Stores when the user was last seen once they are offline, after the grace and off the
+    /// stream's close, so that neither a close nor a reconnect waits for the store. A user back
+    /// within the grace is not written.
+    /// </summary>
+    private async Task KeepLastSeenAsync(Guid userId, DateTimeOffset at)
+    {
+        try
+        {
+            await Task.Delay(options.OfflineGrace + ExpiryMargin, time);
+            if (_local.ContainsKey(userId)
+                || (await presence.GetActivityAsync([userId], CancellationToken.None)).GetValueOrDefault(userId) is { Connected: true })
+            {
+                return;
+            }
+
+            await store.SetLastSeenAsync(userId, at, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A hint for after a restart: a store that failed it loses only that hint.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private sealed class Lease(PresenceService service, Guid userId, IAsyncDisposable inner) : IAsyncDisposable
@@ -247,8 +299,7 @@ public sealed partial class PresenceService(
                 return;
             }
 
-            await inner.DisposeAsync();
-            await service.DisconnectedAsync(userId);
+            await service.DisconnectedAsync(userId, inner);
         }
     }
 }

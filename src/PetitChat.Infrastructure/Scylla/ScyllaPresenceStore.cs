@@ -56,6 +56,9 @@ public sealed class ScyllaPresenceStore(ScyllaChatStore store) : IPresenceStore
         return UpdateAsync(userId, values, ct);
     }
 
+    public Task SetLastSeenAsync(Guid userId, DateTimeOffset at, CancellationToken ct) =>
+        UpdateAsync(userId, new Dictionary<string, AttributeValue> { ["lastSeen"] = N(at.UtcTicks) }, ct);
+
     public async Task<IReadOnlyDictionary<Guid, StoredPresence>> GetAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         var found = new Dictionary<Guid, StoredPresence>(userIds.Count);
@@ -180,7 +183,8 @@ public sealed class ScyllaPresenceStore(ScyllaChatStore store) : IPresenceStore
             ? new ExternalPresence(Enum.Parse<PresenceState>(item["extState"].S), item["extActivity"].S,
                 item.TryGetValue("extMessage", out var message) ? message.S : null, Time(at))
             : null;
-        return status is null && external is null ? null : new StoredPresence(status, external);
+        DateTimeOffset? lastSeen = item.TryGetValue("lastSeen", out var seen) ? Time(seen) : null;
+        return status is null && external is null && lastSeen is null ? null : new StoredPresence(status, external) { LastSeenAt = lastSeen };
     }
 
     private static Microsoft365Link ReadLink(Dictionary<string, AttributeValue> item) =>

@@ -35,6 +35,7 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
             write_back INTEGER NOT NULL
         );
         """,
+        "ALTER TABLE user_presence ADD COLUMN last_seen INTEGER;",
     ];
 
     private readonly SqliteSchemaPart _tables = new(options, "presence", Steps);
@@ -74,6 +75,15 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
             ("@message", external?.Message), ("@at", external is null ? null : ToText(external.At)));
     }
 
+    public async Task SetLastSeenAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO user_presence (user_id, last_seen) VALUES (@user, @at)
+            ON CONFLICT (user_id) DO UPDATE SET last_seen = excluded.last_seen
+            """, ct, ("@user", ToText(userId)), ("@at", at.UtcTicks));
+    }
+
     public async Task<IReadOnlyDictionary<Guid, StoredPresence>> GetAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         var found = new Dictionary<Guid, StoredPresence>(userIds.Count);
@@ -88,12 +98,12 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
             var names = chunk.Select((_, i) => $"@u{i}").ToArray();
             var parameters = chunk.Select((id, i) => (names[i], (object?)ToText(id))).ToArray();
             var rows = await QueryAsync(connection, $"""
-                SELECT user_id, has_status, emoji, text, expires_at, availability, set_at, ext_state, ext_activity, ext_message, ext_at
+                SELECT user_id, has_status, emoji, text, expires_at, availability, set_at, ext_state, ext_activity, ext_message, ext_at, last_seen
                 FROM user_presence WHERE user_id IN ({string.Join(", ", names)})
                 """, Read, ct, parameters);
             foreach (var (userId, stored) in rows)
             {
-                if (stored.Status is not null || stored.External is not null)
+                if (stored.Status is not null || stored.External is not null || stored.LastSeenAt is not null)
                 {
                     found[userId] = stored;
                 }
@@ -147,7 +157,10 @@ public sealed class SqlitePresenceStore(SqliteStoreOptions options) : IPresenceS
         ExternalPresence? external = r.IsDBNull(7)
             ? null
             : new ExternalPresence(Enum.Parse<PresenceState>(r.GetString(7)), r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), ParseTime(r.GetString(10)));
-        return (Guid.Parse(r.GetString(0)), new StoredPresence(status, external));
+        return (Guid.Parse(r.GetString(0)), new StoredPresence(status, external)
+        {
+            LastSeenAt = r.IsDBNull(11) ? null : new DateTimeOffset(r.GetInt64(11), TimeSpan.Zero),
+        });
     }
 
     private static Microsoft365Link ReadLink(SqliteDataReader r) => new(Guid.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2) == 1);

@@ -72,7 +72,8 @@ public static partial class E2eeApi
 
         api.MapPost("/me/devices/{deviceId}/messages/ack", async Task<Results<NoContent, ProblemHttpResult>> (
             string deviceId, AcknowledgeRequest request, Caller caller, DeviceService service, CancellationToken ct) =>
-            await service.AcknowledgeAsync(caller.Id, deviceId, request.Ids, ct) is { } failure ? failure.ToProblem() : TypedResults.NoContent());
+            await service.AcknowledgeAsync(caller.Id, deviceId, request.Ids, ct) is { } failure ? failure.ToProblem() : TypedResults.NoContent())
+            .WithMetadata(Presence.NotActivity.Instance); // the client acknowledges by itself: not its user's activity
 
         return api;
     }

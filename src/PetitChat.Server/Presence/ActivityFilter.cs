@@ -5,7 +5,8 @@ namespace PetitChat.Server.Presence;
 
 /// <summary>
 /// Any successful write call (a send, a receipt, a reaction, a typing call...) counts as activity,
-/// so the user is not <c>away</c>; reads do not count (a client polls without its user).
+/// so the user is not <c>away</c>; reads do not count (a client polls without its user), nor do
+/// non-GET calls marked <see cref="NotActivity"/> (a presence query).
 /// </summary>
 public sealed class ActivityFilter : IEndpointFilter
 {
@@ -14,6 +15,7 @@ public sealed class ActivityFilter : IEndpointFilter
         var result = await next(context);
         var http = context.HttpContext;
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+            && http.GetEndpoint()?.Metadata.GetMetadata<NotActivity>() is null
             && http.User.Identity?.IsAuthenticated == true && StatusOf(result) < 400
             && (BoundCaller(context) ?? await Caller.BindAsync(http)) is { } caller)
         {

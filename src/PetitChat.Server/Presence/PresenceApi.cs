@@ -58,7 +58,7 @@ public static class PresenceApi
             return views.Succeeded
                 ? TypedResults.Ok(new PresenceListDto([.. views.Value.Select(PresenceDto.From)]))
                 : views.Failure.ToProblem();
-        });
+        }).WithMetadata(NotActivity.Instance);
 
         api.MapGet("/me/microsoft365", async (Caller caller, IPresenceStore store, CancellationToken ct) =>
             TypedResults.Ok(Microsoft365LinkDto.From(await store.GetLinkAsync(caller.Id, ct))));

@@ -12,7 +12,8 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsers(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", (Caller caller) => TypedResults.Ok(MeDto.From(caller.User)));
+        api.MapGet("/me", async (Caller caller, PresenceService presence, CancellationToken ct) =>
+            TypedResults.Ok(MeDto.From(caller.User) with { Presence = PresenceDto.From((await presence.ViewsAsync([caller.Id], ct))[0]) }));
 
         api.MapGet("/users", async Task<Results<Ok<Page<UserDto>>, ProblemHttpResult>> (
             Caller caller, UserService users, PresenceService presence, string? username, int? limit, string? cursor, CancellationToken ct) =>

@@ -126,6 +126,23 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
         Assert.Equal([first.SignalId], Assert.Single(_channel.Delivered).Notification.Covers);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_mention_reaches_a_user_in_do_not_disturb_only_while_DndAllowsMentions_is_on(bool dndAllowsMentions)
+    {
+        var job = await MessageJobAsync("hey @bob, need you");
+        using var presence = new SqlitePresenceStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "store.db") });
+        await presence.InitializeAsync(CancellationToken.None);
+        await presence.SetStatusAsync(job.UserId, new PetitChat.Core.Presence.UserStatus("🔕", null, null, PetitChat.Core.Presence.Availability.Dnd, DateTimeOffset.UtcNow), CancellationToken.None);
+        var worker = new NotificationWorker(_store, _store, _store, _settings, new InProcessPresence(), _first.Ledger, [_channel],
+            new NotificationOptions { ReadDelay = TimeSpan.Zero, DndAllowsMentions = dndAllowsMentions }, TimeProvider.System, presence);
+
+        var notification = await worker.DecideAsync(job, CancellationToken.None);
+
+        Assert.Equal(dndAllowsMentions, notification is { Mentioned: true });
+    }
+
     public async Task InitializeAsync()
     {
         var options = new SqliteStoreOptions { Path = Path.Combine(_folder, "store.db") };

@@ -1,12 +1,68 @@
+using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Contracts.Tests.Notifications;
+using PetitChat.Contracts.Tests.Storage;
 using PetitChat.Core.Presence;
+using PetitChat.Infrastructure.InProcess;
 
 namespace PetitChat.Contracts.Tests.Presence;
 
 /// <summary>Activity and dead-node reaping of the NATS presence, on a real nats-server, seen from several connections.</summary>
-public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>
+public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<NatsServerFixture>, IDisposable
 {
+    private readonly SqlitePartStores _stores = new();
+
+    [Fact]
+    public async Task A_partner_is_told_offline_by_the_live_nodes_sweep_when_the_users_node_dies()
+    {
+        var options = NatsWorker.OptionsFor(nats.Server.Url) with
+        {
+            NodeBucket = $"nodes_{Guid.NewGuid():N}",
+            NodeExpiry = TimeSpan.FromSeconds(2),
+            PresenceExpiry = TimeSpan.FromMinutes(5), // the users' keys would outlive the test by far
+        };
+        var dying = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        await using var live = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        var (statuses, chats, alice, bob) = await PresencePartners.CreateAsync(_stores);
+        var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
+        var presenceOptions = new PresenceOptions { Coalesce = TimeSpan.Zero, OfflineGrace = TimeSpan.Zero };
+        var onDying = new PresenceService(dying.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
+        var onLive = new PresenceService(live.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var seen = (await bus.SubscribeAsync(bob, null, cts.Token)).GetAsyncEnumerator(cts.Token);
+
+        await onDying.ConnectAsync(alice, cts.Token);
+        Assert.Equal(PresenceState.Online, Assert.Single(await PresencePartners.NextAsync(seen, alice, _ => true)).State);
+
+        // Killed without a word: nobody closes alice's stream; the live node's sweep finds her node gone.
+        await dying.KillAsync();
+        var sweeping = SweepUntilCancelledAsync(onLive, cts.Token);
+        var offline = Assert.Single(await PresencePartners.NextAsync(seen, alice, _ => true));
+        await cts.CancelAsync();
+        await sweeping;
+
+        Assert.Equal(PresenceState.Offline, offline.State);
+        Assert.False(await live.Presence.IsConnectedAsync(alice, CancellationToken.None));
+    }
+
+    public void Dispose() => _stores.Dispose();
+
+    /// <summary>The node's sweep, every 200 ms, as <c>PresenceSweeper</c> runs it every <c>SweepInterval</c>.</summary>
+    private static async Task SweepUntilCancelledAsync(PresenceService presence, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await presence.SweepAsync(ct);
+                await Task.Delay(200, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     [Fact]
     public async Task Activity_recorded_on_one_node_is_read_on_another_and_never_goes_back()
     {
@@ -21,6 +77,10 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
         await a.Presence.TouchAsync(alice, at, CancellationToken.None);
 
         Assert.Equal(new UserActivity(true, at), (await b.Presence.GetActivityAsync([alice], CancellationToken.None))[alice]);
+
+        // Where the offline grace starts, for reads on every node.
+        await a.Presence.ClosedAsync(alice, at.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(at.AddMinutes(1), (await b.Presence.GetActivityAsync([alice], CancellationToken.None))[alice].ClosedAt);
     }
 
     [Fact]

@@ -32,6 +32,25 @@ public abstract class PresenceStoreContract
     }
 
     [Fact]
+    public async Task Last_seen_is_kept_beside_the_status_and_the_latest_replaces_it()
+    {
+        var store = await CreateStoreAsync();
+        var (alice, bob) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var status = new UserStatus("🎧", "Focus", null, Availability.Busy, Now);
+        await store.SetStatusAsync(alice, status, CancellationToken.None);
+
+        await store.SetLastSeenAsync(alice, Now.AddMinutes(5), CancellationToken.None);
+        await store.SetLastSeenAsync(bob, Now.AddMinutes(1), CancellationToken.None);
+        await store.SetLastSeenAsync(bob, Now.AddMinutes(2), CancellationToken.None);
+
+        var both = await store.GetAsync([alice, bob], CancellationToken.None);
+        Assert.Equal((status, Now.AddMinutes(5)), (both[alice].Status, both[alice].LastSeenAt));
+        Assert.Equal((null, null, Now.AddMinutes(2)), (both[bob].Status, both[bob].External, both[bob].LastSeenAt));
+        Assert.True(await store.ClearStatusAsync(alice, CancellationToken.None));
+        Assert.Equal(Now.AddMinutes(5), (await store.GetAsync([alice], CancellationToken.None))[alice].LastSeenAt);
+    }
+
+    [Fact]
     public async Task An_expired_status_is_returned_as_stored_for_readers_to_judge()
     {
         var store = await CreateStoreAsync();

@@ -56,6 +56,21 @@ public sealed class GraphStandIn : IAsyncDisposable
 
     public ConcurrentQueue<(string Id, JsonNode Body)> StatusMessages { get; } = new();
 
+    /// <summary>How many ids each <c>getPresencesByUserId</c> call that was answered asked for, in order.</summary>
+    public ConcurrentQueue<int> PresenceBatches { get; } = new();
+
+    /// <summary>
+    /// Every token issued so far is refused from now on as expired, before the lifetime it was
+    /// issued with ran out (revoked, or the clocks disagree): Graph answers 401 and the caller needs a new one.
+    /// </summary>
+    public void ExpireTokens()
+    {
+        foreach (var token in _tokens.Keys)
+        {
+            _tokens[token] = DateTimeOffset.MinValue;
+        }
+    }
+
     public static async Task<GraphStandIn> StartAsync()
     {
         var port = LoopbackPort.Free();
@@ -138,6 +153,8 @@ public sealed class GraphStandIn : IAsyncDisposable
         {
             return Error(400, "BadRequest", "At most 650 ids.");
         }
+
+        PresenceBatches.Enqueue(ids.Count);
 
         var value = ids.Where(_presence.ContainsKey).Select(id =>
         {

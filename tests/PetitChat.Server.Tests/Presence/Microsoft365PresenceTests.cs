@@ -62,6 +62,38 @@ public sealed class Microsoft365PresenceTests(PresenceServer server) : PresenceT
     }
 
     [Fact]
+    public async Task Graph_stand_in_a_token_refused_as_expired_before_its_time_is_replaced_and_the_call_tried_again()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        await alice.CreateDirectAsync(bob);
+        var graphId = Graph.AddUser($"{alice.Username}@{PresenceServer.EmailDomain}");
+        await alice.Http.PutAsJsonAsync("/api/v1/me/microsoft365", new { }).OkJsonAsync();
+        Graph.SetPresence(graphId, "Busy", "InAMeeting");
+        await WaitForPresenceAsync(bob, alice, p => p.Str("state") == "busy");
+        var refused = Graph.ExpiredRefused;
+
+        // The sync takes a token that lives 10 minutes, so it would not renew it by itself for long...
+        var issued = Graph.TokensIssued;
+        Graph.TokenLifetime = TimeSpan.FromMinutes(10);
+        try
+        {
+            await WaitUntilAsync(() => Graph.TokensIssued > issued);
+        }
+        finally
+        {
+            Graph.TokenLifetime = TimeSpan.FromSeconds(2);
+        }
+
+        // ...but Graph says it expired (401).
+        Graph.ExpireTokens();
+        Graph.SetPresence(graphId, "Away", "Away");
+
+        var away = await WaitForPresenceAsync(bob, alice, p => p.Str("state") == "away");
+        Assert.Equal("microsoft365", away.Str("source"));
+        Assert.True(Graph.ExpiredRefused > refused);
+    }
+
+    [Fact]
     public async Task Graph_stand_in_a_status_is_written_back_when_the_user_turned_that_on()
     {
         var alice = await NewChatterAsync("alice");

@@ -28,6 +28,35 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
     }
 
     [Fact]
+    public async Task Reads_keep_the_last_state_through_the_grace_and_say_offline_only_when_the_event_does()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var chatId = (await alice.CreateGroupAsync("team", bob)).Id();
+        await using var bobEvents = await bob.OpenEventsAsync();
+        var aliceEvents = await alice.OpenEventsAsync();
+        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "online"));
+
+        await aliceEvents.DisposeAsync();
+        var closedAt = DateTimeOffset.UtcNow;
+        // Every way of reading presence, from the close until one says offline: before the grace
+        // (1 s here) they all say online, as no offline event has gone out yet.
+        var firstOffline = await PresenceReads.FirstOfflineReadAsync(closedAt, async () =>
+        [
+            (await PresenceOfAsync(bob, alice)).Str("state"),
+            (await bob.Http.PostJson("/api/v1/presence/query", new { userIds = new[] { alice.Id } }).OkJsonAsync()).Items().Single().Str("state"),
+            (await bob.GetAsync($"/api/v1/chats/{chatId}")).GetProperty("members").EnumerateArray()
+                .Single(m => m.Id() == alice.Id).GetProperty("presence").Str("state"),
+            (await alice.GetAsync("/api/v1/me")).GetProperty("presence").Str("state"),
+        ]);
+
+        PresenceReads.AfterTheGrace(firstOffline, (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset());
+        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "offline"));
+        var read = await PresenceOfAsync(bob, alice);
+        Assert.Equal("offline", read.Str("state"));
+        Assert.True(read.GetProperty("lastSeenAt").GetDateTimeOffset() >= closedAt.AddSeconds(-1));
+    }
+
+    [Fact]
     public async Task A_reconnect_within_the_grace_sends_no_offline()
     {
         var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
@@ -121,10 +150,49 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "not an emoji" }).ProblemAsync(400, "emoji");
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { text = "x", expiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) }).ProblemAsync(400, "expiresAt");
         await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { availability = "asleep" }).ProblemAsync(400);
-        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = Enumerable.Range(0, 201).Select(_ => Guid.CreateVersion7()) }).ProblemAsync(413, "userIds");
+        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = Enumerable.Range(0, 201).Select(_ => Guid.CreateVersion7()) }).ProblemAsync(400, "userIds");
         await alice.Http.PostJson("/api/v1/presence/query", new { }).ProblemAsync(400, "userIds");
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await PresenceOfAsync(bob, alice)).GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_status_with_nothing_in_it_clears_the_status()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        await alice.CreateDirectAsync(bob);
+        await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "🌴", text = "Away for a week" }).OkJsonAsync();
+
+        var emptied = await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { emoji = "", text = " ", availability = "auto" }).OkJsonAsync();
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, emptied.GetProperty("status").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await PresenceOfAsync(bob, alice)).GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_presence_query_is_a_read_and_does_not_count_as_activity()
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        await alice.CreateDirectAsync(bob);
+        var before = (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset();
+
+        await alice.Http.PostJson("/api/v1/presence/query", new { userIds = new[] { bob.Id } }).OkJsonAsync();
+
+        Assert.Equal(before, (await PresenceOfAsync(bob, alice)).GetProperty("lastSeenAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Me_carries_my_presence()
+    {
+        var alice = await NewChatterAsync("alice");
+        await alice.Http.PutAsJsonAsync("/api/v1/me/status", new { text = "Writing", availability = "busy" }).OkJsonAsync();
+        await using var events = await alice.OpenEventsAsync();
+
+        var me = await alice.GetAsync("/api/v1/me");
+
+        Assert.Equal(alice.Id, me.GetProperty("presence").GetProperty("userId").GetGuid());
+        Assert.Equal("busy", me.GetProperty("presence").Str("state"));
+        Assert.Equal("Writing", me.GetProperty("presence").GetProperty("status").Str("text"));
     }
 
     [Fact]

@@ -29,7 +29,16 @@ public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
         Assert.Equal("online", (await bob.On(0).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"));
 
         await aliceOnNode1.DisposeAsync();
+        var closedAt = DateTimeOffset.UtcNow;
+        // Both nodes read online through the grace (1 s here), as no offline event has gone out yet.
+        var firstOffline = await PresenceReads.FirstOfflineReadAsync(closedAt, async () =>
+        [
+            (await bob.On(0).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"),
+            (await bob.On(1).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"),
+        ]);
+        PresenceReads.AfterTheGrace(firstOffline, (await bob.On(1).GetAsync($"/api/v1/users/{alice.Id}/presence")).GetProperty("lastSeenAt").GetDateTimeOffset());
         await bobOnNode2.NextAsync(e => e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == alice.Id && e.Data.Str("state") == "offline");
         Assert.Equal("offline", (await bob.On(1).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"));
+        Assert.Equal("offline", (await bob.On(0).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"));
     }
 }

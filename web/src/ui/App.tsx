@@ -10,6 +10,7 @@ import { NewChat } from "./NewChat";
 import { Settings } from "./Settings";
 import { StatusPicker } from "./StatusPicker";
 import { go, useClientState, useRoute } from "./useClient";
+import { ActivityPinger, watchActivity } from "../activity";
 
 export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () => void }) {
   const state = useClientState(client);
@@ -29,6 +30,9 @@ export function App({ client, onSignOut }: { client: ChatClient; onSignOut: () =
     const timer = setTimeout(() => setShowLive(true), 1500);
     return () => clearTimeout(timer);
   }, [state.live]);
+
+  // Reading and clicking without writing still means I am here: not "away" to my partners.
+  useEffect(() => watchActivity(document, new ActivityPinger(() => client.markActive())), [client]);
 
   useEffect(() => {
     if (route.chatId) void client.openChat(route.chatId, route.signalId ?? undefined);

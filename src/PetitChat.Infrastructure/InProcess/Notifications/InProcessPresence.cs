@@ -9,6 +9,7 @@ public sealed class InProcessPresence : IPresence
 {
     private readonly ConcurrentDictionary<Guid, int> _streams = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _active = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _closed = new();
 
     public Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct)
     {
@@ -25,6 +26,12 @@ public sealed class InProcessPresence : IPresence
         return Task.CompletedTask;
     }
 
+    public Task ClosedAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        _closed.AddOrUpdate(userId, at, (_, known) => at > known ? at : known);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyDictionary<Guid, UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         var found = new Dictionary<Guid, UserActivity>(userIds.Count);
@@ -32,7 +39,10 @@ public sealed class InProcessPresence : IPresence
         {
             found[userId] = new UserActivity(
                 _streams.TryGetValue(userId, out var n) && n > 0,
-                _active.TryGetValue(userId, out var at) ? at : null);
+                _active.TryGetValue(userId, out var at) ? at : null)
+            {
+                ClosedAt = _closed.TryGetValue(userId, out var closed) ? closed : null,
+            };
         }
 
         return Task.FromResult<IReadOnlyDictionary<Guid, UserActivity>>(found);

@@ -15,7 +15,8 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// third of it, so a node that dies stops counting within that time. Each node also keeps a key in
 /// <see cref="NatsNotificationOptions.NodeBucket"/>, which expires sooner: the node with the
 /// smallest live key removes the connections of nodes whose key is gone (<see cref="ReapAsync"/>).
-/// Last activity is one key per user in <see cref="NatsNotificationOptions.ActivityBucket"/>.
+/// Last activity is one key per user in <see cref="NatsNotificationOptions.ActivityBucket"/>, and
+/// when a stream of theirs last closed another (<c>closed.&lt;user&gt;</c>), where the offline grace starts.
 /// </summary>
 public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsNotificationOptions> options) : IPresence, IDisposable
 {
@@ -106,14 +107,21 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
         }
 
         await BucketAsync(ct);
-        await _activity!.PutAsync($"{userId:N}", Encoding.ASCII.GetBytes(at.UtcTicks.ToString(CultureInfo.InvariantCulture)), cancellationToken: ct);
+        await _activity!.PutAsync($"{userId:N}", Ticks(at), cancellationToken: ct);
+    }
+
+    /// <summary>Every close is written (no grain): the offline grace that reads honour starts at it.</summary>
+    public async Task ClosedAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        await BucketAsync(ct);
+        await _activity!.PutAsync(ClosedKeyOf(userId), Ticks(at), cancellationToken: ct);
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         await BucketAsync(ct);
         var found = new Dictionary<Guid, UserActivity>(userIds.Count);
-        // Two key-value reads per user, a batch of users at a time rather than one by one.
+        // Three key-value reads per user (connections, last activity, last close), a batch of users at a time rather than one by one.
         foreach (var batch in userIds.Distinct().Chunk(50))
         {
             var reads = await Task.WhenAll(batch.Select(async userId => (userId, await ActivityOfAsync(userId, ct))));
@@ -128,13 +136,26 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
 
     private async Task<UserActivity> ActivityOfAsync(Guid userId, CancellationToken ct)
     {
-        var connected = await IsConnectedAsync(userId, ct);
-        var entry = await _activity!.TryGetEntryAsync<byte[]>($"{userId:N}", cancellationToken: ct);
+        var connected = IsConnectedAsync(userId, ct);
+        var active = TimeOfAsync($"{userId:N}", ct);
+        var closed = TimeOfAsync(ClosedKeyOf(userId), ct);
+        // A close is activity too, and written without the grain of TouchAsync: the closer "last seen".
+        var (lastActive, lastClosed) = (await active, await closed);
+        return new UserActivity(await connected, lastClosed > lastActive || lastActive is null ? lastClosed : lastActive) { ClosedAt = lastClosed };
+    }
+
+    private async Task<DateTimeOffset?> TimeOfAsync(string key, CancellationToken ct)
+    {
+        var entry = await _activity!.TryGetEntryAsync<byte[]>(key, cancellationToken: ct);
         return entry.Success && entry.Value.Value is { } bytes
             && long.TryParse(Encoding.ASCII.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            ? new UserActivity(connected, new DateTimeOffset(ticks, TimeSpan.Zero))
-            : new UserActivity(connected, null);
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
     }
+
+    private static byte[] Ticks(DateTimeOffset at) => Encoding.ASCII.GetBytes(at.UtcTicks.ToString(CultureInfo.InvariantCulture));
+
+    private static string ClosedKeyOf(Guid userId) => $"closed.{userId:N}";
 
     public async Task<IReadOnlyList<Guid>> ReapAsync(CancellationToken ct)
     {
