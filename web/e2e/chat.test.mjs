@@ -332,6 +332,15 @@ describe("web client", () => {
     await b.locator(".chat-row", { hasText: alice }).click();
     await message(b, "Photos coming").waitFor();
 
+    // A file uploaded and then removed from the composer is deleted: no member sees it in the chat's files.
+    const chatId = /#\/c\/([0-9a-f-]{36})/.exec(a.url())[1];
+    await a.getByTestId("file-input").setInputFiles([{ name: "draft.txt", mimeType: "text/plain", buffer: Buffer.from("not meant to be sent\n") }]);
+    await a.getByTestId("upload").filter({ hasText: "draft.txt" }).getByText("Ready").waitFor();
+    const listed = async () => (await server.api(bob, "GET", `/api/v1/chats/${chatId}/files`)).items.map((f) => f.name);
+    assert.deepEqual(await listed(), ["draft.txt"]);
+    await a.getByRole("button", { name: "Remove draft.txt" }).click();
+    await until(async () => (await listed()).length === 0, "the removed file gone from the chat's files");
+
     await a.getByTestId("file-input").setInputFiles([
       { name: "sunset.png", mimeType: "image/png", buffer: png(640, 480) },
       { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("meeting notes\n") },

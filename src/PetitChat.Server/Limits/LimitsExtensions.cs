@@ -66,6 +66,7 @@ public static class LimitsExtensions
     {
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        app.UseTimedRequestBodies();
         app.UseUtf8JsonOnly();
         return app;
     }

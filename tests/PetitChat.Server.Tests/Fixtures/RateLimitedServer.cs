@@ -14,6 +14,9 @@ public sealed class RateLimitedServer : PetitChatServer
     public const int TokensPerUsername = 3;
     public const int TokensPerAddress = 5;
 
+    /// <summary>Searches, user searches and push registrations each get this many a window.</summary>
+    public const int Lookups = 3;
+
     /// <summary>A client address no other caller uses (TEST-NET-3 and a random tail).</summary>
     public static string NewAddress() => $"203.0.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}";
 
@@ -48,6 +51,11 @@ public sealed class RateLimitedServer : PetitChatServer
         settings["RateLimits:Tickets:PermitLimit"] = Tickets.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:TokensPerUsername:PermitLimit"] = TokensPerUsername.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:TokensPerAddress:PermitLimit"] = TokensPerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var policy in new[] { "Searches", "UserSearch", "PushSubscriptions" })
+        {
+            settings[$"RateLimits:{policy}:PermitLimit"] = Lookups.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         settings["RateLimits:UploadBytesPerMinute"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Task.CompletedTask;
     }

@@ -63,6 +63,30 @@ public sealed class OutboundHttpTests(NotifyingServer server)
     }
 
     [Fact]
+    public async Task A_proxy_from_the_environment_is_not_used_so_the_check_sees_the_real_target()
+    {
+        // HTTP_PROXY and HTTPS_PROXY become HttpClient.DefaultProxy. A client that used it would
+        // connect to the proxy (here the listener on 127.0.0.1, allowed by this policy) and hand it
+        // a target in a refused range that the address check never sees.
+        using var outbound = new OutboundHttp(Options.Create(new OutboundHttpOptions { AllowLoopback = true }));
+        var target = new Uri("http://198.18.7.7/hook/proxied");
+        var before = HttpClient.DefaultProxy;
+        HttpClient.DefaultProxy = new ProxyOnlyFor(target.Host, server.Push.Origin);
+        HttpRequestException error;
+        try
+        {
+            error = await Assert.ThrowsAsync<HttpRequestException>(() => outbound.Client.PostAsync(target, new StringContent("{}")));
+        }
+        finally
+        {
+            HttpClient.DefaultProxy = before;
+        }
+
+        Assert.IsType<OutboundAddressRefusedException>(error.InnerException);
+        Assert.Empty(server.Push.For("proxied"));
+    }
+
+    [Fact]
     public async Task Loopback_is_reached_only_when_configuration_allows_it()
     {
         using var outbound = new OutboundHttp(Options.Create(new OutboundHttpOptions { AllowLoopback = true }));
@@ -70,5 +94,15 @@ public sealed class OutboundHttpTests(NotifyingServer server)
         using var response = await outbound.Client.PostAsync(new Uri(server.Push.HookUrl("allowed")), new StringContent("{}"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A proxy for one host only, so that other clients of the test process are not sent through it meanwhile.</summary>
+    private sealed class ProxyOnlyFor(string host, Uri proxy) : IWebProxy
+    {
+        public ICredentials? Credentials { get; set; }
+
+        public Uri? GetProxy(Uri destination) => proxy;
+
+        public bool IsBypassed(Uri destination) => !string.Equals(destination.Host, host, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -52,6 +52,43 @@ public sealed class RateLimitTests(RateLimitedServer server)
         Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/search?q=lunch")]
+    [InlineData("GET", "/api/v1/chats/{chat}/search?q=lunch")]
+    [InlineData("GET", "/api/v1/users?username=ali")]
+    [InlineData("POST", "/api/v1/me/push-subscriptions")]
+    [InlineData("PUT", "/api/v1/me/webhook")]
+    public async Task A_flood_of_searches_user_searches_or_push_registrations_gets_429_while_another_user_is_served(string method, string path)
+    {
+        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
+        var chat = (await alice.CreateGroupAsync("lookups", bob)).Id();
+        var url = path.Replace("{chat}", chat.ToString(), StringComparison.Ordinal);
+        // A registration counts whether or not its body is valid: the limit comes before the work.
+        HttpRequestMessage Request() => new(new HttpMethod(method), new Uri(url, UriKind.Relative))
+        {
+            Content = method == "GET" ? null : new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < RateLimitedServer.Lookups + 2; i++)
+        {
+            using var request = Request();
+            using var response = await alice.Http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                AssertTooMany(response);
+            }
+        }
+
+        Assert.Equal(RateLimitedServer.Lookups, statuses.Count(s => s != HttpStatusCode.TooManyRequests));
+        Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        using var bobs = Request();
+        using var served = await bob.Http.SendAsync(bobs);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, served.StatusCode);
+        Assert.True((int)served.StatusCode < 500, $"{served.StatusCode}");
+    }
+
     [Fact]
     public async Task Password_guesses_for_one_username_get_429_from_any_address_and_other_usernames_are_served()
     {
@@ -74,6 +111,34 @@ public sealed class RateLimitTests(RateLimitedServer server)
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         using var other = await server.RequestTokenAsync($"other-{Guid.NewGuid():N}", PetitChatServer.Password, RateLimitedServer.NewAddress());
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_form_guesses_count_toward_the_same_per_username_limit_as_the_token_endpoint()
+    {
+        var victim = $"victim-{Guid.NewGuid():N}";
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < RateLimitedServer.TokensPerUsername + 1; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, PetitChat.Server.Identity.EmbeddedIssuer.LoginPath)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = victim, ["password"] = $"guess-{i}", ["returnUrl"] = "/" }),
+            };
+            request.Headers.Add("X-Forwarded-For", RateLimitedServer.NewAddress());
+            using var guess = await http.SendAsync(request);
+            statuses.Add(guess.StatusCode);
+            if (guess.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                AssertTooMany(guess);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses[..^1]);
+        using var token = await server.RequestTokenAsync(victim, PetitChatServer.Password, RateLimitedServer.NewAddress());
+        Assert.Equal(HttpStatusCode.TooManyRequests, token.StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+using System.Net;
+using PetitChat.Server.Tests.Api;
+using PetitChat.Server.Tests.Fixtures;
+using PetitChat.Server.Tests.Notifications;
+
+namespace PetitChat.Server.Tests.Nodes;
+
+/// <summary>
+/// A send saved while the bus could not take its live events (503, <c>saved: true</c>) still
+/// pushes its message: the client's repeat with the same <c>clientId</c> found the signal and,
+/// before the fix, planned no notification, so the recipient was never pushed.
+/// </summary>
+public sealed class SavedSendPushTests
+{
+    [Fact]
+    public async Task A_send_saved_while_NATS_is_down_and_repeated_pushes_its_message()
+    {
+        await using var push = await PushEndpoint.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("petitchat-saved-push-").FullName;
+        await using var nodes = new NatsNodes
+        {
+            Count = 1,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Notifications:ReadDelay"] = "00:00:00.200",
+                ["Notifications:Retry:FirstDelay"] = "00:00:00.100",
+                ["Notifications:Retry:MaxDelay"] = "00:00:01",
+                ["Notifications:Outbound:AllowLoopback"] = "true",
+                ["Notifications:WebPush:KeyPath"] = Path.Combine(folder, "vapid-keys.json"),
+            },
+        };
+        await nodes.InitializeAsync();
+        var (alice, bob) = (await nodes.NewChatterAsync("alice"), await nodes.NewChatterAsync("bob"));
+        using var browser = push.NewBrowser();
+        await bob.On(0).PostRawAsync("/api/v1/me/push-subscriptions", browser.ToJson()).OkJsonAsync(201);
+        var chat = (await alice.On(0).CreateDirectAsync(bob.On(0))).Id();
+
+        await nodes.Nats.StopAsync();
+        var send = new { kind = "message", text = "saved during the outage", clientId = Guid.NewGuid().ToString() };
+        var problem = await alice.On(0).PostRawAsync($"/api/v1/chats/{chat}/signals", send).ProblemAsync(503);
+        Assert.True(problem.GetProperty("saved").GetBoolean());
+        await nodes.Nats.StartAgainAsync();
+        var repeated = await RepeatUntilTakenAsync(alice.On(0), chat, send);
+
+        var pushed = Assert.Single(await push.WaitForAsync(browser.Id, 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(repeated, pushed.Json!.Value.GetProperty("signalId").GetGuid());
+        Assert.Contains("saved during the outage", pushed.Json!.Value.Str("body"), StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>The client's retry: the same send until it is answered 200 (the node reconnects to NATS by itself).</summary>
+    private static async Task<Guid> RepeatUntilTakenAsync(Chatter sender, Guid chat, object send)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await sender.PostRawAsync($"/api/v1/chats/{chat}/signals", send);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return (await response.ReadJsonAsync()).Id();
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            deadline.Token.ThrowIfCancellationRequested();
+        }
+    }
+}
