@@ -130,7 +130,7 @@ public static class IdentityExtensions
                 "or set Identity:Embedded:Enabled=true with Identity:CliPassword to turn it on anyway.");
         }
 
-        if (string.IsNullOrEmpty(identity.CliPassword) || identity.CliPassword == IdentityOptions.DefaultCliPassword)
+        if (string.IsNullOrWhiteSpace(identity.CliPassword) || identity.CliPassword.Trim() == IdentityOptions.DefaultCliPassword)
         {
             throw new InvalidOperationException(
                 $"Identity:Embedded:Enabled is true outside Development, with the public default password: set Identity:CliPassword to a password of your own.");

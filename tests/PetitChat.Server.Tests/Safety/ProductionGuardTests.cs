@@ -20,10 +20,19 @@ public sealed class ProductionGuardTests
         Assert.Contains("development only", Describe(error), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void In_production_the_enabled_embedded_issuer_still_refuses_the_default_password()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("   ")]
+    [InlineData(" petitchat ")]
+    public void In_production_the_enabled_embedded_issuer_still_refuses_the_default_or_a_blank_password(string? password)
     {
-        using var factory = Factory("Production", new Dictionary<string, string?> { ["Identity:Embedded:Enabled"] = "true" });
+        var settings = new Dictionary<string, string?> { ["Identity:Embedded:Enabled"] = "true" };
+        if (password is not null)
+        {
+            settings["Identity:CliPassword"] = password;
+        }
+
+        using var factory = Factory("Production", settings);
 
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
 
