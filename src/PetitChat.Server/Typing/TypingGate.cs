@@ -16,7 +16,8 @@ public sealed class TypingGate(TypingOptions options)
     /// <summary>Typists remembered per stream; past it, those whose throttle has run out are forgotten.</summary>
     private const int MaxTracked = 256;
 
-    private readonly Dictionary<(Guid Chat, Guid User), DateTimeOffset> _shown = [];
+    // Made at the first typing event: most streams never see one, and each idle stream counts (#18's 15 KB).
+    private Dictionary<(Guid Chat, Guid User), DateTimeOffset>? _shown;
 
     /// <summary>Whether the event goes to the client: anything but typing, or typing past the throttle.</summary>
     public bool Admits(LiveEvent liveEvent)
@@ -26,35 +27,36 @@ public sealed class TypingGate(TypingOptions options)
             return true;
         }
 
+        var shown = _shown ??= [];
         var key = (typing.ChatId, typing.UserId);
-        if (_shown.TryGetValue(key, out var shownUntil) && typing.Until - shownUntil < options.Throttle)
+        if (shown.TryGetValue(key, out var shownUntil) && typing.Until - shownUntil < options.Throttle)
         {
             return false;
         }
 
-        if (_shown.Count >= MaxTracked)
+        if (shown.Count >= MaxTracked)
         {
-            Forget(typing.Until);
+            Forget(shown, typing.Until);
         }
 
-        _shown[key] = typing.Until;
+        shown[key] = typing.Until;
         return true;
     }
 
-    private void Forget(DateTimeOffset latest)
+    private void Forget(Dictionary<(Guid Chat, Guid User), DateTimeOffset> shown, DateTimeOffset latest)
     {
-        foreach (var (key, until) in _shown)
+        foreach (var (key, until) in shown)
         {
             if (latest - until >= options.Throttle)
             {
-                _shown.Remove(key);
+                shown.Remove(key);
             }
         }
 
         // Every entry still throttling: the oldest state goes rather than memory growing.
-        if (_shown.Count >= MaxTracked)
+        if (shown.Count >= MaxTracked)
         {
-            _shown.Clear();
+            shown.Clear();
         }
     }
 }
