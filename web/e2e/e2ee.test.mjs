@@ -199,7 +199,12 @@ describe("end-to-end encrypted chats", () => {
     await server.api(alice, "DELETE", `/api/v1/chats/${chatId}/members/${bobId}`);
     await send(a, "Bob cannot read this");
     await message(a, "Bob cannot read this").locator(".meta").waitFor();
-    const last = (await server.api(alice, "GET", `/api/v1/chats/${chatId}/signals?limit=1`)).items[0];
+    // The bubble shows before the sealed send (key shares first) is stored: wait for the stored one.
+    let last;
+    await until(async () => {
+      last = (await server.api(alice, "GET", `/api/v1/chats/${chatId}/signals?limit=1`)).items[0];
+      return last?.encrypted !== undefined && last.encrypted !== null;
+    }, "the sealed message after the removal stored");
     assert.equal(last.text, null);
     assert.notEqual(last.encrypted.chainId, welcomeChain, "a new chain after the removal");
     assert.ok(shares.flatMap((s) => s.messages).every((m) => m.userId !== bobId), "no key share for the removed member's devices");
