@@ -2,7 +2,7 @@
 // tombstone, seen from the other side live; threads, @-autocomplete and the mention badge. Locators wait for each condition; nothing sleeps.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launchBrowser, openDirectChat, Server, shot, signIn, userPage } from "./harness.mjs";
+import { launchBrowser, openDirectChat, Server, shot, signIn, until, userPage } from "./harness.mjs";
 
 let server;
 let browser;
@@ -106,8 +106,13 @@ describe("threads and mentions", () => {
     await aliceBox.press("Enter");
     await alice.getByTestId("mention").getByText(`@${bobName}`).waitFor();
     // Highlighted, and still readable on my own bubble (whose colour is the accent's).
-    const [mentionColor, bubbleColor] = await alice.locator("li.msg.mine").getByTestId("mention").first()
-      .evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.closest(".bubble")).backgroundColor]);
+    // The sent bubble replaces the pending one: read the colours once an attached one has them.
+    let mentionColor = "", bubbleColor = "";
+    await until(async () => {
+      [mentionColor, bubbleColor] = await alice.locator("li.msg.mine").getByTestId("mention").first()
+        .evaluate((el) => el.isConnected ? [getComputedStyle(el).color, getComputedStyle(el.closest(".bubble")).backgroundColor] : ["", ""]);
+      return mentionColor !== "" && bubbleColor !== "";
+    }, "my own mention's colours");
     assert.notEqual(mentionColor, bubbleColor, "a mention in my own message is visible on its bubble");
 
     // Bob has not opened the chat: its row shows the "@" badge.
