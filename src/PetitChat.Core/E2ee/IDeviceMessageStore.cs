@@ -18,9 +18,6 @@ public interface IDeviceMessageStore
     /// <summary>The device's pending messages, oldest first (by id, UUIDv7), paged by an opaque cursor.</summary>
     Task<Page<DeviceMessage>> ListAsync(Guid userId, string deviceId, int limit, string? cursor, CancellationToken ct);
 
-    /// <summary>How many messages wait for the device, counting at most <paramref name="upTo"/>.</summary>
-    Task<int> CountAsync(Guid userId, string deviceId, int upTo, CancellationToken ct);
-
     /// <summary>
     /// Removes the device's oldest messages (lowest ids) so that at most <paramref name="keep"/>
     /// remain, and says how many it removed: a device that never acknowledges loses old messages

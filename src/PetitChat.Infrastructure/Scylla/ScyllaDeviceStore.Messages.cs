@@ -62,28 +62,6 @@ public sealed partial class ScyllaDeviceStore
         return new Page<DeviceMessage>(result, more ? EncodeCursor(result[^1].Id) : null);
     }
 
-    public async Task<int> CountAsync(Guid userId, string deviceId, int upTo, CancellationToken ct)
-    {
-        var count = 0;
-        var request = new QueryRequest
-        {
-            TableName = _messages,
-            KeyConditionExpression = "inbox = :i",
-            ExpressionAttributeValues = new() { [":i"] = S(Inbox(userId, deviceId)) },
-            Select = Amazon.DynamoDBv2.Select.COUNT,
-        };
-        do
-        {
-            request.Limit = upTo - count;
-            var page = await _client.RunAsync((db, token) => db.QueryAsync(request, token), idempotent: true, ct);
-            count += page.Count ?? 0;
-            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (count < upTo && request.ExclusiveStartKey is not null);
-
-        return count;
-    }
-
     public async Task<int> TrimAsync(Guid userId, string deviceId, int keep, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);

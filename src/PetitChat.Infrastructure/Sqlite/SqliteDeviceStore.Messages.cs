@@ -41,14 +41,6 @@ public sealed partial class SqliteDeviceStore
         return new Page<DeviceMessage>(page, more ? SqliteCursor.Encode(page[^1].Id, "") : null);
     }
 
-    public async Task<int> CountAsync(Guid userId, string deviceId, int upTo, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return Convert.ToInt32(await ScalarAsync(connection, """
-            SELECT count(*) FROM (SELECT 1 FROM device_messages WHERE user_id = @user AND device_id = @device LIMIT @upTo)
-            """, ct, ("@user", ToText(userId)), ("@device", deviceId), ("@upTo", upTo)), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     public async Task<int> TrimAsync(Guid userId, string deviceId, int keep, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);

@@ -28,8 +28,6 @@ public abstract class DeviceMessageStoreContract
         Assert.Equal(messages.Take(3), first.Items);
         Assert.Equal(messages.Skip(3), second.Items);
         Assert.Null(second.NextCursor);
-        Assert.Equal(5, await store.CountAsync(alice, "phone", 100, CancellationToken.None));
-        Assert.Equal(2, await store.CountAsync(alice, "phone", 2, CancellationToken.None));
 
         // Another device's id is ignored: acknowledging only ever removes this device's messages.
         var laptops = (await store.ListAsync(alice, "laptop", 10, null, CancellationToken.None)).Items;
@@ -67,7 +65,7 @@ public abstract class DeviceMessageStoreContract
         Assert.Equal(messages.Skip(2), (await store.ListAsync(user, "absent", 10, null, CancellationToken.None)).Items);
         Assert.Equal([other], (await store.ListAsync(user, "present", 10, null, CancellationToken.None)).Items);
         Assert.Equal(3, await store.TrimAsync(user, "absent", 0, CancellationToken.None));
-        Assert.Equal(0, await store.CountAsync(user, "absent", 10, CancellationToken.None));
+        Assert.Empty((await store.ListAsync(user, "absent", 10, null, CancellationToken.None)).Items);
     }
 
     [Fact]
@@ -92,8 +90,8 @@ public abstract class DeviceMessageStoreContract
 
         await store.DeleteAllAsync(user, "gone", CancellationToken.None);
 
-        Assert.Equal(0, await store.CountAsync(user, "gone", 10, CancellationToken.None));
-        Assert.Equal(1, await store.CountAsync(user, "kept", 10, CancellationToken.None));
+        Assert.Empty((await store.ListAsync(user, "gone", 10, null, CancellationToken.None)).Items);
+        Assert.Single((await store.ListAsync(user, "kept", 10, null, CancellationToken.None)).Items);
     }
 
     [Fact]
