@@ -60,10 +60,14 @@ export interface State {
 
 const pageSize = 50;
 
+/** The live events that change the chat list (its chats, previews, counts or members' presence). */
+const listEventTypes: ReadonlySet<LiveEventType> = new Set(["signal", "chat", "signal_edited", "signal_deleted", "receipt", "presence", "reset"]);
+
 /**
  * Everything the conversation screens show, kept up to date from the API and the live stream.
  * Views read `state` and call the actions; every change replaces `state` and notifies.
  */
+
 export class ChatClient {
   state: State;
   private readonly listeners = new Set<() => void>();
@@ -73,6 +77,8 @@ export class ChatClient {
   private readonly fetchingChats = new Set<string>();
   /** Presence events heard, so that a load they overtook does not put the older presence back. */
   private readonly presence = new HeardPresence();
+  /** Live events that change what the chat list shows, counted so that a refresh sees one came while it loaded. */
+  private listEvents = 0;
   /** Files I sealed and uploaded here, by id: their keys go into the message that carries them. */
   private readonly sealedUploads = new Map<string, SealedFile>();
   /** The "Notifications" switch of the settings (Web Push in this browser). */
@@ -161,12 +167,21 @@ export class ChatClient {
   /** Chats and the open timeline from scratch: at start and after a `reset`. */
   async refresh(): Promise<void> {
     await this.guard(async () => {
-      const since = this.presence.mark();
-      const page = await this.api.chats(null, pageSize);
-      this.set({ chats: sortChats(page.items), chatsCursor: page.nextCursor, chatsLoaded: true, users: this.withUsers(page.items, since) });
+      // A live event that came while the page loaded may be newer than what the page read (a
+      // chat just made, a message, a rename): the page would put the older list back, so it is
+      // read again, twice at most (on a busy account the events after that keep it current).
+      let chats: Chat[] = [];
+      for (let read = 1; ; read++) {
+        const since = this.presence.mark();
+        const heard = this.listEvents;
+        const page = await this.api.chats(null, pageSize);
+        chats = page.items;
+        this.set({ chats: sortChats(chats), chatsCursor: page.nextCursor, chatsLoaded: true, users: this.withUsers(chats, since) });
+        if (this.listEvents === heard || read === 3) break;
+      }
       const open = this.state.openChatId;
       if (open) {
-        if (page.items.some((c) => c.id === open)) await this.loadLatest(open);
+        if (chats.some((c) => c.id === open)) await this.loadLatest(open);
         else this.set({ openChatId: null });
       }
     });
@@ -636,6 +651,7 @@ export class ChatClient {
   // ---- live events ----
 
   private onEvent(type: LiveEventType, data: unknown): void {
+    if (listEventTypes.has(type)) this.listEvents++;
     switch (type) {
       case "signal": {
         const signal = data as Signal;
