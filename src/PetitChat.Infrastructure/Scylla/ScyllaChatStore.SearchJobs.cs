@@ -206,6 +206,10 @@ public sealed partial class ScyllaChatStore
         var young = rows
             .Where(row => now - TimeOf(row, "at") < UnwrittenSignalGrace)
             .Select(row => (Chat: GuidOf(row, "chat"), Signal: GuidOf(row, "signal")))
+            // A signal sent and edited (or deleted) within a batch has several jobs; the engine
+            // refuses a BatchGetItem that names a key twice, and the claim's won jobs then waited
+            // out their whole lease unindexed.
+            .Distinct()
             .ToList();
         if (young.Count == 0)
         {

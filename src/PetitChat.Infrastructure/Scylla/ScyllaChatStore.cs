@@ -135,7 +135,8 @@ public sealed partial class ScyllaChatStore : IChatStore, IFileCatalog, IDisposa
 
     /// <summary>
     /// The items of the given keys that exist, in no particular order (100 keys per request, the
-    /// requests of one call sent together so that many keys cost one round of requests); with
+    /// requests of one call sent together so that many keys cost one round of requests). The keys
+    /// must be distinct: the engine refuses a request that names one twice. With
     /// a <paramref name="projection"/>, only those attributes (names as <c>#name</c> placeholders in <paramref name="names"/>).
     /// </summary>
     private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(

@@ -60,6 +60,24 @@ public abstract class SearchJobStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task A_message_edited_and_deleted_before_indexing_has_all_three_jobs_claimed_in_one_batch()
+    {
+        // Several jobs naming one signal in a batch: the Scylla claim once asked the store for that
+        // signal twice in one BatchGetItem, which the engine refuses, and the claimed batch then
+        // waited out its one-minute lease.
+        var (a, b) = (await NewUserAsync(), await NewUserAsync());
+        var chat = await NewGroupAsync(a, b);
+        var message = await SendAsync(chat, a, "first words");
+        await Store.EditSignalAsync(chat.Id, message.Id, "second words", [], Now(), Ct);
+        await Store.DeleteSignalAsync(chat.Id, message.Id, Now(), Ct);
+
+        var jobs = await ClaimMineAsync(chat, Now());
+
+        Assert.Equal(3, jobs.Select(j => j.Id).Distinct().Count());
+        Assert.All(jobs, job => Assert.Equal(message.Id, job.SignalId));
+    }
+
+    [Fact]
     public async Task Claimed_jobs_are_hidden_until_their_lease_ends()
     {
         var (a, b) = (await NewUserAsync(), await NewUserAsync());
