@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PetitChat.Infrastructure;
 using PetitChat.Server;
 using PetitChat.Server.Apps;
@@ -19,45 +20,57 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
-builder.AddPetitChatInfrastructure();
-builder.AddPetitChatCore();
-builder.AddPetitChatIdentity();
-builder.AddPetitChatApi();
-builder.AddPetitChatCalls();
-builder.AddPetitChatPresence();
-builder.AddPetitChatWeb();
-builder.AddPetitChatLimits();
-builder.AddPetitChatOpenApi();
-builder.AddPetitChatOperations();
-builder.AddPetitChatApps();
-
-var app = builder.Build();
-
-// A command (`search reindex`) runs and exits instead of serving.
-if (await app.TryRunSearchCommandAsync(args))
+// A refused configuration (the production guard, an invalid option) ends the process with its
+// reason on one line and exit code 1, not an unhandled exception's abort and stack trace.
+try
 {
-    return;
+    builder.AddPetitChatInfrastructure();
+    builder.AddPetitChatCore();
+    builder.AddPetitChatIdentity();
+    builder.AddPetitChatApi();
+    builder.AddPetitChatCalls();
+    builder.AddPetitChatPresence();
+    builder.AddPetitChatWeb();
+    builder.AddPetitChatLimits();
+    builder.AddPetitChatOpenApi();
+    builder.AddPetitChatOperations();
+    builder.AddPetitChatApps();
+
+    var app = builder.Build();
+
+    // A command (`search reindex`) runs and exits instead of serving.
+    if (await app.TryRunSearchCommandAsync(args))
+    {
+        return Environment.ExitCode;
+    }
+
+    app.UsePetitChatOperations();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseTicketStreams();
+    app.UseSecurityHeaders();
+    app.UsePetitChatWebFiles();
+    app.UseAuthentication();
+    app.UsePetitChatLimits();
+    app.UseAuthorization();
+
+    app.MapPetitChatIdentity();
+    app.MapPetitChatApi();
+    app.MapPetitChatOpenApi();
+    app.MapJitsiEvents();
+    app.MapAppHooks();
+    app.MapPetitChatWeb();
+    app.MapPetitChatOperations();
+
+    app.Run();
+}
+catch (Exception refused) when (refused is StartupRefusedException or OptionsValidationException)
+{
+    await Console.Error.WriteLineAsync($"Petit chat did not start: {refused.Message}");
+    return 1;
 }
 
-app.UsePetitChatOperations();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseTicketStreams();
-app.UseSecurityHeaders();
-app.UsePetitChatWebFiles();
-app.UseAuthentication();
-app.UsePetitChatLimits();
-app.UseAuthorization();
-
-app.MapPetitChatIdentity();
-app.MapPetitChatApi();
-app.MapPetitChatOpenApi();
-app.MapJitsiEvents();
-app.MapAppHooks();
-app.MapPetitChatWeb();
-app.MapPetitChatOperations();
-
-app.Run();
+return Environment.ExitCode;
 
 /// <summary>Entry point, public so that tests can host the server with WebApplicationFactory.</summary>
 public partial class Program;

@@ -56,6 +56,44 @@ describe("presence", () => {
     await bobPage.context().close();
   });
 
+  it("shows what changed while the chat list was loading: a partner's new status and a new chat", async () => {
+    const { a, b, bob } = await pair();
+    const c = unique("carol");
+    const carol = await server.api(c, "GET", "/api/v1/me");
+
+    // Bob's first chat list is read, then held back until both changes have reached his browser
+    // over the live stream: it is older than they are when it lands.
+    const bobPage = await userPage(browser);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let listRead;
+    const listWasRead = new Promise((resolve) => (listRead = resolve));
+    let first = true;
+    await bobPage.route(/\/api\/v1\/chats\?/, async (route) => {
+      if (!first || route.request().method() !== "GET") return route.continue();
+      first = false;
+      const response = await route.fetch();
+      listRead();
+      await held;
+      await route.fulfill({ response });
+    });
+    await signIn(bobPage, server.base, b);
+    await listWasRead;
+
+    await server.api(a, "PUT", "/api/v1/me/status", { emoji: "🍽️", text: "Lunch" });
+    // The new chat's event makes the browser fetch that chat: then the status event, published
+    // before it on the same stream, has been handled too.
+    const fetched = bobPage.waitForResponse((r) => /\/api\/v1\/chats\/[0-9a-f-]{36}$/.test(r.url()));
+    const group = await server.api(a, "POST", "/api/v1/chats", { memberIds: [bob.id, carol.id], name: unique("lunch") });
+    await fetched;
+    release();
+
+    await bobPage.locator(".chat-row", { hasText: group.name }).waitFor();
+    await bobPage.locator(".chat-row", { hasText: a }).getByText("🍽️").waitFor();
+    assert.deepEqual(bobPage.consoleErrors, [], "no console errors");
+    await bobPage.context().close();
+  });
+
   it("sets a status with an expiry in the picker, shows it to the partner, and toggles do not disturb", async () => {
     const { a, b } = await pair();
     const alicePage = await page(a);

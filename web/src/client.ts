@@ -9,7 +9,7 @@ import {
   withDeleted, withEdited, withNewer, withOlder, withPending, withReaction, withReadPointer, withSignal, withoutPending, type ReadPointers,
   type Timeline,
 } from "./timeline";
-import { withPresence } from "./presence";
+import { HeardPresence, withPresence } from "./presence";
 import { withReceiptEvent } from "./receipts";
 import type { E2eeDevice } from "./e2ee/device";
 import { opaqueName, sealFile, type SealedFile } from "./e2ee/files";
@@ -60,10 +60,14 @@ export interface State {
 
 const pageSize = 50;
 
+/** The live events that change the chat list (its chats, previews, counts or members' presence). */
+const listEventTypes: ReadonlySet<LiveEventType> = new Set(["signal", "chat", "signal_edited", "signal_deleted", "receipt", "presence", "reset"]);
+
 /**
  * Everything the conversation screens show, kept up to date from the API and the live stream.
  * Views read `state` and call the actions; every change replaces `state` and notifies.
  */
+
 export class ChatClient {
   state: State;
   private readonly listeners = new Set<() => void>();
@@ -71,6 +75,10 @@ export class ChatClient {
   private readonly readSent: Record<string, string> = {};
   private readonly deliveredSent: Record<string, string> = {};
   private readonly fetchingChats = new Set<string>();
+  /** Presence events heard, so that a load they overtook does not put the older presence back. */
+  private readonly presence = new HeardPresence();
+  /** Live events that change what the chat list shows, counted so that a refresh sees one came while it loaded. */
+  private listEvents = 0;
   /** Files I sealed and uploaded here, by id: their keys go into the message that carries them. */
   private readonly sealedUploads = new Map<string, SealedFile>();
   /** The "Notifications" switch of the settings (Web Push in this browser). */
@@ -159,11 +167,21 @@ export class ChatClient {
   /** Chats and the open timeline from scratch: at start and after a `reset`. */
   async refresh(): Promise<void> {
     await this.guard(async () => {
-      const page = await this.api.chats(null, pageSize);
-      this.set({ chats: sortChats(page.items), chatsCursor: page.nextCursor, chatsLoaded: true, users: this.withUsers(page.items) });
+      // A live event that came while the page loaded may be newer than what the page read (a
+      // chat just made, a message, a rename): the page would put the older list back, so it is
+      // read again, twice at most (on a busy account the events after that keep it current).
+      let chats: Chat[] = [];
+      for (let read = 1; ; read++) {
+        const since = this.presence.mark();
+        const heard = this.listEvents;
+        const page = await this.api.chats(null, pageSize);
+        chats = page.items;
+        this.set({ chats: sortChats(chats), chatsCursor: page.nextCursor, chatsLoaded: true, users: this.withUsers(chats, since) });
+        if (this.listEvents === heard || read === 3) break;
+      }
       const open = this.state.openChatId;
       if (open) {
-        if (page.items.some((c) => c.id === open)) await this.loadLatest(open);
+        if (chats.some((c) => c.id === open)) await this.loadLatest(open);
         else this.set({ openChatId: null });
       }
     });
@@ -173,10 +191,11 @@ export class ChatClient {
     const cursor = this.state.chatsCursor;
     if (!cursor) return;
     await this.guard(async () => {
+      const since = this.presence.mark();
       const page = await this.api.chats(cursor, pageSize);
       let chats = this.state.chats;
       for (const chat of page.items) chats = upsertChat(chats, chat);
-      this.set({ chats, chatsCursor: page.nextCursor, users: this.withUsers(page.items) });
+      this.set({ chats, chatsCursor: page.nextCursor, users: this.withUsers(page.items, since) });
     });
   }
 
@@ -202,8 +221,9 @@ export class ChatClient {
 
   async loadLatest(chatId: string): Promise<void> {
     await this.loading("timeline", async () => {
+      const since = this.presence.mark();
       const [page, chat] = await Promise.all([this.page(chatId, { limit: pageSize }), this.api.chat(chatId), this.loadKeyWarnings(chatId)]);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
       // Messages still on their way (or failed, waiting for a retry) stay at the end.
       let timeline = fromPage(chatId, page);
       for (const item of this.state.timelines[chatId]?.items ?? []) {
@@ -417,24 +437,27 @@ export class ChatClient {
 
   async startDirect(user: User): Promise<Chat | null> {
     return this.guard(async () => {
+      const since = this.presence.mark();
       const chat = await this.api.createChat([user.id]);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
       return chat;
     });
   }
 
   async createGroup(name: string, members: User[], encrypted = false): Promise<Chat | null> {
     return this.guard(async () => {
+      const since = this.presence.mark();
       const chat = await this.api.createChat(members.map((m) => m.id), name, encrypted);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
       return chat;
     });
   }
 
   async addMember(chatId: string, user: User): Promise<void> {
     await this.guard(async () => {
+      const since = this.presence.mark();
       const chat = await this.api.addMember(chatId, user.id);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat]) });
+      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
     });
   }
 
@@ -490,9 +513,11 @@ export class ChatClient {
   }
 
   findUsers(prefix: string): Promise<User[]> {
+    const since = this.presence.mark();
     return this.api.findUsers(prefix, 10).then((page) => {
-      this.set({ users: { ...this.state.users, ...Object.fromEntries(page.items.map((u) => [u.id, u])) } });
-      return page.items;
+      const found = page.items.map((u) => this.presence.over(u, since));
+      this.set({ users: { ...this.state.users, ...Object.fromEntries(found.map((u) => [u.id, u])) } });
+      return found;
     });
   }
 
@@ -567,11 +592,17 @@ export class ChatClient {
   }
 
   async setStatus(status: StatusRequest): Promise<void> {
-    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.setStatus(status)) }));
+    await this.guard(async () => this.mine(await this.api.setStatus(status)));
   }
 
   async clearStatus(): Promise<void> {
-    await this.guard(async () => this.set({ users: withPresence(this.state.users, await this.api.clearStatus()) }));
+    await this.guard(async () => this.mine(await this.api.clearStatus()));
+  }
+
+  /** My presence as the server answered a change of it: newer than any load in flight. */
+  private mine(presence: Presence): void {
+    this.presence.heard(presence);
+    this.set({ users: withPresence(this.state.users, presence) });
   }
 
   /** Do not disturb on or off, keeping my status's emoji, text and expiry. */
@@ -620,6 +651,7 @@ export class ChatClient {
   // ---- live events ----
 
   private onEvent(type: LiveEventType, data: unknown): void {
+    if (listEventTypes.has(type)) this.listEvents++;
     switch (type) {
       case "signal": {
         const signal = data as Signal;
@@ -704,6 +736,7 @@ export class ChatClient {
         break;
       }
       case "presence":
+        this.presence.heard(data as Presence);
         this.set({ users: withPresence(this.state.users, data as Presence) });
         break;
       case "devices":
@@ -844,8 +877,9 @@ export class ChatClient {
     if (this.fetchingChats.has(chatId)) return this.state.chats;
     this.fetchingChats.add(chatId);
     try {
+      const since = this.presence.mark();
       const chat = await this.api.chat(chatId);
-      this.set({ users: this.withUsers([chat]) });
+      this.set({ users: this.withUsers([chat], since) });
       return upsertChat(this.state.chats, chat);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
@@ -870,9 +904,10 @@ export class ChatClient {
 
   // ---- plumbing ----
 
-  private withUsers(chats: Chat[]): Record<string, User> {
+  /** The users with the members of these chats, loaded by a load begun at `since` (a presence heard meanwhile stays). */
+  private withUsers(chats: Chat[], since: number): Record<string, User> {
     const users = { ...this.state.users };
-    for (const chat of chats) for (const member of chat.members) users[member.id] = member;
+    for (const chat of chats) for (const member of chat.members) users[member.id] = this.presence.over(member, since);
     return users;
   }
 

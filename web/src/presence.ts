@@ -9,6 +9,34 @@ export function withPresence(users: Record<string, User>, presence: Presence): R
   return { ...users, [presence.userId]: { ...user, presence } };
 }
 
+/**
+ * The presence events heard, in order, so that a page of chats or users loaded while one came
+ * does not put back the older presence it read (the event is newer than the load's read).
+ */
+export class HeardPresence {
+  private seq = 0;
+  private readonly latest = new Map<string, { seq: number; presence: Presence }>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  /** Taken before a load: what is heard after it wins over what the load brings. */
+  mark(): number {
+    return this.seq;
+  }
+
+  heard(presence: Presence): void {
+    // Forgetting everything at the limit only reopens the window this closes, for one load.
+    if (this.latest.size >= this.limit && !this.latest.has(presence.userId)) this.latest.clear();
+    this.latest.set(presence.userId, { seq: ++this.seq, presence });
+  }
+
+  /** The user as a load begun at `since` brought it, with any presence heard since. */
+  over(user: User, since: number): User {
+    const live = this.latest.get(user.id);
+    return live && live.seq > since ? { ...user, presence: live.presence } : user;
+  }
+}
+
 export type ExpiryChoice = "never" | "30m" | "1h" | "4h" | "today";
 
 export const expiryChoices: { value: ExpiryChoice; label: string }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePresence, expiryFor, statusLine, withPresence } from "../src/presence";
+import { describePresence, expiryFor, HeardPresence, statusLine, withPresence } from "../src/presence";
 import type { Presence, User } from "../src/types";
 
 const alice: User = { id: "a", username: "alice", displayName: "Alice" };
@@ -17,6 +17,31 @@ describe("presence", () => {
     expect(withPresence(users, busy).a.presence).toEqual(busy);
     expect(withPresence(users, { ...busy, userId: "stranger" })).toBe(users);
     expect(users.a.presence).toBeUndefined();
+  });
+
+  it("keeps a presence heard while a load was in flight over the older one the load read", () => {
+    const heard = new HeardPresence();
+    const loadedEarly = heard.mark();
+    heard.heard(busy);
+    const loadedLate = heard.mark();
+    const stale: User = { ...alice, presence: { ...busy, state: "online", status: null, source: "petitchat" } };
+    // The load began before the event: the event wins.
+    expect(heard.over(stale, loadedEarly).presence).toEqual(busy);
+    // The load began after it: what the server read is newer.
+    expect(heard.over(stale, loadedLate)).toBe(stale);
+    // A user never heard of is as loaded.
+    const bob: User = { id: "b", username: "bob", displayName: "Bob" };
+    expect(heard.over(bob, loadedEarly)).toBe(bob);
+  });
+
+  it("forgets what it heard at its limit rather than growing", () => {
+    const heard = new HeardPresence(2);
+    const since = heard.mark();
+    heard.heard(busy);
+    heard.heard({ ...busy, userId: "b" });
+    heard.heard({ ...busy, userId: "c" });
+    expect(heard.over(alice, since)).toBe(alice);
+    expect(heard.over({ id: "c", username: "c", displayName: "C" }, since).presence?.userId).toBe("c");
   });
 
   it("expires a status after the chosen time, at the end of the local day for today, or never", () => {

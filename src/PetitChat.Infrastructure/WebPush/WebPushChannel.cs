@@ -24,12 +24,16 @@ public sealed partial class WebPushChannel : INotificationChannel, IDisposable
     private readonly PushServiceClient _client;
     private readonly VapidAuthentication _vapid;
     private readonly TimeSpan _timeToLive;
+    private readonly TimeSpan _callTimeToLive;
+    private readonly TimeProvider _time;
 
-    public WebPushChannel(INotificationSettingsStore settings, OutboundHttp http, VapidKeys keys, WebPushOptions options, ILogger<WebPushChannel> logger)
+    public WebPushChannel(INotificationSettingsStore settings, OutboundHttp http, VapidKeys keys, WebPushOptions options, TimeProvider time, ILogger<WebPushChannel> logger)
     {
         _settings = settings;
         _logger = logger;
         _timeToLive = options.TimeToLive;
+        _callTimeToLive = options.CallTimeToLive;
+        _time = time;
         _vapid = new VapidAuthentication(keys.PublicKey, keys.PrivateKey) { Subject = options.Subject };
         _client = new PushServiceClient(http.Client)
         {
@@ -41,6 +45,18 @@ public sealed partial class WebPushChannel : INotificationChannel, IDisposable
     }
 
     public string Name => "webpush";
+
+    /// <summary>A message waits a day for an offline browser; an incoming call only while it still rings.</summary>
+    private TimeSpan TimeToLiveOf(Notification notification)
+    {
+        if (notification.CallId is null)
+        {
+            return _timeToLive;
+        }
+
+        var left = notification.SentAt + _callTimeToLive - _time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
 
     public async Task<IReadOnlyList<ChannelTarget>> TargetsAsync(Guid userId, CancellationToken ct)
     {
@@ -61,7 +77,7 @@ public sealed partial class WebPushChannel : INotificationChannel, IDisposable
             // An incoming call has its own topic, so that a message of its chat never replaces it, and
             // is urgent (RFC 8030 section 5.3 names the incoming call as what "high" is for).
             Topic = (notification.CallId ?? notification.ChatId).ToString("N"),
-            TimeToLive = (int)_timeToLive.TotalSeconds,
+            TimeToLive = (int)TimeToLiveOf(notification).TotalSeconds,
             Urgency = notification.Mentioned || notification.CallId is not null ? PushMessageUrgency.High : PushMessageUrgency.Normal,
         };
 

@@ -19,4 +19,11 @@ public sealed record WebPushOptions
 
     /// <summary>How long a push service keeps a message for an offline browser.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an "incoming call" rings, counted from the call's start: its push expires at the
+    /// push service when the ringing is over, so a phone that comes online later does not ring for
+    /// a call long gone. Keep it at <c>Calls:RingTimeout</c>.
+    /// </summary>
+    public TimeSpan CallTimeToLive { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -124,7 +124,7 @@ public static class IdentityExtensions
 
         if (!identity.Embedded.Enabled)
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"Identity:Authority is empty and the environment is {environment.EnvironmentName}: the embedded issuer is for development only. " +
                 "Set Identity:Authority to your OIDC issuer (a Keycloak realm URL), or run with ASPNETCORE_ENVIRONMENT=Development, " +
                 "or set Identity:Embedded:Enabled=true with Identity:CliPassword to turn it on anyway.");
@@ -132,7 +132,7 @@ public static class IdentityExtensions
 
         if (string.IsNullOrWhiteSpace(identity.CliPassword) || identity.CliPassword.Trim() == IdentityOptions.DefaultCliPassword)
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"Identity:Embedded:Enabled is true outside Development, with the public default password: set Identity:CliPassword to a password of your own.");
         }
     }

@@ -29,6 +29,10 @@ public sealed class IncomingCallPushTests(NotifyingServer server) : Notification
         Assert.StartsWith("Incoming video call from alice", json.Str("body"), StringComparison.Ordinal);
         Assert.Equal(call.Id().ToString("N"), ring.Headers["Topic"]);
         Assert.Equal("high", ring.Headers["Urgency"]);
+        // The ring expires at the push service with the ringing (Notifications:WebPush:CallTimeToLive,
+        // 60 s); a message waits a day for an offline browser.
+        Assert.InRange(int.Parse(ring.Headers["TTL"], System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.True(int.Parse(pushes[1].Headers["TTL"], System.Globalization.CultureInfo.InvariantCulture) > 3600);
         var message = pushes[1].Json!.Value;
         Assert.Equal("message", message.Str("type"));
         Assert.NotEqual(ring.Headers["Topic"], pushes[1].Headers["Topic"]);
