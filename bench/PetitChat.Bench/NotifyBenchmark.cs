@@ -42,7 +42,7 @@ public sealed class NotifyBenchmark : IBenchmark
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-notify-").FullName;
         using var settings = new SqliteNotificationSettingsStore(new SqliteStoreOptions { Path = Path.Combine(folder, "settings.db") });
         using var outbound = new OutboundHttp(Options.Create(new OutboundHttpOptions { AllowLoopback = true }));
-        using var channel = new WebPushChannel(settings, outbound, VapidKeys.Generate(), new WebPushOptions(), NullLogger<WebPushChannel>.Instance);
+        using var channel = new WebPushChannel(settings, outbound, VapidKeys.Generate(), new WebPushOptions(), TimeProvider.System, NullLogger<WebPushChannel>.Instance);
         using var browser = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var q = browser.ExportParameters(false).Q;
         var (p256dh, auth) = (Base64Url.EncodeToString([0x04, .. q.X!, .. q.Y!]), Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)));
