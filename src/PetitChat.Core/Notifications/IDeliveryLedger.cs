@@ -19,8 +19,10 @@ public interface IDeliveryLedger
     Task<Guid?> GetCoveredAsync(Guid userId, Guid chatId, CancellationToken ct);
 
     /// <summary>
-    /// Moves the user's mark in the chat forward to <paramref name="signalId"/>; a mark already at
-    /// or past it stays, also when two workers race (the newer id wins).
+    /// Reads the user's <see cref="PushMark"/> in the chat (<see cref="PushMark.None"/> when there is none),
+    /// applies <paramref name="change"/> and stores the result by compare-and-set: when another worker
+    /// wrote in between, <paramref name="change"/> runs again on what it wrote. A change that returns an
+    /// equal mark writes nothing. Returns the mark as stored, so a claimer sees whether it got the claim.
     /// </summary>
-    Task CoverAsync(Guid userId, Guid chatId, Guid signalId, CancellationToken ct);
+    Task<PushMark> ChangeMarkAsync(Guid userId, Guid chatId, Func<PushMark, PushMark> change, CancellationToken ct);
 }

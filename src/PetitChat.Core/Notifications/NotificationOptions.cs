@@ -26,4 +26,12 @@ public sealed record NotificationOptions
     public TimeSpan TargetTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public LaneOptions Lanes { get; init; } = LaneOptions.Default;
+
+    /// <summary>
+    /// How long a job's claim on a (user, chat) lasts (docs/decisions/0020-push-delivered-once.md): no
+    /// other job pushes that chat to the user meanwhile, unless the claim is committed or released first.
+    /// Longer than a paused or slow worker's send (so its push is not repeated), short enough that a dead
+    /// worker's chat is pushed again soon after; more than <see cref="TargetTimeout"/>.
+    /// </summary>
+    public TimeSpan ClaimLease { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -54,27 +54,38 @@ public sealed partial class NotificationWorker(
         // bound the time this takes.
         ct = CancellationToken.None;
 
+        if (queued.Attempt > 1 && IsTimelineJob(job) && await SettleAsync(queued, ct) is { } settled)
+        {
+            return settled;
+        }
+
         var notification = await DecideAsync(job, ct);
         if (notification is null)
         {
-            await ledger.AddAsync(job.Id, ct);
-            return JobOutcome.Done;
+            return await NothingToPushAsync(queued, holding: false, ct);
+        }
+
+        var pending = await PendingAsync(job, ct);
+        var claimed = false;
+        if (pending.Count > 0 && IsTimelineJob(job))
+        {
+            var claim = await ClaimAsync(queued, notification, ct);
+            if (claim.Outcome is { } later)
+            {
+                return later;
+            }
+
+            if (claim.Push is null)
+            {
+                return await NothingToPushAsync(queued, claim.Claimed, ct);
+            }
+
+            (notification, claimed) = (claim.Push, claim.Claimed);
         }
 
         // Every target at once, each within its own timeout: a slow push service or webhook holds
         // this job for TargetTimeout at most, and never delays the user's other targets.
-        List<Task<(string Channel, Delivery Delivery)>> deliveries = [];
-        foreach (var channel in _channels)
-        {
-            foreach (var target in await channel.TargetsAsync(job.UserId, ct))
-            {
-                var key = $"{job.Id}/{channel.Name}/{target.Key}";
-                if (!await ledger.ContainsAsync(key, ct))
-                {
-                    deliveries.Add(DeliverAsync(channel, target, key, notification));
-                }
-            }
-        }
+        var deliveries = pending.Select(p => DeliverAsync(p.Channel, p.Target, p.Key, notification)).ToList();
 
         string? retry = null;
         TimeSpan? retryAfter = null;
@@ -97,19 +108,130 @@ public sealed partial class NotificationWorker(
 
         if (retry is not null)
         {
+            if (claimed)
+            {
+                // A target may have the push (a timeout says nothing): the claim passes to this job's
+                // next delivery, which skips the targets that had it, so no other job covers these
+                // messages meanwhile. On the last attempt nothing comes back for it: it goes.
+                await ledger.ChangeMarkAsync(job.UserId, job.ChatId, queued.Attempt < options.Retry.MaxAttempts
+                    ? mark => mark.HandedBack(job.Id, queued.Attempt)
+                    : mark => mark.Released(job.Id), ct);
+            }
+
             return JobOutcome.Retry(failed is null ? retry : $"{retry}; {failed}", retryAfter);
         }
 
         if (failed is not null)
         {
+            if (claimed)
+            {
+                await ledger.ChangeMarkAsync(job.UserId, job.ChatId, mark => mark.Released(job.Id), ct);
+            }
+
             return JobOutcome.Fail(failed);
         }
 
         if (IsTimelineJob(job))
         {
             // Before the job's own key: a worker that dies in between leaves a redelivery that
-            // finds these messages covered and sends nothing.
-            await ledger.CoverAsync(job.UserId, job.ChatId, notification.SignalId, ct);
+            // finds these messages covered and sends nothing. One write moves the mark and drops the claim.
+            await ledger.ChangeMarkAsync(job.UserId, job.ChatId, mark => mark.Committed(notification.SignalId, job.Id), ct);
+        }
+
+        await ledger.AddAsync(job.Id, ct);
+        return JobOutcome.Done;
+    }
+
+    /// <summary>The job's channel targets that the ledger does not record as delivered.</summary>
+    private async Task<List<(INotificationChannel Channel, ChannelTarget Target, string Key)>> PendingAsync(NotificationJob job, CancellationToken ct)
+    {
+        List<(INotificationChannel Channel, ChannelTarget Target, string Key)> pending = [];
+        foreach (var channel in _channels)
+        {
+            foreach (var target in await channel.TargetsAsync(job.UserId, ct))
+            {
+                var key = $"{job.Id}/{channel.Name}/{target.Key}";
+                if (!await ledger.ContainsAsync(key, ct))
+                {
+                    pending.Add((channel, target, key));
+                }
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// A redelivered job first settles what an earlier delivery of it left (one read when it left no
+    /// claim): a push that every target got (the worker failed or paused before committing) is committed
+    /// now, so no later push covers its messages again; a delivery that may still be sending (its claim
+    /// lives, not handed back) is waited for, not pushed beside. Null: go on as a first delivery would.
+    /// </summary>
+    private async Task<JobOutcome?> SettleAsync(QueuedJob queued, CancellationToken ct)
+    {
+        var job = queued.Job;
+        var mark = await ledger.ChangeMarkAsync(job.UserId, job.ChatId, m => m, ct);
+        if (mark.Claim is not { } claim || claim.JobId != job.Id)
+        {
+            return null;
+        }
+
+        if ((await PendingAsync(job, ct)).Count == 0)
+        {
+            await ledger.ChangeMarkAsync(job.UserId, job.ChatId, m => m.Committed(claim.UpTo, job.Id), ct);
+            await ledger.AddAsync(job.Id, ct);
+            return JobOutcome.Done;
+        }
+
+        var now = time.GetUtcNow();
+        return claim.Until > now && !claim.Lets(job.Id, queued.Attempt) && queued.Attempt < options.Retry.MaxAttempts
+            ? JobOutcome.Retry($"an earlier delivery of this job may still be pushing it, until {claim.Until:O}", claim.Until - now)
+            : null;
+    }
+
+    /// <summary>
+    /// Claims the chat's pushes to the user for this delivery of the job before anything is sent
+    /// (decision 20): while another job's claim lasts, this job goes back to the queue until it ends,
+    /// rather than cover the messages that job's push may already have covered. A push committed since
+    /// <paramref name="notification"/> was decided is taken into account by deciding again.
+    /// </summary>
+    private async Task<(Notification? Push, bool Claimed, JobOutcome? Outcome)> ClaimAsync(QueuedJob queued, Notification notification, CancellationToken ct)
+    {
+        var job = queued.Job;
+        var now = time.GetUtcNow();
+        var claim = new PushClaim(job.Id, queued.Attempt, notification.SignalId, now + options.ClaimLease);
+        var mark = await ledger.ChangeMarkAsync(job.UserId, job.ChatId, m => m.Claimed(claim, now), ct);
+        if (mark.Claim != claim)
+        {
+            var held = mark.Claim!;
+            if (queued.Attempt < options.Retry.MaxAttempts)
+            {
+                return (null, false, JobOutcome.Retry($"job {held.JobId} is pushing this chat to the user until {held.Until:O}", held.Until - now));
+            }
+
+            // The job's last attempt: a push that may repeat the holder's beats one never sent.
+            return (notification, false, null);
+        }
+
+        if (mark.Covered is { } covered && notification.Covers.Any(id => id.CompareTo(covered) <= 0))
+        {
+            return (await DecideAsync(job, mark, ct), true, null);
+        }
+
+        return (notification, true, null);
+    }
+
+    /// <summary>
+    /// Nothing to push: the job is done. A claim it holds goes, and so may one of a redelivery's (an
+    /// earlier delivery handed it back, or took it and then failed), so that the chat's next push need
+    /// not wait for its lease; a first delivery that took none writes nothing.
+    /// </summary>
+    private async Task<JobOutcome> NothingToPushAsync(QueuedJob queued, bool holding, CancellationToken ct)
+    {
+        var job = queued.Job;
+        if ((holding || queued.Attempt > 1) && IsTimelineJob(job))
+        {
+            await ledger.ChangeMarkAsync(job.UserId, job.ChatId, mark => mark.Released(job.Id), ct);
         }
 
         await ledger.AddAsync(job.Id, ct);
@@ -145,7 +267,10 @@ public sealed partial class NotificationWorker(
     }
 
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>
-    public async Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct)
+    public Task<Notification?> DecideAsync(NotificationJob job, CancellationToken ct) => DecideAsync(job, null, ct);
+
+    /// <summary>The decision, from <paramref name="known"/>'s covered mark when the caller holds the chat's claim (else read here).</summary>
+    private async Task<Notification?> DecideAsync(NotificationJob job, PushMark? known, CancellationToken ct)
     {
         if (job.Id.StartsWith(NotificationJob.ThreadPrefix, StringComparison.Ordinal))
         {
@@ -193,7 +318,7 @@ public sealed partial class NotificationWorker(
         var mention = recipient is null ? null : MentionOf(recipient.Username);
         // Messages an earlier push of this chat covered count as unread but are not covered again,
         // and only new ones can mention: a redelivered or late job finds nothing new and sends nothing.
-        var pushed = await ledger.GetCoveredAsync(job.UserId, job.ChatId, ct);
+        var pushed = known is null ? await ledger.GetCoveredAsync(job.UserId, job.ChatId, ct) : known.Covered;
         Signal? latest = null;
         var count = 0;
         var mentioned = false;

@@ -31,6 +31,8 @@ public static class NotificationExtensions
                 "Notifications needs ReadDelay >= 0, PreviewLength > 0, and Retry with MaxAttempts > 0, 0 < FirstDelay <= MaxDelay and MaxRetryAfter >= 0.")
             .Validate(o => o.TargetTimeout > TimeSpan.Zero && o.Lanes.IsValid,
                 "Notifications needs TargetTimeout > 0, and Lanes with Count 1..1024, Concurrency 1..256, MaxQueued > 0 and MaxQueuedPerUser > 0.")
+            .Validate(o => o.ClaimLease > o.TargetTimeout,
+                "Notifications:ClaimLease must be longer than Notifications:TargetTimeout: a claim must outlast the send it guards.")
             .ValidateOnStart();
         builder.Services.AddOptions<OutboundHttpOptions>().BindConfiguration(OutboundHttpOptions.Section)
             .Validate(o => o.Timeout > TimeSpan.Zero, "Notifications:Outbound:Timeout must be positive.")

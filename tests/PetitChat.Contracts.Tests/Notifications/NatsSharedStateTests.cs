@@ -20,25 +20,6 @@ public sealed class NatsSharedStateTests(NatsServerFixture nats) : IClassFixture
     }
 
     [Fact]
-    public async Task A_push_mark_one_worker_moves_is_seen_by_another_and_never_moves_back()
-    {
-        var options = NatsWorker.OptionsFor(nats.Server.Url);
-        await using var a = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
-        await using var b = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
-        var (user, chat) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        // Ids strictly in order, as the server assigns them (CreateVersion7 is random within a millisecond).
-        var ids = new Core.Common.Ids(TimeProvider.System);
-        var (older, newer) = (ids.Next(), ids.Next());
-
-        Assert.Null(await b.Ledger.GetCoveredAsync(user, chat, CancellationToken.None));
-        await a.Ledger.CoverAsync(user, chat, newer, CancellationToken.None);
-        await b.Ledger.CoverAsync(user, chat, older, CancellationToken.None);
-
-        Assert.Equal(newer, await b.Ledger.GetCoveredAsync(user, chat, CancellationToken.None));
-        Assert.Null(await a.Ledger.GetCoveredAsync(user, Guid.CreateVersion7(), CancellationToken.None));
-    }
-
-    [Fact]
     public async Task A_user_is_connected_while_any_node_holds_a_stream_of_theirs()
     {
         var options = NatsWorker.OptionsFor(nats.Server.Url);

@@ -114,6 +114,55 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
     }
 
     [Fact]
+    public async Task While_a_paused_worker_holds_the_chats_claim_neither_a_later_job_nor_a_redelivery_pushes_and_then_each_message_is_covered_once()
+    {
+        var first = await MessageJobAsync();
+        // Worker one's push of the first message reaches the target, then the worker stops (SIGSTOP)
+        // before its ledger writes; a later message's job, and the first job handed out again, go to
+        // worker two meanwhile.
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _channel.HoldAfterDelivering = resume;
+        var paused = WorkerOver(_first).HandleAsync(new QueuedJob(first, 1), CancellationToken.None);
+        await _channel.Holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = await FollowUpAsync(first, "are you there?");
+
+        var later = await WorkerOver(_second).HandleAsync(new QueuedJob(second, 1), CancellationToken.None);
+        var redelivered = await WorkerOver(_second).HandleAsync(new QueuedJob(first, 2), CancellationToken.None);
+        resume.SetResult();
+        Assert.Equal(JobOutcome.Done, await paused.WaitAsync(TimeSpan.FromSeconds(30)));
+        var laterAgain = await WorkerOver(_second).HandleAsync(new QueuedJob(second, 2), CancellationToken.None);
+
+        var deferred = Assert.IsType<RetryOutcome>(later);
+        Assert.StartsWith($"job {first.Id} is pushing this chat", deferred.Reason, StringComparison.Ordinal);
+        Assert.InRange(deferred.After!.Value, TimeSpan.FromSeconds(1), new NotificationOptions().ClaimLease);
+        Assert.StartsWith("an earlier delivery of this job may still be pushing it", Assert.IsType<RetryOutcome>(redelivered).Reason, StringComparison.Ordinal);
+        Assert.Equal(JobOutcome.Done, laterAgain);
+        var pushes = _channel.Delivered.Select(d => d.Notification.Covers).ToList();
+        Assert.Equal(2, pushes.Count);
+        Assert.Equal([first.SignalId], pushes[0]);
+        Assert.Equal([second.SignalId], pushes[1]);
+    }
+
+    [Fact]
+    public async Task A_redelivery_commits_a_push_every_target_got_before_its_worker_failed_so_a_later_job_covers_only_its_own_message()
+    {
+        var first = await MessageJobAsync();
+        // What a worker leaves when the ledger fails (or it dies) after the target's 2xx and its key,
+        // before the commit: the claim and the delivered key, no mark.
+        var now = DateTimeOffset.UtcNow;
+        await _first.Ledger.ChangeMarkAsync(first.UserId, first.ChatId,
+            m => m.Claimed(new PushClaim(first.Id, 1, first.SignalId, now + new NotificationOptions().ClaimLease), now), CancellationToken.None);
+        await _first.Ledger.AddAsync($"{first.Id}/{_channel.Name}/device-1", CancellationToken.None);
+        var second = await FollowUpAsync(first, "still there?");
+
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(first, 2), CancellationToken.None));
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(second, 1), CancellationToken.None));
+
+        Assert.Equal([second.SignalId], Assert.Single(_channel.Delivered).Notification.Covers);
+        Assert.Equal(second.SignalId, await _first.Ledger.GetCoveredAsync(first.UserId, first.ChatId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_mention_already_pushed_does_not_push_later_messages_of_a_muted_chat()
     {
         var first = await MessageJobAsync("hey @bob, look");

@@ -18,19 +18,35 @@ public sealed class RecordingChannel : INotificationChannel
 
     public string Name => "recording";
 
+    /// <summary>
+    /// When set, the next delivery is recorded (the target has it) and then waits for it to complete, as a
+    /// worker paused (SIGSTOP) after the target's 2xx and before its ledger writes; <see cref="Holding"/>
+    /// completes once it waits.
+    /// </summary>
+    public TaskCompletionSource? HoldAfterDelivering { get; set; }
+
+    public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void AnswerNext(string target, params Delivery[] answers) => _answers[target] = new ConcurrentQueue<Delivery>(answers);
 
     public Task<IReadOnlyList<ChannelTarget>> TargetsAsync(Guid userId, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<ChannelTarget>>([.. TargetKeys.Select(k => new ChannelTarget(k, k))]);
 
-    public Task<Delivery> DeliverAsync(ChannelTarget target, Notification notification, CancellationToken ct)
+    public async Task<Delivery> DeliverAsync(ChannelTarget target, Notification notification, CancellationToken ct)
     {
         if (_answers.TryGetValue(target.Key, out var queue) && queue.TryDequeue(out var answer))
         {
-            return Task.FromResult(answer);
+            return answer;
         }
 
         Delivered.Enqueue((target.Key, notification));
-        return Task.FromResult(Delivery.Ok);
+        if (HoldAfterDelivering is { } hold)
+        {
+            HoldAfterDelivering = null;
+            Holding.TrySetResult();
+            await hold.Task;
+        }
+
+        return Delivery.Ok;
     }
 }

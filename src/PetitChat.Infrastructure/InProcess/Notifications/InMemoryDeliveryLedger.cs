@@ -19,20 +19,22 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger, IDisposable
     }
 
     public Task<Guid?> GetCoveredAsync(Guid userId, Guid chatId, CancellationToken ct) =>
-        Task.FromResult(_keys.TryGetValue(CoveredKey(userId, chatId), out Guid mark) ? mark : (Guid?)null);
+        Task.FromResult(_keys.TryGetValue(CoveredKey(userId, chatId), out PushMark? mark) ? mark!.Covered : null);
 
-    public Task CoverAsync(Guid userId, Guid chatId, Guid signalId, CancellationToken ct)
+    public Task<PushMark> ChangeMarkAsync(Guid userId, Guid chatId, Func<PushMark, PushMark> change, CancellationToken ct)
     {
         var key = CoveredKey(userId, chatId);
         lock (_marks)
         {
-            if (!_keys.TryGetValue(key, out Guid mark) || mark.CompareTo(signalId) < 0)
+            var mark = _keys.TryGetValue(key, out PushMark? stored) ? stored! : PushMark.None;
+            var next = change(mark);
+            if (next != mark)
             {
-                _keys.Set(key, signalId, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Retention });
+                _keys.Set(key, next, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Retention });
             }
-        }
 
-        return Task.CompletedTask;
+            return Task.FromResult(next);
+        }
     }
 
     public void Dispose() => _keys.Dispose();

@@ -38,37 +38,32 @@ public sealed class NatsDeliveryLedger(NotificationNatsConnection nats, IOptions
     {
         var bucket = await BucketAsync(ct);
         var entry = await bucket.TryGetEntryAsync<string>(CoveredKey(userId, chatId), cancellationToken: ct);
-        return entry.Success && Guid.TryParseExact(entry.Value.Value, "N", out var mark) ? mark : null;
+        return entry.Success ? PushMarkText.Parse(entry.Value.Value).Covered : null;
     }
 
-    public async Task CoverAsync(Guid userId, Guid chatId, Guid signalId, CancellationToken ct)
+    public async Task<PushMark> ChangeMarkAsync(Guid userId, Guid chatId, Func<PushMark, PushMark> change, CancellationToken ct)
     {
-        // Compare and set on the entry's revision: a worker that resumes after a pause with an
-        // older push must not move the mark back over a newer one another worker wrote.
+        // Compare and set on the entry's revision: a worker that resumes after a pause must neither
+        // move the mark back over a newer one nor take a claim another worker took meanwhile.
         var bucket = await BucketAsync(ct);
         var key = CoveredKey(userId, chatId);
-        var value = signalId.ToString("N");
         for (var attempt = 0; attempt < MaxTries; attempt++)
         {
             var current = await bucket.TryGetEntryAsync<string>(key, cancellationToken: ct);
-            if (!current.Success)
+            var mark = current.Success ? PushMarkText.Parse(current.Value.Value) : PushMark.None;
+            var next = change(mark);
+            if (next == mark)
             {
-                if ((await bucket.TryCreateAsync(key, value, cancellationToken: ct)).Success)
-                {
-                    return;
-                }
-
-                continue;
+                return mark;
             }
 
-            if (Guid.TryParseExact(current.Value.Value, "N", out var mark) && mark.CompareTo(signalId) >= 0)
+            var value = PushMarkText.Format(next);
+            var written = current.Success
+                ? await bucket.TryUpdateAsync(key, value, current.Value.Revision, cancellationToken: ct)
+                : await bucket.TryCreateAsync(key, value, cancellationToken: ct);
+            if (written.Success)
             {
-                return;
-            }
-
-            if ((await bucket.TryUpdateAsync(key, value, current.Value.Revision, cancellationToken: ct)).Success)
-            {
-                return;
+                return next;
             }
         }
 
