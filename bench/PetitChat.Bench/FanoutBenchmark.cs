@@ -27,7 +27,7 @@ public sealed class FanoutBenchmark : IBenchmark
     public string Description =>
         "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
         "[--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
-        "[--sqlite-busy-steps] [--one-node-nats] [--in-process-only]";
+        "[--sqlite-busy-steps] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -62,6 +62,14 @@ public sealed class FanoutBenchmark : IBenchmark
             Console.WriteLine($"base server: {baseDll}");
         }
 
+        // --env: runtime settings (DOTNET_gcServer=0...) tried on this build, each row run again with them in the same run.
+        var env = StreamsBenchmark.EnvOptions(args);
+        var named = string.Join(' ', env.Select(s => $"{s.Name}={s.Value}"));
+        if (env.Count > 0)
+        {
+            Console.WriteLine($"and the same build with {named}");
+        }
+
         async Task AddAsync(string name, Func<string, Task<Result>> run)
         {
             if (baseDll is not null)
@@ -70,6 +78,10 @@ public sealed class FanoutBenchmark : IBenchmark
             }
 
             rows.Add((name, await run(serverDll)));
+            if (env.Count > 0)
+            {
+                rows.Add(($"  with {named}", await StreamsBenchmark.WithEnvironmentAsync(env, () => run(serverDll))));
+            }
         }
 
         // Each NATS row on a fresh nats-server: no row inherits another's stream contents or its
@@ -106,9 +118,10 @@ public sealed class FanoutBenchmark : IBenchmark
         Console.WriteLine("nats-server; send ms is POST → 201 at the client (store commit + JetStream acks). From the nodes' /metrics over the");
         Console.WriteLine("measured phase, all nodes summed ('-' when the build does not count it): busy = SQLite calls that waited for another");
         Console.WriteLine("writer's lock and ms slept; cpu s = the server processes' CPU time; gc ms = GC pauses; pub ms = mean time of one");
-        Console.WriteLine("event's JetStream fan-out inside a send (all its recipients' publishes and acks); nats cpu = nats-server's CPU seconds.");
+        Console.WriteLine("event's JetStream fan-out inside a send (all its recipients' publishes and acks); nats cpu = nats-server's CPU seconds;");
+        Console.WriteLine("gcs = collections (all generations), gen2 = of them full ones; KB/dlv = bytes the nodes allocated per event delivered.");
         Console.WriteLine($"{"bus",-30} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
-                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"pub ms",7} {"nats cpu",8}");
+                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"gcs",5} {"gen2",5} {"KB/dlv",7} {"pub ms",7} {"nats cpu",8}");
         foreach (var (name, result) in rows)
         {
             var latency = Percentiles.Of(result.Latencies);
@@ -118,7 +131,9 @@ public sealed class FanoutBenchmark : IBenchmark
                 $"{name,-30} {result.Sent,6} {result.Failed,6} {result.Latencies.Count,10} {result.Missing,8} {result.EventsPerSecond,9:F0} {latency.P50,8:F2} {latency.P99,8:F2} {latency.Max,8:F2} ") +
                 (send is null ? $"{"-",9} {"-",9} " : string.Create(CultureInfo.InvariantCulture, $"{send.P50,9:F2} {send.P99,9:F2} ")) +
                 Column(f?.BusyWaits, 11, "F0") + " " + Column(f?.BusySlept, 9, "F0") + " " + Column(f?.CpuSeconds, 7, "F1") + " " +
-                Column(f?.GcPauseSeconds * 1000, 7, "F0") + " " + Column(f is { Publishes: > 0 } p ? p.PublishMs / p.Publishes : null, 7, "F2") + " " +
+                Column(f?.GcPauseSeconds * 1000, 7, "F0") + " " + Column(f?.Collections, 5, "F0") + " " + Column(f?.FullCollections, 5, "F0") + " " +
+                Column(result.Latencies.Count > 0 ? f?.AllocatedBytes / 1024 / result.Latencies.Count : null, 7, "F1") + " " +
+                Column(f is { Publishes: > 0 } p ? p.PublishMs / p.Publishes : null, 7, "F2") + " " +
                 Column(f?.NatsCpuSeconds, 8, "F1"));
         }
     }
@@ -280,15 +295,29 @@ public sealed class FanoutBenchmark : IBenchmark
         /// <summary>nats-server's own CPU time over the same phase (not from /metrics).</summary>
         public double? NatsCpuSeconds { get; init; }
 
+        /// <summary>Garbage collections of every generation, and of them the full (gen 2) ones.</summary>
+        public double? Collections { get; init; }
+
+        public double? FullCollections { get; init; }
+
+        /// <summary>Bytes the nodes allocated on their managed heaps.</summary>
+        public double? AllocatedBytes { get; init; }
+
         public NodeFigures Minus(NodeFigures before) => new(
             BusyWaits - before.BusyWaits, BusySlept - before.BusySlept, CpuSeconds - before.CpuSeconds,
-            GcPauseSeconds - before.GcPauseSeconds, Publishes - before.Publishes, PublishMs - before.PublishMs);
+            GcPauseSeconds - before.GcPauseSeconds, Publishes - before.Publishes, PublishMs - before.PublishMs)
+        {
+            Collections = Collections - before.Collections,
+            FullCollections = FullCollections - before.FullCollections,
+            AllocatedBytes = AllocatedBytes - before.AllocatedBytes,
+        };
     }
 
     /// <summary>Reads every node's <c>/metrics</c> and sums the counters the table prints.</summary>
     private static async Task<NodeFigures> NodeFiguresAsync(HttpClient[] nodes, CancellationToken ct)
     {
         var sums = new Dictionary<string, double>();
+        var gen2 = new List<double>();
         foreach (var node in nodes)
         {
             var text = await node.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
@@ -301,6 +330,11 @@ public sealed class FanoutBenchmark : IBenchmark
                 }
 
                 var name = line[..line.IndexOfAny(['{', ' '])];
+                if (name.StartsWith("dotnet_gc_collections", StringComparison.Ordinal) && line.Contains("gc_heap_generation=\"gen2\"", StringComparison.Ordinal))
+                {
+                    gen2.Add(double.Parse(parts[^1], CultureInfo.InvariantCulture));
+                }
+
                 sums[name] = sums.GetValueOrDefault(name) + double.Parse(parts[^1], CultureInfo.InvariantCulture);
             }
         }
@@ -311,7 +345,12 @@ public sealed class FanoutBenchmark : IBenchmark
         return new NodeFigures(
             Sum("petitchat_store_sqlite_busy_waits"), Sum("petitchat_store_sqlite_busy_slept"),
             Sum("dotnet_process_cpu_time"), Sum("dotnet_gc_pause_time"),
-            Sum("petitchat_bus_nats_fanouts"), Sum("petitchat_bus_nats_fanout_time"));
+            Sum("petitchat_bus_nats_fanouts"), Sum("petitchat_bus_nats_fanout_time"))
+        {
+            Collections = Sum("dotnet_gc_collections"),
+            FullCollections = gen2.Count > 0 ? gen2.Sum() : null,
+            AllocatedBytes = Sum("dotnet_gc_heap_total_allocated"),
+        };
     }
 
     /// <summary>The same fan-out on core NATS subjects, one subscription per client over two connections.</summary>

@@ -25,7 +25,7 @@ public sealed class PeersBenchmark : IBenchmark
     public string Name => "peers";
 
     public string Description =>
-        "Petit chat beside ejabberd + tsung: [--users 200] [--room 10] [--rate 100[,800]] [--seconds 30] [--history 0] [--peer mam,no-mam|none]";
+        "Petit chat beside ejabberd + tsung: [--users 200] [--room 10] [--rate 100[,800]] [--seconds 30] [--history 0] [--peer mam,no-mam|none] [--server path/PetitChat.Server.dll (another build, for before and after)]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -59,6 +59,9 @@ public sealed class PeersBenchmark : IBenchmark
 
     internal sealed record Options(int Users, int Room, IReadOnlyList<int> Rates, int Seconds, int History, IReadOnlyList<string> Peers)
     {
+        /// <summary>Another build of the server to run as ours (main's, for a before row).</summary>
+        public string? Server { get; init; }
+
         public static Options Parse(string[] args)
         {
             var options = new Options(200, 10, [100], 30, 0, ["mam", "no-mam"]);
@@ -73,6 +76,7 @@ public sealed class PeersBenchmark : IBenchmark
                     "--seconds" => options with { Seconds = Positive(args[i], value) },
                     "--history" => options with { History = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--peer" => options with { Peers = value == "none" ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                    "--server" => options with { Server = Path.GetFullPath(value) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}."),
                 };
             }
@@ -102,7 +106,7 @@ public sealed class PeersBenchmark : IBenchmark
         var folder = Directory.CreateTempSubdirectory("petitchat-peers-").FullName;
         var port = LoopbackPort.Free();
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var server = await FanoutBenchmark.StartNodeAsync(FanoutBenchmark.ServerDll(), port, folder, url, natsUrl: null);
+        var server = await FanoutBenchmark.StartNodeAsync(options.Server ?? FanoutBenchmark.ServerDll(), port, folder, url, natsUrl: null);
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };

@@ -64,22 +64,7 @@ public sealed class StreamsBenchmark : IBenchmark
             {
                 var named = string.Join(' ', settings.Select(s => $"{s.Name}={s.Value}"));
                 Console.WriteLine($"server: the same build with {named}");
-                foreach (var (name, value) in settings)
-                {
-                    Environment.SetEnvironmentVariable(name, value);
-                }
-
-                try
-                {
-                    rows.Add(($"  with {named}", await RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct)));
-                }
-                finally
-                {
-                    foreach (var (name, _) in settings)
-                    {
-                        Environment.SetEnvironmentVariable(name, null);
-                    }
-                }
+                rows.Add(($"  with {named}", await WithEnvironmentAsync(settings, () => RunServerAsync(serverDll, streams, perUser, heartbeat, bearer, hold, ct))));
             }
         }
 
@@ -96,7 +81,28 @@ public sealed class StreamsBenchmark : IBenchmark
 
     private sealed record Row(int Streams, int Held, long Rss, long Heap, double RssPerStream, double HeapPerStream);
 
-    private static List<(string Name, string Value)> EnvOptions(string[] args)
+    /// <summary>Runs <paramref name="run"/> with these variables set in this process (its server processes inherit them), then unsets them.</summary>
+    internal static async Task<T> WithEnvironmentAsync<T>(IReadOnlyList<(string Name, string Value)> settings, Func<Task<T>> run)
+    {
+        foreach (var (name, value) in settings)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            foreach (var (name, _) in settings)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
+
+    internal static List<(string Name, string Value)> EnvOptions(string[] args)
     {
         var settings = new List<(string Name, string Value)>();
         for (var i = 0; i + 1 < args.Length; i++)

@@ -183,7 +183,7 @@ public sealed partial class NatsEventBus
                         var sequence = metadata.Sequence.Stream;
                         next = sequence + 1;
                         var type = msg.Headers?[NatsEventCodec.TypeHeader].ToString();
-                        if (NatsEventCodec.Decode(type, msg.Data) is not { } liveEvent)
+                        if (_decoded.Decode(type, msg.Data ?? []) is not { } liveEvent)
                         {
                             LogUnknownEvent(type, sequence);
                             continue;

@@ -23,6 +23,9 @@ public sealed partial class NatsEventBus : IEventBus, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<NatsEventBus> _logger;
 
+    /// <summary>Decodes the copies of one event that this node's consumers read once, for all of them.</summary>
+    private readonly NatsDecodedEvents _decoded = new();
+
     /// <summary>Cancelled when the bus is disposed, to end its background work.</summary>
     private readonly CancellationTokenSource _life = new();
     private int _disposed;

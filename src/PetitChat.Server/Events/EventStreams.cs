@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -102,7 +101,11 @@ public sealed class EventStreams(
                     continue;
                 }
 
-                await writer.WriteAsync(Format(enumerator.Current), time.GetUtcNow());
+                using (var frame = SseFrame.Of(enumerator.Current, _json))
+                {
+                    await writer.WriteAsync(frame.Bytes, time.GetUtcNow());
+                }
+
                 ChatMetrics.EventDelivered();
             }
         }
@@ -120,15 +123,5 @@ public sealed class EventStreams(
                 await writer.DisposeAsync();
             }
         }
-    }
-
-    private byte[] Format(DeliveredEvent delivered)
-    {
-        var (type, data) = EventPayloads.Of(delivered.Event);
-        var payload = JsonSerializer.Serialize(data, data.GetType(), _json);
-        // No id: line for an ephemeral event, so the browser's Last-Event-ID stays on the last durable one.
-        return Encoding.UTF8.GetBytes(delivered.Id is null
-            ? $"event: {type}\ndata: {payload}\n\n"
-            : $"id: {delivered.Id}\nevent: {type}\ndata: {payload}\n\n");
     }
 }
