@@ -24,6 +24,10 @@ public readonly struct SseFrame : IDisposable
     [ThreadStatic]
     private static Utf8JsonWriter? t_json;
 
+    /// <summary>The encoder <see cref="t_json"/> was made with: options with another one get a writer of their own.</summary>
+    [ThreadStatic]
+    private static System.Text.Encodings.Web.JavaScriptEncoder? t_encoder;
+
     private readonly byte[] _array;
     private readonly int _length;
 
@@ -58,8 +62,17 @@ public readonly struct SseFrame : IDisposable
             Encoding.UTF8.GetBytes(type, buffer);
             buffer.Write("\ndata: "u8);
             // Skipping validation is safe: the serializer writes one whole value, as it did to a string.
-            var json = t_json ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true });
-            json.Reset(buffer);
+            var json = t_json;
+            if (json is null || !ReferenceEquals(t_encoder, options.Encoder))
+            {
+                json = t_json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true });
+                t_encoder = options.Encoder;
+            }
+            else
+            {
+                json.Reset(buffer);
+            }
+
             JsonSerializer.Serialize(json, data, data.GetType(), options);
             json.Flush();
             buffer.Write("\n\n"u8);

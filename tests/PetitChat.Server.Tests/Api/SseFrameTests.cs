@@ -29,6 +29,22 @@ public sealed class SseFrameTests
     }
 
     [Fact]
+    public void Options_with_another_encoder_on_the_same_thread_are_written_with_theirs()
+    {
+        var relaxed = new JsonSerializerOptions(Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var delivered = new DeliveredEvent("4712", new SignalCreated(Message("déjà vu")));
+
+        using (var first = SseFrame.Of(delivered, relaxed))
+        {
+            Assert.Contains("déjà vu", Encoding.UTF8.GetString(first.Bytes.Span), StringComparison.Ordinal);
+        }
+
+        using var second = SseFrame.Of(delivered, Options);
+
+        Assert.Equal(Lines(delivered), Encoding.UTF8.GetString(second.Bytes.Span));
+    }
+
+    [Fact]
     public void An_ephemeral_event_has_no_id_line()
     {
         var delivered = new DeliveredEvent(null, new TypingStarted(Guid.CreateVersion7(), Guid.CreateVersion7(), null, DateTimeOffset.UtcNow));
