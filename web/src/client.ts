@@ -60,14 +60,16 @@ export interface State {
 
 const pageSize = 50;
 
-/** The live events that change the chat list (its chats, previews, counts or members' presence). */
-const listEventTypes: ReadonlySet<LiveEventType> = new Set(["signal", "chat", "signal_edited", "signal_deleted", "receipt", "presence", "reset"]);
+/**
+ * The live events that change the chat list (its chats, previews, counts). Presence is not among
+ * them: `HeardPresence` keeps a member's newer presence over any load without reading again.
+ */
+const listEventTypes: ReadonlySet<LiveEventType> = new Set(["signal", "chat", "signal_edited", "signal_deleted", "receipt", "reset"]);
 
 /**
  * Everything the conversation screens show, kept up to date from the API and the live stream.
  * Views read `state` and call the actions; every change replaces `state` and notifies.
  */
-
 export class ChatClient {
   state: State;
   private readonly listeners = new Set<() => void>();
@@ -436,29 +438,15 @@ export class ChatClient {
   }
 
   async startDirect(user: User): Promise<Chat | null> {
-    return this.guard(async () => {
-      const since = this.presence.mark();
-      const chat = await this.api.createChat([user.id]);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
-      return chat;
-    });
+    return this.guard(() => this.take(this.api.createChat([user.id])));
   }
 
   async createGroup(name: string, members: User[], encrypted = false): Promise<Chat | null> {
-    return this.guard(async () => {
-      const since = this.presence.mark();
-      const chat = await this.api.createChat(members.map((m) => m.id), name, encrypted);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
-      return chat;
-    });
+    return this.guard(() => this.take(this.api.createChat(members.map((m) => m.id), name, encrypted)));
   }
 
   async addMember(chatId: string, user: User): Promise<void> {
-    await this.guard(async () => {
-      const since = this.presence.mark();
-      const chat = await this.api.addMember(chatId, user.id);
-      this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
-    });
+    await this.guard(() => this.take(this.api.addMember(chatId, user.id)));
   }
 
   async removeMember(chatId: string, userId: string): Promise<void> {
@@ -903,6 +891,15 @@ export class ChatClient {
   }
 
   // ---- plumbing ----
+
+  /** A chat the server answers a change with (made, a member added): listed, with its members. */
+  private async take(answer: Promise<Chat>): Promise<Chat> {
+    // Taken before the answer can come: no live event is handled before this line runs.
+    const since = this.presence.mark();
+    const chat = await answer;
+    this.set({ chats: upsertChat(this.state.chats, chat), users: this.withUsers([chat], since) });
+    return chat;
+  }
 
   /** The users with the members of these chats, loaded by a load begun at `since` (a presence heard meanwhile stays). */
   private withUsers(chats: Chat[], since: number): Record<string, User> {

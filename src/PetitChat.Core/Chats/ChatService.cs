@@ -1,3 +1,4 @@
+using PetitChat.Core.Calls;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Paging;
@@ -7,7 +8,9 @@ using PetitChat.Core.Users;
 namespace PetitChat.Core.Chats;
 
 /// <summary>Chats and their membership. Every call checks that the caller is a member first.</summary>
-public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISignalStore timeline, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits, RosterCache rosters)
+/// <remarks><paramref name="calls"/> is left out only where no calls run (the pages benchmark).</remarks>
+public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISignalStore timeline, ChatFanout fanout, Ids ids, TimeProvider time, ChatLimits limits, RosterCache rosters,
+    CallService? calls = null)
 {
     public async Task<Result<(ChatView Chat, bool Created)>> CreateAsync(Guid callerId, NewChat request, CancellationToken ct)
     {
@@ -180,6 +183,15 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         await fanout.PublishAsync(new SignalCreated(left), userId);
         await fanout.PublishAsync(new ChatChanged(chatId, Removed: false));
         await fanout.PublishToAsync(new ChatChanged(chatId, Removed: true), [userId]);
+
+        // Out of the chat is out of its call: the last one in a call who left the chat would
+        // otherwise keep it running, with nobody left who may leave it. Not cancelled with the
+        // request: a client that hangs up must not leave the call running.
+        if (calls is not null)
+        {
+            await calls.MemberLeftChatAsync(chatId, userId, CancellationToken.None);
+        }
+
         return true;
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PetitChat.Core.Calls;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Paging;
@@ -62,17 +61,10 @@ public static class ChatsApi
         });
 
         chats.MapDelete("/{chatId:guid}/members/{userId:guid}", async Task<Results<NoContent, ProblemHttpResult>> (
-            Guid chatId, Guid userId, Caller caller, ChatService service, CallService calls, CancellationToken ct) =>
+            Guid chatId, Guid userId, Caller caller, ChatService service, CancellationToken ct) =>
         {
             var removed = await service.RemoveMemberAsync(caller.Id, caller.User.Roles, chatId, userId, ct);
-            if (!removed.Succeeded)
-            {
-                return removed.Failure.ToProblem();
-            }
-
-            // After the member is gone, without the request's token: a client that hangs up must not leave the call running.
-            await calls.MemberLeftChatAsync(chatId, userId, CancellationToken.None);
-            return TypedResults.NoContent();
+            return removed.Succeeded ? TypedResults.NoContent() : removed.Failure.ToProblem();
         });
 
         return api;
