@@ -28,8 +28,13 @@ public static class ChatMetrics
     private static readonly Counter<long> EventsDelivered = Meter.CreateCounter<long>(
         "petitchat.events.delivered", "{event}", "Events written to open live streams.");
 
-    private static readonly UpDownCounter<long> StreamsOpen = Meter.CreateUpDownCounter<long>(
-        "petitchat.streams.open", "{stream}", "Live streams (SSE) open on this node.");
+    // A gauge of the count itself, not an up-down counter of opens and closes: a meter listener
+    // that starts while streams are open (a second host in one test process, a provider made
+    // again) would count their closes without their opens and report fewer than are open.
+    private static readonly ObservableGauge<long> StreamsOpenGauge = Meter.CreateObservableGauge(
+        "petitchat.streams.open", () => Interlocked.Read(ref streamsOpen), "{stream}", "Live streams (SSE) open on this node.");
+
+    private static long streamsOpen;
 
     private static readonly Counter<long> NotificationOutcomes = Meter.CreateCounter<long>(
         "petitchat.notifications.outcomes", "{job}", "Notification jobs handled, by outcome (done, retry, fail).");
@@ -58,9 +63,9 @@ public static class ChatMetrics
 
     public static void EventDelivered() => EventsDelivered.Add(1);
 
-    public static void StreamOpened() => StreamsOpen.Add(1);
+    public static void StreamOpened() => Interlocked.Increment(ref streamsOpen);
 
-    public static void StreamClosed() => StreamsOpen.Add(-1);
+    public static void StreamClosed() => Interlocked.Decrement(ref streamsOpen);
 
     public static void NotificationHandled(JobOutcome outcome, TimeSpan duration)
     {
