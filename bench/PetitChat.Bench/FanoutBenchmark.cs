@@ -118,7 +118,7 @@ public sealed class FanoutBenchmark : IBenchmark
         Console.WriteLine("nats-server; send ms is POST → 201 at the client (store commit + JetStream acks). From the nodes' /metrics over the");
         Console.WriteLine("measured phase, all nodes summed ('-' when the build does not count it): busy = SQLite calls that waited for another");
         Console.WriteLine("writer's lock and ms slept; cpu s = the server processes' CPU time; gc ms = GC pauses; pub ms = mean time of one");
-        Console.WriteLine("event's JetStream fan-out inside a send (all its recipients' publishes and acks); nats cpu = nats-server's CPU seconds;");
+        Console.WriteLine("event's JetStream publishes inside a send, to their acks (one per recipient before decision 0023, one per event since); nats cpu = nats-server's CPU;");
         Console.WriteLine("gcs = collections (all generations), gen2 = of them full ones; KB/dlv = bytes the nodes allocated per event delivered.");
         Console.WriteLine($"{"bus",-30} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
                           $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"gcs",5} {"gen2",5} {"KB/dlv",7} {"pub ms",7} {"nats cpu",8}");

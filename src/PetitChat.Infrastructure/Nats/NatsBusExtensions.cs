@@ -22,9 +22,9 @@ public static class NatsBusExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Bus:Nats:Url must name a NATS server.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.StreamName) && !string.IsNullOrWhiteSpace(o.SubjectPrefix),
                 "Bus:Nats:StreamName and Bus:Nats:SubjectPrefix must not be empty.")
-            .Validate(o => o.Retention > TimeSpan.Zero && o.SubscriberBuffer > 0 && o.RequestTimeout > TimeSpan.Zero && o.Replicas > 0
+            .Validate(o => o.Retention > TimeSpan.Zero && o.SubscriberBuffer > 0 && o.MaxReplay > 0 && o.LiveBuffer > 0 && o.RequestTimeout > TimeSpan.Zero && o.Replicas > 0
                            && o.TicketRetention > TimeSpan.Zero && !string.IsNullOrWhiteSpace(o.TicketBucket),
-                "Bus:Nats needs a positive Retention, SubscriberBuffer, RequestTimeout, Replicas and TicketRetention, and a TicketBucket.")
+                "Bus:Nats needs a positive Retention, SubscriberBuffer, MaxReplay, LiveBuffer, RequestTimeout, Replicas and TicketRetention, and a TicketBucket.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<INatsConnection>(sp => new NatsConnection(

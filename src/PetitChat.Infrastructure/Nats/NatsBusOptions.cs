@@ -22,7 +22,10 @@ public sealed record NatsBusOptions
     /// <summary>The JetStream stream holding every user's events; created or updated at start-up.</summary>
     public string StreamName { get; init; } = "PETITCHAT_EVENTS";
 
-    /// <summary>Events of user U go to <c>{SubjectPrefix}.user.{U}</c>.</summary>
+    /// <summary>
+    /// The subjects' first token: stored events go to <c>{SubjectPrefix}.events</c>, their live
+    /// copies to <c>{SubjectPrefix}.live.&gt;</c>, ephemeral ones to <c>{SubjectPrefix}.ephemeral</c>.
+    /// </summary>
     public string SubjectPrefix { get; init; } = "petitchat";
 
     /// <summary>How long events stay resumable (the stream's MaxAge).</summary>
@@ -33,6 +36,20 @@ public sealed record NatsBusOptions
 
     /// <summary>Events buffered for one live subscriber before it is dropped as too slow (it then resumes).</summary>
     public int SubscriberBuffer { get; init; } = 1_000;
+
+    /// <summary>
+    /// Stored events the node's live subscription may hold unread (every user's). Core NATS drops
+    /// what does not fit; the node sees the gap in the sequences and reads the missing events
+    /// from the stream, so a small buffer costs reads, never events.
+    /// </summary>
+    public int LiveBuffer { get; init; } = 65_536;
+
+    /// <summary>
+    /// The most stream messages (every user's, not only the client's) that resuming a stream may
+    /// read through: a client further behind gets a <c>reset</c> and reloads instead. The same
+    /// bound ends the streams of a node that fell that far behind the stream (they resume).
+    /// </summary>
+    public int MaxReplay { get; init; } = 100_000;
 
     /// <summary>
     /// How long a publish waits for JetStream's acknowledgement, and opening a live stream for
@@ -47,8 +64,19 @@ public sealed record NatsBusOptions
     /// <summary>How long an unused ticket stays in the bucket; must exceed <c>Events:TicketLifetime</c>.</summary>
     public TimeSpan TicketRetention { get; init; } = TimeSpan.FromMinutes(10);
 
-    public string SubjectOf(Guid userId) => $"{SubjectPrefix}.user.{userId:N}";
+    /// <summary>Every stored event, once, with its recipients in a header (decision 0023).</summary>
+    public string EventsSubject => $"{SubjectPrefix}.events";
 
-    /// <summary>Ephemeral events (typing) of user U go to <c>{SubjectPrefix}.ephemeral.{U}</c>, core NATS, outside the stream.</summary>
-    public string EphemeralSubjectOf(Guid userId) => $"{SubjectPrefix}.ephemeral.{userId:N}";
+    /// <summary>
+    /// The subjects of nodes from before decision 0023 (one message per recipient, on the
+    /// recipient's subject), still taken by the stream so that such a node's events are stored
+    /// and delivered during a rolling upgrade.
+    /// </summary>
+    public string UserSubjects => $"{SubjectPrefix}.user.*";
+
+    /// <summary>Where the stream republishes each message as it stores it (core NATS), with its sequence; every node listens.</summary>
+    public string LiveSubjects => $"{SubjectPrefix}.live.>";
+
+    /// <summary>Ephemeral events (typing): core NATS, outside the stream, with their recipients in a header.</summary>
+    public string EphemeralSubject => $"{SubjectPrefix}.ephemeral";
 }

@@ -44,13 +44,19 @@ public sealed partial class NatsEventBus
                 return; // The bus is disposed: the node is stopping.
             }
 
-            foreach (var userId in _owedResets.Keys)
+            foreach (var owed in _owedResets.Keys.Chunk(RecipientsPerMessage))
             {
                 try
                 {
-                    await PublishOneAsync(userId, "reset", "{}"u8.ToArray(), $"reset.{Guid.CreateVersion7():N}", life);
-                    _owedResets.TryRemove(userId, out _);
-                    LogResetPaid(userId);
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(life);
+                    timeout.CancelAfter(_options.RequestTimeout);
+                    await StoreAsync("reset", "{}"u8.ToArray(), owed, $"reset.{Guid.CreateVersion7():N}", timeout.Token);
+                    foreach (var userId in owed)
+                    {
+                        _owedResets.TryRemove(userId, out _);
+                    }
+
+                    LogResetsPaid(owed.Length);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -70,6 +76,6 @@ public sealed partial class NatsEventBus
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published the reset owed to user {UserId} after a failed publish")]
-    private partial void LogResetPaid(Guid userId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published the reset owed to {Users} user(s) after a failed publish")]
+    private partial void LogResetsPaid(int users);
 }

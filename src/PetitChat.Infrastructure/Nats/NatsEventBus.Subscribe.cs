@@ -11,49 +11,57 @@ namespace PetitChat.Infrastructure.Nats;
 
 public sealed partial class NatsEventBus
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ConsumerHeartbeat = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ConsumerInactiveThreshold = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Reads the stream's state once, decides where to start (after the client's id, or after
-    /// the stream's last message for "from now on" and after a reset), then reads the user's
-    /// subject from that sequence on. Replay and live are one read of one ordered log, so they
-    /// join without a gap or a duplicate, whichever node published.
+    /// Registers the stream with the node's live subscription first, then reads the stream's
+    /// state once: events stored after it arrive live, events up to it that the client missed are
+    /// read from the stream (replay). Live events that come during the replay are held back and
+    /// follow it, so replay and live join without a gap or a duplicate, whichever node published.
     /// </summary>
     public async Task<IAsyncEnumerable<DeliveredEvent>> SubscribeAsync(Guid userId, string? lastEventId, CancellationToken ct)
     {
-        var subject = _options.SubjectOf(userId);
+        var subscriber = new NatsLiveSubscriber(userId, _options.SubscriberBuffer);
+        Register(subscriber);
         StreamState state;
         ulong? resumeAfter;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.RequestTimeout);
+            await LiveReadyAsync(timeout.Token);
             state = await StreamStateAsync(timeout.Token);
-            resumeAfter = string.IsNullOrEmpty(lastEventId) ? state.LastSeq : await ResumableAsync(subject, lastEventId, state, timeout.Token);
+            resumeAfter = string.IsNullOrEmpty(lastEventId) ? state.LastSeq : await ResumableAsync(lastEventId, state, timeout.Token);
         }
         catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
+            Unregister(subscriber);
             throw new EventBusUnavailableException($"NATS is unreachable, so the live stream cannot start: {e.Message}", e);
         }
-
-        var channel = Channel.CreateBounded<DeliveredEvent>(new BoundedChannelOptions(_options.SubscriberBuffer)
+        catch
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // never used: the pump calls TryWrite and drops the subscriber when full
-        });
-        if (resumeAfter is null)
-        {
-            // From the stream's last sequence on: resuming from the reset's id gives what follows it.
-            channel.Writer.TryWrite(new DeliveredEvent(IdOf(state.LastSeq), new StreamReset()));
+            Unregister(subscriber);
+            throw;
         }
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var pump = PumpAsync(userId, subject, (resumeAfter ?? state.LastSeq) + 1, state.LastSeq, channel.Writer, stop.Token);
-        var ephemeral = await SubscribeEphemeralAsync(userId, channel.Writer, stop.Token);
-        return Read(channel.Reader, Task.WhenAll(pump, ephemeral), stop, ct);
+        var replay = Task.CompletedTask;
+        if (resumeAfter is null)
+        {
+            // From the stream's last sequence on: resuming from the reset's id gives what follows it.
+            subscriber.Start(new DeliveredEvent(IdOf(state.LastSeq), new StreamReset()));
+            subscriber.GoLive(state.LastSeq);
+        }
+        else if (resumeAfter.Value >= state.LastSeq)
+        {
+            subscriber.GoLive(state.LastSeq);
+        }
+        else
+        {
+            replay = ReplayAsync(subscriber, resumeAfter.Value + 1, state.LastSeq, stop.Token);
+        }
+
+        return Read(subscriber, replay, stop, ct);
     }
 
     private async Task<StreamState> StreamStateAsync(CancellationToken ct)
@@ -71,30 +79,38 @@ public sealed partial class NatsEventBus
 
     /// <summary>
     /// The sequence to resume after, or null when the id cannot be resumed from: not an id of
-    /// this stream, or events after it are gone (older than the retention window).
+    /// this stream, events after it are gone (older than the retention window), or more than
+    /// <see cref="NatsBusOptions.MaxReplay"/> messages were stored since.
     /// </summary>
-    private async Task<ulong?> ResumableAsync(string subject, string lastEventId, StreamState state, CancellationToken ct)
+    private async Task<ulong?> ResumableAsync(string lastEventId, StreamState state, CancellationToken ct)
     {
         if (!ulong.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var last)
             || last > state.LastSeq
-            || last + 1 < state.FirstSeq)
+            || last + 1 < state.FirstSeq
+            || state.LastSeq - last > (ulong)_options.MaxReplay)
         {
             return null;
+        }
+
+        if (last == state.LastSeq)
+        {
+            return last;
         }
 
         // JetStream drops old messages by its own clock, a little after they pass MaxAge; the
         // bus's clock decides, so that "older than the retention window" means the same on
         // every adapter and a message about to expire is not half-replayed.
-        var next = await NextMessageAsync(subject, last + 1, ct);
+        var next = await NextMessageAsync(last + 1, ct);
         return next is not null && next.Time < _time.GetUtcNow() - _options.Retention ? null : last;
     }
 
-    private async Task<StoredMessage?> NextMessageAsync(string subject, ulong from, CancellationToken ct)
+    /// <summary>The first message stored at or after <paramref name="from"/>, whatever its subject.</summary>
+    private async Task<StoredMessage?> NextMessageAsync(ulong from, CancellationToken ct)
     {
         try
         {
             var stream = await _js.GetStreamAsync(_options.StreamName, cancellationToken: ct);
-            return (await stream.GetAsync(new StreamMsgGetRequest { Seq = from, NextBySubj = subject }, ct)).Message;
+            return (await stream.GetAsync(new StreamMsgGetRequest { Seq = from, NextBySubj = ">" }, ct)).Message;
         }
         catch (NatsJSApiException e) when (e.Error.Code == 404)
         {
@@ -102,185 +118,138 @@ public sealed partial class NatsEventBus
         }
     }
 
-    private static async IAsyncEnumerable<DeliveredEvent> Read(
-        ChannelReader<DeliveredEvent> reader, Task pump, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<DeliveredEvent> Read(
+        NatsLiveSubscriber subscriber, Task replay, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
-            await foreach (var delivered in reader.ReadAllAsync(ct))
+            await foreach (var delivered in subscriber.Reader.ReadAllAsync(ct))
             {
                 yield return delivered;
             }
         }
         finally
         {
+            Unregister(subscriber);
             await stop.CancelAsync();
-            await pump;
+            await replay;
             stop.Dispose();
         }
     }
 
     /// <summary>
-    /// Moves the user's messages from NATS into the subscriber's buffer, through an ephemeral
-    /// consumer filtered on the user's subject. After a reconnect (NATS restarted: its
-    /// in-memory consumers are gone), a stall, or an error, a new consumer starts after the last
-    /// sequence handed over, so an outage delays events but neither loses nor repeats them.
-    /// Events up to <paramref name="replayUntil"/> are the backlog of a resuming client; after
-    /// it, a subscriber whose buffer is full is dropped as too slow.
+    /// The user's events stored after the client's id and up to the stream's state when the
+    /// stream opened, read from the stream (every user's messages, the others skipped), then
+    /// the live events held back meanwhile. A replay waits for its reader, as the in-process bus
+    /// hands a resuming client its whole backlog; should NATS fail it, the stream ends and the
+    /// client resumes from what it got.
     /// </summary>
-    private async Task PumpAsync(
-        Guid userId, string subject, ulong startAt, ulong replayUntil, ChannelWriter<DeliveredEvent> writer, CancellationToken ct)
+    private async Task ReplayAsync(NatsLiveSubscriber subscriber, ulong from, ulong to, CancellationToken ct)
     {
-        var next = startAt;
-        var retry = FirstRetry;
         try
         {
-            while (!ct.IsCancellationRequested)
+            await foreach (var msg in ReadStoredAsync(from, to, ct))
             {
-                using var round = CancellationTokenSource.CreateLinkedTokenSource(ct, _connectionGeneration.Token);
-                string? consumerName = null;
-                try
+                if (RecipientsOf(msg.Headers, msg.Subject).Contains(subscriber.UserId)
+                    && Decode(msg.Headers, msg.Data, msg.Metadata!.Value.Sequence.Stream) is { } liveEvent)
                 {
-                    // filter_subject (one subject) rather than the 2.10-only filter_subjects that
-                    // the client's ordered consumers send: a 2.9 server ignores those and would
-                    // send every user's events to every node.
-                    var config = new ConsumerConfig($"pc-{Guid.NewGuid():N}")
-                    {
-                        FilterSubject = subject,
-                        DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
-                        OptStartSeq = next,
-                        AckPolicy = ConsumerConfigAckPolicy.None,
-                        MemStorage = true,
-                        NumReplicas = 1,
-                        InactiveThreshold = ConsumerInactiveThreshold,
-                    };
-                    var consumer = await _js.CreateOrUpdateConsumerAsync(_options.StreamName, config, round.Token);
-                    consumerName = config.Name;
-                    var consumeOpts = new NatsJSConsumeOpts
-                    {
-                        MaxMsgs = 256,
-                        IdleHeartbeat = ConsumerHeartbeat,
-                        Expires = ConsumerHeartbeat * 6,
-                        NotificationHandler = (notification, _) =>
-                        {
-                            if (notification is NatsJSTimeoutNotification)
-                            {
-                                // Heartbeats stopped: the consumer is gone or the link is dead.
-                                round.Cancel();
-                            }
+                    await subscriber.WriteAsync(new DeliveredEvent(IdOf(msg.Metadata.Value.Sequence.Stream), liveEvent), ct);
+                }
+            }
 
-                            return Task.CompletedTask;
-                        },
-                    };
-                    await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: consumeOpts, cancellationToken: round.Token))
-                    {
-                        retry = FirstRetry;
-                        if (msg.Metadata is not { } metadata || metadata.Sequence.Stream < next)
-                        {
-                            continue;
-                        }
-
-                        var sequence = metadata.Sequence.Stream;
-                        next = sequence + 1;
-                        var type = msg.Headers?[NatsEventCodec.TypeHeader].ToString();
-                        if (_decoded.Decode(type, msg.Data ?? []) is not { } liveEvent)
-                        {
-                            LogUnknownEvent(type, sequence);
-                            continue;
-                        }
-
-                        var delivered = new DeliveredEvent(IdOf(sequence), liveEvent);
-                        if (sequence <= replayUntil)
-                        {
-                            // Replay waits for the reader (NATS holds the rest), as the in-process
-                            // bus hands a resuming client its whole backlog.
-                            await writer.WriteAsync(delivered, round.Token);
-                        }
-                        else if (!writer.TryWrite(delivered))
-                        {
-                            // Too slow to keep up: end its stream; the client resumes from its last id.
-                            LogSubscriberDropped(userId, _options.SubscriberBuffer);
-                            return;
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (OperationCanceledException)
-                {
-                    // Reconnected or stalled: start a new consumer at once.
-                    LogConsumerRenewed(userId, next);
-                }
-                catch (Exception e)
-                {
-                    LogConsumerFailed(e, userId, next, retry);
-                    await Task.Delay(retry, _time, ct);
-                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
-                }
-                finally
-                {
-                    if (consumerName is not null)
-                    {
-                        DeleteConsumerSoon(consumerName);
-                    }
-                }
+            if (!subscriber.GoLive(to))
+            {
+                LogSubscriberDropped(subscriber.UserId, _options.SubscriberBuffer);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The subscriber left.
         }
-        finally
+        catch (ChannelClosedException)
         {
-            writer.TryComplete();
+            // Ended while replaying: what was held back for it overflowed.
+            LogSubscriberDropped(subscriber.UserId, _options.SubscriberBuffer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReplayFailed(e, subscriber.UserId, from);
+            subscriber.End();
         }
     }
 
     /// <summary>
-    /// Subscribes this node to the user's ephemeral subject (core NATS) for as long as the stream
-    /// is open, and hands what arrives to the stream without an id. Live when this returns, so a
-    /// typing event published after the stream opened reaches it. A full buffer skips the event:
-    /// ephemeral events are never worth dropping a stream for.
+    /// The stream's messages from <paramref name="from"/> to <paramref name="to"/>, every
+    /// subject, through a consumer of its own (no acks, in memory) removed after.
     /// </summary>
-    private async Task<Task> SubscribeEphemeralAsync(Guid userId, ChannelWriter<DeliveredEvent> writer, CancellationToken ct)
+    private async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadStoredAsync(ulong from, ulong to, [EnumeratorCancellation] CancellationToken ct)
     {
-        INatsSub<byte[]> sub;
+        var name = $"pc-{Guid.NewGuid():N}";
+        var config = new ConsumerConfig(name)
+        {
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = from,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            NumReplicas = 1,
+            InactiveThreshold = ConsumerInactiveThreshold,
+        };
+        var consumer = await _js.CreateOrUpdateConsumerAsync(_options.StreamName, config, ct);
         try
         {
-            sub = await _connection.SubscribeCoreAsync<byte[]>(_options.EphemeralSubjectOf(userId), cancellationToken: ct);
-        }
-        catch (Exception e) when (e is NatsException or TimeoutException)
-        {
-            throw new EventBusUnavailableException($"NATS is unreachable, so the live stream cannot start: {e.Message}", e);
-        }
-
-        return Task.Run(async () =>
-        {
-            await using (sub)
+            var opts = new NatsJSFetchOpts { MaxMsgs = 256 };
+            while (true)
             {
-                try
+                // Every message up to `to` is stored already: a fetch that finds none means they
+                // expired, or the stream was emptied.
+                var any = false;
+                await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(opts, cancellationToken: ct))
                 {
-                    await foreach (var msg in sub.Msgs.ReadAllAsync(ct))
+                    any = true;
+                    if (msg.Metadata is not { } metadata)
                     {
-                        var type = msg.Headers?[NatsEventCodec.TypeHeader].ToString();
-                        if (NatsEventCodec.Decode(type, msg.Data) is { } liveEvent)
-                        {
-                            writer.TryWrite(new DeliveredEvent(null, liveEvent));
-                        }
+                        continue;
+                    }
+
+                    if (metadata.Sequence.Stream > to)
+                    {
+                        yield break;
+                    }
+
+                    yield return msg;
+                    if (metadata.Sequence.Stream == to || metadata.NumPending == 0)
+                    {
+                        yield break;
                     }
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+
+                if (!any)
                 {
-                    // The subscriber left.
+                    yield break;
                 }
             }
-        }, CancellationToken.None);
+        }
+        finally
+        {
+            DeleteConsumerSoon(name);
+        }
+    }
+
+    /// <summary>The event a stored message carries, or null (logged) for a type this node does not know.</summary>
+    private LiveEvent? Decode(NatsHeaders? headers, byte[]? body, ulong sequence)
+    {
+        var type = headers?[NatsEventCodec.TypeHeader].ToString();
+        var liveEvent = NatsEventCodec.Decode(type, body ?? []);
+        if (liveEvent is null)
+        {
+            LogUnknownEvent(type, sequence);
+        }
+
+        return liveEvent;
     }
 
     /// <summary>
-    /// Removes a consumer that is no longer read, without making the subscriber wait. Should it
+    /// Removes a consumer that is no longer read, without making the reader wait. Should it
     /// fail (NATS is down), the server removes it after <see cref="ConsumerInactiveThreshold"/>.
     /// </summary>
     private void DeleteConsumerSoon(string consumerName) => _ = Task.Run(async () =>
@@ -302,9 +271,6 @@ public sealed partial class NatsEventBus
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the live stream of user {UserId}: more than {Buffer} events behind")]
     private partial void LogSubscriberDropped(Guid userId, int buffer);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Renewing the consumer of user {UserId} from sequence {Sequence} after a reconnect or a stall")]
-    private partial void LogConsumerRenewed(Guid userId, ulong sequence);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the events of user {UserId} from sequence {Sequence} failed; retrying in {Retry}")]
-    private partial void LogConsumerFailed(Exception exception, Guid userId, ulong sequence, TimeSpan retry);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying the events of user {UserId} from sequence {Sequence} failed; the stream ends and the client resumes")]
+    private partial void LogReplayFailed(Exception exception, Guid userId, ulong sequence);
 }

@@ -7,7 +7,7 @@ namespace PetitChat.Infrastructure.Nats;
 
 /// <summary>
 /// Membership changes between nodes: the chat's id (16 bytes) on <c>{SubjectPrefix}.roster</c>,
-/// core NATS (outside the events' stream, which takes <c>{SubjectPrefix}.user.*</c>). At most once:
+/// core NATS (outside the events' stream). At most once:
 /// a node whose connection drops may miss notices, so it drops its whole cache when the connection
 /// opens again, and entries live at most <see cref="RosterCacheOptions.MaxAge"/> anyway.
 /// </summary>

@@ -4,8 +4,8 @@ using PetitChat.Core.Telemetry;
 namespace PetitChat.Infrastructure.Telemetry;
 
 /// <summary>
-/// The NATS bus's share of a send, on Petit chat's meter: each event's JetStream fan-out (every
-/// recipient's publish and its ack) is counted with the time it took, so the time of a send
+/// The NATS bus's share of a send, on Petit chat's meter: each event's JetStream publish (one
+/// message for all its recipients, decision 0023) is counted with the time until its ack, so the time of a send
 /// splits into the store's and the bus's (bench <c>fanout</c> prints the mean beside the send).
 /// </summary>
 public static class BusMetrics

@@ -54,34 +54,162 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_node_receives_only_the_events_of_the_users_subscribed_on_it()
+    public async Task A_group_event_is_stored_once_and_an_open_stream_keeps_no_consumer_on_the_server()
     {
         var buses = Buses(nats.Server);
         var (node1, node2) = (await buses.CreateAsync(), await buses.CreateAsync());
-        var (here, elsewhere) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var members = Enumerable.Range(0, 10).Select(_ => Guid.CreateVersion7()).ToArray();
+        var elsewhere = Guid.CreateVersion7();
         using var cts = new CancellationTokenSource(Wait);
-        await using var stream = (await node2.SubscribeAsync(here, null, cts.Token)).GetAsyncEnumerator(cts.Token);
+        var streams = new List<IAsyncEnumerable<DeliveredEvent>>();
+        foreach (var (member, i) in members.Select((m, i) => (m, i)))
+        {
+            streams.Add(await (i % 2 == 0 ? node1 : node2).SubscribeAsync(member, null, cts.Token));
+        }
 
         for (var n = 1; n <= 300; n++)
         {
             await node1.PublishAsync(Numbered(n), [elsewhere], CancellationToken.None);
         }
 
-        await Publish(node1, here, 301);
+        await node2.PublishAsync(Numbered(301), members, CancellationToken.None);
 
-        Assert.True(await stream.MoveNextAsync());
-        Assert.Equal(301, Number(stream.Current));
-        // The server's side: node 2's one consumer is filtered on its user and delivered one message.
-        var js = new NatsJSContext(buses.Connection(0));
-        var consumers = new List<NATS.Client.JetStream.Models.ConsumerInfo>();
-        await foreach (var consumer in (await js.GetStreamAsync(buses.Options.StreamName)).ListConsumersAsync(cts.Token))
+        foreach (var stream in streams)
         {
-            consumers.Add(consumer.Info);
+            Assert.Equal([301], Numbers(await TakeAsync(stream, 1, cts.Token)));
         }
 
-        var only = Assert.Single(consumers);
-        Assert.Equal(buses.Options.SubjectOf(here), only.Config.FilterSubject);
-        Assert.Equal(1UL, only.Delivered.ConsumerSeq);
+        // The server's side: 301 messages for 301 events, and no consumer (live copies come by core NATS).
+        var js = new NatsJSContext(buses.Connection(0));
+        var info = await js.GetStreamAsync(buses.Options.StreamName, cancellationToken: cts.Token);
+        Assert.Equal(301L, info.Info.State.Messages);
+        Assert.Equal(0, info.Info.State.ConsumerCount);
+    }
+
+    [Fact]
+    public async Task Events_whose_live_copy_the_node_dropped_are_read_from_the_stream_in_order()
+    {
+        var buses = Buses(nats.Server);
+        // A live buffer of one: a burst from another node overflows it, and core NATS drops copies.
+        var node1 = await buses.CreateAsync(buses.Options with { LiveBuffer = 1 }, TimeProvider.System);
+        var node2 = await buses.CreateAsync();
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node1.SubscribeAsync(user, null, cts.Token);
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async part =>
+        {
+            for (var n = 0; n < 50; n++)
+            {
+                await node2.PublishAsync(Numbered(0), [user], CancellationToken.None);
+            }
+        }));
+
+        var events = await TakeAsync(stream, 500, cts.Token);
+        var ids = events.Select(e => ulong.Parse(e.Id!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(500, ids.Distinct().Count());
+        Assert.True(node1.CaughtUp > 0, "The burst should have overflowed a live buffer of one.");
+    }
+
+    [Fact]
+    public async Task A_fan_out_past_the_recipients_of_one_message_reaches_every_recipient()
+    {
+        var buses = Buses(nats.Server);
+        var node = await buses.CreateAsync();
+        var everyone = Enumerable.Range(0, NatsEventBus.RecipientsPerMessage * 2 + 1).Select(_ => Guid.CreateVersion7()).ToArray();
+        using var cts = new CancellationTokenSource(Wait);
+        var (first, middle, last) = (everyone[0], everyone[NatsEventBus.RecipientsPerMessage + 7], everyone[^1]);
+        var streams = new[]
+        {
+            await node.SubscribeAsync(first, null, cts.Token),
+            await node.SubscribeAsync(middle, null, cts.Token),
+            await node.SubscribeAsync(last, null, cts.Token),
+        };
+
+        await node.PublishAsync(Numbered(1), everyone, cts.Token);
+
+        foreach (var stream in streams)
+        {
+            Assert.Equal([1], Numbers(await TakeAsync(stream, 1, cts.Token)));
+        }
+
+        var js = new NatsJSContext(buses.Connection(0));
+        Assert.Equal(3L, (await js.GetStreamAsync(buses.Options.StreamName, cancellationToken: cts.Token)).Info.State.Messages);
+    }
+
+    [Fact]
+    public async Task An_event_of_a_node_from_before_one_message_per_event_is_delivered_live_and_replayed()
+    {
+        var buses = Buses(nats.Server);
+        var node = await buses.CreateAsync();
+        var user = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(Wait);
+        var live = await node.SubscribeAsync(user, null, cts.Token);
+
+        // What a node of the previous version publishes: one message per recipient, on the recipient's subject.
+        var js = new NatsJSContext(buses.Connection(0));
+        var headers = new NatsHeaders { ["Petitchat-Event"] = "reaction" };
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Numbered(1), PetitChat.Infrastructure.Nats.NatsJsonContext.Default.ReactionChanged);
+        (await js.PublishAsync($"{buses.Options.SubjectPrefix}.user.{user:N}", body, headers: headers, cancellationToken: cts.Token)).EnsureSuccess();
+        await Publish(node, user, 2);
+
+        var events = await TakeAsync(live, 2, cts.Token);
+        Assert.Equal([1, 2], Numbers(events));
+        var replayed = await node.SubscribeAsync(user, "0", cts.Token);
+        Assert.Equal([1, 2], Numbers(await TakeAsync(replayed, 2, cts.Token)));
+    }
+
+    [Fact]
+    public async Task A_client_further_behind_than_the_replay_bound_gets_a_reset()
+    {
+        var buses = Buses(nats.Server);
+        var node = await buses.CreateAsync(buses.Options with { MaxReplay = 5 }, TimeProvider.System);
+        var (user, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await Publish(node, user, 1);
+        for (var n = 2; n <= 7; n++)
+        {
+            await node.PublishAsync(Numbered(n), [other], CancellationToken.None);
+        }
+
+        using var cts = new CancellationTokenSource(Wait);
+        var far = await node.SubscribeAsync(user, "1", cts.Token);
+        Assert.IsType<StreamReset>((await TakeAsync(far, 1, cts.Token))[0].Event);
+        var near = await node.SubscribeAsync(user, "3", cts.Token);
+        await Publish(node, user, 8);
+        Assert.Equal([8], Numbers(await TakeAsync(near, 1, cts.Token)));
+    }
+
+    [Fact]
+    public async Task A_stream_made_by_an_earlier_version_is_replaced_and_its_ids_give_a_reset()
+    {
+        var buses = Buses(nats.Server);
+        var js = new NatsJSContext(new NatsConnection(NatsBusExtensions.ConnectionOptions(buses.Options)));
+        await js.CreateStreamAsync(new NATS.Client.JetStream.Models.StreamConfig(buses.Options.StreamName, [$"{buses.Options.SubjectPrefix}.user.*"]));
+        var user = Guid.CreateVersion7();
+        for (var n = 0; n < 3; n++)
+        {
+            (await js.PublishAsync($"{buses.Options.SubjectPrefix}.user.{user:N}", "{}"u8.ToArray())).EnsureSuccess();
+        }
+
+        var node = await buses.CreateAsync();
+        using var cts = new CancellationTokenSource(Wait);
+        var stream = await node.SubscribeAsync(user, null, cts.Token);
+        await Publish(node, user, 1);
+
+        var first = (await TakeAsync(stream, 1, cts.Token))[0];
+        Assert.Equal(1, Number(first));
+        Assert.True(ulong.Parse(first.Id!, System.Globalization.CultureInfo.InvariantCulture) > 3, $"The new stream's ids go on after the old ones; got {first.Id}.");
+        var config = (await js.GetStreamAsync(buses.Options.StreamName, cancellationToken: cts.Token)).Info.Config;
+        Assert.Equal([$"{buses.Options.SubjectPrefix}.events", $"{buses.Options.SubjectPrefix}.user.*"], config.Subjects);
+        Assert.Equal($"{buses.Options.SubjectPrefix}.live.>", config.Republish?.Dest);
+        foreach (var oldId in new[] { "2", "3" })
+        {
+            var resumed = await node.SubscribeAsync(user, oldId, cts.Token);
+            Assert.IsType<StreamReset>((await TakeAsync(resumed, 1, cts.Token))[0].Event);
+        }
+
+        await js.Connection.DisposeAsync();
     }
 
     [Fact]
@@ -95,7 +223,7 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
         var js = new NatsJSContext(buses.Connection(0));
         var stream = await js.GetStreamAsync(buses.Options.StreamName);
         Assert.Equal(TimeSpan.FromHours(2), stream.Info.Config.MaxAge);
-        Assert.Equal([$"{buses.Options.SubjectPrefix}.user.*"], stream.Info.Config.Subjects);
+        Assert.Equal([$"{buses.Options.SubjectPrefix}.events", $"{buses.Options.SubjectPrefix}.user.*"], stream.Info.Config.Subjects);
     }
 
     [Fact]
