@@ -79,7 +79,7 @@ public sealed class PresenceBenchmark : IBenchmark
             var kvConnection = new NotificationNatsConnection(presenceOptions, NullLoggerFactory.Instance);
             var kv = new NatsPresence(kvConnection, presenceOptions);
             await kv.EnsureAsync(ct);
-            nodes.Add((new PresenceService(kv, statuses, chats, bus, options, TimeProvider.System), bus, inner, connection, kvConnection, kv));
+            nodes.Add((new PresenceService(kv, statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, options, TimeProvider.System), bus, inner, connection, kvConnection, kv));
         }
 
         // Observers (even users) listen on node 2; the users churned are all the others, so every

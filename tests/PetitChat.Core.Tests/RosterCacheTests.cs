@@ -44,11 +44,16 @@ public sealed class RosterCacheTests
         var cache = new RosterCache(store, notices, new SteppedTime(), Options);
         await cache.GetAsync(chatId, default);
 
+        var followed = new List<RosterChange>();
+        cache.Changed += followed.Add;
+
         store.Members.RemoveAll(m => m.UserId == alice);
-        await cache.ChangedAsync(chatId);
+        var change = new RosterChange(chatId, [alice]);
+        await cache.ChangedAsync(change);
 
         Assert.False((await cache.GetAsync(chatId, default))!.Has(alice));
-        Assert.Equal([chatId], notices.Published);
+        Assert.Equal([change], notices.Published);
+        Assert.Equal([change], followed);
     }
 
     [Fact]
@@ -57,17 +62,23 @@ public sealed class RosterCacheTests
         var (store, chatId, alice) = Store();
         var notices = new Notices();
         var cache = new RosterCache(store, notices, new SteppedTime(), Options);
+        var (followed, missed) = (new List<RosterChange>(), 0);
+        cache.Changed += followed.Add;
+        cache.Missed += () => missed++;
         await using var listening = await cache.ListenAsync(default);
         await cache.GetAsync(chatId, default);
 
         store.Members.RemoveAll(m => m.UserId == alice);
-        notices.Changed!(chatId);
+        var change = new RosterChange(chatId, [alice]);
+        notices.Changed!(change);
         Assert.False((await cache.GetAsync(chatId, default))!.Has(alice));
+        Assert.Equal([change], followed);
 
         store.Members.Add(new ChatMember(chatId, alice, DateTimeOffset.UnixEpoch, null, null));
         notices.Missed!();
         Assert.True((await cache.GetAsync(chatId, default))!.Has(alice));
         Assert.Equal(3, store.MemberReads);
+        Assert.Equal(1, missed);
     }
 
     [Fact]
@@ -155,19 +166,19 @@ public sealed class RosterCacheTests
 
     private sealed class Notices : IRosterChanges, IAsyncDisposable
     {
-        public List<Guid> Published { get; } = [];
+        public List<RosterChange> Published { get; } = [];
 
-        public Action<Guid>? Changed { get; private set; }
+        public Action<RosterChange>? Changed { get; private set; }
 
         public Action? Missed { get; private set; }
 
-        public Task PublishAsync(Guid chatId, CancellationToken ct)
+        public Task PublishAsync(RosterChange change, CancellationToken ct)
         {
-            Published.Add(chatId);
+            Published.Add(change);
             return Task.CompletedTask;
         }
 
-        public Task<IAsyncDisposable> ListenAsync(Action<Guid> changed, Action missed, CancellationToken ct)
+        public Task<IAsyncDisposable> ListenAsync(Action<RosterChange> changed, Action missed, CancellationToken ct)
         {
             (Changed, Missed) = (changed, missed);
             return Task.FromResult<IAsyncDisposable>(this);

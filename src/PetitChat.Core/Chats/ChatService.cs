@@ -72,7 +72,22 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
 
         var now = time.GetUtcNow();
         var chat = new Chat(ids.Next(), kind, name, callerId, now, now, LastSignalId: null) { Encrypted = request.Encrypted };
-        var (stored, created) = await roster.CreateChatAsync(chat, memberIds, ct);
+        (Chat Chat, bool Created)? made = null;
+        try
+        {
+            made = await roster.CreateChatAsync(chat, memberIds, ct);
+        }
+        finally
+        {
+            // Its members are each other's partners now, on every node. Also when the store
+            // failed: it may have committed before it did. An existing direct chat changed nothing.
+            if (made is not { Created: false })
+            {
+                await rosters.ChangedAsync(new RosterChange(chat.Id, memberIds));
+            }
+        }
+
+        var (stored, created) = made.Value;
         if (created)
         {
             await fanout.PublishAsync(new ChatChanged(stored.Id, Removed: false));
@@ -123,7 +138,7 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         finally
         {
             // Also when the store failed: it may have committed before it did.
-            await rosters.ChangedAsync(chatId);
+            await rosters.ChangedAsync(await ChangeOfAsync(chatId, userId));
         }
 
         switch (added)
@@ -171,7 +186,7 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         {
             // Before the answer, so the removed member's next send on this node is refused; also
             // when the store failed, which may have committed before it did.
-            await rosters.ChangedAsync(chatId);
+            await rosters.ChangedAsync(await ChangeOfAsync(chatId, userId));
         }
 
         if (!removed)
@@ -287,6 +302,31 @@ public sealed class ChatService(IUserStore userStore, IChatRoster roster, ISigna
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// The change to tell after <paramref name="userId"/> joined or left: they and the members
+    /// after it had their chat partners changed. When the members cannot be read (the store that
+    /// just failed the change), the change names nobody, and every node drops every user's partners.
+    /// </summary>
+    private async Task<RosterChange> ChangeOfAsync(Guid chatId, Guid userId)
+    {
+        try
+        {
+            var users = new HashSet<Guid> { userId };
+            foreach (var member in await roster.GetMembersAsync(chatId, CancellationToken.None))
+            {
+                users.Add(member.UserId);
+            }
+
+            return new RosterChange(chatId, users);
+        }
+#pragma warning disable CA1031 // The change is made (or may be): it is told anyway, naming nobody.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return new RosterChange(chatId, null);
+        }
     }
 
     private Signal NewMembershipSignal(Guid chatId, SignalKind kind, Guid senderId, Guid memberId) =>

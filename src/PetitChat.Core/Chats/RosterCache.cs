@@ -10,6 +10,8 @@ namespace PetitChat.Core.Chats;
 /// (<see cref="IRosterChanges"/>), and none keeps a chat longer than
 /// <see cref="RosterCacheOptions.MaxAge"/>. A read that overlaps a change is never kept, so an
 /// old list read before a commit cannot be cached after the drop (docs/decisions/0014).
+/// What else a node keeps from members (presence's chat partners) follows the same drops through
+/// <see cref="Changed"/> and <see cref="Missed"/>, rather than listening on its own.
 /// </summary>
 public sealed class RosterCache(IChatRoster roster, IRosterChanges changes, TimeProvider time, RosterCacheOptions options)
 {
@@ -44,15 +46,25 @@ public sealed class RosterCache(IChatRoster roster, IRosterChanges changes, Time
     }
 
     /// <summary>
+    /// Raised for every change of members this node hears of, after the chat is dropped here: one
+    /// made on this node (before it is answered) and every other node's notice. Handlers are quick
+    /// and never throw (they run on the change's request, or on the notices' reader).
+    /// </summary>
+    public event Action<RosterChange>? Changed;
+
+    /// <summary>Raised when notices may have been missed (the connection to the other nodes came back): drop everything.</summary>
+    public event Action? Missed;
+
+    /// <summary>
     /// After a committed change of the chat's members: drops it here, then tells the other nodes.
     /// Never throws: the change is made, and a notice that fails is bounded by the entries' age.
     /// </summary>
-    public async Task ChangedAsync(Guid chatId)
+    public async Task ChangedAsync(RosterChange change)
     {
-        Forget(chatId);
+        Heard(change);
         try
         {
-            await changes.PublishAsync(chatId, CancellationToken.None);
+            await changes.PublishAsync(change, CancellationToken.None);
         }
 #pragma warning disable CA1031 // Logged by the adapter; the change is committed and must not fail for this.
         catch (Exception)
@@ -62,7 +74,7 @@ public sealed class RosterCache(IChatRoster roster, IRosterChanges changes, Time
     }
 
     /// <summary>Listens to the other nodes' changes until the result is disposed (the server does it at start-up).</summary>
-    public Task<IAsyncDisposable> ListenAsync(CancellationToken ct) => changes.ListenAsync(Forget, ForgetAll, ct);
+    public Task<IAsyncDisposable> ListenAsync(CancellationToken ct) => changes.ListenAsync(Heard, NoticesMissed, ct);
 
     /// <summary>Drops the chat on this node (a change here, or a notice from another node).</summary>
     public void Forget(Guid chatId)
@@ -76,6 +88,18 @@ public sealed class RosterCache(IChatRoster roster, IRosterChanges changes, Time
     {
         Interlocked.Increment(ref _drops);
         _entries.Clear();
+    }
+
+    private void Heard(RosterChange change)
+    {
+        Forget(change.ChatId);
+        Changed?.Invoke(change);
+    }
+
+    private void NoticesMissed()
+    {
+        ForgetAll();
+        Missed?.Invoke();
     }
 
     private void Keep(Guid chatId, Entry entry, long drops)

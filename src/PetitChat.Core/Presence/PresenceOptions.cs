@@ -26,9 +26,14 @@ public sealed record PresenceOptions
     /// <summary>How far ahead a status may expire.</summary>
     public TimeSpan MaxStatusDuration { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>A user's chats read to find who shares one with them (their presence audience), and how long that set is cached.</summary>
+    /// <summary>A user's chats read to find who shares one with them (their presence audience).</summary>
     public int MaxPartnerChats { get; init; } = 1_000;
 
+    /// <summary>
+    /// How long a user's chat partners are kept before they are read again (<see cref="ChatPartners"/>).
+    /// Every change of members drops them at once on every node; this bounds how long a node that
+    /// missed such a notice goes on with the old ones. Zero reads them for every event and read.
+    /// </summary>
     public TimeSpan PartnerCacheFor { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Microsoft 365 presence older than this (the sync stopped) is ignored.</summary>

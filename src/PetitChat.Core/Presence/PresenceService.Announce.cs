@@ -100,7 +100,7 @@ public sealed partial class PresenceService
                     slot.View = view;
                 }
 
-                var recipients = new HashSet<Guid>(await PartnersAsync(userId, refresh: false, CancellationToken.None)) { userId };
+                var recipients = new HashSet<Guid>(await _partners.GetAsync(userId, refresh: false, CancellationToken.None)) { userId };
                 await bus.PublishEphemeralAsync(new PresenceChanged(view), recipients, CancellationToken.None);
             }
             finally

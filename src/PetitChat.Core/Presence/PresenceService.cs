@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
 using PetitChat.Core.Notifications;
@@ -9,19 +10,20 @@ namespace PetitChat.Core.Presence;
 /// <summary>
 /// Presence as users see it: derived from open streams and activity (<see cref="IPresence"/>, on
 /// every node), the user's own status and the Microsoft 365 presence (<see cref="IPresenceStore"/>).
-/// Changes go to everyone who shares a chat with the user, as ephemeral <see cref="PresenceChanged"/>
+/// Changes go to everyone who shares a chat with the user (<see cref="ChatPartners"/>, which follow
+/// every change of members through <paramref name="rosters"/>), as ephemeral <see cref="PresenceChanged"/>
 /// events, at most one per user per <see cref="PresenceOptions.Coalesce"/> from this node.
 /// </summary>
 public sealed partial class PresenceService(
-    IPresence presence, IPresenceStore store, IChatStore chats, IEventBus bus, PresenceOptions options, TimeProvider time)
+    IPresence presence, IPresenceStore store, IChatStore chats, RosterCache rosters, IEventBus bus, PresenceOptions options, TimeProvider time)
 {
-    private const int PartnerCacheLimit = 50_000;
+    private const int TouchedLimit = 50_000;
 
     /// <summary>A status expiring within this is announced at its expiry by a timer; later ones by the sweep.</summary>
     private static readonly TimeSpan ExpiryAnnouncedWithin = TimeSpan.FromHours(1);
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(50);
 
-    private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, HashSet<Guid> Users)> _partners = new();
+    private readonly ChatPartners _partners = new(chats, rosters, options, time);
     private readonly ConcurrentDictionary<Guid, int> _local = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
 
@@ -49,7 +51,7 @@ public sealed partial class PresenceService(
             Announce(userId);
         }
 
-        if (_touched.Count > PartnerCacheLimit)
+        if (_touched.Count > TouchedLimit)
         {
             _touched.Clear();
         }
@@ -129,10 +131,10 @@ public sealed partial class PresenceService(
         }
 
         var visible = new List<Guid>(userIds.Count);
-        var partners = await PartnersAsync(callerId, refresh: false, ct);
+        var partners = await _partners.GetAsync(callerId, refresh: false, ct);
         if (userIds.Any(u => u != callerId && !partners.Contains(u)))
         {
-            partners = await PartnersAsync(callerId, refresh: true, ct);
+            partners = await _partners.GetAsync(callerId, refresh: true, ct);
         }
 
         foreach (var userId in userIds.Distinct())
@@ -205,46 +207,8 @@ public sealed partial class PresenceService(
 
     private async Task<bool> CanSeeAsync(Guid callerId, Guid userId, CancellationToken ct) =>
         callerId == userId
-        || (await PartnersAsync(callerId, refresh: false, ct)).Contains(userId)
-        || (await PartnersAsync(callerId, refresh: true, ct)).Contains(userId);
-
-    /// <summary>Everyone who shares a chat with the user (not the user), cached for <see cref="PresenceOptions.PartnerCacheFor"/>.</summary>
-    private async Task<HashSet<Guid>> PartnersAsync(Guid userId, bool refresh, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        if (!refresh && _partners.TryGetValue(userId, out var cached) && now - cached.At < options.PartnerCacheFor)
-        {
-            return cached.Users;
-        }
-
-        var users = new HashSet<Guid>();
-        string? cursor = null;
-        var read = 0;
-        do
-        {
-            var page = await chats.ListChatsAsync(userId, 100, cursor, ct);
-            foreach (var summary in page.Items)
-            {
-                foreach (var member in await chats.GetMembersAsync(summary.Chat.Id, ct))
-                {
-                    users.Add(member.UserId);
-                }
-            }
-
-            read += page.Items.Count;
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null && read < options.MaxPartnerChats);
-
-        users.Remove(userId);
-        if (_partners.Count > PartnerCacheLimit)
-        {
-            _partners.Clear();
-        }
-
-        _partners[userId] = (now, users);
-        return users;
-    }
+        || (await _partners.GetAsync(callerId, refresh: false, ct)).Contains(userId)
+        || (await _partners.GetAsync(callerId, refresh: true, ct)).Contains(userId);
 
     private async Task DisconnectedAsync(Guid userId, IAsyncDisposable inner)
     {

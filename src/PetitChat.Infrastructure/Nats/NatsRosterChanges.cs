@@ -7,22 +7,29 @@ namespace PetitChat.Infrastructure.Nats;
 
 /// <summary>
 /// Membership changes between nodes: the chat's id (16 bytes) on <c>{SubjectPrefix}.roster</c>,
-/// core NATS (outside the events' stream). At most once:
-/// a node whose connection drops may miss notices, so it drops its whole cache when the connection
-/// opens again, and entries live at most <see cref="RosterCacheOptions.MaxAge"/> anyway.
+/// core NATS (outside the events' stream), and the users
+/// whose chat partners changed in the header <c>Petitchat-Users</c> (ids without dashes, comma
+/// separated). The users go in a header so that the body stays what a node of the previous version
+/// reads; a notice without the header (from such a node) names nobody, and drops every user's
+/// partners. At most once: a node whose connection drops may miss notices, so it drops its whole
+/// cache when the connection opens again, and entries live at most <see cref="RosterCacheOptions.MaxAge"/> anyway.
 /// </summary>
 public sealed partial class NatsRosterChanges(INatsConnection connection, IOptions<NatsBusOptions> options, ILogger<NatsRosterChanges> logger) : IRosterChanges
 {
+    private const string UsersHeader = "Petitchat-Users";
+
     private readonly string _subject = options.Value.SubjectPrefix + ".roster";
 
-    public async Task PublishAsync(Guid chatId, CancellationToken ct)
+    public async Task PublishAsync(RosterChange change, CancellationToken ct)
     {
+        var chatId = change.ChatId;
+        var headers = change.Users is { } users ? new NatsHeaders { [UsersHeader] = string.Join(',', users.Select(u => u.ToString("N"))) } : null;
         // Bounded: while NATS is away the publish waits for it, and a membership change must not hang on that.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Value.RequestTimeout);
         try
         {
-            await connection.PublishAsync(_subject, chatId.ToByteArray(), cancellationToken: timeout.Token);
+            await connection.PublishAsync(_subject, chatId.ToByteArray(), headers, cancellationToken: timeout.Token);
         }
         catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
         {
@@ -31,7 +38,7 @@ public sealed partial class NatsRosterChanges(INatsConnection connection, IOptio
         }
     }
 
-    public async Task<IAsyncDisposable> ListenAsync(Action<Guid> changed, Action missed, CancellationToken ct)
+    public async Task<IAsyncDisposable> ListenAsync(Action<RosterChange> changed, Action missed, CancellationToken ct)
     {
         var sub = await connection.SubscribeCoreAsync<byte[]>(_subject, cancellationToken: ct);
         ValueTask Reopened(object? sender, NatsEventArgs args)
@@ -52,7 +59,7 @@ public sealed partial class NatsRosterChanges(INatsConnection connection, IOptio
                 {
                     if (msg.Data is { Length: 16 } id)
                     {
-                        changed(new Guid(id));
+                        changed(new RosterChange(new Guid(id), UsersOf(msg.Headers)));
                     }
                 }
             }
@@ -66,6 +73,28 @@ public sealed partial class NatsRosterChanges(INatsConnection connection, IOptio
             connection.ConnectionOpened -= Reopened;
             stop.Cancel();
         }, sub, reading, stop);
+    }
+
+    /// <summary>The users a notice names, or null (everyone) when it names none or cannot be read.</summary>
+    private static List<Guid>? UsersOf(NatsHeaders? headers)
+    {
+        if (headers is null || !headers.TryGetValue(UsersHeader, out var values) || values.Count != 1)
+        {
+            return null;
+        }
+
+        var users = new List<Guid>();
+        foreach (var part in values[0]!.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Guid.TryParseExact(part, "N", out var user))
+            {
+                return null;
+            }
+
+            users.Add(user);
+        }
+
+        return users;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The notice that chat {ChatId}'s members changed did not reach NATS; other nodes keep the old members for at most RosterCache:MaxAge")]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Contracts.Tests.Notifications;
 using PetitChat.Contracts.Tests.Storage;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Presence;
 using PetitChat.Infrastructure.InProcess;
 
@@ -26,8 +27,8 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
         var (statuses, chats, alice, bob) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
         var presenceOptions = new PresenceOptions { Coalesce = TimeSpan.Zero, OfflineGrace = TimeSpan.Zero };
-        var onDying = new PresenceService(dying.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
-        var onLive = new PresenceService(live.Presence, statuses, chats, bus, presenceOptions, TimeProvider.System);
+        var onDying = new PresenceService(dying.Presence, statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, presenceOptions, TimeProvider.System);
+        var onLive = new PresenceService(live.Presence, statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, presenceOptions, TimeProvider.System);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var seen = (await bus.SubscribeAsync(bob, null, cts.Token)).GetAsyncEnumerator(cts.Token);
 

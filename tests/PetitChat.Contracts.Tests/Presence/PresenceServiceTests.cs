@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PetitChat.Contracts.Tests.Storage;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Events;
 using PetitChat.Core.Presence;
 using PetitChat.Infrastructure.InProcess;
@@ -57,7 +58,7 @@ public sealed class PresenceServiceTests : IDisposable
         var (statuses, chats, alice, _) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
         var options = new PresenceOptions { OfflineGrace = TimeSpan.FromMilliseconds(200) };
-        var before = new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System);
+        var before = new PresenceService(new InProcessPresence(), statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, options, TimeProvider.System);
         await (await before.ConnectAsync(alice, CancellationToken.None)).DisposeAsync();
         var seen = (await before.ViewsAsync([alice], CancellationToken.None))[0].LastSeenAt;
         // Stored once the user is offline, after the grace and off the stream's close.
@@ -68,7 +69,7 @@ public sealed class PresenceServiceTests : IDisposable
         }
 
         // A new process: its in-memory presence knows nobody.
-        var after = new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System);
+        var after = new PresenceService(new InProcessPresence(), statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, options, TimeProvider.System);
         var view = (await after.ViewsAsync([alice], CancellationToken.None))[0];
 
         Assert.NotNull(seen);
@@ -81,6 +82,6 @@ public sealed class PresenceServiceTests : IDisposable
     {
         var (statuses, chats, alice, bob) = await PresencePartners.CreateAsync(_stores);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
-        return (new PresenceService(new InProcessPresence(), statuses, chats, bus, options, TimeProvider.System), bus, alice, bob);
+        return (new PresenceService(new InProcessPresence(), statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, options, TimeProvider.System), bus, alice, bob);
     }
 }

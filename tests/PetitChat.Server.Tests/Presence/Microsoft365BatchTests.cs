@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PetitChat.Core.Chats;
 using PetitChat.Core.Presence;
 using PetitChat.Infrastructure.InProcess;
 using PetitChat.Infrastructure.InProcess.Notifications;
@@ -49,7 +50,7 @@ public sealed class Microsoft365BatchTests : IAsyncLifetime
         };
         using var graph = new Microsoft365Graph(options, TimeProvider.System);
         var bus = new InProcessEventBus(Options.Create(new InProcessBusOptions()), TimeProvider.System);
-        var presence = new PresenceService(new InProcessPresence(), store, chats, bus, new PresenceOptions(), TimeProvider.System);
+        var presence = new PresenceService(new InProcessPresence(), store, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, new PresenceOptions(), TimeProvider.System);
         var sync = new Microsoft365PresenceSync(graph, store, presence, options, TimeProvider.System, NullLogger<Microsoft365PresenceSync>.Instance);
 
         Assert.Equal(651, await sync.SyncOnceAsync(ct));

@@ -1,9 +1,15 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
 using PetitChat.Server.Tests.Api;
 using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Presence;
 
-/// <summary>Two nodes on one nats-server, presence in its key-value buckets and presence events over core NATS.</summary>
+/// <summary>
+/// Two nodes on one nats-server, presence in its key-value buckets and presence events over core
+/// NATS. Chat partners are cached for an hour: a change of members made on one node reaches the
+/// other's partner sets through its notice, never through their age.
+/// </summary>
 public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
 {
     private static readonly Dictionary<string, string?> Settings = new()
@@ -13,7 +19,7 @@ public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
         ["Presence:OfflineGrace"] = "00:00:01",
         ["Presence:Coalesce"] = "00:00:00.200",
         ["Presence:SweepInterval"] = "00:00:00.500",
-        ["Presence:PartnerCacheFor"] = "00:00:00",
+        ["Presence:PartnerCacheFor"] = "01:00:00",
     };
 
     [Fact]
@@ -40,5 +46,59 @@ public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
         await bobOnNode2.NextAsync(e => e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == alice.Id && e.Data.Str("state") == "offline");
         Assert.Equal("offline", (await bob.On(1).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"));
         Assert.Equal("offline", (await bob.On(0).GetAsync($"/api/v1/users/{alice.Id}/presence")).Str("state"));
+    }
+
+    [Fact]
+    public async Task Chats_created_and_members_removed_on_one_node_change_who_the_other_node_tells()
+    {
+        var (alice, bob, carol) = (await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"), await Nodes.NewChatterAsync("carol"));
+        // Alice's stream is on the second node: her online event there cached her partners (nobody).
+        await using var alices = await alice.On(1).OpenEventsAsync();
+        await alices.NextAsync(e => e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == alice.Id);
+        await using var bobs = await bob.On(1).OpenEventsAsync();
+        await using var carols = await carol.On(0).OpenEventsAsync();
+        // Carol reads Alice's presence on the second node before they share a chat: refused, and her partners are cached there.
+        await carol.On(1).GetRawAsync($"/api/v1/users/{alice.Id}/presence").ProblemAsync(404);
+
+        var group = (await alice.On(0).CreateGroupAsync("Across", bob.On(0), carol.On(0))).Id();
+
+        // The notice reaches the second node asynchronously: Alice changes her status there until Bob hears of one.
+        await StatusSeenAsync(alice.On(1), bobs, alice.Id, "created");
+        Assert.Equal(200, (int)(await carol.On(1).GetRawAsync($"/api/v1/users/{alice.Id}/presence")).StatusCode);
+
+        (await alice.On(0).DeleteRawAsync($"/api/v1/chats/{group}/members/{carol.Id}")).Dispose();
+
+        // Once the second node refuses Carol's read, the same notice has dropped Alice's partners there too.
+        var status = 0;
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(20) && status != 404; await Task.Delay(50))
+        {
+            using var read = await carol.On(1).GetRawAsync($"/api/v1/users/{alice.Id}/presence");
+            status = (int)read.StatusCode;
+        }
+
+        Assert.Equal(404, status);
+        await alice.On(1).Http.PutAsJsonAsync("/api/v1/me/status", new { text = "carol left" }).OkJsonAsync();
+        await bobs.NextAsync(e => PresenceTest.HasStatusText(e, alice.Id, "carol left"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => carols.NextAsync(e => PresenceTest.HasStatusText(e, alice.Id, "carol left"), TimeSpan.FromSeconds(1)));
+    }
+
+    /// <summary>Sets a new status text every half second until <paramref name="watcher"/> sees one of them; fails after 20 s.</summary>
+    private static async Task StatusSeenAsync(Chatter user, EventStream watcher, Guid userId, string prefix)
+    {
+        // One read for the whole wait: a read that times out ends the stream.
+        var seen = watcher.NextAsync(
+            e => e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == userId
+                && e.Data.GetProperty("status") is { ValueKind: System.Text.Json.JsonValueKind.Object } status
+                && status.Str("text").StartsWith(prefix, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20));
+        for (var attempt = 0; !seen.IsCompleted && attempt < 40; attempt++)
+        {
+            // Told to the partners as the user's node knew them then: until the notice arrived, nobody.
+            await user.Http.PutAsJsonAsync("/api/v1/me/status", new { text = $"{prefix} {attempt}" }).OkJsonAsync();
+            await Task.WhenAny(seen, Task.Delay(500));
+        }
+
+        await seen;
     }
 }

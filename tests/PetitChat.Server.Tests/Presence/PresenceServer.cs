@@ -4,7 +4,7 @@ namespace PetitChat.Server.Tests.Presence;
 
 /// <summary>
 /// The server on embedded defaults with presence timings short enough to watch (grace 1 s, away
-/// after 3 s, sweep every 300 ms), tokens carrying an email, and Microsoft 365 pointed at a
+/// after 3 s, sweep every 300 ms, chat partners cached for an hour), tokens carrying an email, and Microsoft 365 pointed at a
 /// <see cref="GraphStandIn"/> synced every 500 ms.
 /// </summary>
 public sealed class PresenceServer : PetitChatServer
@@ -21,7 +21,8 @@ public sealed class PresenceServer : PetitChatServer
         settings["Presence:AwayAfter"] = "00:00:03";
         settings["Presence:Coalesce"] = "00:00:00.200";
         settings["Presence:SweepInterval"] = "00:00:00.300";
-        settings["Presence:PartnerCacheFor"] = "00:00:00";
+        // Partner sets follow chats through their drops, never their age: an hour here, so a test sees the drops.
+        settings["Presence:PartnerCacheFor"] = "01:00:00";
         settings["Presence:Microsoft365:TenantId"] = GraphStandIn.Tenant;
         settings["Presence:Microsoft365:ClientId"] = GraphStandIn.ClientId;
         settings["Presence:Microsoft365:ClientSecret"] = GraphStandIn.ClientSecret;

@@ -40,4 +40,9 @@ public abstract class PresenceTest(PresenceServer server)
 
     protected static bool IsPresenceOf(SseEvent e, Chatter user, string state) =>
         e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == user.Id && e.Data.Str("state") == state;
+
+    /// <summary>A <c>presence</c> event of the user whose status has this text.</summary>
+    internal static bool HasStatusText(SseEvent e, Guid userId, string text) =>
+        e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == userId
+        && e.Data.GetProperty("status") is { ValueKind: System.Text.Json.JsonValueKind.Object } status && status.Str("text") == text;
 }
