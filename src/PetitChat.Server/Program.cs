@@ -50,7 +50,7 @@ try
     app.UseTicketStreams();
     app.UseSecurityHeaders();
     app.UsePetitChatWebFiles();
-    app.UseAuthentication();
+    app.UsePetitChatAuthentication();
     app.UsePetitChatLimits();
     app.UseAuthorization();
 

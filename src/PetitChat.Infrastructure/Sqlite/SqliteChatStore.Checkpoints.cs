@@ -24,12 +24,20 @@ public sealed partial class SqliteChatStore
     /// <summary>Background checkpoints that completed (for tests and benchmarks).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
-    /// <summary>The writer loop's connection: its own (not pooled), without automatic checkpoints.</summary>
+    /// <summary>
+    /// The writer loop's connection: its own (not pooled), without automatic checkpoints, and with
+    /// its temporary files in memory. Each append of a batch runs in a savepoint, and SQLite keeps
+    /// the pages a savepoint could have to restore in a sub-journal, which spills to a temporary
+    /// file once it passes 64 KiB: a batch of a few dozen appends did, and its copies of pages
+    /// were more write calls than the WAL's own (docs/decisions/0014, 2026-12-01). In memory the
+    /// sub-journal is bounded by one batch (<see cref="SqliteStoreOptions.GroupCommitMaxBatch"/>
+    /// appends) and goes at its commit; durability is the WAL's, unchanged.
+    /// </summary>
     private async Task<SqliteConnection> OpenWriterAsync()
     {
         await InitializeAsync(CancellationToken.None);
         var writer = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
-        return await OpenConnectionAsync(writer, _connectionPragmas + " PRAGMA wal_autocheckpoint = 0;", CancellationToken.None);
+        return await OpenConnectionAsync(writer, _connectionPragmas + " PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;", CancellationToken.None);
     }
 
     /// <summary>After a commit of the writer: starts a checkpoint unless one runs or ran within the interval.</summary>

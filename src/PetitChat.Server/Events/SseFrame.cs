@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using PetitChat.Core.Events;
@@ -17,6 +18,12 @@ public readonly struct SseFrame : IDisposable
 {
     /// <summary>A buffer that grew past this for one large event is let go rather than kept by its thread.</summary>
     private const int KeptBufferBytes = 64 * 1024;
+
+    /// <summary>Events seen lately, by identity: a power of two, so that a slot is a mask of the hash away.</summary>
+    private const int SharedSlots = 256;
+
+    /// <summary>The JSON of an event kept for the streams that have not written it yet; see <see cref="SharedJson"/>.</summary>
+    private static readonly Shared?[] s_shared = new Shared?[SharedSlots];
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -46,7 +53,15 @@ public readonly struct SseFrame : IDisposable
     /// </summary>
     public static SseFrame Of(DeliveredEvent delivered, JsonSerializerOptions options)
     {
-        var (type, data) = EventPayloads.Of(delivered.Event);
+        var liveEvent = delivered.Event;
+        var slot = RuntimeHelpers.GetHashCode(liveEvent) & (SharedSlots - 1);
+        var seen = Volatile.Read(ref s_shared[slot]);
+        if (seen is null || !ReferenceEquals(seen.Event, liveEvent) || !ReferenceEquals(seen.Options, options))
+        {
+            seen = null;
+        }
+
+        var (type, data) = seen is null ? EventPayloads.Of(liveEvent) : (seen.Type, null);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         try
@@ -61,20 +76,22 @@ public readonly struct SseFrame : IDisposable
             buffer.Write("event: "u8);
             Encoding.UTF8.GetBytes(type, buffer);
             buffer.Write("\ndata: "u8);
-            // Skipping validation is safe: the serializer writes one whole value, as it did to a string.
-            var json = t_json;
-            if (json is null || !ReferenceEquals(t_encoder, options.Encoder))
+            if (seen?.Json is { } shared)
             {
-                json = t_json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true });
-                t_encoder = options.Encoder;
+                buffer.Write(shared);
             }
             else
             {
-                json.Reset(buffer);
+                var start = buffer.WrittenCount;
+                Serialize(buffer, data ?? EventPayloads.Of(liveEvent).Data, options);
+                // The first stream to write an event only marks it; the second keeps its JSON for the
+                // rest. An event that reaches one stream (each NATS delivery is its own copy) costs
+                // the mark, never a copy of its bytes.
+                Volatile.Write(ref s_shared[slot], seen is null
+                    ? new Shared(liveEvent, options, type, null)
+                    : new Shared(liveEvent, options, type, buffer.WrittenSpan[start..].ToArray()));
             }
 
-            JsonSerializer.Serialize(json, data, data.GetType(), options);
-            json.Flush();
             buffer.Write("\n\n"u8);
 
             var array = ArrayPool<byte>.Shared.Rent(buffer.WrittenCount);
@@ -91,6 +108,24 @@ public readonly struct SseFrame : IDisposable
         }
     }
 
+    private static void Serialize(ArrayBufferWriter<byte> buffer, object data, JsonSerializerOptions options)
+    {
+        // Skipping validation is safe: the serializer writes one whole value, as it did to a string.
+        var json = t_json;
+        if (json is null || !ReferenceEquals(t_encoder, options.Encoder))
+        {
+            json = t_json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true });
+            t_encoder = options.Encoder;
+        }
+        else
+        {
+            json.Reset(buffer);
+        }
+
+        JsonSerializer.Serialize(json, data, data.GetType(), options);
+        json.Flush();
+    }
+
     public void Dispose()
     {
         if (_array is not null)
@@ -98,4 +133,13 @@ public readonly struct SseFrame : IDisposable
             ArrayPool<byte>.Shared.Return(_array);
         }
     }
+
+    /// <summary>
+    /// An event lately written to a stream, with its JSON once a second stream wrote it. The
+    /// in-process bus hands the same event object to every recipient's stream, so a message to a
+    /// group of 10 was serialized 10 times, a twentieth of the server's CPU per send
+    /// (docs/decisions/0014, 2026-12-01); now twice. A slot holds one event, replaced by the next
+    /// one that falls in it: a few hundred events and their JSON at most, whatever the load.
+    /// </summary>
+    private sealed record Shared(LiveEvent Event, JsonSerializerOptions Options, string Type, byte[]? Json);
 }

@@ -93,6 +93,25 @@ public static class IdentityExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The authentication middleware: the framework's, or with the embedded issuer, one that asks
+    /// the issuer only on its own paths (<see cref="IssuerPathsAuthentication"/>).
+    /// </summary>
+    public static WebApplication UsePetitChatAuthentication(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.UsesEmbeddedIssuer)
+        {
+            app.UseAuthentication();
+            return app;
+        }
+
+        // What UseAuthentication() records, so that the host does not add the framework's middleware
+        // in front of the pipeline as well (WebApplication adds it when nobody said it was set).
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        app.UseMiddleware<IssuerPathsAuthentication>();
+        return app;
+    }
+
     public static WebApplication MapPetitChatIdentity(this WebApplication app)
     {
         var identity = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;

@@ -59,9 +59,11 @@ public sealed class SseFrameTests
     [Fact]
     public void Framing_an_event_allocates_less_than_half_the_frame()
     {
-        var delivered = new DeliveredEvent("12", new SignalCreated(Message(new string('x', 3_000))));
+        var text = new string('x', 3_000);
         // The thread's buffer and writer are made by the first frame, and the pool fills then.
-        SseFrame.Of(delivered, Options).Dispose();
+        SseFrame.Of(new DeliveredEvent("11", new SignalCreated(Message(text))), Options).Dispose();
+        // Another event object, as each NATS delivery is: nothing is shared with the first.
+        var delivered = new DeliveredEvent("12", new SignalCreated(Message(text)));
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         int length;
@@ -73,6 +75,26 @@ public sealed class SseFrameTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // Through strings it was the JSON as UTF-16, the lines around it again, then the bytes: over five times the frame.
         Assert.True(allocated < length / 2, $"{allocated} bytes allocated for a frame of {length}");
+    }
+
+    [Fact]
+    public void An_event_that_several_streams_write_is_serialized_for_the_first_two_only()
+    {
+        // The in-process bus hands the same event object to every recipient, each with its own id.
+        var shared = new SignalCreated(Message(new string('y', 3_000) + " déjà vu"));
+        var deliveries = Enumerable.Range(1, 4).Select(i => new DeliveredEvent($"20{i}", shared)).ToList();
+        SseFrame.Of(deliveries[0], Options).Dispose();
+        SseFrame.Of(deliveries[1], Options).Dispose();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var third = SseFrame.Of(deliveries[2], Options);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var length = third.Bytes.Length;
+
+        Assert.Equal(Lines(deliveries[2]), Encoding.UTF8.GetString(third.Bytes.Span));
+        Assert.True(allocated < length / 10, $"{allocated} bytes allocated for a frame of {length} whose JSON was kept");
+        using var fourth = SseFrame.Of(deliveries[3], Options);
+        Assert.Equal(Lines(deliveries[3]), Encoding.UTF8.GetString(fourth.Bytes.Span));
     }
 
     /// <summary>What the stream wrote before frames: the JSON as a string, the lines around it, then UTF-8.</summary>

@@ -24,6 +24,8 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
     private readonly Queue<DeadLetter> _deadLetters = new();
     private readonly HashSet<string> _recent = [];
     private readonly Queue<string> _recentOrder = new();
+    private readonly DropWarnings _laneFull = new();
+    private readonly DropWarnings _userFull = new();
     private int _consuming;
 
     public Task EnqueueAsync(IReadOnlyCollection<NotificationJob> jobs, CancellationToken ct)
@@ -70,7 +72,11 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         {
             if (lane.Queued >= _options.MaxQueued)
             {
-                LogLaneFull(job.Id, job.UserId, _options.MaxQueued);
+                if (_laneFull.Dropped(time) is { } laneDropped)
+                {
+                    LogLaneFull(job.Id, job.UserId, _options.MaxQueued, laneDropped);
+                }
+
                 return;
             }
 
@@ -81,7 +87,10 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
                 {
                     var dropped = waiting.Dequeue();
                     lane.Queued--;
-                    LogUserFull(dropped.Id, job.UserId, _options.MaxQueuedPerUser);
+                    if (_userFull.Dropped(time) is { } userDropped)
+                    {
+                        LogUserFull(dropped.Id, job.UserId, _options.MaxQueuedPerUser, userDropped);
+                    }
                 }
 
                 waiting.Enqueue(job);
@@ -234,11 +243,38 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dead-lettered after {Attempts} attempt(s): {Reason}")]
     private partial void LogDeadLetter(string jobId, Guid userId, int attempts, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: its lane holds {Max} jobs already")]
-    private partial void LogLaneFull(string jobId, Guid userId, int max);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: its lane holds {Max} jobs already ({Dropped} dropped so since the last such warning)")]
+    private partial void LogLaneFull(string jobId, Guid userId, int max, long dropped);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: the user has {Max} jobs waiting (a newer one notifies)")]
-    private partial void LogUserFull(string jobId, Guid userId, int max);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification job {JobId} for {UserId} dropped: the user has {Max} jobs waiting, a newer one notifies ({Dropped} dropped so since the last such warning)")]
+    private partial void LogUserFull(string jobId, Guid userId, int max, long dropped);
+
+    /// <summary>
+    /// Drops of one kind, warned about at most once per <see cref="Interval"/> with how many there
+    /// were. A user's cap is reached on every job once a busy chat keeps more than the cap waiting
+    /// for its read delay (at 700 messages/s to groups of 10, every job): a warning per drop made the
+    /// console logger a twelfth of the server's CPU during a send benchmark (docs/decisions/0014).
+    /// </summary>
+    private sealed class DropWarnings
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+        private long _dropped;
+        private long _lastWarnedAt = long.MinValue;
+
+        /// <summary>Counts a drop; returns how many to warn about now, or null while the last warning is recent.</summary>
+        public long? Dropped(TimeProvider time)
+        {
+            Interlocked.Increment(ref _dropped);
+            var now = time.GetTimestamp();
+            var last = Volatile.Read(ref _lastWarnedAt);
+            if (last != long.MinValue && time.GetElapsedTime(last, now) < Interval)
+            {
+                return null;
+            }
+
+            return Interlocked.CompareExchange(ref _lastWarnedAt, now, last) == last ? Interlocked.Exchange(ref _dropped, 0) : null;
+        }
+    }
 
     /// <summary>A lane: its users' waiting jobs, the users ready to run, and the slots its jobs share.</summary>
     private sealed class Lane(int concurrency)
