@@ -85,7 +85,7 @@ public readonly struct SseFrame : IDisposable
                 var start = buffer.WrittenCount;
                 Serialize(buffer, data ?? EventPayloads.Of(liveEvent).Data, options);
                 // The first stream to write an event only marks it; the second keeps its JSON for the
-                // rest. An event that reaches one stream (each NATS delivery is its own copy) costs
+                // rest. An event that reaches one stream (a direct message to a user with one device) costs
                 // the mark, never a copy of its bytes.
                 Volatile.Write(ref s_shared[slot], seen is null
                     ? new Shared(liveEvent, options, type, null)
