@@ -159,8 +159,11 @@ public sealed class PeersBenchmark : IBenchmark
                 response.EnsureSuccessStatusCode();
             }
 
-            // One second of warm-up (JIT, connection pool), not measured.
-            await FanoutBenchmark.SendAtRateAsync(rate, rate, WarmUpFrom, SendAsync, ct);
+            // Five seconds of warm-up (JIT, connection pool), not measured: after one, the runtime's
+            // tiered compilation was still re-compiling the send path during the window, and its
+            // stalls made the p99 (133 ms against 41–63 ms after five, at 800/s on an idle machine;
+            // decision 0017). ejabberd's code is compiled before it starts.
+            await FanoutBenchmark.SendAtRateAsync(rate, rate * 5, WarmUpFrom, SendAsync, ct);
             serverProcess.Refresh();
             var serverCpuBefore = serverProcess.TotalProcessorTime;
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
