@@ -107,34 +107,6 @@ public sealed class ChatPartnersTests
         return (store, rosters, new ChatPartners(store, rosters, Options, TimeProvider.System));
     }
 
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _now = 1_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _now;
-
-        public void Advance(TimeSpan by) => _now += by.Ticks;
-    }
-
-    private sealed class Notices : IRosterChanges, IAsyncDisposable
-    {
-        public Action<RosterChange>? Changed { get; private set; }
-
-        public Action? Missed { get; private set; }
-
-        public Task PublishAsync(RosterChange change, CancellationToken ct) => Task.CompletedTask;
-
-        public Task<IAsyncDisposable> ListenAsync(Action<RosterChange> changed, Action missed, CancellationToken ct)
-        {
-            (Changed, Missed) = (changed, missed);
-            return Task.FromResult<IAsyncDisposable>(this);
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     /// <summary>Chats and their members in memory, counting the reads of a user's chats.</summary>
     private sealed class Roster : IChatRoster
     {

@@ -153,40 +153,6 @@ public sealed class RosterCacheTests
         return (store, chatId, alice);
     }
 
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _now = 1_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _now;
-
-        public void Advance(TimeSpan by) => _now += by.Ticks;
-    }
-
-    private sealed class Notices : IRosterChanges, IAsyncDisposable
-    {
-        public List<RosterChange> Published { get; } = [];
-
-        public Action<RosterChange>? Changed { get; private set; }
-
-        public Action? Missed { get; private set; }
-
-        public Task PublishAsync(RosterChange change, CancellationToken ct)
-        {
-            Published.Add(change);
-            return Task.CompletedTask;
-        }
-
-        public Task<IAsyncDisposable> ListenAsync(Action<RosterChange> changed, Action missed, CancellationToken ct)
-        {
-            (Changed, Missed) = (changed, missed);
-            return Task.FromResult<IAsyncDisposable>(this);
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     /// <summary>A store of chats and one list of members (shared by every chat), counting reads.</summary>
     private sealed class Roster : IChatRoster
     {
