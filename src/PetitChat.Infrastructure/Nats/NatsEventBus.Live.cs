@@ -24,6 +24,9 @@ public sealed partial class NatsEventBus
     /// <summary>The last stream sequence this node handed to its streams; read and written by the live loop only.</summary>
     private ulong _handed;
 
+    /// <summary>Users with a stream open on this node (registered with its live subscription).</summary>
+    internal int UsersListening => _subscribers.Count;
+
     /// <summary>Messages this node read from the stream because their live copy did not reach it.</summary>
     internal long CaughtUp => Interlocked.Read(ref _caughtUp);
 

@@ -45,6 +45,9 @@ public sealed partial class NatsEventBus
         }
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The stream leaves the node's dispatcher when its token ends, even if it is never read
+        // (an async iterator disposed before its first step runs no finally).
+        var leave = ct.Register(() => Unregister(subscriber));
         var replay = Task.CompletedTask;
         if (resumeAfter is null)
         {
@@ -61,7 +64,7 @@ public sealed partial class NatsEventBus
             replay = ReplayAsync(subscriber, resumeAfter.Value + 1, state.LastSeq, stop.Token);
         }
 
-        return Read(subscriber, replay, stop, ct);
+        return Read(subscriber, replay, stop, leave, ct);
     }
 
     private async Task<StreamState> StreamStateAsync(CancellationToken ct)
@@ -119,7 +122,7 @@ public sealed partial class NatsEventBus
     }
 
     private async IAsyncEnumerable<DeliveredEvent> Read(
-        NatsLiveSubscriber subscriber, Task replay, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
+        NatsLiveSubscriber subscriber, Task replay, CancellationTokenSource stop, CancellationTokenRegistration leave, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
@@ -130,6 +133,7 @@ public sealed partial class NatsEventBus
         }
         finally
         {
+            await leave.DisposeAsync();
             Unregister(subscriber);
             await stop.CancelAsync();
             await replay;

@@ -113,6 +113,25 @@ public sealed class NatsEventBusNodeTests(NatsServerFixture nats) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_stream_whose_token_ends_leaves_the_node_even_if_it_was_never_read()
+    {
+        var buses = Buses(nats.Server);
+        var node = await buses.CreateAsync();
+        using var read = new CancellationTokenSource(Wait);
+        using var unread = new CancellationTokenSource(Wait);
+        await using var stream = (await node.SubscribeAsync(Guid.CreateVersion7(), null, read.Token)).GetAsyncEnumerator(read.Token);
+        var waiting = stream.MoveNextAsync().AsTask();
+        await node.SubscribeAsync(Guid.CreateVersion7(), null, unread.Token);
+        Assert.Equal(2, node.UsersListening);
+
+        await unread.CancelAsync();
+        Assert.Equal(1, node.UsersListening);
+        await read.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, node.UsersListening);
+    }
+
+    [Fact]
     public async Task A_fan_out_past_the_recipients_of_one_message_reaches_every_recipient()
     {
         var buses = Buses(nats.Server);
