@@ -98,7 +98,14 @@ public sealed class NatsNodes : IAsyncLifetime, IAsyncDisposable
                 await _nats.DisposeAsync();
             }
 
-            Directory.Delete(_folder, recursive: true);
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless.
+            }
         }
     }
 }
