@@ -151,7 +151,9 @@ public sealed class ChatPartnersTests
 
         public Task<(Chat Chat, bool Created)> CreateChatAsync(Chat chat, IReadOnlyList<Guid> memberIds, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<IReadOnlyDictionary<Guid, IReadOnlyList<ChatMember>>> GetMembersOfChatsAsync(IReadOnlyCollection<Guid> chatIds, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyDictionary<Guid, IReadOnlyList<ChatMember>>> GetMembersOfChatsAsync(IReadOnlyCollection<Guid> chatIds, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyDictionary<Guid, IReadOnlyList<ChatMember>>>(chatIds.ToDictionary(
+                id => id, id => (IReadOnlyList<ChatMember>)[.. _members[id].Select(u => new ChatMember(id, u, DateTimeOffset.UnixEpoch, null, null))]));
 
         public Task<ChatMember?> GetMemberAsync(Guid chatId, Guid userId, CancellationToken ct) => throw new NotSupportedException();
 

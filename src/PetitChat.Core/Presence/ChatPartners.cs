@@ -52,9 +52,11 @@ public sealed class ChatPartners
         do
         {
             var page = await _chats.ListChatsAsync(userId, ChatsPerPage, cursor, ct);
-            foreach (var summary in page.Items)
+            // The members of the whole page in one read (decision 0016), not a read per chat.
+            var members = await _chats.GetMembersOfChatsAsync([.. page.Items.Select(summary => summary.Chat.Id)], ct);
+            foreach (var chatMembers in members.Values)
             {
-                foreach (var member in await _chats.GetMembersAsync(summary.Chat.Id, ct))
+                foreach (var member in chatMembers)
                 {
                     users.Add(member.UserId);
                 }
