@@ -22,19 +22,24 @@ public sealed class FanoutBenchmark : IBenchmark
     private const string Password = "bench-password";
     private const int WarmUpFrom = 1_000_000;
 
+    /// <summary>Methods compiled by the nodes in one second of warm-up, below which their JIT has settled.</summary>
+    private const int SettledJitMethods = 20;
+
     public string Name => "fanout";
 
     public string Description =>
         "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
-        "[--warm-up 5] [--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
+        "[--warm-up 5] [--settle 60] [--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
         "[--sqlite-busy-steps] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
         var settings = new Settings(
-            Option(args, "--clients", 200), Option(args, "--group", 10), Option(args, "--rate", 50), Option(args, "--seconds", 15), Option(args, "--warm-up", 5));
+            Option(args, "--clients", 200), Option(args, "--group", 10), Option(args, "--rate", 50), Option(args, "--seconds", 15), Option(args, "--warm-up", 5),
+            Option(args, "--settle", 60));
         Console.WriteLine($"fanout: {settings.Clients} SSE clients in groups of {settings.GroupSize}, " +
-                          $"{settings.Rate} messages/s for {settings.Seconds} s after {settings.WarmUp} s of warm-up, each message to {settings.GroupSize} streams");
+                          $"{settings.Rate} messages/s for {settings.Seconds} s, each message to {settings.GroupSize} streams, after a warm-up at the same rate " +
+                          $"of {settings.WarmUp} s or more, until the nodes' JIT compiles fewer than {SettledJitMethods} methods a second for two seconds (at most {settings.Settle} s more)");
         // --server: another build of the server (another branch's), to print before and after back to back.
         var at = Array.IndexOf(args, "--server");
         var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : ServerDll();
@@ -119,9 +124,10 @@ public sealed class FanoutBenchmark : IBenchmark
         Console.WriteLine("measured phase, all nodes summed ('-' when the build does not count it): busy = SQLite calls that waited for another");
         Console.WriteLine("writer's lock and ms slept; cpu s = the server processes' CPU time; gc ms = GC pauses; pub ms = mean time of one");
         Console.WriteLine("event's JetStream publishes inside a send, to their acks (one per recipient before decision 0023, one per event since); nats cpu = nats-server's CPU;");
-        Console.WriteLine("gcs = collections (all generations), gen2 = of them full ones; KB/dlv = bytes the nodes allocated per event delivered.");
+        Console.WriteLine("gcs = collections (all generations), gen2 = of them full ones; KB/dlv = bytes the nodes allocated per event delivered;");
+        Console.WriteLine("jit = methods the nodes' JIT compiled in the measured phase (tier-up still going on when it is large).");
         Console.WriteLine($"{"bus",-30} {"sent",6} {"failed",6} {"delivered",10} {"missing",8} {"events/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} " +
-                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"gcs",5} {"gen2",5} {"KB/dlv",7} {"pub ms",7} {"nats cpu",8}");
+                          $"{"send p50",9} {"send p99",9} {"busy waits",11} {"busy ms",9} {"cpu s",7} {"gc ms",7} {"gcs",5} {"gen2",5} {"KB/dlv",7} {"pub ms",7} {"nats cpu",8} {"jit",6}");
         foreach (var (name, result) in rows)
         {
             var latency = Percentiles.Of(result.Latencies);
@@ -134,7 +140,7 @@ public sealed class FanoutBenchmark : IBenchmark
                 Column(f?.GcPauseSeconds * 1000, 7, "F0") + " " + Column(f?.Collections, 5, "F0") + " " + Column(f?.FullCollections, 5, "F0") + " " +
                 Column(result.Latencies.Count > 0 ? f?.AllocatedBytes / 1024 / result.Latencies.Count : null, 7, "F1") + " " +
                 Column(f is { Publishes: > 0 } p ? p.PublishMs / p.Publishes : null, 7, "F2") + " " +
-                Column(f?.NatsCpuSeconds, 8, "F1"));
+                Column(f?.NatsCpuSeconds, 8, "F1") + " " + Column(f?.JitMethods, 6, "F0"));
         }
     }
 
@@ -156,7 +162,10 @@ public sealed class FanoutBenchmark : IBenchmark
     /// <param name="WarmUp">Seconds sent at the rate before the measured phase, not measured: with one
     /// second the runtime was still moving the send path up its compilation tiers during the
     /// measured phase, and its p99 was largely that (decision 0017, 2026-12-01).</param>
-    private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds, int WarmUp)
+    /// <param name="Settle">Seconds the warm-up may go on past <paramref name="WarmUp"/> while the nodes'
+    /// JIT is still busy: 20–25 s after a start at 200 messages/s (decision 0014, 2026-12-01). The
+    /// row's <c>jit</c> column says how many methods were compiled in the measured phase anyway.</param>
+    private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds, int WarmUp, int Settle)
     {
         public int Messages => Rate * Seconds;
     }
@@ -256,7 +265,7 @@ public sealed class FanoutBenchmark : IBenchmark
                 }
             }
 
-            await SendAtRateAsync(settings.Rate, settings.Rate * Math.Max(1, settings.WarmUp), WarmUpFrom, SendAsync, ct);
+            await WarmUpAsync(http, settings, (count, first) => SendAtRateAsync(settings.Rate, count, first, SendAsync, ct), ct);
             var figuresBefore = await NodeFiguresAsync(http, ct);
             var natsCpuBefore = natsCpu?.Invoke();
             var started = Stopwatch.GetTimestamp();
@@ -291,6 +300,31 @@ public sealed class FanoutBenchmark : IBenchmark
         }
     }
 
+    /// <summary>
+    /// Sends at the rate for <see cref="Settings.WarmUp"/> seconds, then a second at a time until the
+    /// nodes' JIT compiled fewer than <see cref="SettledJitMethods"/> methods in each of the last two,
+    /// for at most <see cref="Settings.Settle"/> seconds more: the measured phase is then the steady state.
+    /// </summary>
+    private static async Task WarmUpAsync(HttpClient[] nodes, Settings settings, Func<int, int, Task<int>> send, CancellationToken ct)
+    {
+        var warm = Math.Max(1, settings.WarmUp);
+        await send(settings.Rate * warm, WarmUpFrom);
+        var compiled = (await NodeFiguresAsync(nodes, ct)).JitMethods;
+        var extra = 0;
+        var quiet = 0;
+        // Two quiet seconds in a row: one can fall between two bursts of tier-up.
+        while (compiled is not null && extra < settings.Settle && quiet < 2)
+        {
+            await send(settings.Rate, WarmUpFrom + settings.Rate * (warm + extra));
+            extra++;
+            var now = (await NodeFiguresAsync(nodes, ct)).JitMethods;
+            quiet = now - compiled < SettledJitMethods ? quiet + 1 : 0;
+            compiled = now;
+        }
+
+        Console.WriteLine($"  warmed up for {warm + extra} s");
+    }
+
     /// <summary>Counters of the row's nodes, summed; a counter the build does not export stays null.</summary>
     internal sealed record NodeFigures(
         double? BusyWaits, double? BusySlept, double? CpuSeconds, double? GcPauseSeconds, double? Publishes, double? PublishMs)
@@ -306,6 +340,9 @@ public sealed class FanoutBenchmark : IBenchmark
         /// <summary>Bytes the nodes allocated on their managed heaps.</summary>
         public double? AllocatedBytes { get; init; }
 
+        /// <summary>Methods the nodes' JIT compiled (every tier).</summary>
+        public double? JitMethods { get; init; }
+
         public NodeFigures Minus(NodeFigures before) => new(
             BusyWaits - before.BusyWaits, BusySlept - before.BusySlept, CpuSeconds - before.CpuSeconds,
             GcPauseSeconds - before.GcPauseSeconds, Publishes - before.Publishes, PublishMs - before.PublishMs)
@@ -313,6 +350,7 @@ public sealed class FanoutBenchmark : IBenchmark
             Collections = Collections - before.Collections,
             FullCollections = FullCollections - before.FullCollections,
             AllocatedBytes = AllocatedBytes - before.AllocatedBytes,
+            JitMethods = JitMethods - before.JitMethods,
         };
     }
 
@@ -353,6 +391,7 @@ public sealed class FanoutBenchmark : IBenchmark
             Collections = Sum("dotnet_gc_collections"),
             FullCollections = gen2.Count > 0 ? gen2.Sum() : null,
             AllocatedBytes = Sum("dotnet_gc_heap_total_allocated"),
+            JitMethods = Sum("dotnet_jit_compiled_methods"),
         };
     }
 
