@@ -20,7 +20,7 @@ namespace PetitChat.Bench;
 public sealed class FanoutBenchmark : IBenchmark
 {
     private const string Password = "bench-password";
-    private const int WarmUpFrom = 1_000_000;
+    internal const int WarmUpFrom = 1_000_000;
 
     /// <summary>Methods compiled by the nodes in one second of warm-up, below which their JIT has settled.</summary>
     private const int SettledJitMethods = 20;
@@ -265,7 +265,7 @@ public sealed class FanoutBenchmark : IBenchmark
                 }
             }
 
-            await WarmUpAsync(http, settings, (count, first) => SendAtRateAsync(settings.Rate, count, first, SendAsync, ct), ct);
+            await WarmUpAsync(http, settings.Rate, settings.WarmUp, settings.Settle, (count, first) => SendAtRateAsync(settings.Rate, count, first, SendAsync, ct), ct);
             var figuresBefore = await NodeFiguresAsync(http, ct);
             var natsCpuBefore = natsCpu?.Invoke();
             var started = Stopwatch.GetTimestamp();
@@ -301,21 +301,22 @@ public sealed class FanoutBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Sends at the rate for <see cref="Settings.WarmUp"/> seconds, then a second at a time until the
+    /// Sends at <paramref name="rate"/> for <paramref name="seconds"/>, then a second at a time until the
     /// nodes' JIT compiled fewer than <see cref="SettledJitMethods"/> methods in each of the last two,
-    /// for at most <see cref="Settings.Settle"/> seconds more: the measured phase is then the steady state.
+    /// for at most <paramref name="settle"/> seconds more: the measured phase is then the steady state.
+    /// <paramref name="send"/> sends a count of messages numbered from a first sequence.
     /// </summary>
-    private static async Task WarmUpAsync(HttpClient[] nodes, Settings settings, Func<int, int, Task<int>> send, CancellationToken ct)
+    internal static async Task WarmUpAsync(HttpClient[] nodes, int rate, int seconds, int settle, Func<int, int, Task<int>> send, CancellationToken ct)
     {
-        var warm = Math.Max(1, settings.WarmUp);
-        await send(settings.Rate * warm, WarmUpFrom);
+        var warm = Math.Max(1, seconds);
+        await send(rate * warm, WarmUpFrom);
         var compiled = (await NodeFiguresAsync(nodes, ct)).JitMethods;
         var extra = 0;
         var quiet = 0;
         // Two quiet seconds in a row: one can fall between two bursts of tier-up.
-        while (compiled is not null && extra < settings.Settle && quiet < 2)
+        while (compiled is not null && extra < settle && quiet < 2)
         {
-            await send(settings.Rate, WarmUpFrom + settings.Rate * (warm + extra));
+            await send(rate, WarmUpFrom + rate * (warm + extra));
             extra++;
             var now = (await NodeFiguresAsync(nodes, ct)).JitMethods;
             quiet = now - compiled < SettledJitMethods ? quiet + 1 : 0;

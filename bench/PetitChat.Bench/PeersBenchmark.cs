@@ -20,7 +20,8 @@ namespace PetitChat.Bench;
 /// </summary>
 public sealed class PeersBenchmark : IBenchmark
 {
-    private const int WarmUpFrom = 1_000_000;
+    /// <summary>Sequences of the warm-up, which <see cref="FanoutBenchmark.WarmUpAsync"/> numbers from here.</summary>
+    private const int WarmUpFrom = FanoutBenchmark.WarmUpFrom;
 
     public string Name => "peers";
 
@@ -159,11 +160,13 @@ public sealed class PeersBenchmark : IBenchmark
                 response.EnsureSuccessStatusCode();
             }
 
-            // Five seconds of warm-up (JIT, connection pool), not measured: after one, the runtime's
-            // tiered compilation was still re-compiling the send path during the window, and its
-            // stalls made the p99 (133 ms against 41–63 ms after five, at 800/s on an idle machine;
-            // decision 0017). ejabberd's code is compiled before it starts.
-            await FanoutBenchmark.SendAtRateAsync(rate, rate * 5, WarmUpFrom, SendAsync, ct);
+            // Warm-up (JIT, connection pool), not measured: five seconds, then on until the JIT has
+            // settled. After one second the runtime's tiered compilation was still re-compiling the
+            // send path during the window, and its stalls made the p99 (133 ms against 41–63 ms
+            // after five, at 800/s on an idle machine; decision 0017); after five it still went on
+            // for 10–30 s at 200/s (decision 0014, 2026-12-01). ejabberd's code is compiled before it starts.
+            await FanoutBenchmark.WarmUpAsync([http], rate, seconds: 5, settle: 60,
+                (count, first) => FanoutBenchmark.SendAtRateAsync(rate, count, first, SendAsync, ct), ct);
             serverProcess.Refresh();
             var serverCpuBefore = serverProcess.TotalProcessorTime;
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
