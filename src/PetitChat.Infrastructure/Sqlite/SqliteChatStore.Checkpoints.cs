@@ -12,17 +12,27 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// connection has automatic checkpoints off, and after its commits a PASSIVE checkpoint runs on
 /// another connection, at most one at a time and one per <see cref="SqliteStoreOptions.CheckpointInterval"/>.
 /// PASSIVE never blocks the writer (it copies what no reader still needs and leaves the rest for
-/// the next one); every other connection keeps SQLite's automatic checkpoints, so the WAL stays
-/// bounded even if these fall behind.
+/// the next one). SQLite starts writing the WAL over from its beginning only at a write that finds
+/// every frame of it copied, which a writer that never pauses does not give: when a background
+/// checkpoint finds more than <see cref="SqliteStoreOptions.WalRestartBytes"/> in the WAL, the
+/// writer restarts it between two batches (<see cref="RestartWalIfAskedAsync"/>).
 /// </summary>
 public sealed partial class SqliteChatStore
 {
     private int _checkpointRunning;
     private long _lastCheckpoint = Environment.TickCount64;
     private long _checkpoints;
+    /// <summary>Bytes of one WAL frame: a page (4 KiB, SQLite's default, which the schema keeps) and its header.</summary>
+    private const long WalFrameBytes = 4096 + 24;
+
+    private long _walRestarts;
+    private int _restartWal;
 
     /// <summary>Background checkpoints that completed (for tests and benchmarks).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Times the writer checkpointed the whole WAL so that the next commit writes it from its start.</summary>
+    public long WalRestarts => Interlocked.Read(ref _walRestarts);
 
     /// <summary>
     /// The writer loop's connection: its own (not pooled), without automatic checkpoints, and with
@@ -59,8 +69,15 @@ public sealed partial class SqliteChatStore
         try
         {
             await using var connection = await OpenAsync(CancellationToken.None);
-            await ExecuteAsync(connection, "PRAGMA wal_checkpoint(PASSIVE)", CancellationToken.None);
+            // One row: busy, the frames in the WAL since it last started over, and those copied.
+            await using var checkpoint = Command(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+            await using var row = await checkpoint.ExecuteReaderAsync(CancellationToken.None);
+            var frames = await row.ReadAsync(CancellationToken.None) ? row.GetInt64(1) : 0;
             Interlocked.Increment(ref _checkpoints);
+            if (frames * WalFrameBytes >= options.WalRestartBytes)
+            {
+                Volatile.Write(ref _restartWal, 1);
+            }
         }
 #pragma warning disable CA1031 // A checkpoint that fails is retried after the next commit; the data is safe in the WAL meanwhile.
         catch (Exception)
@@ -72,4 +89,32 @@ public sealed partial class SqliteChatStore
             Volatile.Write(ref _checkpointRunning, 0);
         }
     }
+
+    /// <summary>
+    /// On the writer's connection, between two batches, when a background checkpoint asked for it:
+    /// copies what is left of the WAL and waits (the busy handler) for the readers still on it, so
+    /// that the next commit writes the file from its start, over the old frames. The file keeps
+    /// its size (about the limit) rather than being truncated: truncating and growing it again cost
+    /// more (p99 118 against 45 ms at 800 messages/s for a minute). The writes queue meanwhile; a
+    /// failure leaves the WAL as it was for the next checkpoint to ask again.
+    /// </summary>
+    private async Task RestartWalIfAskedAsync(SqliteConnection writer)
+    {
+        if (Interlocked.Exchange(ref _restartWal, 0) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ExecuteAsync(writer, "PRAGMA wal_checkpoint(RESTART)", CancellationToken.None);
+            Interlocked.Increment(ref _walRestarts);
+        }
+#pragma warning disable CA1031 // As a background checkpoint: the data is safe in the WAL, and the next one asks again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
 }

@@ -128,6 +128,12 @@ public sealed partial class SqliteChatStore
                     batch.Clear();
                     results.Clear();
                 }
+
+                // After the batch's sends heard back: only the next batch waits for it.
+                if (statements is not null)
+                {
+                    await RestartWalIfAskedAsync(statements.Connection);
+                }
             }
         }
         finally

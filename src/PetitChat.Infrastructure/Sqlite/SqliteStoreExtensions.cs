@@ -20,6 +20,7 @@ public static class SqliteStoreExtensions
             .Validate(o => o.BusyTimeoutSeconds >= 0, "Store:Sqlite:BusyTimeoutSeconds must not be negative.")
             .Validate(o => o.GroupCommitMaxBatch is >= 1 and <= 10_000, "Store:Sqlite:GroupCommitMaxBatch must be between 1 and 10000.")
             .Validate(o => o.CheckpointInterval >= TimeSpan.Zero, "Store:Sqlite:CheckpointInterval must not be negative.")
+            .Validate(o => o.WalRestartBytes >= 1024 * 1024, "Store:Sqlite:WalRestartBytes must be at least 1048576 (1 MiB).")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -33,4 +33,13 @@ public sealed record SqliteStoreOptions
     /// checkpoint runs after its commits, at most this often.
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How much the WAL may hold before the writer, between two batches, checkpoints it whole so
+    /// that the next commit writes it from its start (a pause of the writes for one copy and sync).
+    /// The background checkpoints never block the writer, so under writes without a pause none of
+    /// them caught up, SQLite never started the WAL over, and the file grew without end: 37 MB/s
+    /// at 800 messages/s. The file stays about this size.
+    /// </summary>
+    public long WalRestartBytes { get; init; } = 256L * 1024 * 1024;
 }
