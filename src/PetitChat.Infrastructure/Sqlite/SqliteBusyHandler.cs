@@ -31,10 +31,13 @@ internal static partial class SqliteBusyHandler
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int BusyCallback(IntPtr timeoutMilliseconds, int count);
 
-    /// <summary>Replaces the handler that <c>PRAGMA busy_timeout</c> set, with the same timeout (the connection's <c>DefaultTimeout</c>).</summary>
-    public static void Install(SqliteConnection connection, SqliteBusyWait wait)
+    /// <summary>
+    /// Replaces the handler that <c>PRAGMA busy_timeout</c> set, with the same timeout (the
+    /// connection's <c>DefaultTimeout</c>) or <paramref name="timeout"/>.
+    /// </summary>
+    public static void Install(SqliteConnection connection, SqliteBusyWait wait, TimeSpan? timeout = null)
     {
-        var timeoutMilliseconds = checked((IntPtr)((long)connection.DefaultTimeout * 1000));
+        var timeoutMilliseconds = checked((IntPtr)(timeout is { } t ? (long)t.TotalMilliseconds : (long)connection.DefaultTimeout * 1000));
         var rc = sqlite3_busy_handler(connection.Handle!.DangerousGetHandle(), wait == SqliteBusyWait.Fine ? FinePointer : SqlitePointer, timeoutMilliseconds);
         if (rc != 0)
         {

@@ -39,7 +39,9 @@ public sealed record SqliteStoreOptions
     /// that the next commit writes it from its start (a pause of the writes for one copy and sync).
     /// The background checkpoints never block the writer, so under writes without a pause none of
     /// them caught up, SQLite never started the WAL over, and the file grew without end: 37 MB/s
-    /// at 800 messages/s. The file stays about this size.
+    /// at 800 messages/s. The file stays about this size. A smaller WAL is also quicker to read:
+    /// over a minute at 800 messages/s the p99 was 72 ms with no restart, 48 ms at 256 MiB,
+    /// 34 ms at 64 MiB and 37 ms at 16 MiB (one run each; docs/decisions/0014, 2026-12-01).
     /// </summary>
-    public long WalRestartBytes { get; init; } = 256L * 1024 * 1024;
+    public long WalRestartBytes { get; init; } = 64L * 1024 * 1024;
 }
