@@ -163,7 +163,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// second the runtime was still moving the send path up its compilation tiers during the
     /// measured phase, and its p99 was largely that (decision 0017, 2026-12-01).</param>
     /// <param name="Settle">Seconds the warm-up may go on past <paramref name="WarmUp"/> while the nodes'
-    /// JIT is still busy: 20–25 s after a start at 200 messages/s (decision 0014, 2026-12-01). The
+    /// JIT is still busy: 13–39 s after a start at 200 messages/s (decision 0014, 2026-12-01 (2)). The
     /// row's <c>jit</c> column says how many methods were compiled in the measured phase anyway.</param>
     private sealed record Settings(int Clients, int GroupSize, int Rate, int Seconds, int WarmUp, int Settle)
     {
