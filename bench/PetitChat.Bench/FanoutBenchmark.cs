@@ -20,6 +20,7 @@ namespace PetitChat.Bench;
 public sealed class FanoutBenchmark : IBenchmark
 {
     private const string Password = "bench-password";
+    /// <summary>Sequences from here on are the warm-up's (<see cref="WarmUpAsync"/> numbers them so), not measured.</summary>
     internal const int WarmUpFrom = 1_000_000;
 
     /// <summary>Methods compiled by the nodes in one second of warm-up, below which their JIT has settled.</summary>

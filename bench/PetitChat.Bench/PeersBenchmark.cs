@@ -20,9 +20,6 @@ namespace PetitChat.Bench;
 /// </summary>
 public sealed class PeersBenchmark : IBenchmark
 {
-    /// <summary>Sequences of the warm-up, which <see cref="FanoutBenchmark.WarmUpAsync"/> numbers from here.</summary>
-    private const int WarmUpFrom = FanoutBenchmark.WarmUpFrom;
-
     public string Name => "peers";
 
     public string Description =>
@@ -149,7 +146,7 @@ public sealed class PeersBenchmark : IBenchmark
             {
                 var (chat, members) = groups[seq % groups.Count];
                 var sender = members[seq / groups.Count % members.Length];
-                if (seq < WarmUpFrom)
+                if (seq < FanoutBenchmark.WarmUpFrom)
                 {
                     sentAt[seq] = Stopwatch.GetTimestamp();
                 }
@@ -164,7 +161,7 @@ public sealed class PeersBenchmark : IBenchmark
             // settled. After one second the runtime's tiered compilation was still re-compiling the
             // send path during the window, and its stalls made the p99 (133 ms against 41–63 ms
             // after five, at 800/s on an idle machine; decision 0017); after five it still went on
-            // for 10–30 s at 200/s (decision 0014, 2026-12-01). ejabberd's code is compiled before it starts.
+            // for 13–39 s at 200/s (decision 0014, 2026-12-01 (2)). ejabberd's code is compiled before it starts.
             await FanoutBenchmark.WarmUpAsync([http], rate, seconds: 5, settle: 60,
                 (count, first) => FanoutBenchmark.SendAtRateAsync(rate, count, first, SendAsync, ct), ct);
             serverProcess.Refresh();
