@@ -125,20 +125,14 @@ public sealed class PeersBenchmark : IBenchmark
             var sentAt = new ConcurrentDictionary<int, long>();
             var latencies = new ConcurrentBag<double>();
             var delivered = 0L;
-            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var opened = new CountdownEvent(options.Users);
-            var readers = users.Select(user => Task.Run(() => FanoutBenchmark.ReadStreamAsync(http, user.Token, opened, line =>
+            using var streams = await EventStreams.OpenAsync([.. users.Select(user => (url, user.Token))], (_, seq) =>
             {
-                if (FanoutBenchmark.ParseSequence(line) is { } seq && sentAt.TryGetValue(seq, out var at))
+                if (sentAt.TryGetValue(seq, out var at))
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
                     Interlocked.Increment(ref delivered);
                 }
-            }, streaming.Token), ct)).ToList();
-            if (!opened.Wait(TimeSpan.FromSeconds(60), ct))
-            {
-                throw new TimeoutException("The SSE streams did not all open within a minute.");
-            }
+            }, ct);
 
             var rssIdle = await RssAfterCollectionAsync(server.ProcessId, serverProcess, ct);
 
@@ -181,8 +175,6 @@ public sealed class PeersBenchmark : IBenchmark
                 await Task.Delay(20, ct);
             }
 
-            await streaming.CancelAsync();
-            await Task.WhenAll(readers.Select(r => r.ContinueWith(static _ => { }, TaskScheduler.Default)));
             var latency = Percentiles.Of(latencies.ToArray());
             var name = options.History > 0 ? $"Petit chat, {options.History / 1000:N0}k history" : "Petit chat (SQLite)";
             var row = new Row(name, rate, sent, Interlocked.Read(ref delivered), expected, Interlocked.Read(ref delivered) / (double)options.Room / window,

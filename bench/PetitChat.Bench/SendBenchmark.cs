@@ -23,14 +23,14 @@ public sealed class SendBenchmark : IBenchmark
     public string Name => "send";
 
     public string Description =>
-        "send at max rate with streams listening, beside GET /me and /healthz [--clients 200] [--group 10] [--connections 32] [--seconds 8] [--rate 0 (max)] [--before KEY=VALUE] [--before-dll PATH]";
+        "send at max rate with streams listening, beside GET /me and /healthz [--clients 200] [--group 10] [--connections 32] [--seconds 8] [--rate 0 (max)] [--before KEY=VALUE] [--before-dll PATH] [--http-streams]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
         var settings = new Settings(
             FanoutBenchmark.Option(args, "--clients", 200), FanoutBenchmark.Option(args, "--group", 10),
             FanoutBenchmark.Option(args, "--connections", 32), FanoutBenchmark.Option(args, "--seconds", 8),
-            FanoutBenchmark.Option(args, "--rate", 0));
+            FanoutBenchmark.Option(args, "--rate", 0), args.Contains("--http-streams"));
         var before = Values(args, "--before");
         var beforeDll = Values(args, "--before-dll") is [var path] ? Path.GetFullPath(path) : null;
         Console.WriteLine($"send: {settings.Clients} SSE streams in groups of {settings.GroupSize}, {settings.Connections} connections, " +
@@ -62,7 +62,8 @@ public sealed class SendBenchmark : IBenchmark
                           "µs = server CPU per request, and cpu ratio = µs/me ÷ µs/send, the send/me ratio that an idle machine would give when the server's CPU is the limit");
     }
 
-    private sealed record Settings(int Clients, int GroupSize, int Connections, int Seconds, int Rate);
+    /// <param name="HttpClientStreams">Read the streams as before 2026-12-02 (HttpClient, a task each) instead of with <see cref="EventStreams"/>.</param>
+    private sealed record Settings(int Clients, int GroupSize, int Connections, int Seconds, int Rate, bool HttpClientStreams);
 
     private sealed record Row(
         Phase Healthz, Phase Me, Phase Sends, double DeliveriesPerSecond, long Missing,
@@ -109,47 +110,73 @@ public sealed class SendBenchmark : IBenchmark
             // Send stamps by sequence; each stream keeps its own samples (no shared collection on the hot path).
             var sentAt = new long[1 << 22];
             var perStream = new List<double>[settings.Clients];
-            var delivered = 0L;
-            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var opened = new CountdownEvent(settings.Clients);
-            var readers = new Task[settings.Clients];
             for (var i = 0; i < settings.Clients; i++)
             {
-                var samples = perStream[i] = new List<double>(1 << 16);
-                var token = users[i].Token;
-                readers[i] = Task.Run(() => FanoutBenchmark.ReadStreamAsync(streamHttp, token, opened, line =>
-                {
-                    if (FanoutBenchmark.ParseSequence(line) is { } seq && seq < sentAt.Length && Volatile.Read(ref sentAt[seq]) is var at and > 0)
-                    {
-                        samples.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
-                        Interlocked.Increment(ref delivered);
-                    }
-                }, streaming.Token), ct);
+                perStream[i] = new List<double>(1 << 16);
             }
 
-            if (!opened.Wait(TimeSpan.FromSeconds(60), ct))
+            var delivered = 0L;
+            void OnSequence(int stream, int seq)
             {
-                throw new TimeoutException("The SSE streams did not all open within a minute.");
+                if (seq < sentAt.Length && Volatile.Read(ref sentAt[seq]) is var at and > 0)
+                {
+                    perStream[stream].Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                    Interlocked.Increment(ref delivered);
+                }
+            }
+
+            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var readers = new Task[settings.Clients];
+            using var epollStreams = settings.HttpClientStreams
+                ? null
+                : await EventStreams.OpenAsync([.. users.Select(u => (url, u.Token))], OnSequence, ct);
+            if (settings.HttpClientStreams)
+            {
+                using var opened = new CountdownEvent(settings.Clients);
+                for (var i = 0; i < settings.Clients; i++)
+                {
+                    var (stream, token) = (i, users[i].Token);
+                    readers[i] = Task.Run(() => FanoutBenchmark.ReadStreamAsync(streamHttp, token, opened, seq => OnSequence(stream, seq), streaming.Token), ct);
+                }
+
+                if (!opened.Wait(TimeSpan.FromSeconds(60), ct))
+                {
+                    throw new TimeoutException("The SSE streams did not all open within a minute.");
+                }
+            }
+            else
+            {
+                Array.Fill(readers, Task.CompletedTask);
             }
 
             Console.WriteLine($"server up at {url}, {settings.Clients} streams open{(serverSettings.Count > 0 ? " (" + string.Join(' ', serverSettings) + ")" : "")}");
 
-            var healthz = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(Math.Max(2, settings.Seconds / 2)), _ =>
-                new HttpRequestMessage(HttpMethod.Get, "/healthz"), http, null, serverProcess, ct);
-            Console.WriteLine($"  GET /healthz   {healthz}");
-            var me = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(Math.Max(2, settings.Seconds / 2)), n =>
+            static HttpRequestMessage Healthz(int n) => new(HttpMethod.Get, "/healthz");
+            HttpRequestMessage Me(int n)
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
                 request.Headers.TryAddWithoutValidation("Authorization", bearer[n % bearer.Length]);
                 return request;
-            }, http, null, serverProcess, ct);
+            }
+
+            // Every phase runs first unmeasured until the server's JIT has settled on its path:
+            // tier-up goes on for tens of seconds after a start, and a phase that measured it
+            // would compare the JIT's work rather than the requests'.
+            await WarmUpAsync(settings, "healthz", Healthz, http, serverProcess, ct);
+            var healthz = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(Math.Max(2, settings.Seconds / 2)), Healthz, http, null, serverProcess, ct);
+            Console.WriteLine($"  GET /healthz   {healthz}");
+            await WarmUpAsync(settings, "me", Me, http, serverProcess, ct);
+            var me = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(Math.Max(2, settings.Seconds / 2)), Me, http, null, serverProcess, ct);
             Console.WriteLine($"  GET /me        {me}");
 
             var nextSeq = -1;
+            var nextWarmUp = WarmUpFrom;
             var runTag = Guid.NewGuid().ToString("N")[..8];
-            HttpRequestMessage Send(int n, bool measured)
+            // The warm-up numbers its sends on from WarmUpFrom across its pieces: a clientId sent
+            // again would be an idempotent replay, not a send.
+            HttpRequestMessage Send(bool measured)
             {
-                var seq = measured ? Interlocked.Increment(ref nextSeq) : WarmUpFrom + n;
+                var seq = measured ? Interlocked.Increment(ref nextSeq) : Interlocked.Increment(ref nextWarmUp);
                 var (signalsUrl, members) = groups[seq % groups.Count];
                 var sender = members[seq / groups.Count % members.Length];
                 var request = new HttpRequestMessage(HttpMethod.Post, signalsUrl);
@@ -167,10 +194,10 @@ public sealed class SendBenchmark : IBenchmark
             }
 
             // Warm-up (JIT, pools), not stamped, then the measured run.
-            await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(2), n => Send(n, measured: false), http, null, serverProcess, ct);
+            await WarmUpAsync(settings, "sends", _ => Send(measured: false), http, serverProcess, ct);
             var started = Stopwatch.GetTimestamp();
             var sendLatencies = new List<double>[settings.Connections];
-            var sends = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(settings.Seconds), n => Send(n, measured: true), http, sendLatencies, serverProcess, ct);
+            var sends = await ClosedLoopAsync(settings, TimeSpan.FromSeconds(settings.Seconds), _ => Send(measured: true), http, sendLatencies, serverProcess, ct);
             var sent = Volatile.Read(ref nextSeq) + 1;
             var expected = (long)sent * settings.GroupSize;
             var deadline = Stopwatch.GetTimestamp();
@@ -258,6 +285,29 @@ public sealed class SendBenchmark : IBenchmark
         var done = Math.Max(1, Volatile.Read(ref count));
         return new Phase(done / elapsed, (server.TotalProcessorTime - serverCpu).TotalMicroseconds / done,
             (client.TotalProcessorTime - clientCpu).TotalMicroseconds / done);
+    }
+
+    /// <summary>
+    /// Runs a phase unmeasured for three seconds, then a second at a time until the server's JIT
+    /// compiled fewer than <see cref="FanoutBenchmark.SettledJitMethods"/> methods in each of two
+    /// seconds in a row (at most a minute more), and prints how long that took.
+    /// </summary>
+    private static async Task WarmUpAsync(Settings settings, string phase, Func<int, HttpRequestMessage> make, HttpClient http, Process server,
+        CancellationToken ct)
+    {
+        var (seconds, quiet) = (3, 0);
+        await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(seconds), make, http, null, server, ct);
+        var compiled = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods;
+        while (compiled is not null && quiet < 2 && seconds < 63)
+        {
+            await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(1), make, http, null, server, ct);
+            seconds++;
+            var now = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods;
+            quiet = now - compiled < FanoutBenchmark.SettledJitMethods ? quiet + 1 : 0;
+            compiled = now;
+        }
+
+        Console.WriteLine($"  {phase} warmed up for {seconds} s");
     }
 
     private static List<string> Values(string[] args, string name)

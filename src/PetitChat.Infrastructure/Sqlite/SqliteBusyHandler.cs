@@ -9,8 +9,10 @@ namespace PetitChat.Infrastructure.Sqlite;
 /// processes on one SQLite file meet at its write lock, where no queue exists: a waiter polls.
 /// SQLite's default handler polls ever more rarely (up to every 100 ms), so under steady writes
 /// from the other process a waiter that missed its first chances waits tens of milliseconds past
-/// the moment the lock was free. This one polls every millisecond, and counts what it waited on
-/// Petit chat's meter (<see cref="Telemetry.StoreMetrics"/>). SQLitePCLRaw does not wrap
+/// the moment the lock was free. This one polls every 100 µs for the first millisecond of a wait
+/// (a group commit holds the lock for well under a millisecond, docs/decisions/0014, 2026-12-02),
+/// then every millisecond, and counts what it waited on Petit chat's meter
+/// (<see cref="Telemetry.StoreMetrics"/>). SQLitePCLRaw does not wrap
 /// <c>sqlite3_busy_handler</c>, so it is called in the same native library directly.
 /// </summary>
 internal static partial class SqliteBusyHandler
@@ -45,13 +47,30 @@ internal static partial class SqliteBusyHandler
         }
     }
 
-    private static int OnBusyFine(IntPtr timeoutMilliseconds, int count) => Wait(timeoutMilliseconds, count, 1);
+    private static int OnBusyFine(IntPtr timeoutMilliseconds, int count) => Wait(timeoutMilliseconds, count, static waited =>
+    {
+        // Thread.Sleep counts in whole milliseconds; usleep does not (the kernel adds its timer
+        // slack, about 50 µs). Windows has no shorter sleep than Thread.Sleep's.
+        if (waited < ShortPolls && !OperatingSystem.IsWindows())
+        {
+            _ = usleep(ShortPollMicroseconds);
+        }
+        else
+        {
+            Thread.Sleep(1);
+        }
+    });
 
     private static int OnBusySqlite(IntPtr timeoutMilliseconds, int count) =>
-        Wait(timeoutMilliseconds, count, SqliteSteps[Math.Min(count, SqliteSteps.Length - 1)]);
+        Wait(timeoutMilliseconds, count, _ => Thread.Sleep(SqliteSteps[Math.Min(count, SqliteSteps.Length - 1)]));
 
-    /// <summary>Returns 1 to have SQLite try again after the sleep, 0 to give up (SQLITE_BUSY) once the timeout passed.</summary>
-    private static int Wait(IntPtr timeoutMilliseconds, int count, int sleepMilliseconds)
+    /// <summary>How long the fine handler polls at <see cref="ShortPollMicroseconds"/> before it polls every millisecond.</summary>
+    private static readonly TimeSpan ShortPolls = TimeSpan.FromMilliseconds(1);
+
+    private const uint ShortPollMicroseconds = 100;
+
+    /// <summary>Returns 1 to have SQLite try again after <paramref name="sleep"/> (given how long this wait has lasted), 0 to give up (SQLITE_BUSY) once the timeout passed.</summary>
+    private static int Wait(IntPtr timeoutMilliseconds, int count, Action<TimeSpan> sleep)
     {
         var now = Stopwatch.GetTimestamp();
         if (count == 0)
@@ -60,15 +79,19 @@ internal static partial class SqliteBusyHandler
             Telemetry.StoreMetrics.SqliteBusyWaitStarted();
         }
 
-        if (Stopwatch.GetElapsedTime(_waitStarted, now).TotalMilliseconds >= (long)timeoutMilliseconds)
+        var waited = Stopwatch.GetElapsedTime(_waitStarted, now);
+        if (waited.TotalMilliseconds >= (long)timeoutMilliseconds)
         {
             return 0;
         }
 
-        Thread.Sleep(sleepMilliseconds);
+        sleep(waited);
         Telemetry.StoreMetrics.SqliteBusySlept(Stopwatch.GetElapsedTime(now).TotalMilliseconds);
         return 1;
     }
+
+    [LibraryImport("libc")]
+    private static partial int usleep(uint microseconds);
 
     [LibraryImport("e_sqlite3")]
     private static partial int sqlite3_busy_handler(IntPtr db, IntPtr callback, IntPtr argument);
