@@ -487,8 +487,7 @@ public sealed class FanoutBenchmark : IBenchmark
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             response.EnsureSuccessStatusCode();
             await using var stream = await response.Content.ReadAsStreamAsync(ct);
-            // Lines are scanned as bytes where they were read: a client that decoded every line
-            // into a string cost about 24 µs per event, as much as a tenth of the server's send.
+            // Lines are scanned as bytes where they were read, without a string per line.
             var buffer = new byte[16 * 1024];
             var (start, end) = (0, 0);
             var signaled = false;

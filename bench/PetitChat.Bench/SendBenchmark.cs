@@ -62,7 +62,7 @@ public sealed class SendBenchmark : IBenchmark
                           "µs = server CPU per request, and cpu ratio = µs/me ÷ µs/send, the send/me ratio that an idle machine would give when the server's CPU is the limit");
     }
 
-    /// <param name="HttpClientStreams">Read the streams as before 2026-12-02 (HttpClient, a task each) instead of with <see cref="EventStreams"/>.</param>
+    /// <param name="HttpClientStreams">Read the streams through HttpClient with a task per stream, as before 2026-12-02, instead of with <see cref="EventStreams"/>.</param>
     private sealed record Settings(int Clients, int GroupSize, int Connections, int Seconds, int Rate, bool HttpClientStreams);
 
     private sealed record Row(

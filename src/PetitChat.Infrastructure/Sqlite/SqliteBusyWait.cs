@@ -5,8 +5,8 @@ public enum SqliteBusyWait
 {
     /// <summary>
     /// Tries again every 100 µs for the first millisecond, then every millisecond until the busy
-    /// timeout: a waiter takes the lock a tenth of a millisecond after it is freed in most waits,
-    /// and about a millisecond after in the long ones.
+    /// timeout: a waiter takes the lock about 0.15 ms after it is freed within the first
+    /// millisecond of its wait, and about a millisecond after later.
     /// </summary>
     Fine,
 
