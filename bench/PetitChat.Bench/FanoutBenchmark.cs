@@ -31,7 +31,7 @@ public sealed class FanoutBenchmark : IBenchmark
     public string Description =>
         "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
         "[--warm-up 5] [--settle 60] [--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
-        "[--sqlite-busy-steps] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
+        "[--sqlite-busy-steps] [--nats-notifications] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -106,6 +106,14 @@ public sealed class FanoutBenchmark : IBenchmark
         if (picked.Contains("nats2"))
         {
             await AddAsync("NATS JetStream, 2 nodes", dll => WithNatsAsync((url, cpu) => RunServersAsync(dll, settings, nodes: 2, url, ct, natsCpu: cpu)));
+        }
+
+        if (args.Contains("--nats-notifications"))
+        {
+            // As the deployments run a cluster (deploy/): the notification queue and presence on
+            // NATS too, so that a node sees the streams open on the other one.
+            rows.Add(("NATS, 2 nodes, NATS notifications", await WithNatsAsync((url, cpu) =>
+                RunServersAsync(serverDll, settings, nodes: 2, url, ct, natsCpu: cpu, natsNotifications: true))));
         }
 
         if (picked.Contains("nats1"))
@@ -185,7 +193,8 @@ public sealed class FanoutBenchmark : IBenchmark
 
     /// <summary>Starts the server processes, signs the users in, opens their streams, and measures.</summary>
     private static async Task<Result> RunServersAsync(
-        string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null, Func<double>? natsCpu = null)
+        string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null, Func<double>? natsCpu = null,
+        bool natsNotifications = false)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-").FullName;
         var processes = new List<EngineProcess>();
@@ -196,7 +205,7 @@ public sealed class FanoutBenchmark : IBenchmark
             {
                 var port = LoopbackPort.Free();
                 urls.Add(new Uri($"http://127.0.0.1:{port}/"));
-                processes.Add(await StartNodeAsync(serverDll, port, folder, urls[0], natsUrl, busyWait));
+                processes.Add(await StartNodeAsync(serverDll, port, folder, urls[0], natsUrl, busyWait, natsNotifications));
             }
 
             Console.WriteLine($"{(natsUrl is null ? "in-process" : "NATS")}: {nodes} node(s) up; signing in {settings.Clients} users");
@@ -614,7 +623,8 @@ public sealed class FanoutBenchmark : IBenchmark
     /// A server process: the first node's URL is every node's issuer, and the issuer keys and the
     /// SQLite file are shared, as in a deployment of several nodes.
     /// </summary>
-    internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl, string? busyWait = null)
+    internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl, string? busyWait = null,
+        bool natsNotifications = false)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -630,6 +640,9 @@ public sealed class FanoutBenchmark : IBenchmark
             ["Bus__Nats__Url"] = natsUrl,
             // Store:Sqlite:BusyWait: null leaves the build's default.
             ["Store__Sqlite__BusyWait"] = busyWait,
+            // Null (the default) leaves the in-process queue and presence, each node's own.
+            ["Notifications__Kind"] = natsNotifications ? "nats" : null,
+            ["Notifications__Nats__Url"] = natsNotifications ? natsUrl : null,
             ["Logging__LogLevel__Default"] = "Warning",
             // The bench floods on purpose: limits for real clients would measure the limiter.
             ["RateLimits__Api__PermitLimit"] = "100000000",
