@@ -76,7 +76,7 @@ public static class NotificationExtensions
         // The worker reads a user's do-not-disturb from the presence store.
         builder.AddPresenceStore();
 
-        var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
+        var kind = KindOf(builder.Configuration);
         switch (kind.ToLowerInvariant())
         {
             case "inprocess":
@@ -94,6 +94,16 @@ public static class NotificationExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// <c>Notifications:Kind</c>, or when it is not set, <c>nats</c> with a NATS bus and <c>inprocess</c> without.
+    /// Nodes that share a NATS bus must share presence too: in-process presence knows only its own
+    /// streams, so each node would count the users connected to another as offline, push them what
+    /// they already saw live, and show them offline.
+    /// </summary>
+    public static string KindOf(IConfiguration configuration) =>
+        configuration["Notifications:Kind"]
+        ?? (string.Equals(configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase) ? "nats" : "inprocess");
 
     /// <summary>The worker loop (<see cref="NotificationWorkerService"/>) in this host.</summary>
     public static IHostApplicationBuilder AddNotificationWorker(this IHostApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,17 @@ public static class NatsNotificationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddNatsNotifications(this IHostApplicationBuilder builder)
     {
+        // With no server of its own, the queue uses the bus's NATS (its address, credentials and replicas).
+        if (builder.Configuration[NatsNotificationOptions.Section + ":Url"] is null
+            && string.Equals(builder.Configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+        {
+            string[] shared = ["Url", "Username", "Password", "Token", "CredsFile", "Replicas"];
+            builder.Configuration.AddInMemoryCollection(shared
+                .Where(name => builder.Configuration[$"{NatsBusOptions.Section}:{name}"] is not null
+                    && builder.Configuration[$"{NatsNotificationOptions.Section}:{name}"] is null)
+                .Select(name => KeyValuePair.Create($"{NatsNotificationOptions.Section}:{name}", builder.Configuration[$"{NatsBusOptions.Section}:{name}"])));
+        }
+
         builder.Services.AddOptions<NatsNotificationOptions>()
             .BindConfiguration(NatsNotificationOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Notifications:Nats:Url must name a NATS server.")
