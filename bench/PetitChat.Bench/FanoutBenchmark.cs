@@ -110,8 +110,8 @@ public sealed class FanoutBenchmark : IBenchmark
 
         if (args.Contains("--node-notifications"))
         {
-            // Each node with its own in-process notification queue and presence (the default before
-            // they followed the bus): a node then counts the streams open on the other as offline.
+            // Each node with its own in-process notification queue and presence (the settings' default,
+            // and the row): a node then counts the streams open on the other as offline.
             rows.Add(("NATS, 2 nodes, each node's notifications", await WithNatsAsync((url, cpu) =>
                 RunServersAsync(serverDll, settings, nodes: 2, url, ct, natsCpu: cpu, natsNotifications: false))));
         }
@@ -641,7 +641,7 @@ public sealed class FanoutBenchmark : IBenchmark
             // Store:Sqlite:BusyWait: null leaves the build's default.
             ["Store__Sqlite__BusyWait"] = busyWait,
             // With a NATS bus, the notification queue and presence on the same NATS, as deploy/ runs a
-            // cluster (and as this build defaults to), set outright so that an older build runs so too.
+            // cluster; or (natsNotifications false) each node's own, the default, which is right for one node only.
             ["Notifications__Kind"] = natsUrl is null ? null : natsNotifications ? "nats" : "inprocess",
             ["Notifications__Nats__Url"] = natsUrl is not null && natsNotifications ? natsUrl : null,
             ["Logging__LogLevel__Default"] = "Warning",

@@ -56,11 +56,11 @@ public sealed partial class NotificationWorker(
         ct = CancellationToken.None;
 
         // The common case while a chat is busy: the recipient has a stream open. A first delivery
-        // holds no claim and pushed nothing, so it ends here without a ledger read or write (a
-        // redelivery of it decides again, as a job that was never done). Only a job that may push
-        // pays for the ledger: on NATS, that is two key-value round trips fewer per recipient.
+        // holds no claim and pushed nothing, so it is done without reading the ledger first (on
+        // NATS, a key-value round trip fewer per recipient); its entry still records it as handled.
         if (first && await presence.IsConnectedAsync(job.UserId, ct))
         {
+            await ledger.AddAsync(job.Id, ct);
             return JobOutcome.Done;
         }
 

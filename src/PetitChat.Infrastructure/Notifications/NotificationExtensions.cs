@@ -80,6 +80,11 @@ public static class NotificationExtensions
         switch (kind.ToLowerInvariant())
         {
             case "inprocess":
+                if (string.Equals(builder.Configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+                {
+                    builder.Services.AddHostedService<NodeLocalPresenceWarning>();
+                }
+
                 builder.Services.AddSingleton<INotificationQueue, InProcessNotificationQueue>();
                 builder.Services.AddSingleton<IDeliveryLedger, InMemoryDeliveryLedger>();
                 builder.Services.AddSingleton<IPresence, InProcessPresence>();
@@ -95,15 +100,8 @@ public static class NotificationExtensions
         return builder;
     }
 
-    /// <summary>
-    /// <c>Notifications:Kind</c>, or when it is not set, <c>nats</c> with a NATS bus and <c>inprocess</c> without.
-    /// Nodes that share a NATS bus must share presence too: in-process presence knows only its own
-    /// streams, so each node would count the users connected to another as offline, push them what
-    /// they already saw live, and show them offline.
-    /// </summary>
-    public static string KindOf(IConfiguration configuration) =>
-        configuration["Notifications:Kind"]
-        ?? (string.Equals(configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase) ? "nats" : "inprocess");
+    /// <summary><c>Notifications:Kind</c>, <c>inprocess</c> when it is not set.</summary>
+    public static string KindOf(IConfiguration configuration) => configuration["Notifications:Kind"] ?? "inprocess";
 
     /// <summary>The worker loop (<see cref="NotificationWorkerService"/>) in this host.</summary>
     public static IHostApplicationBuilder AddNotificationWorker(this IHostApplicationBuilder builder)
