@@ -31,7 +31,7 @@ public sealed class FanoutBenchmark : IBenchmark
     public string Description =>
         "SSE fan-out: in-process vs NATS over two nodes vs raw NATS [--clients 200] [--group 10] [--rate 50] [--seconds 15] " +
         "[--warm-up 5] [--settle 60] [--rows inprocess,nats2,nats1,raw] [--server path/PetitChat.Server.dll] [--base path/PetitChat.Server.dll (a before row beside each server row)] " +
-        "[--sqlite-busy-steps] [--nats-notifications] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
+        "[--sqlite-busy-steps] [--node-notifications] [--one-node-nats] [--in-process-only] [--env NAME=VALUE]... (the same build again beside each server row, with these settings)";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -108,12 +108,12 @@ public sealed class FanoutBenchmark : IBenchmark
             await AddAsync("NATS JetStream, 2 nodes", dll => WithNatsAsync((url, cpu) => RunServersAsync(dll, settings, nodes: 2, url, ct, natsCpu: cpu)));
         }
 
-        if (args.Contains("--nats-notifications"))
+        if (args.Contains("--node-notifications"))
         {
-            // As the deployments run a cluster (deploy/): the notification queue and presence on
-            // NATS too, so that a node sees the streams open on the other one.
-            rows.Add(("NATS, 2 nodes, NATS notifications", await WithNatsAsync((url, cpu) =>
-                RunServersAsync(serverDll, settings, nodes: 2, url, ct, natsCpu: cpu, natsNotifications: true))));
+            // Each node with its own in-process notification queue and presence (the settings' default,
+            // and the row): a node then counts the streams open on the other as offline.
+            rows.Add(("NATS, 2 nodes, each node's notifications", await WithNatsAsync((url, cpu) =>
+                RunServersAsync(serverDll, settings, nodes: 2, url, ct, natsCpu: cpu, natsNotifications: false))));
         }
 
         if (picked.Contains("nats1"))
@@ -194,7 +194,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// <summary>Starts the server processes, signs the users in, opens their streams, and measures.</summary>
     private static async Task<Result> RunServersAsync(
         string serverDll, Settings settings, int nodes, string? natsUrl, CancellationToken ct, string? busyWait = null, Func<double>? natsCpu = null,
-        bool natsNotifications = false)
+        bool natsNotifications = true)
     {
         var folder = Directory.CreateTempSubdirectory("petitchat-bench-").FullName;
         var processes = new List<EngineProcess>();
@@ -624,7 +624,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// SQLite file are shared, as in a deployment of several nodes.
     /// </summary>
     internal static Task<EngineProcess> StartNodeAsync(string serverDll, int port, string folder, Uri issuer, string? natsUrl, string? busyWait = null,
-        bool natsNotifications = false)
+        bool natsNotifications = true)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -640,9 +640,10 @@ public sealed class FanoutBenchmark : IBenchmark
             ["Bus__Nats__Url"] = natsUrl,
             // Store:Sqlite:BusyWait: null leaves the build's default.
             ["Store__Sqlite__BusyWait"] = busyWait,
-            // Null (the default) leaves the in-process queue and presence, each node's own.
-            ["Notifications__Kind"] = natsNotifications ? "nats" : null,
-            ["Notifications__Nats__Url"] = natsNotifications ? natsUrl : null,
+            // With a NATS bus, the notification queue and presence on the same NATS, as deploy/ runs a
+            // cluster; or (natsNotifications false) each node's own, the default, which is right for one node only.
+            ["Notifications__Kind"] = natsUrl is null ? null : natsNotifications ? "nats" : "inprocess",
+            ["Notifications__Nats__Url"] = natsUrl is not null && natsNotifications ? natsUrl : null,
             ["Logging__LogLevel__Default"] = "Warning",
             // The bench floods on purpose: limits for real clients would measure the limiter.
             ["RateLimits__Api__PermitLimit"] = "100000000",

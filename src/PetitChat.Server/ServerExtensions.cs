@@ -121,7 +121,7 @@ public static class ServerExtensions
         {
             builder.AddNotificationWorker();
         }
-        else if (!string.Equals(builder.Configuration["Notifications:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+        else if (!string.Equals(NotificationExtensions.KindOf(builder.Configuration), "nats", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException("Notifications:RunInProcessWorker=false needs Notifications:Kind=nats: no other process can reach the in-process queue.");
         }

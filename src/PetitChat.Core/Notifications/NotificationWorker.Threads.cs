@@ -11,9 +11,9 @@ public sealed partial class NotificationWorker
     /// they left the chat, have a live stream open, or the reply is gone. Each reply is its own
     /// notification: threads have no read pointer to collapse them against.
     /// </summary>
-    private async Task<Notification?> DecideThreadAsync(NotificationJob job, CancellationToken ct)
+    private async Task<Notification?> DecideThreadAsync(NotificationJob job, bool offline, CancellationToken ct)
     {
-        if (await roster.GetMemberAsync(job.ChatId, job.UserId, ct) is null || await presence.IsConnectedAsync(job.UserId, ct))
+        if (await roster.GetMemberAsync(job.ChatId, job.UserId, ct) is null || (!offline && await presence.IsConnectedAsync(job.UserId, ct)))
         {
             return null;
         }

@@ -76,10 +76,15 @@ public static class NotificationExtensions
         // The worker reads a user's do-not-disturb from the presence store.
         builder.AddPresenceStore();
 
-        var kind = builder.Configuration["Notifications:Kind"] ?? "inprocess";
+        var kind = KindOf(builder.Configuration);
         switch (kind.ToLowerInvariant())
         {
             case "inprocess":
+                if (string.Equals(builder.Configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+                {
+                    builder.Services.AddHostedService<NodeLocalPresenceWarning>();
+                }
+
                 builder.Services.AddSingleton<INotificationQueue, InProcessNotificationQueue>();
                 builder.Services.AddSingleton<IDeliveryLedger, InMemoryDeliveryLedger>();
                 builder.Services.AddSingleton<IPresence, InProcessPresence>();
@@ -94,6 +99,9 @@ public static class NotificationExtensions
 
         return builder;
     }
+
+    /// <summary><c>Notifications:Kind</c>, <c>inprocess</c> when it is not set.</summary>
+    public static string KindOf(IConfiguration configuration) => configuration["Notifications:Kind"] ?? "inprocess";
 
     /// <summary>The worker loop (<see cref="NotificationWorkerService"/>) in this host.</summary>
     public static IHostApplicationBuilder AddNotificationWorker(this IHostApplicationBuilder builder)

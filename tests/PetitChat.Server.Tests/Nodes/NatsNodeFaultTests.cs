@@ -79,6 +79,27 @@ public sealed class NatsNodeFaultTests
     }
 
     [Fact]
+    public async Task A_send_while_NATS_is_down_answers_503_saved_when_the_notification_queue_is_on_NATS_too()
+    {
+        // Its pushes are queued before its events go out: that must give up in time, not wait for NATS.
+        await using var nodes = new NatsNodes
+        {
+            Settings = new Dictionary<string, string?> { ["Notifications:Kind"] = "nats", ["Notifications:Nats:RequestTimeout"] = "00:00:01" },
+        };
+        await nodes.InitializeAsync();
+        var (alice, bob) = (await nodes.NewChatterAsync(), await nodes.NewChatterAsync());
+        var chat = (await alice.On(0).CreateDirectAsync(bob.On(0))).Id();
+
+        await nodes.Nats.StopAsync();
+        var problem = await alice.On(0).PostRawAsync($"/api/v1/chats/{chat}/signals", new { kind = "message", text = "during the outage", clientId = Guid.NewGuid().ToString() })
+            .ProblemAsync(503);
+        var timeline = await bob.On(0).TimelineAsync(chat);
+
+        Assert.True(problem.GetProperty("saved").GetBoolean());
+        Assert.Equal("during the outage", Assert.Single(timeline.Items()).Str("text"));
+    }
+
+    [Fact]
     public async Task Opening_a_stream_while_NATS_is_down_answers_503()
     {
         await using var nodes = await StartAsync();

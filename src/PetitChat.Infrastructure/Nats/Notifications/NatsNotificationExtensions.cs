@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,17 @@ public static class NatsNotificationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddNatsNotifications(this IHostApplicationBuilder builder)
     {
+        // With no server of its own, the queue uses the bus's NATS (its address, credentials, replicas and timeout).
+        if (builder.Configuration[NatsNotificationOptions.Section + ":Url"] is null
+            && string.Equals(builder.Configuration["Bus:Kind"], "nats", StringComparison.OrdinalIgnoreCase))
+        {
+            string[] shared = ["Url", "Username", "Password", "Token", "CredsFile", "Replicas", "RequestTimeout"];
+            builder.Configuration.AddInMemoryCollection(shared
+                .Where(name => builder.Configuration[$"{NatsBusOptions.Section}:{name}"] is not null
+                    && builder.Configuration[$"{NatsNotificationOptions.Section}:{name}"] is null)
+                .Select(name => KeyValuePair.Create($"{NatsNotificationOptions.Section}:{name}", builder.Configuration[$"{NatsBusOptions.Section}:{name}"])));
+        }
+
         builder.Services.AddOptions<NatsNotificationOptions>()
             .BindConfiguration(NatsNotificationOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Notifications:Nats:Url must name a NATS server.")
@@ -21,8 +33,8 @@ public static class NatsNotificationExtensions
             .Validate(o => o.NodeExpiry >= TimeSpan.FromSeconds(1) && o.NodeExpiry < o.PresenceExpiry && o.ActivityRetention > TimeSpan.Zero,
                 "Notifications:Nats needs NodeExpiry >= 1 s and shorter than PresenceExpiry (a dead node is noticed before its keys expire), and a positive ActivityRetention.")
             .Validate(o => o.AckWait >= TimeSpan.FromSeconds(1) && o.PresenceExpiry >= TimeSpan.FromSeconds(3)
-                && o.LedgerRetention > TimeSpan.Zero && o.DeadLetterRetention > TimeSpan.Zero && o.Replicas > 0,
-                "Notifications:Nats needs AckWait >= 1 s, PresenceExpiry >= 3 s, and positive retentions and replicas.")
+                && o.LedgerRetention > TimeSpan.Zero && o.DeadLetterRetention > TimeSpan.Zero && o.Replicas > 0 && o.RequestTimeout > TimeSpan.Zero,
+                "Notifications:Nats needs AckWait >= 1 s, PresenceExpiry >= 3 s, and positive retentions, replicas and RequestTimeout.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NotificationNatsConnection>();

@@ -74,6 +74,13 @@ public sealed record NatsNotificationOptions
 
     public int Replicas { get; init; } = 1;
 
+    /// <summary>
+    /// How long queueing a message's jobs may take. The send waits for it (its pushes are planned
+    /// before its events go out), so NATS being down must not hold the send: past this the jobs are
+    /// given up (logged), the send goes on, and a retried send queues them again.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public string SubjectOf(Guid userId, int partitions) =>
         $"{SubjectPrefix}.{PetitChat.Infrastructure.Notifications.UserHash.Of(userId) % (uint)partitions}.{userId:N}";
 }

@@ -63,13 +63,15 @@ public sealed partial class NatsNotificationQueue(
 
     public async Task EnqueueAsync(IReadOnlyCollection<NotificationJob> jobs, CancellationToken ct)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
             await Task.WhenAll(jobs.Select(async job =>
             {
                 var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
                 var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
-                    opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: ct);
+                    opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: timeout.Token);
                 try
                 {
                     ack.EnsureSuccess();

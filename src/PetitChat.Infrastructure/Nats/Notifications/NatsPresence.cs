@@ -25,10 +25,15 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
     /// <summary>Activity is written at most this often per user by one node: "last seen" needs no finer grain.</summary>
     private static readonly TimeSpan TouchGrain = TimeSpan.FromSeconds(10);
 
+    private const int MaxHints = 100_000;
+
     private readonly NatsNotificationOptions _options = options.Value;
     private readonly string _node = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<Guid, int> _local = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _touched = new();
+
+    /// <summary>Per user, the connection key last found (see <see cref="IsConnectedAsync"/>), at most <see cref="MaxHints"/>.</summary>
+    private readonly ConcurrentDictionary<Guid, string> _found = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
     private INatsKVStore? _bucket;
     private INatsKVStore? _nodes;
@@ -82,11 +87,34 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
         return new Lease(this, userId);
     }
 
+    /// <summary>
+    /// One read of the key this process last found for the user (a connection is usually long-lived,
+    /// and a busy chat asks about the same recipients again and again), else a listing of the user's keys.
+    /// Both read the bucket now, so a connection or a close on another node is seen at once; the hint
+    /// only saves the listing, which costs the server a consumer, when the user is still connected there.
+    /// </summary>
     public async Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct)
     {
         var bucket = await BucketAsync(ct);
-        await foreach (var _ in bucket.GetKeysAsync([$"{userId:N}.*"], cancellationToken: ct))
+        if (_found.TryGetValue(userId, out var hint))
         {
+            var entry = await bucket.TryGetEntryAsync<byte[]>(hint, cancellationToken: ct);
+            if (entry.Success)
+            {
+                return true;
+            }
+
+            _found.TryRemove(new KeyValuePair<Guid, string>(userId, hint));
+        }
+
+        await foreach (var key in bucket.GetKeysAsync([$"{userId:N}.*"], cancellationToken: ct))
+        {
+            if (_found.Count >= MaxHints)
+            {
+                _found.Clear();
+            }
+
+            _found[userId] = key;
             return true;
         }
 
