@@ -202,10 +202,9 @@ public sealed partial class NatsEventBus
         try
         {
             var opts = new NatsJSFetchOpts { MaxMsgs = 256 };
+            var next = from;
             while (true)
             {
-                // Every message up to `to` is stored already: a fetch that finds none means they
-                // expired, or the stream was emptied.
                 var any = false;
                 await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(opts, cancellationToken: ct))
                 {
@@ -215,13 +214,15 @@ public sealed partial class NatsEventBus
                         continue;
                     }
 
-                    if (metadata.Sequence.Stream > to)
+                    var sequence = metadata.Sequence.Stream;
+                    if (sequence > to)
                     {
                         yield break;
                     }
 
+                    next = sequence + 1;
                     yield return msg;
-                    if (metadata.Sequence.Stream == to || metadata.NumPending == 0)
+                    if (sequence == to)
                     {
                         yield break;
                     }
@@ -229,6 +230,7 @@ public sealed partial class NatsEventBus
 
                 if (!any)
                 {
+                    await EnsureGoneAsync(next, to, ct);
                     yield break;
                 }
             }
@@ -236,6 +238,27 @@ public sealed partial class NatsEventBus
         finally
         {
             DeleteConsumerSoon(name);
+        }
+    }
+
+    /// <summary>
+    /// A read that found nothing more before <paramref name="to"/>: right only when the rest left the
+    /// stream meanwhile. Messages leave it from the head only (age and size limits), so when its first
+    /// sequence is still at or before <paramref name="next"/> they are there and this consumer did not
+    /// see them (a consumer's view can fall short while the cluster moves the stream's leader). The
+    /// caller must not take them as gone, which would skip them for good: it fails, and is retried.
+    /// </summary>
+    private async Task EnsureGoneAsync(ulong next, ulong to, CancellationToken ct)
+    {
+        if (next > to)
+        {
+            return;
+        }
+
+        var state = await StreamStateAsync(ct);
+        if (state.FirstSeq <= next && state.LastSeq >= next)
+        {
+            throw new NatsJSException($"A read of the stream ended before sequence {next} (of {next}..{to}), which the stream still holds.");
         }
     }
 
