@@ -16,7 +16,8 @@ public interface INotificationQueue
     /// Runs <paramref name="handler"/> over queued jobs until <paramref name="ct"/> is cancelled.
     /// Every job is handed to exactly one handler at a time across all consumers, and the jobs of
     /// one user are handed out one after the other in queue order (a later job waits while an
-    /// earlier one is retried). A job is acknowledged only after the handler returns
+    /// earlier one is retried); on NATS, jobs queued to wait for their due time join that order when
+    /// due, so a user's jobs of different chats follow their due times (decision 24). A job is acknowledged only after the handler returns
     /// <see cref="DoneOutcome"/> or after it is dead-lettered: on <see cref="FailOutcome"/>, or on
     /// <see cref="RetryOutcome"/> at the last allowed attempt. A consumer that dies mid-job
     /// (no outcome) leaves the job to be handed out again, with a higher attempt number.

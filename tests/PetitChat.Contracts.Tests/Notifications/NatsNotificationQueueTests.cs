@@ -122,6 +122,56 @@ public sealed class NatsNotificationQueueTests(NatsServerFixture nats) : Notific
         Assert.Equal([Job(user, 1).Id, Job(user, 2).Id], log.OrderOf(user));
     }
 
+    [Fact]
+    public async Task A_messages_jobs_to_several_users_go_out_as_one_fan_and_come_back_when_due_but_for_the_users_with_a_stream_open()
+    {
+        var options = NatsWorker.OptionsFor(nats.Server.Url);
+        var producer = await WorkerAsync(options, FastRetry);
+        var (connected, offline1, offline2) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await using var stream = await producer.Presence.ConnectAsync(connected, CancellationToken.None);
+        var (chatId, signalId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var due = DateTimeOffset.UtcNow.AddSeconds(1);
+        NotificationJob[] jobs = [.. new[] { connected, offline1, offline2 }.Select(u => NotificationJob.For(u, chatId, signalId, due))];
+
+        await producer.Queue.EnqueueAsync(jobs, CancellationToken.None);
+        await producer.Queue.EnqueueAsync(jobs, CancellationToken.None);
+        var queued = await StreamMessagesAsync(options);
+        var log = new JobLog();
+        var handedAt = new List<DateTimeOffset>();
+        (await WorkerAsync(options, FastRetry)).Consume((q, _) =>
+        {
+            lock (handedAt)
+            {
+                handedAt.Add(DateTimeOffset.UtcNow);
+            }
+
+            return Task.FromResult(log.Done(q.Job));
+        });
+
+        await log.WaitUntilAsync(() => log.TotalDone >= 2, Wait, "the two offline users' jobs");
+        // A job not due yet for one user (a direct chat's) waits in a fan too, and is screened alike.
+        var alone = NotificationJob.For(connected, chatId, Guid.CreateVersion7(), DateTimeOffset.UtcNow.AddMilliseconds(300));
+        await producer.Queue.EnqueueAsync([alone], CancellationToken.None);
+        await Task.Delay(300);
+        await Task.Delay(700);
+        Assert.Equal(1UL, queued);
+        Assert.Equal(2, log.TotalDone);
+        Assert.Equal(1, log.DoneCount(jobs[1].Id));
+        Assert.Equal(1, log.DoneCount(jobs[2].Id));
+        Assert.Equal(0, log.DoneCount(jobs[0].Id));
+        Assert.Equal(0, log.DoneCount(alone.Id));
+        Assert.All(handedAt, at => Assert.True(at >= due, $"handed out at {at:O}, due at {due:O}"));
+    }
+
+    /// <summary>Messages in the job stream now (the fan, before any worker takes it).</summary>
+    private static async Task<ulong> StreamMessagesAsync(Infrastructure.Nats.Notifications.NatsNotificationOptions options)
+    {
+        await using var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = options.Url });
+        var js = new NATS.Client.JetStream.NatsJSContext(connection);
+        var stream = await js.GetStreamAsync(options.StreamName);
+        return (ulong)stream.Info.State.Messages;
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

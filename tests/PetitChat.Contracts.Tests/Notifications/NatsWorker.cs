@@ -18,9 +18,9 @@ public sealed class NatsWorker : IAsyncDisposable
     {
         var wrapped = Options.Create(options);
         _connection = new NotificationNatsConnection(wrapped, NullLoggerFactory.Instance);
-        Queue = new NatsNotificationQueue(_connection, wrapped, retry, TimeProvider.System, NullLogger<NatsNotificationQueue>.Instance);
-        Ledger = new NatsDeliveryLedger(_connection, wrapped);
         Presence = new NatsPresence(_connection, wrapped);
+        Queue = new NatsNotificationQueue(_connection, wrapped, retry, TimeProvider.System, NullLogger<NatsNotificationQueue>.Instance, Presence);
+        Ledger = new NatsDeliveryLedger(_connection, wrapped);
     }
 
     public NatsNotificationQueue Queue { get; }

@@ -34,14 +34,19 @@ public sealed class NatsNotifyingServer : PetitChatServer
         return host;
     }
 
-    /// <summary>Waits until a worker has settled the job of (signal, recipient), reading the shared ledger.</summary>
+    /// <summary>
+    /// Waits until a worker has settled the job of (signal, recipient): the shared ledger has it, or
+    /// the job stream is empty (its fan was handled, and the job, when the fan published it, too; a fan
+    /// that drops a connected recipient's job records nothing).
+    /// </summary>
     public async Task WaitUntilSettledAsync(Guid signalId, Guid userId)
     {
         await using var connection = new NotificationNatsConnection(Options.Create(NatsOptions()), NullLoggerFactory.Instance);
         var ledger = new NatsDeliveryLedger(connection, Options.Create(NatsOptions()));
         var jobId = NotificationJob.For(userId, Guid.Empty, signalId, default).Id;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await ledger.ContainsAsync(jobId, deadline.Token))
+        while (!await ledger.ContainsAsync(jobId, deadline.Token)
+            && (await connection.JetStream.GetStreamAsync(NatsOptions().StreamName, cancellationToken: deadline.Token)).Info.State.Messages > 0)
         {
             await Task.Delay(50, deadline.Token);
         }

@@ -29,7 +29,7 @@ public static class NatsNotificationExtensions
         builder.Services.AddOptions<NatsNotificationOptions>()
             .BindConfiguration(NatsNotificationOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Notifications:Nats:Url must name a NATS server.")
-            .Validate(o => o.Partitions is > 0 and <= 4096, "Notifications:Nats:Partitions must be between 1 and 4096.")
+            .Validate(o => o.Partitions is > 0 and <= 4096 && o.FanPartitions is > 0 and <= 4096, "Notifications:Nats:Partitions and FanPartitions must be between 1 and 4096.")
             .Validate(o => o.NodeExpiry >= TimeSpan.FromSeconds(1) && o.NodeExpiry < o.PresenceExpiry && o.ActivityRetention > TimeSpan.Zero,
                 "Notifications:Nats needs NodeExpiry >= 1 s and shorter than PresenceExpiry (a dead node is noticed before its keys expire), and a positive ActivityRetention.")
             .Validate(o => o.AckWait >= TimeSpan.FromSeconds(1) && o.PresenceExpiry >= TimeSpan.FromSeconds(3)

@@ -8,4 +8,5 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NotificationJob))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(NotificationFan))]
 internal sealed partial class NatsNotificationJson : JsonSerializerContext;

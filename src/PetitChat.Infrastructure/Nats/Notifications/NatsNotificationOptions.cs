@@ -29,7 +29,15 @@ public sealed record NatsNotificationOptions
     /// </summary>
     public int Partitions { get; init; } = 32;
 
-    /// <summary>Durable consumers are named <c>{ConsumerPrefix}-{partition}</c>.</summary>
+    /// <summary>
+    /// Jobs queued together and not due yet (a message's, one per recipient) travel as one message, a
+    /// fan, on <c>{SubjectPrefix}.fan.{n}</c> (n from the chat), and become jobs on their users' subjects
+    /// when due, but for the recipients with a stream open then. Fans of one chat are handled in order,
+    /// one at a time; this many chats' fans at once across all workers.
+    /// </summary>
+    public int FanPartitions { get; init; } = 8;
+
+    /// <summary>Durable consumers are named <c>{ConsumerPrefix}-{partition}</c> (and <c>{ConsumerPrefix}-fan-{n}</c>).</summary>
     public string ConsumerPrefix { get; init; } = "notifier";
 
     /// <summary>
@@ -80,6 +88,9 @@ public sealed record NatsNotificationOptions
     /// given up (logged), the send goes on, and a retried send queues them again.
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string FanSubjectOf(Guid chatId) =>
+        $"{SubjectPrefix}.fan.{PetitChat.Infrastructure.Notifications.UserHash.Of(chatId) % (uint)FanPartitions}";
 
     public string SubjectOf(Guid userId, int partitions) =>
         $"{SubjectPrefix}.{PetitChat.Infrastructure.Notifications.UserHash.Of(userId) % (uint)partitions}.{userId:N}";

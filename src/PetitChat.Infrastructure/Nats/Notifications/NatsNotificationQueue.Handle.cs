@@ -87,17 +87,21 @@ public sealed partial class NatsNotificationQueue
     /// <summary>Stores the dead letter first, then acknowledges: a crash in between dead-letters it twice, never zero times.</summary>
     private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, DeadLetter letter)
     {
-        var ct = CancellationToken.None;
+        await PublishDeadLetterAsync(letter);
+        await msg.AckAsync(new AckOpts { DoubleAck = true }, CancellationToken.None);
+    }
+
+    private async Task PublishDeadLetterAsync(DeadLetter letter)
+    {
         var body = JsonSerializer.SerializeToUtf8Bytes(letter, NatsNotificationJson.Default.DeadLetter);
         var ack = await Js.PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body,
-            opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: ct);
+            opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: CancellationToken.None);
         if (!ack.Duplicate)
         {
             ack.EnsureSuccess();
         }
 
         LogDeadLetter(letter.Job.Id, letter.Job.UserId, letter.Attempts, letter.Reason);
-        await msg.AckAsync(new AckOpts { DoubleAck = true }, ct);
     }
 
     private async Task ReportProgressAsync(INatsJSMsg<byte[]> msg, CancellationToken ct)

@@ -19,7 +19,8 @@ public sealed partial class NatsNotificationQueue(
     IOptions<NatsNotificationOptions> options,
     RetryPolicy retry,
     TimeProvider time,
-    ILogger<NatsNotificationQueue> logger) : INotificationQueue
+    ILogger<NatsNotificationQueue> logger,
+    NatsPresence? presence = null) : INotificationQueue
 {
     private readonly NatsNotificationOptions _options = options.Value;
     private NatsJSContext Js => nats.JetStream;
@@ -59,6 +60,22 @@ public sealed partial class NatsNotificationQueue(
                 NumReplicas = _options.Replicas,
             }, ct);
         }
+
+        for (var n = 0; n < _options.FanPartitions; n++)
+        {
+            var name = FanConsumerName(n);
+            await Js.CreateOrUpdateConsumerAsync(_options.StreamName, new ConsumerConfig(name)
+            {
+                DurableName = name,
+                FilterSubject = $"{_options.SubjectPrefix}.fan.{n}",
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+                MaxAckPending = 1,
+                AckWait = _options.AckWait,
+                MaxDeliver = -1,
+                NumReplicas = _options.Replicas,
+            }, ct);
+        }
     }
 
     public async Task EnqueueAsync(IReadOnlyCollection<NotificationJob> jobs, CancellationToken ct)
@@ -67,20 +84,13 @@ public sealed partial class NatsNotificationQueue(
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            await Task.WhenAll(jobs.Select(async job =>
+            if (NotificationFan.Of(jobs, time.GetUtcNow()) is { } fan)
             {
-                var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
-                var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
-                    opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: timeout.Token);
-                try
-                {
-                    ack.EnsureSuccess();
-                }
-                catch (NatsJSDuplicateMessageException)
-                {
-                    // Queued moments ago with the same id: stored once, which is what was asked.
-                }
-            }));
+                await PublishFanAsync(fan, timeout.Token);
+                return;
+            }
+
+            await PublishJobsAsync(jobs, timeout.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -89,9 +99,30 @@ public sealed partial class NatsNotificationQueue(
         }
     }
 
+    /// <summary>Each job on its user's subject, its id as the message id (a job published twice is stored once).</summary>
+    private async Task PublishJobsAsync(IEnumerable<NotificationJob> jobs, CancellationToken ct)
+    {
+        await Task.WhenAll(jobs.Select(async job =>
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
+            var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
+                opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: ct);
+            try
+            {
+                ack.EnsureSuccess();
+            }
+            catch (NatsJSDuplicateMessageException)
+            {
+                // Queued moments ago with the same id: stored once, which is what was asked.
+            }
+        }));
+    }
+
     public async Task ConsumeAsync(Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct) =>
         await Task.WhenAll(Enumerable.Range(0, _options.Partitions)
-            .Select(p => Task.Run(() => ConsumePartitionAsync(p, handler, ct), CancellationToken.None)));
+            .Select(p => Task.Run(() => ConsumePartitionAsync(p, handler, ct), CancellationToken.None))
+            .Concat(Enumerable.Range(0, _options.FanPartitions)
+                .Select(n => Task.Run(() => ConsumeFansAsync(n, ct), CancellationToken.None))));
 
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int max, CancellationToken ct)
     {
@@ -121,6 +152,8 @@ public sealed partial class NatsNotificationQueue(
     }
 
     private string ConsumerName(int partition) => $"{_options.ConsumerPrefix}-{partition}";
+
+    private string FanConsumerName(int partition) => $"{_options.ConsumerPrefix}-fan-{partition}";
 
     private async Task ConsumePartitionAsync(int partition, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
     {
