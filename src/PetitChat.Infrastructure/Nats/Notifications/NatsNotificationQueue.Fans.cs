@@ -75,7 +75,7 @@ public sealed partial class NatsNotificationQueue
         {
         }
 
-        if (fan is null)
+        if (fan is not { Jobs.Count: > 0 })
         {
             LogUnreadable(msg.Subject);
             await msg.AckTerminateAsync(new AckOpts { TerminateReason = "unreadable notification fan" }, CancellationToken.None);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PetitChat.Core.Notifications;
 
 namespace PetitChat.Infrastructure.Nats.Notifications;
@@ -14,10 +15,13 @@ public sealed record NotificationFan(IReadOnlyList<NotificationJob> Jobs)
     public const int MaxJobs = 2_000;
 
     /// <summary>The message id of the fan's publish: a send planned again (a retry after a 503) is stored once.</summary>
+    [JsonIgnore]
     public string Id => $"fan.{Jobs[0].Id}";
 
+    [JsonIgnore]
     public Guid ChatId => Jobs[0].ChatId;
 
+    [JsonIgnore]
     public DateTimeOffset NotBefore => Jobs[0].NotBefore;
 
     /// <summary>
