@@ -26,36 +26,8 @@ public sealed partial class NatsNotificationQueue
         }
     }
 
-    private async Task ConsumeFansAsync(int partition, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var consumer = await Js.GetConsumerAsync(_options.StreamName, FanConsumerName(partition), ct);
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1 }, cancellationToken: ct))
-                {
-                    await HandleFanAsync(msg, ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogConsumeFailed(e, partition);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    private Task ConsumeFansAsync(int partition, CancellationToken ct) =>
+        ConsumeEachAsync(FanConsumerName(partition), msg => HandleFanAsync(msg, ct), ct);
 
     /// <summary>
     /// Waits until the fan is due, then publishes the jobs of the recipients without a stream open, and
@@ -82,11 +54,10 @@ public sealed partial class NatsNotificationQueue
             return;
         }
 
-        string? failure;
-        using (var running = new CancellationTokenSource())
+        string? failure = null;
+        try
         {
-            var progress = ReportProgressAsync(msg, running.Token);
-            try
+            await WithProgressAsync(msg, async () =>
             {
                 var wait = fan.NotBefore - time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
@@ -96,22 +67,12 @@ public sealed partial class NatsNotificationQueue
 
                 // Past the wait, the fan is finished even when stopping: NATS' timeouts bound it.
                 await PublishInOrderAsync(await DueJobsAsync(fan));
-                failure = null;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                await running.CancelAsync();
-                await progress;
-                await msg.NakAsync(cancellationToken: CancellationToken.None);
-                throw;
-            }
-            catch (Exception e)
-            {
-                failure = $"{e.GetType().Name}: {e.Message}";
-            }
-
-            await running.CancelAsync();
-            await progress;
+                return true;
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            failure = $"{e.GetType().Name}: {e.Message}";
         }
 
         if (failure is null)

@@ -40,28 +40,13 @@ public sealed partial class NatsNotificationQueue
         }
 
         JobOutcome outcome;
-        using (var running = new CancellationTokenSource())
+        try
         {
-            var progress = ReportProgressAsync(msg, running.Token);
-            try
-            {
-                outcome = await handler(new QueuedJob(job, attempt), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Stopping: hand the job back at once rather than after AckWait.
-                await running.CancelAsync();
-                await progress;
-                await msg.NakAsync(cancellationToken: CancellationToken.None);
-                throw;
-            }
-            catch (Exception e)
-            {
-                outcome = JobOutcome.Retry($"the worker failed: {e.GetType().Name}: {e.Message}");
-            }
-
-            await running.CancelAsync();
-            await progress;
+            outcome = await WithProgressAsync(msg, () => handler(new QueuedJob(job, attempt), ct), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            outcome = JobOutcome.Retry($"the worker failed: {e.GetType().Name}: {e.Message}");
         }
 
         // The outcome is known: report it even when stopping (NATS' own request timeout bounds it).
@@ -104,6 +89,36 @@ public sealed partial class NatsNotificationQueue
         LogDeadLetter(letter.Job.Id, letter.Job.UserId, letter.Attempts, letter.Reason);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> while reporting progress on <paramref name="msg"/>, so that only a
+    /// dead or stuck worker's message is handed out again. Stopping (<paramref name="ct"/>) hands the
+    /// message back at once rather than after AckWait; any other failure is the caller's.
+    /// </summary>
+    private async Task<T> WithProgressAsync<T>(INatsJSMsg<byte[]> msg, Func<Task<T>> work, CancellationToken ct)
+    {
+        var stopping = false;
+        using var running = new CancellationTokenSource();
+        var progress = ReportProgressAsync(msg, running.Token);
+        try
+        {
+            return await work();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            stopping = true;
+            throw;
+        }
+        finally
+        {
+            await running.CancelAsync();
+            await progress;
+            if (stopping)
+            {
+                await msg.NakAsync(cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+
     private async Task ReportProgressAsync(INatsJSMsg<byte[]> msg, CancellationToken ct)
     {
         try
@@ -127,8 +142,8 @@ public sealed partial class NatsNotificationQueue
     [LoggerMessage(Level = LogLevel.Error, Message = "Queueing {Count} notification job(s) failed")]
     private partial void LogEnqueueFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming notification partition {Partition} failed; trying again")]
-    private partial void LogConsumeFailed(Exception exception, int partition);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming notification jobs from {Consumer} failed; trying again")]
+    private partial void LogConsumeFailed(Exception exception, string consumer);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An unreadable notification job on {Subject} was dropped")]
     private partial void LogUnreadable(string subject);

@@ -47,36 +47,28 @@ public sealed partial class NatsNotificationQueue(
         }, ct);
         for (var p = 0; p < _options.Partitions; p++)
         {
-            var name = ConsumerName(p);
-            await Js.CreateOrUpdateConsumerAsync(_options.StreamName, new ConsumerConfig(name)
-            {
-                DurableName = name,
-                FilterSubject = $"{_options.SubjectPrefix}.{p}.*",
-                AckPolicy = ConsumerConfigAckPolicy.Explicit,
-                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
-                MaxAckPending = 1,
-                AckWait = _options.AckWait,
-                MaxDeliver = -1,
-                NumReplicas = _options.Replicas,
-            }, ct);
+            await EnsureConsumerAsync(ConsumerName(p), $"{_options.SubjectPrefix}.{p}.*", ct);
         }
 
         for (var n = 0; n < _options.FanPartitions; n++)
         {
-            var name = FanConsumerName(n);
-            await Js.CreateOrUpdateConsumerAsync(_options.StreamName, new ConsumerConfig(name)
-            {
-                DurableName = name,
-                FilterSubject = $"{_options.SubjectPrefix}.fan.{n}",
-                AckPolicy = ConsumerConfigAckPolicy.Explicit,
-                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
-                MaxAckPending = 1,
-                AckWait = _options.AckWait,
-                MaxDeliver = -1,
-                NumReplicas = _options.Replicas,
-            }, ct);
+            await EnsureConsumerAsync(FanConsumerName(n), $"{_options.SubjectPrefix}.fan.{n}", ct);
         }
     }
+
+    /// <summary>A durable consumer that hands out one message at a time, to whichever worker asks.</summary>
+    private async Task EnsureConsumerAsync(string name, string filter, CancellationToken ct) =>
+        await Js.CreateOrUpdateConsumerAsync(_options.StreamName, new ConsumerConfig(name)
+        {
+            DurableName = name,
+            FilterSubject = filter,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            MaxAckPending = 1,
+            AckWait = _options.AckWait,
+            MaxDeliver = -1,
+            NumReplicas = _options.Replicas,
+        }, ct);
 
     public async Task EnqueueAsync(IReadOnlyCollection<NotificationJob> jobs, CancellationToken ct)
     {
@@ -155,18 +147,25 @@ public sealed partial class NatsNotificationQueue(
 
     private string FanConsumerName(int partition) => $"{_options.ConsumerPrefix}-fan-{partition}";
 
-    private async Task ConsumePartitionAsync(int partition, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct)
+    private Task ConsumePartitionAsync(int partition, Func<QueuedJob, CancellationToken, Task<JobOutcome>> handler, CancellationToken ct) =>
+        ConsumeEachAsync(ConsumerName(partition), msg => HandleAsync(msg, handler, ct), ct);
+
+    /// <summary>
+    /// Hands the consumer's messages to <paramref name="handle"/>, one at a time, until cancelled; a
+    /// failure (NATS going away) is logged and the consumer is asked for again a second later.
+    /// </summary>
+    private async Task ConsumeEachAsync(string consumerName, Func<INatsJSMsg<byte[]>, Task> handle, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                var consumer = await Js.GetConsumerAsync(_options.StreamName, ConsumerName(partition), ct);
-                // One at a time: the consumer hands out one job per partition anyway (MaxAckPending = 1),
-                // and a worker should not sit on a job it has not started.
+                var consumer = await Js.GetConsumerAsync(_options.StreamName, consumerName, ct);
+                // One at a time: the consumer hands out one message anyway (MaxAckPending = 1),
+                // and a worker should not sit on one it has not started.
                 await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1 }, cancellationToken: ct))
                 {
-                    await HandleAsync(msg, handler, ct);
+                    await handle(msg);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -175,7 +174,7 @@ public sealed partial class NatsNotificationQueue(
             }
             catch (Exception e)
             {
-                LogConsumeFailed(e, partition);
+                LogConsumeFailed(e, consumerName);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
