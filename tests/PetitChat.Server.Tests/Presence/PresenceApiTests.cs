@@ -196,26 +196,6 @@ public sealed class PresenceApiTests(PresenceServer server) : PresenceTest(serve
     }
 
     [Fact]
-    public async Task Away_after_inactivity_and_online_again_on_activity()
-    {
-        var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));
-        var chatId = (await alice.CreateDirectAsync(bob)).Id();
-        await using var bobEvents = await bob.OpenEventsAsync();
-        await using var aliceEvents = await alice.OpenEventsAsync();
-        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "online"));
-
-        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "away"), TimeSpan.FromSeconds(10));
-
-        await alice.SendAsync(chatId, "back");
-        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "online"));
-
-        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "away"), TimeSpan.FromSeconds(10));
-        using var ping = await alice.Http.PostAsync(new Uri("/api/v1/me/activity", UriKind.Relative), null);
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, ping.StatusCode);
-        await bobEvents.NextAsync(e => IsPresenceOf(e, alice, "online"));
-    }
-
-    [Fact]
     public async Task Chat_members_carry_their_presence()
     {
         var (alice, bob) = (await NewChatterAsync("alice"), await NewChatterAsync("bob"));

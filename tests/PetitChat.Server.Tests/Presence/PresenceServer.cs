@@ -3,12 +3,17 @@ using PetitChat.Server.Tests.Fixtures;
 namespace PetitChat.Server.Tests.Presence;
 
 /// <summary>
-/// The server on embedded defaults with presence timings short enough to watch (grace 1 s, away
-/// after 3 s, sweep every 300 ms, chat partners cached for an hour), tokens carrying an email, and Microsoft 365 pointed at a
-/// <see cref="GraphStandIn"/> synced every 500 ms.
+/// The server on embedded defaults with presence timings short enough to watch (grace 1 s, sweep
+/// every 300 ms, chat partners cached for an hour), tokens carrying an email, and Microsoft 365 pointed at a
+/// <see cref="GraphStandIn"/> synced every 500 ms. Away after inactivity stays at its default (10 min):
+/// a test that reads "online" a few seconds after its user's last call must not race the sweep on a
+/// slow machine. <see cref="QuickAwayPresenceServer"/> is the one that goes away after 3 s.
 /// </summary>
-public sealed class PresenceServer : PetitChatServer
+public class PresenceServer : PetitChatServer
 {
+    /// <summary>Presence:AwayAfter; null keeps the server's default.</summary>
+    protected virtual TimeSpan? AwayAfter => null;
+
     public const string EmailDomain = "contoso.example";
 
     public GraphStandIn Graph { get; private set; } = null!;
@@ -18,7 +23,8 @@ public sealed class PresenceServer : PetitChatServer
         Graph = await GraphStandIn.StartAsync();
         settings["Identity:Embedded:EmailDomain"] = EmailDomain;
         settings["Presence:OfflineGrace"] = "00:00:01";
-        settings["Presence:AwayAfter"] = "00:00:03";
+        if (AwayAfter is { } awayAfter)
+            settings["Presence:AwayAfter"] = awayAfter.ToString("c");
         settings["Presence:Coalesce"] = "00:00:00.200";
         settings["Presence:SweepInterval"] = "00:00:00.300";
         // Partner sets follow chats through their drops, never their age: an hour here, so a test sees the drops.
@@ -34,8 +40,20 @@ public sealed class PresenceServer : PetitChatServer
     protected override async Task DisposeEnginesAsync() => await Graph.DisposeAsync();
 }
 
+/// <summary>The presence server whose users go away after 3 s without activity.</summary>
+public sealed class QuickAwayPresenceServer : PresenceServer
+{
+    protected override TimeSpan? AwayAfter => TimeSpan.FromSeconds(3);
+}
+
 [CollectionDefinition(Name)]
 public sealed class PresenceCollection : ICollectionFixture<PresenceServer>
 {
     public const string Name = "presence";
+}
+
+[CollectionDefinition(Name)]
+public sealed class QuickAwayPresenceCollection : ICollectionFixture<QuickAwayPresenceServer>
+{
+    public const string Name = "presence-away";
 }
