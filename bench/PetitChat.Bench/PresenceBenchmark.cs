@@ -77,7 +77,7 @@ public sealed class PresenceBenchmark : IBenchmark
             await inner.EnsureStreamAsync(ct);
             var bus = new CountingBus(inner);
             var kvConnection = new NotificationNatsConnection(presenceOptions, NullLoggerFactory.Instance);
-            var kv = new NatsPresence(kvConnection, presenceOptions);
+            var kv = new NatsPresence(kvConnection, presenceOptions, NullLogger<NatsPresence>.Instance);
             await kv.EnsureAsync(ct);
             nodes.Add((new PresenceService(kv, statuses, chats, new RosterCache(chats, new NoOtherNodes(), TimeProvider.System, RosterCacheOptions.Default), bus, options, TimeProvider.System), bus, inner, connection, kvConnection, kv));
         }

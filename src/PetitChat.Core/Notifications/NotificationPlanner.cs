@@ -11,15 +11,28 @@ namespace PetitChat.Core.Notifications;
 public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue queue, NotificationOptions options)
 {
     /// <summary>
-    /// Called after the message is stored and published, without the request's cancellation. A
-    /// queue that fails does not fail the send (the message is stored and the client told so): the
-    /// queue adapter logs the failure and this message's push is lost, which is the lesser harm.
+    /// For a call that started, without the request's cancellation. A queue that fails does not fail
+    /// the start: the queue adapter logs the failure and this ring is lost, as a call rings now or
+    /// never (a start repeated finds the call running and rings nobody).
     /// </summary>
-    public Task PlanAsync(Signal signal) => PlanAsync(signal, members: null);
+    public async Task PlanAsync(Signal signal)
+    {
+        try
+        {
+            await PlanAsync(signal, members: null);
+        }
+#pragma warning disable CA1031 // Logged by the queue adapter; see the summary.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     /// <summary>
-    /// As <see cref="PlanAsync(Signal)"/>, with the chat's members already read after the write
-    /// (the send reads them once for its pushes and its live events).
+    /// Queues the jobs of a message stored, with the chat's members already read after the write
+    /// (the send reads them once for its pushes and its live events). A queue that fails throws
+    /// <see cref="NotificationQueueUnavailableException"/>: the send answers 503 "saved", and its
+    /// repeat with the same clientId queues the jobs again, so no push is lost to an outage.
     /// </summary>
     public async Task PlanAsync(Signal signal, IReadOnlyList<ChatMember>? members)
     {
@@ -30,37 +43,26 @@ public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue q
             return;
         }
 
-        try
+        members ??= await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
+        var notBefore = isCall ? signal.CreatedAt : signal.CreatedAt + options.ReadDelay;
+        var jobs = new List<NotificationJob>(members.Count);
+        foreach (var member in members)
         {
-            members ??= await roster.GetMembersAsync(signal.ChatId, CancellationToken.None);
-            var notBefore = isCall ? signal.CreatedAt : signal.CreatedAt + options.ReadDelay;
-            var jobs = new List<NotificationJob>(members.Count);
-            foreach (var member in members)
+            if (member.UserId != signal.SenderId)
             {
-                if (member.UserId != signal.SenderId)
-                {
-                    jobs.Add(isCall
-                        ? NotificationJob.ForCall(member.UserId, signal.ChatId, signal.Id, notBefore)
-                        : NotificationJob.For(member.UserId, signal.ChatId, signal.Id, notBefore));
-                }
+                jobs.Add(isCall
+                    ? NotificationJob.ForCall(member.UserId, signal.ChatId, signal.Id, notBefore)
+                    : NotificationJob.For(member.UserId, signal.ChatId, signal.Id, notBefore));
             }
+        }
 
-            if (jobs.Count > 0)
-            {
-                await queue.EnqueueAsync(jobs, CancellationToken.None);
-            }
-        }
-#pragma warning disable CA1031 // Logged by the queue adapter; see the summary.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
+        await EnqueueAsync(jobs);
     }
 
     /// <summary>
     /// A thread reply: one job per participant of the thread but its sender (the others get no
     /// push for it, as in Slack), due after the read delay; the worker decides it as a mention.
-    /// Failures are swallowed as in <see cref="PlanAsync"/>.
+    /// A queue that fails throws as in <see cref="PlanAsync(Signal, IReadOnlyList{ChatMember})"/>.
     /// </summary>
     public async Task PlanThreadAsync(Signal reply, IReadOnlyList<Guid> participantIds)
     {
@@ -73,17 +75,24 @@ public sealed class NotificationPlanner(IChatRoster roster, INotificationQueue q
             }
         }
 
+        await EnqueueAsync(jobs);
+    }
+
+    /// <summary>The queue's own failure (logged by its adapter) as <see cref="NotificationQueueUnavailableException"/>.</summary>
+    private async Task EnqueueAsync(List<NotificationJob> jobs)
+    {
+        if (jobs.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            if (jobs.Count > 0)
-            {
-                await queue.EnqueueAsync(jobs, CancellationToken.None);
-            }
+            await queue.EnqueueAsync(jobs, CancellationToken.None);
         }
-#pragma warning disable CA1031 // Logged by the queue adapter; see PlanAsync.
-        catch (Exception)
-#pragma warning restore CA1031
+        catch (Exception e)
         {
+            throw new NotificationQueueUnavailableException($"The notification queue did not take {jobs.Count} job(s): {e.Message}", e);
         }
     }
 }

@@ -18,7 +18,7 @@ public sealed class NatsWorker : IAsyncDisposable
     {
         var wrapped = Options.Create(options);
         _connection = new NotificationNatsConnection(wrapped, NullLoggerFactory.Instance);
-        Presence = new NatsPresence(_connection, wrapped);
+        Presence = new NatsPresence(_connection, wrapped, NullLogger<NatsPresence>.Instance);
         Queue = new NatsNotificationQueue(_connection, wrapped, retry, TimeProvider.System, NullLogger<NatsNotificationQueue>.Instance, Presence);
         Ledger = new NatsDeliveryLedger(_connection, wrapped);
     }

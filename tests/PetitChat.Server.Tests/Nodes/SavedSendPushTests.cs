@@ -12,8 +12,10 @@ namespace PetitChat.Server.Tests.Nodes;
 /// </summary>
 public sealed class SavedSendPushTests
 {
-    [Fact]
-    public async Task A_send_saved_while_NATS_is_down_and_repeated_pushes_its_message()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("nats")]
+    public async Task A_send_saved_while_NATS_is_down_and_repeated_pushes_its_message(string notifications)
     {
         await using var push = await PushEndpoint.StartAsync();
         var folder = Directory.CreateTempSubdirectory("petitchat-saved-push-").FullName;
@@ -22,6 +24,7 @@ public sealed class SavedSendPushTests
             Count = 1,
             Settings = new Dictionary<string, string?>
             {
+                ["Notifications:Kind"] = notifications,
                 ["Notifications:ReadDelay"] = "00:00:00.200",
                 ["Notifications:Retry:FirstDelay"] = "00:00:00.100",
                 ["Notifications:Retry:MaxDelay"] = "00:00:01",

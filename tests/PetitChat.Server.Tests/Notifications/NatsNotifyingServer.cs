@@ -59,7 +59,7 @@ public sealed class NatsNotifyingServer : PetitChatServer
     public async Task WaitUntilDisconnectedAsync(Guid userId)
     {
         await using var connection = new NotificationNatsConnection(Options.Create(NatsOptions()), NullLoggerFactory.Instance);
-        using var presence = new NatsPresence(connection, Options.Create(NatsOptions()));
+        using var presence = new NatsPresence(connection, Options.Create(NatsOptions()), NullLogger<NatsPresence>.Instance);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await presence.IsConnectedAsync(userId, deadline.Token))
         {

@@ -49,6 +49,62 @@ public sealed class PresenceNodesTests() : NatsNodesTest(Settings)
     }
 
     [Fact]
+    public async Task After_a_lone_nats_server_restart_streams_open_before_and_after_count_on_both_nodes()
+    {
+        var (alice, bob, carol) = (await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"), await Nodes.NewChatterAsync("carol"));
+        await alice.On(0).CreateGroupAsync("team", bob.On(0), carol.On(0));
+        await using var alices = await alice.On(0).OpenEventsAsync();
+        await using var bobs = await bob.On(1).OpenEventsAsync();
+        await alices.NextAsync(e => e.Type == "presence" && e.Data.GetProperty("userId").GetGuid() == bob.Id && e.Data.Str("state") == "online");
+
+        // The connection and node buckets are in memory: the server comes back without them.
+        await Nodes.Nats.StopAsync();
+        await Nodes.Nats.StartAgainAsync();
+        await using var carols = await OpenWhenBackAsync(carol.On(1));
+
+        // Each node puts its own keys back: every stream counts, read on either node.
+        foreach (var (reader, user) in new[] { (carol.On(0), alice), (carol.On(1), alice), (carol.On(0), bob), (alice.On(0), carol), (alice.On(1), carol) })
+        {
+            await WaitUntilOnlineAsync(reader, user.Id);
+        }
+    }
+
+    /// <summary>A stream opened as a client would after an outage: again while the node answers 503.</summary>
+    private static async Task<EventStream> OpenWhenBackAsync(Chatter chatter)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await chatter.OpenEventsAsync();
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && deadline.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task WaitUntilOnlineAsync(Chatter reader, Guid userId)
+    {
+        var deadline = Stopwatch.StartNew();
+        string? state;
+        do
+        {
+            state = (await reader.GetAsync($"/api/v1/users/{userId}/presence")).Str("state");
+            if (state == "online")
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Fail($"{userId} still reads {state} on the node of {reader.Username}, 10 s after the restart.");
+    }
+
+    [Fact]
     public async Task Chats_created_and_members_removed_on_one_node_change_who_the_other_node_tells()
     {
         var (alice, bob, carol) = (await Nodes.NewChatterAsync("alice"), await Nodes.NewChatterAsync("bob"), await Nodes.NewChatterAsync("carol"));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using PetitChat.Core.Notifications;
@@ -152,18 +153,29 @@ public sealed partial class NatsNotificationQueue(
 
     /// <summary>
     /// Hands the consumer's messages to <paramref name="handle"/>, one at a time, until cancelled; a
-    /// failure (NATS going away) is logged and the consumer is asked for again a second later.
+    /// failure (NATS going away) is logged and the consumer is asked for again a second later. A
+    /// reconnect asks for it again at once: the pull that was waiting went with the old connection,
+    /// and the client's own recovery waits for missed heartbeats (SavedSendPushTests took 37 s
+    /// without this, 10 s with it, after a lone nats-server restart).
     /// </summary>
     private async Task ConsumeEachAsync(string consumerName, Func<INatsJSMsg<byte[]>, Task> handle, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
+            using var reopened = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            ValueTask Renew(object? sender, NatsEventArgs args)
+            {
+                reopened.Cancel();
+                return ValueTask.CompletedTask;
+            }
+
+            nats.Connection.ConnectionOpened += Renew;
             try
             {
-                var consumer = await Js.GetConsumerAsync(_options.StreamName, consumerName, ct);
+                var consumer = await Js.GetConsumerAsync(_options.StreamName, consumerName, reopened.Token);
                 // One at a time: the consumer hands out one message anyway (MaxAckPending = 1),
                 // and a worker should not sit on one it has not started.
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1 }, cancellationToken: ct))
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1 }, cancellationToken: reopened.Token))
                 {
                     await handle(msg);
                 }
@@ -171,6 +183,10 @@ public sealed partial class NatsNotificationQueue(
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (reopened.IsCancellationRequested)
+            {
+                // Reconnected: ask again.
             }
             catch (Exception e)
             {
@@ -183,6 +199,10 @@ public sealed partial class NatsNotificationQueue(
                 {
                     return;
                 }
+            }
+            finally
+            {
+                nats.Connection.ConnectionOpened -= Renew;
             }
         }
     }

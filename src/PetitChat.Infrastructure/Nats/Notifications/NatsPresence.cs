@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Presence;
@@ -17,8 +20,14 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// smallest live key removes the connections of nodes whose key is gone (<see cref="ReapAsync"/>).
 /// Last activity is one key per user in <see cref="NatsNotificationOptions.ActivityBucket"/>, and
 /// when a stream of theirs last closed another (<c>closed.&lt;user&gt;</c>), where the offline grace starts.
+/// The connection and node buckets live in memory: a NATS server that restarts alone comes back
+/// without them. The first call that finds a bucket gone creates the buckets again, puts this node's
+/// keys back and runs once more (<see cref="RecreateAsync"/>); and every node puts its keys back when
+/// its connection opens again (<see cref="RestoreAsync"/>), as another node may have made the
+/// buckets again before any call of this one failed.
 /// </summary>
-public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsNotificationOptions> options) : IPresence, IDisposable
+public sealed partial class NatsPresence(
+    NotificationNatsConnection nats, IOptions<NatsNotificationOptions> options, ILogger<NatsPresence> logger) : IPresence, IDisposable
 {
     private static readonly byte[] Open = [1];
 
@@ -35,15 +44,25 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
     /// <summary>Per user, the connection key last found (see <see cref="IsConnectedAsync"/>), at most <see cref="MaxHints"/>.</summary>
     private readonly ConcurrentDictionary<Guid, string> _found = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SemaphoreSlim _recreating = new(1, 1);
+
+    /// <summary>When <see cref="RecreateAsync"/> last tried (<see cref="Environment.TickCount64"/>), 0 for never.</summary>
+    private long _triedAt;
     private INatsKVStore? _bucket;
     private INatsKVStore? _nodes;
     private INatsKVStore? _activity;
 
     /// <summary>Set once this node holds streams or reaps: only such nodes keep a key in the node bucket (workers do neither).</summary>
     private volatile bool _registered;
+    private int _watching;
 
     public async Task EnsureAsync(CancellationToken ct)
     {
+        if (Interlocked.Exchange(ref _watching, 1) == 0)
+        {
+            nats.Connection.ConnectionOpened += OnReopened;
+        }
+
         _nodes = await nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig(_options.NodeBucket)
         {
             Description = "Petit chat: live nodes, a key per node.",
@@ -69,14 +88,15 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
 
     public async Task<IAsyncDisposable> ConnectAsync(Guid userId, CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
         await RegisterAsync(ct);
         await _writes.WaitAsync(ct);
         try
         {
             if (_local.AddOrUpdate(userId, 1, static (_, n) => n + 1) == 1)
             {
-                await bucket.PutAsync(KeyOf(userId), Open, cancellationToken: ct);
+                var key = KeyOf(userId);
+                await KeepAsync(c => _bucket!.PutAsync(key, Open, cancellationToken: c), ct);
             }
         }
         finally
@@ -95,10 +115,15 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
     /// </summary>
     public async Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
+        return await KeepAsync(c => FindConnectionAsync(userId, c), ct);
+    }
+
+    private async ValueTask<bool> FindConnectionAsync(Guid userId, CancellationToken ct)
+    {
         if (_found.TryGetValue(userId, out var hint))
         {
-            var entry = await bucket.TryGetEntryAsync<byte[]>(hint, cancellationToken: ct);
+            var entry = await _bucket!.TryGetEntryAsync<byte[]>(hint, cancellationToken: ct);
             if (entry.Success)
             {
                 return true;
@@ -107,7 +132,7 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
             _found.TryRemove(new KeyValuePair<Guid, string>(userId, hint));
         }
 
-        await foreach (var key in bucket.GetKeysAsync([$"{userId:N}.*"], cancellationToken: ct))
+        await foreach (var key in _bucket!.GetKeysAsync([$"{userId:N}.*"], cancellationToken: ct))
         {
             if (_found.Count >= MaxHints)
             {
@@ -135,14 +160,16 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
         }
 
         await BucketAsync(ct);
-        await _activity!.PutAsync($"{userId:N}", Ticks(at), cancellationToken: ct);
+        var ticks = Ticks(at);
+        await KeepAsync(c => _activity!.PutAsync($"{userId:N}", ticks, cancellationToken: c), ct);
     }
 
     /// <summary>Every close is written (no grain): the offline grace that reads honour starts at it.</summary>
     public async Task ClosedAsync(Guid userId, DateTimeOffset at, CancellationToken ct)
     {
         await BucketAsync(ct);
-        await _activity!.PutAsync(ClosedKeyOf(userId), Ticks(at), cancellationToken: ct);
+        var ticks = Ticks(at);
+        await KeepAsync(c => _activity!.PutAsync(ClosedKeyOf(userId), ticks, cancellationToken: c), ct);
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserActivity>> GetActivityAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
@@ -174,7 +201,7 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
 
     private async Task<DateTimeOffset?> TimeOfAsync(string key, CancellationToken ct)
     {
-        var entry = await _activity!.TryGetEntryAsync<byte[]>(key, cancellationToken: ct);
+        var entry = await KeepAsync(c => _activity!.TryGetEntryAsync<byte[]>(key, cancellationToken: c), ct);
         return entry.Success && entry.Value.Value is { } bytes
             && long.TryParse(Encoding.ASCII.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             ? new DateTimeOffset(ticks, TimeSpan.Zero)
@@ -187,16 +214,21 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
 
     public async Task<IReadOnlyList<Guid>> ReapAsync(CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
         // The reaper proves itself alive first: a node that only registered once would expire
         // beside the dead one and find no live node at all.
-        await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
         _registered = true;
-        var live = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var key in _nodes!.GetKeysAsync(cancellationToken: ct))
+        await KeepAsync(c => _nodes!.PutAsync(_node, Open, cancellationToken: c), ct);
+        var live = await KeepAsync(async c =>
         {
-            live.Add(key);
-        }
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var key in _nodes!.GetKeysAsync(cancellationToken: c))
+            {
+                keys.Add(key);
+            }
+
+            return keys;
+        }, ct);
 
         // One reaper at a time: the node with the smallest live key.
         if (live.Count == 0 || live.Min(StringComparer.Ordinal) != _node)
@@ -204,6 +236,7 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
             return [];
         }
 
+        var bucket = _bucket!;
         var byUser = new Dictionary<Guid, (int Live, List<string> Dead)>();
         await foreach (var key in bucket.GetKeysAsync(cancellationToken: ct))
         {
@@ -249,14 +282,14 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
     /// </summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
         using var timer = new PeriodicTimer(_options.NodeExpiry / 3);
         var usersRefreshed = DateTimeOffset.UtcNow;
         while (await timer.WaitForNextTickAsync(ct))
         {
             if (_registered)
             {
-                await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
+                await KeepAsync(c => _nodes!.PutAsync(_node, Open, cancellationToken: c), ct);
             }
 
             if (DateTimeOffset.UtcNow - usersRefreshed < _options.PresenceExpiry / 3)
@@ -265,12 +298,17 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
             }
 
             usersRefreshed = DateTimeOffset.UtcNow;
-            foreach (var (userId, count) in _local)
+            await PutLocalKeysAsync(ct);
+        }
+    }
+
+    private async Task PutLocalKeysAsync(CancellationToken ct)
+    {
+        foreach (var (userId, count) in _local)
+        {
+            if (count > 0)
             {
-                if (count > 0)
-                {
-                    await bucket.PutAsync(KeyOf(userId), Open, cancellationToken: ct);
-                }
+                await _bucket!.PutAsync(KeyOf(userId), Open, cancellationToken: ct);
             }
         }
     }
@@ -279,21 +317,22 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
     {
         if (!_registered)
         {
-            await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
             _registered = true;
+            await KeepAsync(c => _nodes!.PutAsync(_node, Open, cancellationToken: c), ct);
         }
     }
 
     private async Task DisconnectAsync(Guid userId)
     {
-        var bucket = await BucketAsync(CancellationToken.None);
+        await BucketAsync(CancellationToken.None);
         await _writes.WaitAsync();
         try
         {
             if (_local.AddOrUpdate(userId, 0, static (_, n) => n - 1) <= 0)
             {
                 _local.TryRemove(new KeyValuePair<Guid, int>(userId, 0));
-                await bucket.DeleteAsync(KeyOf(userId));
+                var key = KeyOf(userId);
+                await KeepAsync(c => _bucket!.DeleteAsync(key, cancellationToken: c), CancellationToken.None);
             }
         }
         finally
@@ -302,7 +341,126 @@ public sealed class NatsPresence(NotificationNatsConnection nats, IOptions<NatsN
         }
     }
 
-    public void Dispose() => _writes.Dispose();
+    /// <summary>
+    /// Runs <paramref name="call"/>; when it finds a bucket gone (a put that no stream answers, a
+    /// read with no responder, "stream not found"), creates the buckets again and runs it once more.
+    /// </summary>
+    private async ValueTask<T> KeepAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call(ct);
+        }
+        catch (Exception e) when (IsBucketGone(e))
+        {
+            await RecreateAsync(e, ct);
+            return await call(ct);
+        }
+    }
+
+    private async ValueTask KeepAsync(Func<CancellationToken, ValueTask> call, CancellationToken ct) =>
+        await KeepAsync(async c =>
+        {
+            await call(c);
+            return true;
+        }, ct);
+
+    private static bool IsBucketGone(Exception e) => e is NatsJSPublishNoResponseException or NatsNoReplyException
+        || e is NatsJSApiException { Error.ErrCode: StreamNotFound };
+
+    private const int StreamNotFound = 10059;
+
+    /// <summary>
+    /// Creates the buckets again (an update where they exist) and puts back what this node holds:
+    /// its node key and a key per user with a stream open here. At most one try a second: calls
+    /// that fail together wait for the one try, then run again.
+    /// </summary>
+    private async Task RecreateAsync(Exception cause, CancellationToken ct)
+    {
+        var seen = Interlocked.Read(ref _triedAt);
+        await _recreating.WaitAsync(ct);
+        try
+        {
+            // Another call tried while this one waited, or a try was made a moment ago (a NATS that
+            // is down times out here too): the caller runs its call again or fails with its error.
+            if (Interlocked.Read(ref _triedAt) != seen || (seen != 0 && Environment.TickCount64 - seen < 1_000))
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _triedAt, Environment.TickCount64);
+            LogRecreating(cause);
+            await EnsureAsync(ct);
+            if (_registered)
+            {
+                await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
+            }
+
+            await PutLocalKeysAsync(ct);
+        }
+        finally
+        {
+            _recreating.Release();
+        }
+    }
+
+    private ValueTask OnReopened(object? sender, NatsEventArgs args)
+    {
+        _ = Task.Run(RestoreAsync);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Puts this node's keys back after a reconnect, creating the buckets again where they are gone.
+    /// Connects and closes wait meanwhile, so a stream closed now does not leave its key behind.
+    /// </summary>
+    private async Task RestoreAsync()
+    {
+        if (_bucket is null)
+        {
+            // The first connection, from EnsureAsync: nothing to put back.
+            return;
+        }
+
+        try
+        {
+            if (_registered)
+            {
+                await KeepAsync(c => _nodes!.PutAsync(_node, Open, cancellationToken: c), CancellationToken.None);
+            }
+
+            await _writes.WaitAsync();
+            try
+            {
+                await KeepAsync(async c =>
+                {
+                    await PutLocalKeysAsync(c);
+                    return true;
+                }, CancellationToken.None);
+            }
+            finally
+            {
+                _writes.Release();
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogRestoreFailed(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Putting this node's presence keys back after a reconnect to NATS failed; the refresh puts them later")]
+    private partial void LogRestoreFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence bucket was not found in NATS (a server that restarted without its memory streams?); creating the buckets again")]
+    private partial void LogRecreating(Exception cause);
+
+    public void Dispose()
+    {
+        nats.Connection.ConnectionOpened -= OnReopened;
+        _writes.Dispose();
+        _recreating.Dispose();
+    }
 
     private string KeyOf(Guid userId) => $"{userId:N}.{_node}";
 
