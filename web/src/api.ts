@@ -6,9 +6,12 @@ import type {
 import type { EncryptedPayload, PublicJwk } from "./e2ee/crypto";
 import type { GlobalSearchParams } from "./search";
 
+/** Tries of a send that the server answers 503 "saved" (see {@link Api.send}). */
+export const SendAttempts = 4;
+
 /** A failed call, with the server's problem document when it sent one. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: Problem | null) {
+  constructor(readonly status: number, readonly problem: Problem | null, readonly retryAfterSeconds: number | null = null) {
     super(ApiError.describe(status, problem));
   }
 
@@ -31,6 +34,7 @@ export class Api {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
     /** Called on a 401; when it answers true (a new token was had) the call is made once more. */
     private readonly unauthorized: () => Promise<boolean> = async () => false,
+    private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   me(): Promise<Me> {
@@ -65,9 +69,21 @@ export class Api {
     return this.call("DELETE", `/api/v1/chats/${chatId}/members/${userId}`);
   }
 
-  /** A signal, or a command's result when the text was a slash command that an app answered. */
-  send(chatId: string, body: { kind?: SignalKind; text?: string; encrypted?: EncryptedPayload; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string; threadId?: string }): Promise<Signal | CommandResult> {
-    return this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+  /**
+   * A signal, or a command's result when the text was a slash command that an app answered. A 503
+   * with `saved: true` (stored, but its live events or its pushes were not taken) is repeated with
+   * the same clientId, after the server's Retry-After (at most 5 s), up to {@link SendAttempts} tries
+   * in all: the repeat returns the stored signal and completes what was missing.
+   */
+  async send(chatId: string, body: { kind?: SignalKind; text?: string; encrypted?: EncryptedPayload; clientId: string; callUrl?: string; attachmentIds?: string[]; replyToId?: string; threadId?: string }): Promise<Signal | CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.call("POST", `/api/v1/chats/${chatId}/signals`, body);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 503 || error.problem?.saved !== true || attempt >= SendAttempts) throw error;
+        await this.wait(Math.min(error.retryAfterSeconds ?? 1, 5) * 1000);
+      }
+    }
   }
 
   startCall(chatId: string, media: CallMedia): Promise<Call> {
@@ -277,7 +293,9 @@ export class Api {
       } catch {
         // Not every failure has a body (a proxy's 502, an empty 401).
       }
-      throw new ApiError(response.status, problem);
+      const header = response.headers.get("Retry-After");
+      const retryAfter = header === null ? NaN : Number(header);
+      throw new ApiError(response.status, problem, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null);
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();

@@ -272,6 +272,8 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: Record<string, string[]>;
+  /** On a 503 from a send: the message is stored, and repeating the send with its clientId completes it. */
+  saved?: boolean;
 }
 
 /** A search result: `snippet` marks matched words between U+E000 and U+E001. */

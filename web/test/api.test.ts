@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Api, ApiError } from "../src/api";
+import { Api, ApiError, SendAttempts } from "../src/api";
 
 type Call = { url: string; init: RequestInit };
 
@@ -75,5 +75,37 @@ describe("api", () => {
       "GET /api/v1/chats/c/settings ",
       'PUT /api/v1/chats/c/settings {"muted":true}',
     ]);
+  });
+
+  it("repeats a send answered 503 saved with the same body, after the server's Retry-After (at most 5 s)", async () => {
+    const saved = (retryAfter: string | null) =>
+      new Response(JSON.stringify({ title: "Push notifications are unavailable.", status: 503, saved: true }), {
+        status: 503,
+        headers: { "Content-Type": "application/problem+json", ...(retryAfter === null ? {} : { "Retry-After": retryAfter }) },
+      });
+    const { calls, impl } = fakeFetch([saved("5"), saved("30"), saved(null), json(200, { id: "s1", clientId: "k" })]);
+    const waits: number[] = [];
+    const api = new Api(async () => "t", "", impl, async () => false, async (ms) => {
+      waits.push(ms);
+    });
+    expect(await api.send("c", { text: "hi", clientId: "k" })).toEqual({ id: "s1", clientId: "k" });
+    expect(calls.map((c) => c.init.body)).toEqual(Array(4).fill('{"text":"hi","clientId":"k"}'));
+    expect(waits).toEqual([5000, 5000, 1000]);
+  });
+
+  it("gives a send answered 503 saved up after its tries, and never repeats another failure", async () => {
+    const saved = () => json(503, { title: "Live delivery is unavailable.", saved: true }, "application/problem+json");
+    const { calls, impl } = fakeFetch(Array.from({ length: SendAttempts }, saved));
+    const api = new Api(async () => "t", "", impl, async () => false, async () => {});
+    const error = await api.send("c", { text: "hi", clientId: "k" }).catch((e: unknown) => e);
+    expect((error as ApiError).status).toBe(503);
+    expect(calls).toHaveLength(SendAttempts);
+
+    for (const answer of [json(503, { title: "Down" }, "application/problem+json"), json(500, { saved: true })]) {
+      const once = fakeFetch([answer]);
+      const failed = await new Api(async () => "t", "", once.impl, async () => false, async () => {}).send("c", { text: "x", clientId: "1" }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(ApiError);
+      expect(once.calls).toHaveLength(1);
+    }
   });
 });

@@ -108,13 +108,21 @@ public sealed partial class NatsPresence(
     }
 
     /// <summary>
-    /// One read of the key this process last found for the user (a connection is usually long-lived,
+    /// No read at all when the user has a stream open on this node (a node that runs its own worker
+    /// answers for its own users from memory). Otherwise one read of the key this process last found
+    /// for the user (a connection is usually long-lived,
     /// and a busy chat asks about the same recipients again and again), else a listing of the user's keys.
     /// Both read the bucket now, so a connection or a close on another node is seen at once; the hint
     /// only saves the listing, which costs the server a consumer, when the user is still connected there.
     /// </summary>
     public async Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct)
     {
+        if (_local.TryGetValue(userId, out var here) && here > 0)
+        {
+            // A stream of the user is open on this node: its key is in the bucket, no read needed.
+            return true;
+        }
+
         await BucketAsync(ct);
         return await KeepAsync(c => FindConnectionAsync(userId, c), ct);
     }
