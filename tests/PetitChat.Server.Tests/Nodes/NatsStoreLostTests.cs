@@ -7,7 +7,7 @@ namespace PetitChat.Server.Tests.Nodes;
 
 /// <summary>
 /// A nats-server that comes back with an empty store (a new volume): the bus's stream, the job
-/// streams and their consumers, and the presence, ledger and counter buckets are all gone. Each is
+/// streams and their consumers, and the presence, ledger, counter and ticket buckets are all gone. Each is
 /// created again by the first call that finds it missing; sends, streams and pushes go on without
 /// restarting the node.
 /// </summary>
@@ -40,8 +40,8 @@ public sealed class NatsStoreLostTests
         await nodes.Nats.StopAsync();
         await nodes.Nats.StartEmptyAsync();
 
-        // Carol's stream opens once the node is back and gets the message live; Bob, with no
-        // stream open, is pushed it.
+        // Carol's stream opens with a ticket (as the web client opens it) once the node is back,
+        // and gets the message live; Bob, with no stream open, is pushed it.
         await using var carols = await OpenWhenBackAsync(carol.On(0));
         var sent = await SendUntilTakenAsync(alice.On(0), chat, "sent after the store was lost");
         await carols.NextAsync(e => e.Type == "signal" && e.Data.Id() == sent);
@@ -68,19 +68,30 @@ public sealed class NatsStoreLostTests
         }
     }
 
+    /// <summary>A ticket, then the stream it opens, again while the node answers 503.</summary>
     private static async Task<EventStream> OpenWhenBackAsync(Chatter chatter)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            try
+            using var issued = await chatter.PostRawAsync("/api/v1/events/tickets", new { });
+            if (issued.StatusCode == HttpStatusCode.OK)
             {
-                return await chatter.OpenEventsAsync();
+                var ticket = (await issued.ReadJsonAsync()).Str("ticket");
+                try
+                {
+                    return await EventStream.OpenAsync(chatter.Http, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/events?ticket={ticket}"));
+                }
+                catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                }
             }
-            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable)
+            else
             {
-                await Task.Delay(200, deadline.Token);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, issued.StatusCode);
             }
+
+            await Task.Delay(200, deadline.Token);
         }
     }
 }

@@ -87,7 +87,7 @@ public sealed partial class NatsDeliveryLedger(
     private ValueTask<T> KeepAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken ct) =>
         _recreation.KeepAsync(call, EnsureAsync, LogRecreating, ct);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The delivery ledger's bucket was not found in NATS (a store that was wiped?); creating it again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The delivery ledger's bucket was not found in NATS (a NATS that came back without its store?); creating it again")]
     private partial void LogRecreating(Exception cause);
 
     public void Dispose() => _recreation.Dispose();

@@ -138,7 +138,7 @@ public sealed partial class NatsNotificationQueue
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A notification stream or consumer was not found in NATS (a store that was wiped?); creating them again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notification stream or consumer was not found in NATS (a NATS that came back without its store?); creating them again")]
     private partial void LogRecreating(Exception cause);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queueing {Count} notification job(s) failed")]

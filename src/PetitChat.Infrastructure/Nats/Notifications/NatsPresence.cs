@@ -412,7 +412,7 @@ public sealed partial class NatsPresence(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Putting this node's presence keys back after a reconnect to NATS failed; the refresh puts them later")]
     private partial void LogRestoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence bucket was not found in NATS (a server that restarted without its memory streams?); creating the buckets again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence bucket was not found in NATS (a NATS that came back without its memory streams or its store?); creating the buckets again")]
     private partial void LogRecreating(Exception cause);
 
     public void Dispose()

@@ -73,7 +73,7 @@ public sealed partial class NatsWindowCounter(
         throw new EventBusUnavailableException($"NATS: the counter {key} changed under {MaxTries} tries in a row.");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The counters' bucket was not found in NATS (a store that was wiped?); creating it again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The counters' bucket was not found in NATS (a NATS that came back without its store?); creating it again")]
     private partial void LogRecreating(Exception cause);
 
     public void Dispose() => _recreation.Dispose();

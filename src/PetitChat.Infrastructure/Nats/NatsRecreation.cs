@@ -1,7 +1,7 @@
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
-namespace PetitChat.Infrastructure.Nats.Notifications;
+namespace PetitChat.Infrastructure.Nats;
 
 /// <summary>
 /// Creates a component's streams or buckets again when a call finds them gone, and runs the call
