@@ -82,7 +82,7 @@ public sealed class NotifyBenchmark : IBenchmark
             var connection = new NotificationNatsConnection(options, NullLoggerFactory.Instance);
             connections.Add(connection);
             var queue = new NatsNotificationQueue(connection, options, RetryPolicy.Default, TimeProvider.System, NullLogger<NatsNotificationQueue>.Instance);
-            var ledger = new NatsDeliveryLedger(connection, options);
+            var ledger = new NatsDeliveryLedger(connection, options, NullLogger<NatsDeliveryLedger>.Instance);
             await ledger.EnsureAsync(ct);
             queues.Add((queue, ledger));
         }

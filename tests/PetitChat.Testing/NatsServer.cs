@@ -46,6 +46,18 @@ public sealed class NatsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the server again on the same port with an empty store folder (after <see cref="StopAsync"/>), as a new volume would.</summary>
+    public async Task StartEmptyAsync()
+    {
+        if (_process is null)
+        {
+            Directory.Delete(_storeDir, recursive: true);
+            Directory.CreateDirectory(_storeDir);
+        }
+
+        await StartAgainAsync();
+    }
+
     /// <summary>Starts the server again on the same port and store folder (after <see cref="StopAsync"/>).</summary>
     public async Task StartAgainAsync()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -11,11 +12,14 @@ namespace PetitChat.Infrastructure.Nats;
 /// Tickets in a NATS key-value bucket, so that any node redeems a ticket another node issued.
 /// Taking one is a delete conditioned on the revision that was read: of two nodes redeeming
 /// the same ticket, only one delete succeeds. The bucket's MaxAge removes tickets never used.
+/// A call that finds the bucket gone (a NATS whose store was lost) creates it again and runs once more.
 /// </summary>
-public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBusOptions> options) : IEventTicketStore
+public sealed partial class NatsTicketStore(INatsConnection connection, IOptions<NatsBusOptions> options, ILogger<NatsTicketStore> logger)
+    : IEventTicketStore, IDisposable
 {
     private readonly NatsKVContext _kv = new(new NatsJSContext((NatsConnection)connection));
     private readonly NatsBusOptions _options = options.Value;
+    private readonly NatsRecreation _recreation = new();
     private INatsKVStore? _bucket;
 
     /// <summary>Creates or updates the bucket; run at start-up with the stream.</summary>
@@ -30,12 +34,12 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
 
     public async Task PutAsync(string ticket, StoredTicket entry, CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
         try
         {
             var value = string.Create(CultureInfo.InvariantCulture,
                 $"{entry.UserId:N}|{entry.ExpiresAt.ToUnixTimeMilliseconds()}|{entry.TokenExpiresAt?.ToUnixTimeMilliseconds()}");
-            await bucket.CreateAsync(ticket, value, cancellationToken: ct);
+            await _recreation.KeepAsync(c => _bucket!.CreateAsync(ticket, value, cancellationToken: c), EnsureBucketAsync, LogRecreating, ct);
         }
         catch (Exception e) when (e is NatsException or TimeoutException)
         {
@@ -48,7 +52,8 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
         var bucket = await BucketAsync(ct);
         try
         {
-            var entry = await bucket.TryGetEntryAsync<string>(ticket, cancellationToken: ct);
+            var entry = await _recreation.KeepAsync(c => _bucket!.TryGetEntryAsync<string>(ticket, cancellationToken: c), EnsureBucketAsync, LogRecreating, ct);
+            bucket = _bucket!;
             if (!entry.Success || entry.Value.Value is not { } value)
             {
                 return null;
@@ -79,6 +84,11 @@ public sealed class NatsTicketStore(INatsConnection connection, IOptions<NatsBus
             : null;
         return new StoredTicket(userId, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt), tokenExpiresAt);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream tickets' bucket was not found in NATS (a NATS that came back without its store?); creating it again")]
+    private partial void LogRecreating(Exception cause);
+
+    public void Dispose() => _recreation.Dispose();
 
     private async ValueTask<INatsKVStore> BucketAsync(CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using PetitChat.Core.Events;
@@ -32,7 +33,7 @@ public sealed class NatsTicketStoreTests(NatsServerFixture nats) : EventTicketSt
     {
         var connection = new NatsConnection(NatsBusExtensions.ConnectionOptions(options));
         _connections.Add(connection);
-        var store = new NatsTicketStore(connection, Options.Create(options));
+        var store = new NatsTicketStore(connection, Options.Create(options), NullLogger<NatsTicketStore>.Instance);
         await store.EnsureBucketAsync(CancellationToken.None);
         return store;
     }

@@ -20,7 +20,7 @@ public sealed class NatsWorker : IAsyncDisposable
         _connection = new NotificationNatsConnection(wrapped, NullLoggerFactory.Instance);
         Presence = new NatsPresence(_connection, wrapped, NullLogger<NatsPresence>.Instance);
         Queue = new NatsNotificationQueue(_connection, wrapped, retry, TimeProvider.System, NullLogger<NatsNotificationQueue>.Instance, Presence);
-        Ledger = new NatsDeliveryLedger(_connection, wrapped);
+        Ledger = new NatsDeliveryLedger(_connection, wrapped, NullLogger<NatsDeliveryLedger>.Instance);
     }
 
     public NatsNotificationQueue Queue { get; }

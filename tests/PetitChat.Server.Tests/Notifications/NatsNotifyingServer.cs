@@ -42,7 +42,7 @@ public sealed class NatsNotifyingServer : PetitChatServer
     public async Task WaitUntilSettledAsync(Guid signalId, Guid userId)
     {
         await using var connection = new NotificationNatsConnection(Options.Create(NatsOptions()), NullLoggerFactory.Instance);
-        var ledger = new NatsDeliveryLedger(connection, Options.Create(NatsOptions()));
+        var ledger = new NatsDeliveryLedger(connection, Options.Create(NatsOptions()), NullLogger<NatsDeliveryLedger>.Instance);
         var jobId = NotificationJob.For(userId, Guid.Empty, signalId, default).Id;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!await ledger.ContainsAsync(jobId, deadline.Token)

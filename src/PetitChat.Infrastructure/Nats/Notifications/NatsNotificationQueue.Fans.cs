@@ -19,7 +19,7 @@ public sealed partial class NatsNotificationQueue
     private async Task PublishFanAsync(NotificationFan fan, CancellationToken ct)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(fan, NatsNotificationJson.Default.NotificationFan);
-        var ack = await Js.PublishAsync(_options.FanSubjectOf(fan.ChatId), body, opts: new NatsJSPubOpts { MsgId = fan.Id }, cancellationToken: ct);
+        var ack = await PublishAsync(_options.FanSubjectOf(fan.ChatId), body, fan.Id, ct);
         if (!ack.Duplicate)
         {
             ack.EnsureSuccess();

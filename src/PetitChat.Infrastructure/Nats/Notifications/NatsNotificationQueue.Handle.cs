@@ -79,8 +79,7 @@ public sealed partial class NatsNotificationQueue
     private async Task PublishDeadLetterAsync(DeadLetter letter)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(letter, NatsNotificationJson.Default.DeadLetter);
-        var ack = await Js.PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body,
-            opts: new NatsJSPubOpts { MsgId = $"dead.{letter.Job.Id}" }, cancellationToken: CancellationToken.None);
+        var ack = await PublishAsync($"{_options.DeadLetterSubjectPrefix}.{letter.Job.UserId:N}", body, $"dead.{letter.Job.Id}", CancellationToken.None);
         if (!ack.Duplicate)
         {
             ack.EnsureSuccess();
@@ -138,6 +137,9 @@ public sealed partial class NatsNotificationQueue
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notification stream or consumer was not found in NATS (a NATS that came back without its store?); creating them again")]
+    private partial void LogRecreating(Exception cause);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queueing {Count} notification job(s) failed")]
     private partial void LogEnqueueFailed(Exception exception, int count);

@@ -21,10 +21,18 @@ public sealed partial class NatsNotificationQueue(
     RetryPolicy retry,
     TimeProvider time,
     ILogger<NatsNotificationQueue> logger,
-    NatsPresence? presence = null) : INotificationQueue
+    NatsPresence? presence = null) : INotificationQueue, IDisposable
 {
     private readonly NatsNotificationOptions _options = options.Value;
+    private readonly NatsRecreation _recreation = new();
     private NatsJSContext Js => nats.JetStream;
+
+    /// <summary>
+    /// A publish to the job or dead-letter stream. One that no stream answers (a NATS whose store was
+    /// wiped) creates the streams and consumers again and is made once more.
+    /// </summary>
+    private ValueTask<PubAckResponse> PublishAsync(string subject, byte[] body, string messageId, CancellationToken ct) =>
+        _recreation.KeepAsync(c => Js.PublishAsync(subject, body, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: c), EnsureAsync, LogRecreating, ct);
 
     /// <summary>Creates or updates the job stream, the dead-letter stream and the partition consumers. Idempotent.</summary>
     public async Task EnsureAsync(CancellationToken ct)
@@ -98,8 +106,7 @@ public sealed partial class NatsNotificationQueue(
         await Task.WhenAll(jobs.Select(async job =>
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(job, NatsNotificationJson.Default.NotificationJob);
-            var ack = await Js.PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body,
-                opts: new NatsJSPubOpts { MsgId = job.Id }, cancellationToken: ct);
+            var ack = await PublishAsync(_options.SubjectOf(job.UserId, _options.Partitions), body, job.Id, ct);
             try
             {
                 ack.EnsureSuccess();
@@ -143,6 +150,29 @@ public sealed partial class NatsNotificationQueue(
 
         return letters;
     }
+
+    /// <summary>A consumer or its stream not found (a NATS whose store was wiped): the streams and consumers are created again.</summary>
+    private async Task RecreateIfGoneAsync(Exception failure, CancellationToken ct)
+    {
+        if (!NatsRecreation.IsGone(failure))
+        {
+            return;
+        }
+
+        try
+        {
+            await _recreation.TryAsync(failure, EnsureAsync, LogRecreating, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+        {
+            LogConsumeFailed(e, "(creating the streams again)");
+        }
+    }
+
+    public void Dispose() => _recreation.Dispose();
 
     private string ConsumerName(int partition) => $"{_options.ConsumerPrefix}-{partition}";
 
@@ -191,6 +221,7 @@ public sealed partial class NatsNotificationQueue(
             catch (Exception e)
             {
                 LogConsumeFailed(e, consumerName);
+                await RecreateIfGoneAsync(e, ct);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, ct);

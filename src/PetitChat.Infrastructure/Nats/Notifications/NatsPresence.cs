@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 using PetitChat.Core.Notifications;
 using PetitChat.Core.Presence;
@@ -22,7 +21,7 @@ namespace PetitChat.Infrastructure.Nats.Notifications;
 /// when a stream of theirs last closed another (<c>closed.&lt;user&gt;</c>), where the offline grace starts.
 /// The connection and node buckets live in memory: a NATS server that restarts alone comes back
 /// without them. The first call that finds a bucket gone creates the buckets again, puts this node's
-/// keys back and runs once more (<see cref="RecreateAsync"/>); and every node puts its keys back when
+/// keys back and runs once more (<see cref="NatsRecreation"/>, <see cref="RecreateAsync"/>); and every node puts its keys back when
 /// its connection opens again (<see cref="RestoreAsync"/>), as another node may have made the
 /// buckets again before any call of this one failed.
 /// </summary>
@@ -44,10 +43,7 @@ public sealed partial class NatsPresence(
     /// <summary>Per user, the connection key last found (see <see cref="IsConnectedAsync"/>), at most <see cref="MaxHints"/>.</summary>
     private readonly ConcurrentDictionary<Guid, string> _found = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private readonly SemaphoreSlim _recreating = new(1, 1);
-
-    /// <summary>When <see cref="RecreateAsync"/> last tried (<see cref="Environment.TickCount64"/>), 0 for never.</summary>
-    private long _triedAt;
+    private readonly NatsRecreation _recreation = new();
     private INatsKVStore? _bucket;
     private INatsKVStore? _nodes;
     private INatsKVStore? _activity;
@@ -349,67 +345,23 @@ public sealed partial class NatsPresence(
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="call"/>; when it finds a bucket gone (a put that no stream answers, a
-    /// read with no responder, "stream not found"), creates the buckets again and runs it once more.
-    /// </summary>
-    private async ValueTask<T> KeepAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken ct)
+    /// <summary>Runs <paramref name="call"/>, creating the buckets again first if it finds one gone.</summary>
+    private ValueTask<T> KeepAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken ct) =>
+        _recreation.KeepAsync(call, RecreateAsync, LogRecreating, ct);
+
+    private ValueTask KeepAsync(Func<CancellationToken, ValueTask> call, CancellationToken ct) =>
+        _recreation.KeepAsync(call, RecreateAsync, LogRecreating, ct);
+
+    /// <summary>Creates the buckets again (an update where they exist) and puts back this node's key and a key per user with a stream open here.</summary>
+    private async Task RecreateAsync(CancellationToken ct)
     {
-        try
+        await EnsureAsync(ct);
+        if (_registered)
         {
-            return await call(ct);
+            await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
         }
-        catch (Exception e) when (IsBucketGone(e))
-        {
-            await RecreateAsync(e, ct);
-            return await call(ct);
-        }
-    }
 
-    private async ValueTask KeepAsync(Func<CancellationToken, ValueTask> call, CancellationToken ct) =>
-        await KeepAsync(async c =>
-        {
-            await call(c);
-            return true;
-        }, ct);
-
-    private static bool IsBucketGone(Exception e) => e is NatsJSPublishNoResponseException or NatsNoReplyException
-        || e is NatsJSApiException { Error.ErrCode: StreamNotFound };
-
-    private const int StreamNotFound = 10059;
-
-    /// <summary>
-    /// Creates the buckets again (an update where they exist) and puts back what this node holds:
-    /// its node key and a key per user with a stream open here. At most one try a second: calls
-    /// that fail together wait for the one try, then run again.
-    /// </summary>
-    private async Task RecreateAsync(Exception cause, CancellationToken ct)
-    {
-        var seen = Interlocked.Read(ref _triedAt);
-        await _recreating.WaitAsync(ct);
-        try
-        {
-            // Another call tried while this one waited, or a try was made a moment ago (a NATS that
-            // is down times out here too): the caller runs its call again or fails with its error.
-            if (Interlocked.Read(ref _triedAt) != seen || (seen != 0 && Environment.TickCount64 - seen < 1_000))
-            {
-                return;
-            }
-
-            Interlocked.Exchange(ref _triedAt, Environment.TickCount64);
-            LogRecreating(cause);
-            await EnsureAsync(ct);
-            if (_registered)
-            {
-                await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
-            }
-
-            await PutLocalKeysAsync(ct);
-        }
-        finally
-        {
-            _recreating.Release();
-        }
+        await PutLocalKeysAsync(ct);
     }
 
     private ValueTask OnReopened(object? sender, NatsEventArgs args)
@@ -460,14 +412,14 @@ public sealed partial class NatsPresence(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Putting this node's presence keys back after a reconnect to NATS failed; the refresh puts them later")]
     private partial void LogRestoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence bucket was not found in NATS (a server that restarted without its memory streams?); creating the buckets again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A presence bucket was not found in NATS (a NATS that came back without its memory streams or its store?); creating the buckets again")]
     private partial void LogRecreating(Exception cause);
 
     public void Dispose()
     {
         nats.Connection.ConnectionOpened -= OnReopened;
         _writes.Dispose();
-        _recreating.Dispose();
+        _recreation.Dispose();
     }
 
     private string KeyOf(Guid userId) => $"{userId:N}.{_node}";
