@@ -18,19 +18,7 @@ public sealed class NatsStoreLostTests
     {
         await using var push = await PushEndpoint.StartAsync();
         var folder = Directory.CreateTempSubdirectory("petitchat-store-lost-").FullName;
-        await using var nodes = new NatsNodes
-        {
-            Count = 1,
-            Settings = new Dictionary<string, string?>
-            {
-                ["Notifications:Kind"] = "nats",
-                ["Notifications:ReadDelay"] = "00:00:00.200",
-                ["Notifications:Retry:FirstDelay"] = "00:00:00.100",
-                ["Notifications:Retry:MaxDelay"] = "00:00:01",
-                ["Notifications:Outbound:AllowLoopback"] = "true",
-                ["Notifications:WebPush:KeyPath"] = Path.Combine(folder, "vapid-keys.json"),
-            },
-        };
+        await using var nodes = new NatsNodes { Count = 1, Settings = PushingNode.Settings("nats", folder) };
         await nodes.InitializeAsync();
         var (alice, bob, carol) = (await nodes.NewChatterAsync("alice"), await nodes.NewChatterAsync("bob"), await nodes.NewChatterAsync("carol"));
         using var browser = push.NewBrowser();
@@ -43,29 +31,12 @@ public sealed class NatsStoreLostTests
         // Carol's stream opens with a ticket (as the web client opens it) once the node is back,
         // and gets the message live; Bob, with no stream open, is pushed it.
         await using var carols = await OpenWhenBackAsync(carol.On(0));
-        var sent = await SendUntilTakenAsync(alice.On(0), chat, "sent after the store was lost");
+        var send = new { kind = "message", text = "sent after the store was lost", clientId = Guid.NewGuid().ToString() };
+        var sent = await PushingNode.SendUntilTakenAsync(alice.On(0), chat, send, HttpStatusCode.Created, HttpStatusCode.OK);
         await carols.NextAsync(e => e.Type == "signal" && e.Data.Id() == sent);
         var pushed = Assert.Single(await push.WaitForAsync(browser.Id, 1, TimeSpan.FromSeconds(30)));
         Assert.Equal(sent, pushed.Json!.Value.GetProperty("signalId").GetGuid());
         Directory.Delete(folder, recursive: true);
-    }
-
-    /// <summary>The client's way: the same send (same clientId) until it is taken; a 503 "saved" asks for the repeat.</summary>
-    private static async Task<Guid> SendUntilTakenAsync(Chatter sender, Guid chat, string text)
-    {
-        var send = new { kind = "message", text, clientId = Guid.NewGuid().ToString() };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var response = await sender.PostRawAsync($"/api/v1/chats/{chat}/signals", send);
-            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created)
-            {
-                return (await response.ReadJsonAsync()).Id();
-            }
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            await Task.Delay(200, deadline.Token);
-        }
     }
 
     /// <summary>A ticket, then the stream it opens, again while the node answers 503.</summary>

@@ -19,19 +19,7 @@ public sealed class SavedSendPushTests
     {
         await using var push = await PushEndpoint.StartAsync();
         var folder = Directory.CreateTempSubdirectory("petitchat-saved-push-").FullName;
-        await using var nodes = new NatsNodes
-        {
-            Count = 1,
-            Settings = new Dictionary<string, string?>
-            {
-                ["Notifications:Kind"] = notifications,
-                ["Notifications:ReadDelay"] = "00:00:00.200",
-                ["Notifications:Retry:FirstDelay"] = "00:00:00.100",
-                ["Notifications:Retry:MaxDelay"] = "00:00:01",
-                ["Notifications:Outbound:AllowLoopback"] = "true",
-                ["Notifications:WebPush:KeyPath"] = Path.Combine(folder, "vapid-keys.json"),
-            },
-        };
+        await using var nodes = new NatsNodes { Count = 1, Settings = PushingNode.Settings(notifications, folder) };
         await nodes.InitializeAsync();
         var (alice, bob) = (await nodes.NewChatterAsync("alice"), await nodes.NewChatterAsync("bob"));
         using var browser = push.NewBrowser();
@@ -43,28 +31,11 @@ public sealed class SavedSendPushTests
         var problem = await alice.On(0).PostRawAsync($"/api/v1/chats/{chat}/signals", send).ProblemAsync(503);
         Assert.True(problem.GetProperty("saved").GetBoolean());
         await nodes.Nats.StartAgainAsync();
-        var repeated = await RepeatUntilTakenAsync(alice.On(0), chat, send);
+        var repeated = await PushingNode.SendUntilTakenAsync(alice.On(0), chat, send, HttpStatusCode.OK);
 
         var pushed = Assert.Single(await push.WaitForAsync(browser.Id, 1, TimeSpan.FromSeconds(30)));
         Assert.Equal(repeated, pushed.Json!.Value.GetProperty("signalId").GetGuid());
         Assert.Contains("saved during the outage", pushed.Json!.Value.Str("body"), StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
-    }
-
-    /// <summary>The client's retry: the same send until it is answered 200 (the node reconnects to NATS by itself).</summary>
-    private static async Task<Guid> RepeatUntilTakenAsync(Chatter sender, Guid chat, object send)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var response = await sender.PostRawAsync($"/api/v1/chats/{chat}/signals", send);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return (await response.ReadJsonAsync()).Id();
-            }
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            deadline.Token.ThrowIfCancellationRequested();
-        }
     }
 }
