@@ -49,17 +49,16 @@ public sealed partial class NatsTicketStore(INatsConnection connection, IOptions
 
     public async Task<StoredTicket?> TakeAsync(string ticket, CancellationToken ct)
     {
-        var bucket = await BucketAsync(ct);
+        await BucketAsync(ct);
         try
         {
             var entry = await _recreation.KeepAsync(c => _bucket!.TryGetEntryAsync<string>(ticket, cancellationToken: c), EnsureBucketAsync, LogRecreating, ct);
-            bucket = _bucket!;
             if (!entry.Success || entry.Value.Value is not { } value)
             {
                 return null;
             }
 
-            var taken = await bucket.TryDeleteAsync(ticket, new NatsKVDeleteOpts { Revision = entry.Value.Revision }, ct);
+            var taken = await _bucket!.TryDeleteAsync(ticket, new NatsKVDeleteOpts { Revision = entry.Value.Revision }, ct);
             return taken.Success ? Parse(value) : null;
         }
         catch (Exception e) when (e is NatsException or TimeoutException)

@@ -352,10 +352,16 @@ public sealed partial class NatsPresence(
     private ValueTask KeepAsync(Func<CancellationToken, ValueTask> call, CancellationToken ct) =>
         _recreation.KeepAsync(call, RecreateAsync, LogRecreating, ct);
 
-    /// <summary>Creates the buckets again (an update where they exist) and puts back this node's key and a key per user with a stream open here.</summary>
+    /// <summary>Creates the buckets again (an update where they exist) and puts back what this node holds.</summary>
     private async Task RecreateAsync(CancellationToken ct)
     {
         await EnsureAsync(ct);
+        await PutBackAsync(ct);
+    }
+
+    /// <summary>This node's key (once it registered) and a key per user with a stream open here.</summary>
+    private async Task PutBackAsync(CancellationToken ct)
+    {
         if (_registered)
         {
             await _nodes!.PutAsync(_node, Open, cancellationToken: ct);
@@ -384,19 +390,10 @@ public sealed partial class NatsPresence(
 
         try
         {
-            if (_registered)
-            {
-                await KeepAsync(c => _nodes!.PutAsync(_node, Open, cancellationToken: c), CancellationToken.None);
-            }
-
             await _writes.WaitAsync();
             try
             {
-                await KeepAsync(async c =>
-                {
-                    await PutLocalKeysAsync(c);
-                    return true;
-                }, CancellationToken.None);
+                await KeepAsync(c => new ValueTask(PutBackAsync(c)), CancellationToken.None);
             }
             finally
             {
