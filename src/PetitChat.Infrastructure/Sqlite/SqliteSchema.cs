@@ -142,6 +142,10 @@ internal static class SqliteSchema
         SqliteConversationSchema.Step,
         SqliteThreadSchema.Step,
         SqliteSearchSchema.TimeKeysStep,
+        // Issue 18: since threads, every read of a chat's signals walks the main timeline
+        // (signals_main_by_chat, thread_id IS NULL), a thread (signals_by_thread) or ids (the
+        // primary key). The first index of all signals by chat was written on every append and read by none.
+        "DROP INDEX IF EXISTS signals_by_chat;",
     ];
 
     public static int Version => Steps.Length;

@@ -92,6 +92,47 @@ public sealed class SqliteStoreSetupTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => newer.InitializeAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_chat_s_signals_are_read_by_the_main_timeline_index_and_no_index_of_all_signals_by_chat_is_kept()
+    {
+        var options = new SqliteStoreOptions { Path = Path.Combine(_folder, "chat.db") };
+        using (var store = new SqliteChatStore(options))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={options.Path}");
+        await connection.OpenAsync();
+        var indexes = await ReadColumnAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'signals' ORDER BY name", 0);
+        Assert.Equal(["signals_by_client_id", "signals_by_thread", "signals_main_by_chat", "sqlite_autoindex_signals_1"], indexes);
+
+        // The shapes of the timeline page and the unread count (SqliteChatStore.Signals and .Chats).
+        string[] queries =
+        [
+            "SELECT * FROM signals WHERE chat_id = 'c' AND thread_id IS NULL AND id < 'x' ORDER BY id DESC LIMIT 50",
+            "SELECT count(*) FROM signals s WHERE s.chat_id = 'c' AND s.thread_id IS NULL AND s.sender_id <> 'u' AND s.id > 'x'",
+        ];
+        foreach (var query in queries)
+        {
+            var plan = string.Join(" / ", await ReadColumnAsync(connection, "EXPLAIN QUERY PLAN " + query, 3));
+            Assert.Contains("INDEX signals_main_by_chat (chat_id=?", plan, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<List<string>> ReadColumnAsync(SqliteConnection connection, string sql, int column)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(column));
+        }
+
+        return values;
+    }
+
     private static async Task<(long Version, string JournalMode)> ReadSettingsAsync(string file)
     {
         await using var connection = new SqliteConnection($"Data Source={file}");
