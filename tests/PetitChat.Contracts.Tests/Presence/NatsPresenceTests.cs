@@ -48,6 +48,64 @@ public sealed class NatsPresenceTests(NatsServerFixture nats) : IClassFixture<Na
 
     public void Dispose() => _stores.Dispose();
 
+    [Fact]
+    public async Task The_fans_screen_follows_another_node_from_a_watched_copy_and_answers_with_NATS_away()
+    {
+        var options = NatsWorker.OptionsFor(nats.Server.Url) with { PresenceExpiry = TimeSpan.FromMinutes(1) };
+        await using var node = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        await using var fans = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        var (alice, bob) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var bobThere = await node.Presence.ConnectAsync(bob, cts.Token);
+
+        // The first question starts the watch, and is answered by a read of the bucket meanwhile.
+        Assert.True(await fans.Presence.SeemsConnectedAsync(bob, cts.Token));
+        await UntilAsync(() => Task.FromResult(fans.Presence.ViewReady), cts.Token);
+        Assert.True(await fans.Presence.SeemsConnectedAsync(bob, cts.Token));
+
+        var aliceThere = await node.Presence.ConnectAsync(alice, cts.Token);
+        await UntilAsync(() => fans.Presence.SeemsConnectedAsync(alice, cts.Token), cts.Token);
+        await aliceThere.DisposeAsync();
+        await UntilAsync(async () => !await fans.Presence.SeemsConnectedAsync(alice, cts.Token), cts.Token);
+
+        // No read per question: with NATS gone the screen still answers, from what the watch told it.
+        await nats.Server.StopAsync();
+        try
+        {
+            Assert.True(await fans.Presence.SeemsConnectedAsync(bob, cts.Token));
+            Assert.False(await fans.Presence.SeemsConnectedAsync(alice, cts.Token));
+        }
+        finally
+        {
+            await nats.Server.StartAgainAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_fans_screen_drops_a_key_that_expired_in_the_bucket_without_a_delete()
+    {
+        var options = NatsWorker.OptionsFor(nats.Server.Url) with { PresenceExpiry = TimeSpan.FromSeconds(6) };
+        await using var dying = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        await using var fans = await NatsWorker.StartAsync(options, Core.Notifications.RetryPolicy.Default);
+        var alice = Guid.CreateVersion7();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await dying.Presence.ConnectAsync(alice, cts.Token);
+        await UntilAsync(async () => await fans.Presence.SeemsConnectedAsync(alice, cts.Token) && fans.Presence.ViewReady, cts.Token);
+
+        // Nobody refreshes or deletes alice's key: the bucket drops it after PresenceExpiry, and tells no watcher.
+        await UntilAsync(async () => !await fans.Presence.SeemsConnectedAsync(alice, cts.Token), cts.Token);
+        Assert.True(fans.Presence.ViewReady);
+        Assert.False(await fans.Presence.IsConnectedAsync(alice, cts.Token));
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(50, ct);
+        }
+    }
+
     /// <summary>The node's sweep, every 200 ms, as <c>PresenceSweeper</c> runs it every <c>SweepInterval</c>.</summary>
     private static async Task SweepUntilCancelledAsync(PresenceService presence, CancellationToken ct)
     {

@@ -108,7 +108,7 @@ public sealed partial class NatsNotificationQueue
         }
 
         var users = fan.Jobs.Select(job => job.UserId).Distinct().ToList();
-        var connected = await Task.WhenAll(users.Select(userId => presence.IsConnectedAsync(userId, CancellationToken.None)));
+        var connected = await Task.WhenAll(users.Select(userId => presence.SeemsConnectedAsync(userId, CancellationToken.None)));
         var online = users.Where((_, i) => connected[i]).ToHashSet();
         return [.. fan.Jobs.Where(job => !online.Contains(job.UserId))];
     }

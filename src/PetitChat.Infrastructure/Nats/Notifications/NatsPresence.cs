@@ -44,6 +44,12 @@ public sealed partial class NatsPresence(
     private readonly ConcurrentDictionary<Guid, string> _found = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly NatsRecreation _recreation = new();
+    private readonly NatsPresenceView _view = new(options.Value.PresenceExpiry);
+    private readonly CancellationTokenSource _life = new();
+
+    /// <summary>The current round of the view's watch, cancelled to start it over (a reconnect).</summary>
+    private CancellationTokenSource? _viewRound;
+    private int _viewStarted;
     private INatsKVStore? _bucket;
     private INatsKVStore? _nodes;
     private INatsKVStore? _activity;
@@ -121,6 +127,84 @@ public sealed partial class NatsPresence(
 
         await BucketAsync(ct);
         return await KeepAsync(c => FindConnectionAsync(userId, c), ct);
+    }
+
+    /// <summary>
+    /// The fans' screen (decision 24): whether the user seems to have a stream open, from this
+    /// node's own streams and then from a watched copy of the bucket (<see cref="NatsPresenceView"/>)
+    /// rather than a read per recipient. It trails the bucket by milliseconds: a recipient who closed
+    /// that moment is not pushed a message they had ten seconds to see, and one who just connected
+    /// gets a job whose worker reads the bucket itself. Until the watch has caught up, it reads.
+    /// </summary>
+    public async Task<bool> SeemsConnectedAsync(Guid userId, CancellationToken ct)
+    {
+        if (_local.TryGetValue(userId, out var here) && here > 0)
+        {
+            return true;
+        }
+
+        if (Interlocked.Exchange(ref _viewStarted, 1) == 0)
+        {
+            _ = Task.Run(() => WatchAsync(_life.Token), CancellationToken.None);
+        }
+
+        return _view.Ready ? _view.IsConnected(userId) : await IsConnectedAsync(userId, ct);
+    }
+
+    /// <summary>Whether the fans' screen answers from its watched copy now (for tests).</summary>
+    internal bool ViewReady => _view.Ready;
+
+    /// <summary>Keeps <see cref="_view"/>: a watch of the connection bucket, started over after a reconnect or a failure.</summary>
+    private async Task WatchAsync(CancellationToken life)
+    {
+        var opts = new NatsKVWatchOpts
+        {
+            MetaOnly = true,
+            OnNoData = _ =>
+            {
+                _view.MarkReady();
+                return ValueTask.FromResult(false);
+            },
+        };
+        while (!life.IsCancellationRequested)
+        {
+            _view.Reset();
+            using var round = CancellationTokenSource.CreateLinkedTokenSource(life);
+            Volatile.Write(ref _viewRound, round);
+            try
+            {
+                var bucket = await BucketAsync(round.Token);
+                await foreach (var entry in bucket.WatchAsync<byte[]>(opts: opts, cancellationToken: round.Token))
+                {
+                    _view.Apply(entry.Key, entry.Operation);
+                    if (entry.Delta == 0)
+                    {
+                        _view.MarkReady();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (life.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // A reconnect: watch again from the bucket's current keys.
+            }
+            catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException)
+            {
+                _view.Reset();
+                LogWatchFailed(e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), life);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private async ValueTask<bool> FindConnectionAsync(Guid userId, CancellationToken ct)
@@ -244,14 +328,13 @@ public sealed partial class NatsPresence(
         var byUser = new Dictionary<Guid, (int Live, List<string> Dead)>();
         await foreach (var key in bucket.GetKeysAsync(cancellationToken: ct))
         {
-            var dot = key.IndexOf('.', StringComparison.Ordinal);
-            if (dot <= 0 || !Guid.TryParseExact(key.AsSpan(0, dot), "N", out var userId))
+            if (!NatsPresenceView.TryParseKey(key, out var userId, out var node))
             {
                 continue;
             }
 
             var entry = byUser.TryGetValue(userId, out var known) ? known : (0, []);
-            if (live.Contains(key[(dot + 1)..]))
+            if (live.Contains(node))
             {
                 entry.Live++;
             }
@@ -372,8 +455,22 @@ public sealed partial class NatsPresence(
 
     private ValueTask OnReopened(object? sender, NatsEventArgs args)
     {
+        // Deletes made while this process was away may be lost with a bucket that came back empty.
+        _ = Task.Run(RestartView);
         _ = Task.Run(RestoreAsync);
         return ValueTask.CompletedTask;
+    }
+
+    private void RestartView()
+    {
+        try
+        {
+            Volatile.Read(ref _viewRound)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That round ended on its own, and the next one reads the bucket afresh anyway.
+        }
     }
 
     /// <summary>
@@ -406,6 +503,9 @@ public sealed partial class NatsPresence(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The watch of the presence bucket failed; the fans read the bucket until it runs again")]
+    private partial void LogWatchFailed(Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Putting this node's presence keys back after a reconnect to NATS failed; the refresh puts them later")]
     private partial void LogRestoreFailed(Exception exception);
 
@@ -415,6 +515,8 @@ public sealed partial class NatsPresence(
     public void Dispose()
     {
         nats.Connection.ConnectionOpened -= OnReopened;
+        _life.Cancel();
+        _life.Dispose();
         _writes.Dispose();
         _recreation.Dispose();
     }
