@@ -191,8 +191,9 @@ public sealed partial class NatsPresence(
             {
                 // A reconnect: watch again from the bucket's current keys.
             }
-            catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Whatever ended the watch, its copy is no longer followed: read until it runs again.
                 _view.Reset();
                 LogWatchFailed(e);
                 try
