@@ -50,6 +50,7 @@ public sealed partial class NatsPresence(
     /// <summary>The current round of the view's watch, cancelled to start it over (a reconnect).</summary>
     private CancellationTokenSource? _viewRound;
     private int _viewStarted;
+    private int _disposed;
     private INatsKVStore? _bucket;
     private INatsKVStore? _nodes;
     private INatsKVStore? _activity;
@@ -191,8 +192,9 @@ public sealed partial class NatsPresence(
             {
                 // A reconnect: watch again from the bucket's current keys.
             }
-            catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Whatever ended the watch, its copy is no longer followed: read until it runs again.
                 _view.Reset();
                 LogWatchFailed(e);
                 try
@@ -514,6 +516,12 @@ public sealed partial class NatsPresence(
 
     public void Dispose()
     {
+        // Once: the container disposes it as itself and again as the IPresence it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         nats.Connection.ConnectionOpened -= OnReopened;
         _life.Cancel();
         _life.Dispose();
