@@ -120,7 +120,7 @@ public sealed partial class NatsPresence(
     /// </summary>
     public async Task<bool> IsConnectedAsync(Guid userId, CancellationToken ct)
     {
-        if (_local.TryGetValue(userId, out var here) && here > 0)
+        if (IsHere(userId))
         {
             // A stream of the user is open on this node: its key is in the bucket, no read needed.
             return true;
@@ -139,18 +139,15 @@ public sealed partial class NatsPresence(
     /// </summary>
     public async Task<bool> SeemsConnectedAsync(Guid userId, CancellationToken ct)
     {
-        if (_local.TryGetValue(userId, out var here) && here > 0)
-        {
-            return true;
-        }
-
-        if (Interlocked.Exchange(ref _viewStarted, 1) == 0)
+        if (Volatile.Read(ref _viewStarted) == 0 && Interlocked.Exchange(ref _viewStarted, 1) == 0)
         {
             _ = Task.Run(() => WatchAsync(_life.Token), CancellationToken.None);
         }
 
-        return _view.Ready ? _view.IsConnected(userId) : await IsConnectedAsync(userId, ct);
+        return _view.Ready ? IsHere(userId) || _view.IsConnected(userId) : await IsConnectedAsync(userId, ct);
     }
+
+    private bool IsHere(Guid userId) => _local.TryGetValue(userId, out var here) && here > 0;
 
     /// <summary>Whether the fans' screen answers from its watched copy now (for tests).</summary>
     internal bool ViewReady => _view.Ready;
@@ -169,7 +166,6 @@ public sealed partial class NatsPresence(
         };
         while (!life.IsCancellationRequested)
         {
-            _view.Reset();
             using var round = CancellationTokenSource.CreateLinkedTokenSource(life);
             Volatile.Write(ref _viewRound, round);
             try
@@ -194,8 +190,6 @@ public sealed partial class NatsPresence(
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Whatever ended the watch, its copy is no longer followed: read until it runs again.
-                _view.Reset();
                 LogWatchFailed(e);
                 try
                 {
@@ -205,6 +199,11 @@ public sealed partial class NatsPresence(
                 {
                     return;
                 }
+            }
+            finally
+            {
+                // However the watch ended, its copy is no longer followed: read until one runs again.
+                _view.Reset();
             }
         }
     }
@@ -330,7 +329,7 @@ public sealed partial class NatsPresence(
         var byUser = new Dictionary<Guid, (int Live, List<string> Dead)>();
         await foreach (var key in bucket.GetKeysAsync(cancellationToken: ct))
         {
-            if (!NatsPresenceView.TryParseKey(key, out var userId, out var node))
+            if (!TryParseKey(key, out var userId, out var node))
             {
                 continue;
             }
@@ -530,6 +529,20 @@ public sealed partial class NatsPresence(
     }
 
     private string KeyOf(Guid userId) => $"{userId:N}.{_node}";
+
+    /// <summary>A connection key, as <see cref="KeyOf"/> makes it: <c>{user:N}.{node}</c>.</summary>
+    internal static bool TryParseKey(string key, out Guid userId, out string node)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !Guid.TryParseExact(key.AsSpan(0, dot), "N", out userId))
+        {
+            (userId, node) = (Guid.Empty, "");
+            return false;
+        }
+
+        node = key[(dot + 1)..];
+        return true;
+    }
 
     private async ValueTask<INatsKVStore> BucketAsync(CancellationToken ct)
     {

@@ -39,7 +39,7 @@ internal sealed class NatsPresenceView(TimeSpan expiry)
     /// <summary>One change the watch heard: a put of <c>{user}.{node}</c>, or its delete or purge.</summary>
     public void Apply(string key, NatsKVOperation operation)
     {
-        if (!TryParseKey(key, out var userId, out var node))
+        if (!NatsPresence.TryParseKey(key, out var userId, out var node))
         {
             return;
         }
@@ -60,20 +60,6 @@ internal sealed class NatsPresenceView(TimeSpan expiry)
                 _users.Remove(userId);
             }
         }
-    }
-
-    /// <summary>A connection key, <c>{user:N}.{node}</c>.</summary>
-    public static bool TryParseKey(string key, out Guid userId, out string node)
-    {
-        var dot = key.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !Guid.TryParseExact(key.AsSpan(0, dot), "N", out userId))
-        {
-            (userId, node) = (Guid.Empty, "");
-            return false;
-        }
-
-        node = key[(dot + 1)..];
-        return true;
     }
 
     /// <summary>Whether a key of the user was put within the bucket's expiry and not deleted since, as far as the watch has told.</summary>
