@@ -25,6 +25,7 @@ internal static class SqliteCommands
     public static async Task<SqliteConnection> OpenConnectionAsync(
         string connectionString, string pragmas, CancellationToken ct, SqliteBusyWait busyWait = SqliteBusyWait.Fine)
     {
+        _ = ProcessSettings.Applied;
         var connection = new SqliteConnection(connectionString);
         try
         {
@@ -54,6 +55,27 @@ internal static class SqliteCommands
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// SQLite's settings for the whole process, applied once before its first connection opens
+    /// (SQLite refuses them later, with SQLITE_MISUSE, and keeps its defaults). Memory statistics
+    /// off: with them on, every allocation inside SQLite takes one process-wide mutex to count it,
+    /// and the writer, the readers, the indexer and the checkpoint allocate at the same time, so
+    /// they queued on it (<c>futex</c> waits and wakes, docs/decisions/0014, 2026-12-03).
+    /// Nothing here reads those statistics (<c>sqlite3_memory_used</c>, a soft heap limit).
+    /// </summary>
+    private static class ProcessSettings
+    {
+        private const int ConfigMemStatus = 9; // SQLITE_CONFIG_MEMSTATUS
+
+        public static readonly int Applied = Apply();
+
+        private static int Apply()
+        {
+            SQLitePCL.Batteries_V2.Init();
+            return SQLitePCL.raw.sqlite3_config(ConfigMemStatus, 0);
         }
     }
 
