@@ -25,6 +25,7 @@ internal static class SqliteCommands
     public static async Task<SqliteConnection> OpenConnectionAsync(
         string connectionString, string pragmas, CancellationToken ct, SqliteBusyWait busyWait = SqliteBusyWait.Fine)
     {
+        _ = ProcessSettings.Applied;
         var connection = new SqliteConnection(connectionString);
         try
         {
@@ -57,10 +58,38 @@ internal static class SqliteCommands
         }
     }
 
-    /// <summary>The pragmas every connection gets: NORMAL sync (safe in WAL mode) and the busy timeout.</summary>
-    public static string ConnectionPragmas(int busyTimeoutSeconds) =>
-        // PRAGMA takes no parameters; the value is an integer from validated options.
-        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)busyTimeoutSeconds * 1000};";
+    /// <summary>
+    /// SQLite's settings for the whole process, applied once before its first connection opens
+    /// (SQLite refuses them later, with SQLITE_MISUSE, and keeps its defaults). Memory statistics
+    /// off: with them on, every allocation inside SQLite takes one process-wide mutex to count it,
+    /// and the writer, the readers, the indexer and the checkpoint allocate at the same time, so
+    /// they queued on it (<c>futex</c> waits and wakes, docs/decisions/0014, 2026-12-03).
+    /// Nothing here reads those statistics (<c>sqlite3_memory_used</c>, a soft heap limit).
+    /// </summary>
+    private static class ProcessSettings
+    {
+        private const int ConfigMemStatus = 9; // SQLITE_CONFIG_MEMSTATUS
+
+        public static readonly int Applied = Apply();
+
+        private static int Apply()
+        {
+            SQLitePCL.Batteries_V2.Init();
+            return SQLitePCL.raw.sqlite3_config(ConfigMemStatus, 0);
+        }
+    }
+
+    /// <summary>SQLite's own <c>wal_autocheckpoint</c>: a commit that leaves this many frames in the WAL checkpoints it before it returns.</summary>
+    public const int SqliteAutoCheckpointPages = 1000;
+
+    /// <summary>
+    /// The pragmas every connection gets: NORMAL sync (safe in WAL mode), the busy timeout, and how
+    /// many frames the WAL may hold before a commit on this connection checkpoints it by itself
+    /// (<see cref="SqliteStoreOptions.PooledAutoCheckpointPages"/>).
+    /// </summary>
+    public static string ConnectionPragmas(int busyTimeoutSeconds, int autoCheckpointPages = SqliteAutoCheckpointPages) =>
+        // PRAGMA takes no parameters; the values are integers from validated options.
+        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)busyTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = {autoCheckpointPages};";
 
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
