@@ -22,7 +22,7 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         DefaultTimeout = options.BusyTimeoutSeconds,
     }.ToString();
 
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds, options.PooledAutoCheckpointPages);
+    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
     private readonly ReadyOnce _schema = new();
 
@@ -45,16 +45,6 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
         await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", ct);
         await SqliteSchema.MigrateAsync(connection, ct);
     }
-
-    /// <summary>
-    /// For another adapter that opens <paramref name="path"/>: the frames the WAL may hold before
-    /// its commits checkpoint it themselves. In this store's file the store's background checkpoint
-    /// does that (<see cref="SqliteStoreOptions.PooledAutoCheckpointPages"/>); in another, SQLite's default.
-    /// </summary>
-    internal int AutoCheckpointPagesFor(string path) =>
-        string.Equals(Path.GetFullPath(path), Path.GetFullPath(options.Path), StringComparison.Ordinal)
-            ? options.PooledAutoCheckpointPages
-            : SqliteAutoCheckpointPages;
 
     public void Dispose()
     {

@@ -79,17 +79,10 @@ internal static class SqliteCommands
         }
     }
 
-    /// <summary>SQLite's own <c>wal_autocheckpoint</c>: a commit that leaves this many frames in the WAL checkpoints it before it returns.</summary>
-    public const int SqliteAutoCheckpointPages = 1000;
-
-    /// <summary>
-    /// The pragmas every connection gets: NORMAL sync (safe in WAL mode), the busy timeout, and how
-    /// many frames the WAL may hold before a commit on this connection checkpoints it by itself
-    /// (<see cref="SqliteStoreOptions.PooledAutoCheckpointPages"/>).
-    /// </summary>
-    public static string ConnectionPragmas(int busyTimeoutSeconds, int autoCheckpointPages = SqliteAutoCheckpointPages) =>
-        // PRAGMA takes no parameters; the values are integers from validated options.
-        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)busyTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = {autoCheckpointPages};";
+    /// <summary>The pragmas every connection gets: NORMAL sync (safe in WAL mode) and the busy timeout.</summary>
+    public static string ConnectionPragmas(int busyTimeoutSeconds) =>
+        // PRAGMA takes no parameters; the value is an integer from validated options.
+        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(long)busyTimeoutSeconds * 1000};";
 
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {

@@ -25,7 +25,7 @@ internal sealed class SqliteSchemaPart : IDisposable
             Pooling = true,
             DefaultTimeout = options.BusyTimeoutSeconds,
         }.ToString();
-        _pragmas = ConnectionPragmas(options.BusyTimeoutSeconds, options.PooledAutoCheckpointPages);
+        _pragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
         _ready = new ReadyOnce(ct => SqliteSchemaParts.MigrateAsync(options.Path, _connectionString, _pragmas, part, steps, ct));
     }
 

@@ -26,10 +26,8 @@ public static class SqliteSearchExtensions
         {
             var options = sp.GetRequiredService<IOptions<SqliteSearchOptions>>().Value;
             var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            var path = Path.GetFullPath(string.IsNullOrWhiteSpace(options.Path) ? storePath : options.Path, contentRoot);
-            // In the chat store's file, the store's writer keeps the WAL checkpointed in the background.
-            var autoCheckpoint = sp.GetService<SqliteChatStore>()?.AutoCheckpointPagesFor(path) ?? options.AutoCheckpointPages;
-            return new SqliteSearchIndex(options with { Path = path, AutoCheckpointPages = autoCheckpoint });
+            var path = string.IsNullOrWhiteSpace(options.Path) ? storePath : options.Path;
+            return new SqliteSearchIndex(options with { Path = Path.GetFullPath(path, contentRoot) });
         });
         builder.Services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<SqliteSearchIndex>());
         builder.Services.AddHostedService<SqliteSearchInitializer>();

@@ -22,7 +22,7 @@ public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISe
         DefaultTimeout = options.BusyTimeoutSeconds,
     }.ToString();
 
-    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds, options.AutoCheckpointPages);
+    private readonly string _connectionPragmas = ConnectionPragmas(options.BusyTimeoutSeconds);
 
     private readonly ReadyOnce _schema = new();
 

@@ -30,10 +30,4 @@ public sealed record SqliteSearchOptions
 
     /// <summary>How long a writer waits for another one to commit before giving up.</summary>
     public int BusyTimeoutSeconds { get; init; } = 10;
-
-    /// <summary>
-    /// Frames the WAL may hold before a commit of the index checkpoints it itself: SQLite's default
-    /// in a file of its own; in the chat store's file, the store's (<see cref="SqliteChatStore.AutoCheckpointPagesFor"/>).
-    /// </summary>
-    internal int AutoCheckpointPages { get; init; } = SqliteCommands.SqliteAutoCheckpointPages;
 }

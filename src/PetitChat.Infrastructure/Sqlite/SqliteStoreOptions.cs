@@ -44,20 +44,4 @@ public sealed record SqliteStoreOptions
     /// 34 ms at 64 MiB and 37 ms at 16 MiB (one run each; docs/decisions/0014, 2026-12-01).
     /// </summary>
     public long WalRestartBytes { get; init; } = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// How many frames the WAL may hold before a commit on a pooled connection (a receipt, a
-    /// reaction, the search indexer's claims and batches) checkpoints it before returning, as
-    /// SQLite does past 1,000 by default. With group commit the background checkpoint after the
-    /// writer's commits copies the WAL and the writer restarts it past <see cref="WalRestartBytes"/>,
-    /// so the WAL holds more than 1,000 frames all the time under sends, and each such commit
-    /// copied the pages written since the last one and synced both files: 41 syncs a second at
-    /// 2,000 sends a second, 30 of them the indexer's, where the background checkpoint needs one
-    /// (docs/decisions/0014, 2026-12-03). Pooled connections now step in only past twice the
-    /// restart's size, when the background machinery is not keeping the WAL short (a reader that
-    /// stays, or writes without any send to start a background checkpoint). Without group commit
-    /// the appends themselves commit on pooled connections and no background checkpoint runs: SQLite's default.
-    /// </summary>
-    internal int PooledAutoCheckpointPages =>
-        GroupCommit ? (int)Math.Clamp(2 * WalRestartBytes / 4096, SqliteCommands.SqliteAutoCheckpointPages, int.MaxValue) : SqliteCommands.SqliteAutoCheckpointPages;
 }

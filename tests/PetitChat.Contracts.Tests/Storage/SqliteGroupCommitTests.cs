@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
-using PetitChat.Core.Receipts;
-using PetitChat.Core.Search;
 using PetitChat.Core.Signals;
 using PetitChat.Core.Storage;
 using PetitChat.Infrastructure.Sqlite;
@@ -211,42 +209,6 @@ public sealed class SqliteGroupCommitTests : StoreContract, IDisposable
 
         Assert.True(background.Checkpoints > 0, "a checkpoint ran beside the writer");
         Assert.Equal(3, (await Store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 3), Ct)).Count);
-    }
-
-    [Fact]
-    public async Task Commits_beside_the_writer_leave_the_WAL_to_the_background_checkpoint()
-    {
-        var (a, b) = (await NewUserAsync(), await NewUserAsync());
-        var chat = await NewGroupAsync(a, b);
-        var walPath = DatabasePath + "-wal";
-        var store = (SqliteChatStore)Store;
-        // Past SQLite's automatic checkpoint, with no background checkpoint yet (interval 1 h):
-        // every page written since the schema is in the WAL, none in the database file.
-        for (var i = 0; i < 3_000 && new FileInfo(walPath).Length < 1_500 * 4096L; i++)
-        {
-            await store.AppendSignalAsync(Message(chat, a, $"m{i}", $"c{i}"), Ct);
-        }
-
-        Assert.True(new FileInfo(walPath).Length >= 1_500 * 4096L, "the WAL grew past SQLite's automatic checkpoint");
-        var fileBefore = new FileInfo(DatabasePath).Length;
-        var newest = (await store.GetSignalsAsync(chat.Id, new TimelineQuery(null, null, 1), Ct))[0];
-
-        // Commits on pooled connections: a receipt, the indexer's claim and completion of search
-        // jobs, and a batch of the search index in the same file.
-        await store.MoveReceiptAsync(chat.Id, b.Id, ReceiptState.Read, newest.Id, DateTimeOffset.UtcNow, Ct);
-        var now = DateTimeOffset.UtcNow;
-        var jobs = await store.ClaimSearchJobsAsync(100, now, now.AddMinutes(1), Ct);
-        await store.CompleteSearchJobsAsync([.. jobs.Select(j => j.Id)], Ct);
-        using var index = new SqliteSearchIndex(new SqliteSearchOptions { Path = DatabasePath, AutoCheckpointPages = store.AutoCheckpointPagesFor(DatabasePath) });
-        await index.InitializeAsync(Ct);
-        await index.UpsertAsync([new SearchDocument(newest.Id, chat.Id, a.Id, "indexed beside the writer", newest.CreatedAt)], Ct);
-
-        // Each of them used to copy the WAL into the file and sync both (30 times a second under
-        // sends, for the indexer alone); the store's background checkpoint does that, once a second.
-        Assert.NotEmpty(jobs);
-        Assert.Equal(fileBefore, new FileInfo(DatabasePath).Length);
-        Assert.Equal(0, store.Checkpoints);
-        Assert.Equal(SqliteCommands.SqliteAutoCheckpointPages, store.AutoCheckpointPagesFor(Path.Combine(_folder, "other.db")));
     }
 
     [Fact]
