@@ -14,7 +14,8 @@ namespace PetitChat.Bench;
 /// <c>POST .../signals</c> with every member listening (send→deliver latency from a stamp in the
 /// text). <c>--before KEY=VALUE</c> (repeatable) runs the same phases first on a server started
 /// with those settings, and <c>--before-dll PATH</c> runs it on another build of the server (such as
-/// main's), so an old path and the new one print side by side on the same machine.
+/// main's), so an old path and the new one print side by side on the same machine. <c>--rounds N</c>
+/// runs both N times, alternating which goes first, and prints the medians.
 /// </summary>
 public sealed class SendBenchmark : IBenchmark
 {
@@ -23,7 +24,7 @@ public sealed class SendBenchmark : IBenchmark
     public string Name => "send";
 
     public string Description =>
-        "send at max rate with streams listening, beside GET /me and /healthz [--clients 200] [--group 10] [--connections 32] [--seconds 8] [--rate 0 (max)] [--before KEY=VALUE] [--before-dll PATH] [--http-streams]";
+        "send at max rate with streams listening, beside GET /me and /healthz [--clients 200] [--group 10] [--connections 32] [--seconds 8] [--rate 0 (max)] [--before KEY=VALUE] [--before-dll PATH] [--rounds 1] [--http-streams]";
 
     public async Task RunAsync(string[] args, CancellationToken ct)
     {
@@ -36,14 +37,26 @@ public sealed class SendBenchmark : IBenchmark
         Console.WriteLine($"send: {settings.Clients} SSE streams in groups of {settings.GroupSize}, {settings.Connections} connections, " +
                           $"{settings.Seconds} s per phase, rate {(settings.Rate == 0 ? "max" : settings.Rate.ToString(CultureInfo.InvariantCulture) + "/s")}");
         var serverDll = FanoutBenchmark.ServerDll();
-        var rows = new List<(string Name, Row Row)>();
+        var configurations = new List<(string Name, string Dll, List<string> Settings)>();
         if (before.Count > 0 || beforeDll is not null)
         {
-            var name = "before: " + string.Join(' ', beforeDll is null ? before : ["other build", .. before]);
-            rows.Add((name, await RunServerAsync(beforeDll ?? serverDll, settings, before, ct)));
+            configurations.Add(("before: " + string.Join(' ', beforeDll is null ? before : ["other build", .. before]), beforeDll ?? serverDll, before));
         }
 
-        rows.Add(("defaults", await RunServerAsync(serverDll, settings, [], ct)));
+        configurations.Add(("defaults", serverDll, []));
+
+        // Rows of one run differ by 4–24 % with the same server and settings (docs/decisions/0014,
+        // 2026-12-03): with --rounds, each configuration runs that many times, in the order
+        // A B, B A, A B... so that neither is always first, and the medians are printed at the end.
+        var rounds = FanoutBenchmark.Option(args, "--rounds", 1);
+        var rows = new List<(string Name, Row Row)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, dll, serverSettings) in round % 2 == 0 ? configurations : Enumerable.Reverse(configurations))
+            {
+                rows.Add((rounds > 1 ? $"{name} (round {round + 1})" : name, await RunServerAsync(dll, settings, serverSettings, ct)));
+            }
+        }
 
         Console.WriteLine();
         Console.WriteLine($"{"server",-44} {"healthz/s",10} {"me/s",8} {"sends/s",8} {"send/me",8} {"µs/me",7} {"µs/send",8} {"cpu ratio",9} " +
@@ -57,9 +70,29 @@ public sealed class SendBenchmark : IBenchmark
                 $"{row.Me.ServerCpuMicros,7:F0} {row.Sends.ServerCpuMicros,8:F0} {row.Me.ServerCpuMicros / row.Sends.ServerCpuMicros,9:F2} {row.DeliveriesPerSecond,8:F0} {row.Missing,8} {post.P50,9:F2} {post.P99,9:F2} {deliver.P50,8:F2} {deliver.P99,8:F2} {deliver.Max,8:F2}"));
         }
 
+        if (rounds > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"medians of {rounds} rounds: {"server",-44} {"sends/s",8} {"send/me",8} {"µs/me",7} {"µs/send",8} {"cpu ratio",9} {"dlv p99",8}");
+            foreach (var (name, _, _) in configurations)
+            {
+                var mine = rows.Where(r => r.Name.StartsWith(name + " (round ", StringComparison.Ordinal)).Select(r => r.Row).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"",-19} {name,-44} {Median(mine, r => r.Sends.PerSecond),8:F0} {Median(mine, r => r.Sends.PerSecond / r.Me.PerSecond),8:F2} " +
+                    $"{Median(mine, r => r.Me.ServerCpuMicros),7:F0} {Median(mine, r => r.Sends.ServerCpuMicros),8:F0} " +
+                    $"{Median(mine, r => r.Me.ServerCpuMicros / r.Sends.ServerCpuMicros),9:F2} {Median(mine, r => Percentiles.Of(r.DeliverLatencies).P99),8:F2}"));
+            }
+        }
+
         Console.WriteLine("latencies in ms; post = the send's HTTP round trip, dlv = send→delivery on every member's stream; " +
                           "healthz is the client's own limit (no auth, no store), me the goal's yardstick (send/me ≥ 0.3); " +
                           "µs = server CPU per request, and cpu ratio = µs/me ÷ µs/send, the send/me ratio that an idle machine would give when the server's CPU is the limit");
+    }
+
+    private static double Median(List<Row> rows, Func<Row, double> of)
+    {
+        var sorted = rows.Select(of).Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <param name="HttpClientStreams">Read the streams through HttpClient with a task per stream, as before 2026-12-02, instead of with <see cref="EventStreams"/>.</param>
