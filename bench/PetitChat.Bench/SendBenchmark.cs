@@ -49,19 +49,21 @@ public sealed class SendBenchmark : IBenchmark
         // 2026-12-03): with --rounds, each configuration runs that many times, in the order
         // A B, B A, A B... so that neither is always first, and the medians are printed at the end.
         var rounds = FanoutBenchmark.Option(args, "--rounds", 1);
-        var rows = new List<(string Name, Row Row)>();
+        var rows = new List<(string Name, int Configuration, Row Row)>();
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var (name, dll, serverSettings) in round % 2 == 0 ? configurations : Enumerable.Reverse(configurations))
+            var order = Enumerable.Range(0, configurations.Count);
+            foreach (var i in round % 2 == 0 ? order : order.Reverse())
             {
-                rows.Add((rounds > 1 ? $"{name} (round {round + 1})" : name, await RunServerAsync(dll, settings, serverSettings, ct)));
+                var (name, dll, serverSettings) = configurations[i];
+                rows.Add((rounds > 1 ? $"{name} (round {round + 1})" : name, i, await RunServerAsync(dll, settings, serverSettings, ct)));
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"{"server",-44} {"healthz/s",10} {"me/s",8} {"sends/s",8} {"send/me",8} {"µs/me",7} {"µs/send",8} {"cpu ratio",9} " +
                           $"{"deliv/s",8} {"missing",8} {"post p50",9} {"post p99",9} {"dlv p50",8} {"dlv p99",8} {"dlv max",8}");
-        foreach (var (name, row) in rows)
+        foreach (var (name, _, row) in rows)
         {
             var post = Percentiles.Of(row.SendLatencies);
             var deliver = Percentiles.Of(row.DeliverLatencies);
@@ -74,9 +76,10 @@ public sealed class SendBenchmark : IBenchmark
         {
             Console.WriteLine();
             Console.WriteLine($"medians of {rounds} rounds: {"server",-44} {"sends/s",8} {"send/me",8} {"µs/me",7} {"µs/send",8} {"cpu ratio",9} {"dlv p99",8}");
-            foreach (var (name, _, _) in configurations)
+            for (var i = 0; i < configurations.Count; i++)
             {
-                var mine = rows.Where(r => r.Name.StartsWith(name + " (round ", StringComparison.Ordinal)).Select(r => r.Row).ToList();
+                var name = configurations[i].Name;
+                var mine = rows.Where(r => r.Configuration == i).Select(r => r.Row).ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"",-19} {name,-44} {Median(mine, r => r.Sends.PerSecond),8:F0} {Median(mine, r => r.Sends.PerSecond / r.Me.PerSecond),8:F2} " +
                     $"{Median(mine, r => r.Me.ServerCpuMicros),7:F0} {Median(mine, r => r.Sends.ServerCpuMicros),8:F0} " +
