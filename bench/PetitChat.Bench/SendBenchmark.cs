@@ -21,6 +21,13 @@ public sealed class SendBenchmark : IBenchmark
 {
     private const int WarmUpFrom = 100_000_000;
 
+    // The server's JIT goes on compiling tier-1 code long after a phase starts: with the fanout
+    // bench's "fewer than 20 methods a second for two seconds", the sends' measured 20 s still
+    // compiled 725 methods (docs/decisions/0014, 2026-12-03 (2)), and µs/send measured that JIT.
+    private const int SettledJitMethods = 5;
+    private const int SettledSeconds = 3;
+    private const int MaxWarmUpSeconds = 90;
+
     public string Name => "send";
 
     public string Description =>
@@ -62,14 +69,14 @@ public sealed class SendBenchmark : IBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"{"server",-44} {"healthz/s",10} {"me/s",8} {"sends/s",8} {"send/me",8} {"µs/me",7} {"µs/send",8} {"cpu ratio",9} " +
-                          $"{"deliv/s",8} {"missing",8} {"post p50",9} {"post p99",9} {"dlv p50",8} {"dlv p99",8} {"dlv max",8}");
+                          $"{"deliv/s",8} {"missing",8} {"post p50",9} {"post p99",9} {"dlv p50",8} {"dlv p99",8} {"dlv max",8} {"send jit",8}");
         foreach (var (name, _, row) in rows)
         {
             var post = Percentiles.Of(row.SendLatencies);
             var deliver = Percentiles.Of(row.DeliverLatencies);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-44} {row.Healthz.PerSecond,10:F0} {row.Me.PerSecond,8:F0} {row.Sends.PerSecond,8:F0} {row.Sends.PerSecond / row.Me.PerSecond,8:F2} " +
-                $"{row.Me.ServerCpuMicros,7:F0} {row.Sends.ServerCpuMicros,8:F0} {row.Me.ServerCpuMicros / row.Sends.ServerCpuMicros,9:F2} {row.DeliveriesPerSecond,8:F0} {row.Missing,8} {post.P50,9:F2} {post.P99,9:F2} {deliver.P50,8:F2} {deliver.P99,8:F2} {deliver.Max,8:F2}"));
+                $"{row.Me.ServerCpuMicros,7:F0} {row.Sends.ServerCpuMicros,8:F0} {row.Me.ServerCpuMicros / row.Sends.ServerCpuMicros,9:F2} {row.DeliveriesPerSecond,8:F0} {row.Missing,8} {post.P50,9:F2} {post.P99,9:F2} {deliver.P50,8:F2} {deliver.P99,8:F2} {deliver.Max,8:F2} {row.Sends.JitMethods,8:F0}"));
         }
 
         if (rounds > 1)
@@ -89,7 +96,8 @@ public sealed class SendBenchmark : IBenchmark
 
         Console.WriteLine("latencies in ms; post = the send's HTTP round trip, dlv = send→delivery on every member's stream; " +
                           "healthz is the client's own limit (no auth, no store), me the goal's yardstick (send/me ≥ 0.3); " +
-                          "µs = server CPU per request, and cpu ratio = µs/me ÷ µs/send, the send/me ratio that an idle machine would give when the server's CPU is the limit");
+                          "µs = server CPU per request, and cpu ratio = µs/me ÷ µs/send, the send/me ratio that an idle machine would give when the server's CPU is the limit; " +
+                          "send jit = methods the server's JIT compiled during the measured sends");
     }
 
     private static double Median(List<Row> rows, Func<Row, double> of)
@@ -259,11 +267,15 @@ public sealed class SendBenchmark : IBenchmark
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    /// <summary>A phase's rate and the CPU that each request cost the server and the client (robust on a loaded machine).</summary>
-    private sealed record Phase(double PerSecond, double ServerCpuMicros, double ClientCpuMicros)
+    /// <summary>
+    /// A phase's rate, the CPU that each request cost the server and the client (robust on a loaded
+    /// machine), and the methods the server's JIT compiled during it: a phase that measured tier-up
+    /// (docs/decisions/0014, 2026-12-03 (2)) shows it here.
+    /// </summary>
+    private sealed record Phase(double PerSecond, double ServerCpuMicros, double ClientCpuMicros, double? JitMethods)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{PerSecond,8:F0}/s, server CPU {ServerCpuMicros,6:F0} µs/request, client CPU {ClientCpuMicros,6:F0} µs/request");
+            $"{PerSecond,8:F0}/s, server CPU {ServerCpuMicros,6:F0} µs/request, client CPU {ClientCpuMicros,6:F0} µs/request, {JitMethods,5:F0} methods compiled");
     }
 
     /// <summary>
@@ -276,6 +288,7 @@ public sealed class SendBenchmark : IBenchmark
     {
         var count = 0;
         var client = Process.GetCurrentProcess();
+        var compiled = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods;
         server.Refresh();
         var (serverCpu, clientCpu) = (server.TotalProcessorTime, client.TotalProcessorTime);
         var started = Stopwatch.GetTimestamp();
@@ -320,30 +333,35 @@ public sealed class SendBenchmark : IBenchmark
         client.Refresh();
         var done = Math.Max(1, Volatile.Read(ref count));
         return new Phase(done / elapsed, (server.TotalProcessorTime - serverCpu).TotalMicroseconds / done,
-            (client.TotalProcessorTime - clientCpu).TotalMicroseconds / done);
+            (client.TotalProcessorTime - clientCpu).TotalMicroseconds / done, (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods - compiled);
     }
 
     /// <summary>
     /// Runs a phase unmeasured for three seconds, then a second at a time until the server's JIT
-    /// compiled fewer than <see cref="FanoutBenchmark.SettledJitMethods"/> methods in each of two
-    /// seconds in a row (at most a minute more), and prints how long that took.
+    /// compiled fewer than <see cref="SettledJitMethods"/> methods in each of
+    /// <see cref="SettledSeconds"/> seconds in a row (at most <see cref="MaxWarmUpSeconds"/> in
+    /// all), and prints how long that took and what the JIT compiled in its last seconds.
     /// </summary>
     private static async Task WarmUpAsync(Settings settings, string phase, Func<int, HttpRequestMessage> make, HttpClient http, Process server,
         CancellationToken ct)
     {
         var (seconds, quiet) = (3, 0);
+        var perSecond = new List<double>();
         await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(seconds), make, http, null, server, ct);
-        var compiled = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods;
-        while (compiled is not null && quiet < 2 && seconds < 63)
+        while (quiet < SettledSeconds && seconds < MaxWarmUpSeconds)
         {
-            await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(1), make, http, null, server, ct);
+            var second = await ClosedLoopAsync(settings with { Rate = 0 }, TimeSpan.FromSeconds(1), make, http, null, server, ct);
+            if (second.JitMethods is not { } compiled)
+            {
+                break;
+            }
+
             seconds++;
-            var now = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).JitMethods;
-            quiet = now - compiled < FanoutBenchmark.SettledJitMethods ? quiet + 1 : 0;
-            compiled = now;
+            perSecond.Add(compiled);
+            quiet = compiled < SettledJitMethods ? quiet + 1 : 0;
         }
 
-        Console.WriteLine($"  {phase} warmed up for {seconds} s");
+        Console.WriteLine($"  {phase} warmed up for {seconds} s; methods compiled in its last seconds: {string.Join(", ", perSecond.TakeLast(8))}");
     }
 
     private static List<string> Values(string[] args, string name)
