@@ -71,7 +71,6 @@ public sealed class IncomingCallNotificationTests : IAsyncLifetime, IDisposable
     {
         _store.Dispose();
         _settings.Dispose();
-        _ledger.Dispose();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
