@@ -73,7 +73,7 @@ public sealed class InMemoryDeliveryLedgerTests : DeliveryLedgerContract
     }
 
     [Fact]
-    public async Task A_key_longer_than_the_stack_buffer_is_kept_apart_from_its_prefix()
+    public async Task A_long_key_is_kept_apart_from_its_prefix()
     {
         var ledger = new InMemoryDeliveryLedger();
         var longKey = new string('k', 2_000) + "é";

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using PetitChat.Core.Notifications;
@@ -7,8 +6,8 @@ namespace PetitChat.Infrastructure.InProcess.Notifications;
 
 /// <summary>
 /// The embedded ledger (one worker, so this process's memory is enough): the keys of the last day,
-/// at most <see cref="MaxKeys"/> of them, the oldest going first, and the push marks of the last day.
-/// A key is kept as 128 bits of its SHA-256 (64 bytes with its place in a queue in write order), so
+/// at most <c>maxKeys</c> of them, the oldest going first, and the push marks of the last day.
+/// A key is kept as the first 16 bytes of its SHA-256 (64 bytes with its place in a queue in write order), so
 /// that dropping the oldest is a dequeue. A <c>MemoryCache</c> held these before: 339 bytes a
 /// key with the key's string, and past its size limit it refused new keys and sorted every entry
 /// to drop a twentieth of them, again after each twentieth written (every 7 s at 800 messages/s to
@@ -19,20 +18,14 @@ public sealed class InMemoryDeliveryLedger(TimeProvider? time = null, int maxKey
     /// <summary>Keys kept at most by default: 64 MB of them (<c>bench -- ledger</c>), a day of a million recipients' jobs.</summary>
     public const int DefaultMaxKeys = 1_000_000;
 
-    /// <summary>Keys longer than this (in UTF-8 at most) are hashed from an array rather than the stack.</summary>
-    private const int StackKeyBytes = 512;
-
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
-    private readonly HashSet<KeyHash> _keys = [];
-    private readonly Queue<(KeyHash Key, long AtTicks)> _written = new();
+    private readonly HashSet<Guid> _keys = [];
+    private readonly Queue<(Guid Key, long AtTicks)> _written = new();
     private readonly Dictionary<(Guid User, Guid Chat), (PushMark Mark, DateTimeOffset At)> _marks = [];
     private DateTimeOffset _marksSweptAt = DateTimeOffset.MinValue;
-
-    /// <summary>Keys kept at most; past it the oldest go.</summary>
-    public int MaxKeys => maxKeys;
 
     /// <summary>Keys held now (for tests).</summary>
     public int KeyCount
@@ -99,7 +92,7 @@ public sealed class InMemoryDeliveryLedger(TimeProvider? time = null, int maxKey
         }
     }
 
-    /// <summary>Under the gate: the keys written before <paramref name="horizon"/>, and the oldest past <see cref="MaxKeys"/>.</summary>
+    /// <summary>Under the gate: the keys written before <paramref name="horizon"/>, and the oldest past the bound.</summary>
     private void DropKeysBefore(DateTimeOffset horizon)
     {
         while (_written.TryPeek(out var oldest) && (_written.Count > maxKeys || oldest.AtTicks < horizon.UtcTicks))
@@ -108,7 +101,7 @@ public sealed class InMemoryDeliveryLedger(TimeProvider? time = null, int maxKey
         }
     }
 
-    /// <summary>Under the gate: forgets the marks not written for the retention, at most once a minute or when past <see cref="MaxKeys"/>.</summary>
+    /// <summary>Under the gate: forgets the marks not written for the retention, at most once a minute or when past the bound.</summary>
     private void SweepMarks(DateTimeOffset now)
     {
         if (now - _marksSweptAt < TimeSpan.FromMinutes(1) && _marks.Count <= maxKeys)
@@ -138,16 +131,6 @@ public sealed class InMemoryDeliveryLedger(TimeProvider? time = null, int maxKey
         }
     }
 
-    private static KeyHash Hash(string key)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
-        var bytes = length > StackKeyBytes ? new byte[length] : stackalloc byte[StackKeyBytes];
-        var written = Encoding.UTF8.GetBytes(key, bytes);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes[..written], digest);
-        return new KeyHash(MemoryMarshal.Read<ulong>(digest), MemoryMarshal.Read<ulong>(digest[sizeof(ulong)..]));
-    }
-
-    /// <summary>128 bits of a key's SHA-256, as two longs: a <see cref="UInt128"/> is aligned to 16 bytes, which made every entry 32.</summary>
-    private readonly record struct KeyHash(ulong High, ulong Low);
+    /// <summary>As the project hashes ids elsewhere (AppDeliveries): 16 bytes of the SHA-256, a Guid's fast equality.</summary>
+    private static Guid Hash(string key) => new(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
 }
