@@ -122,14 +122,23 @@ public sealed class PeersBenchmark : IBenchmark
             using var serverProcess = Process.GetProcessById(server.ProcessId);
             var rssEmpty = await RssAfterCollectionAsync(server.ProcessId, serverProcess, ct);
 
-            var sentAt = new ConcurrentDictionary<int, long>();
-            var latencies = new ConcurrentBag<double>();
+            // Arrays sized for the whole window, filled in place: a dictionary of send times and a
+            // bag of latencies grew with the run (144,000 and 1,440,000 entries in 180 s at 800/s),
+            // and the collections of this process's growing heap stalled the thread that reads
+            // every stream, which the latencies then counted as the server's.
+            var measured = rate * options.Seconds;
+            var sentAt = new long[measured];
+            var latencies = new double[(long)measured * options.Room];
+            var latencySeq = new int[latencies.Length];
+            var postLatencies = new double[measured];
             var delivered = 0L;
             using var streams = await EventStreams.OpenAsync([.. users.Select(user => (url, user.Token))], (_, seq) =>
             {
-                if (sentAt.TryGetValue(seq, out var at))
+                // One thread calls this (EventStreams); a measured send's time is written before it is sent.
+                if ((uint)seq < (uint)sentAt.Length && Volatile.Read(ref sentAt[seq]) is var at && at != 0 && delivered < latencies.Length)
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                    latencies[delivered] = Stopwatch.GetElapsedTime(at).TotalMilliseconds;
+                    latencySeq[delivered] = seq;
                     Interlocked.Increment(ref delivered);
                 }
             }, ct);
@@ -140,15 +149,20 @@ public sealed class PeersBenchmark : IBenchmark
             {
                 var (chat, members) = groups[seq % groups.Count];
                 var sender = members[seq / groups.Count % members.Length];
-                if (seq < FanoutBenchmark.WarmUpFrom)
+                if (seq < sentAt.Length)
                 {
-                    sentAt[seq] = Stopwatch.GetTimestamp();
+                    Volatile.Write(ref sentAt[seq], Stopwatch.GetTimestamp());
                 }
 
                 using var request = FanoutBenchmark.Authorized(HttpMethod.Post, $"/api/v1/chats/{chat}/signals", users[sender].Token);
                 request.Content = JsonContent.Create(new { kind = "message", text = $"bench #{seq}#", clientId = $"peer-{seq}" });
+                var posted = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request, token);
                 response.EnsureSuccessStatusCode();
+                if (seq < postLatencies.Length)
+                {
+                    postLatencies[seq] = Stopwatch.GetElapsedTime(posted).TotalMilliseconds;
+                }
             }
 
             // Warm-up (JIT, connection pool), not measured: five seconds, then on until the JIT has
@@ -161,8 +175,10 @@ public sealed class PeersBenchmark : IBenchmark
             serverProcess.Refresh();
             var serverCpuBefore = serverProcess.TotalProcessorTime;
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var nodeBefore = await FanoutBenchmark.NodeFiguresAsync([http], ct);
+            var clientGcBefore = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var started = Stopwatch.GetTimestamp();
-            var sent = await FanoutBenchmark.SendAtRateAsync(rate, rate * options.Seconds, 0, SendAsync, ct);
+            var sent = await FanoutBenchmark.SendAtRateAsync(rate, measured, 0, SendAsync, ct);
             var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
             serverProcess.Refresh();
             var serverCpu = (serverProcess.TotalProcessorTime - serverCpuBefore).TotalSeconds / window;
@@ -175,7 +191,17 @@ public sealed class PeersBenchmark : IBenchmark
                 await Task.Delay(20, ct);
             }
 
-            var latency = Percentiles.Of(latencies.ToArray());
+            var clientGc = (Pause: GC.GetTotalPauseDuration() - clientGcBefore.Item1, Gen0: GC.CollectionCount(0) - clientGcBefore.Item2,
+                Gen1: GC.CollectionCount(1) - clientGcBefore.Item3, Gen2: GC.CollectionCount(2) - clientGcBefore.Item4);
+            var node = (await FanoutBenchmark.NodeFiguresAsync([http], ct)).Minus(nodeBefore);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"petit chat: the server in the window: {node.Collections:F0} collections ({node.FullCollections:F0} gen2), paused {node.GcPauseSeconds * 1000:F0} ms; " +
+                $"SQLite busy waits {node.BusyWaits:F0} ({node.BusySlept:F0} ms slept); send round trip {Percentiles.Of(postLatencies)}"));
+            var count = (int)Interlocked.Read(ref delivered);
+            var latency = Percentiles.Of(new ArraySegment<double>(latencies, 0, count));
+            PrintSlices(latencies.AsSpan(0, count), latencySeq.AsSpan(0, count), rate, options.Seconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"petit chat: the client's collections in the window: {clientGc.Gen0} gen0, {clientGc.Gen1} gen1, {clientGc.Gen2} gen2, paused {clientGc.Pause.TotalMilliseconds:F0} ms"));
             var name = options.History > 0 ? $"Petit chat, {options.History / 1000:N0}k history" : "Petit chat (SQLite)";
             var row = new Row(name, rate, sent, Interlocked.Read(ref delivered), expected, Interlocked.Read(ref delivered) / (double)options.Room / window,
                 latency.P50, latency.P99, latency.Max, serverCpu, clientCpu, (rssIdle - rssEmpty) / 1024.0 / options.Users);
@@ -190,6 +216,31 @@ public sealed class PeersBenchmark : IBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// p50, p99 and max of the deliveries by when their message was sent, in up to six slices of
+    /// the window: whether the tail grows with the history or comes in bursts.
+    /// </summary>
+    private static void PrintSlices(ReadOnlySpan<double> latencies, ReadOnlySpan<int> seqs, int rate, int seconds)
+    {
+        var slices = Math.Min(6, seconds);
+        var perSlice = (int)Math.Ceiling(seconds / (double)slices);
+        var bySlice = new List<double>[slices];
+        for (var i = 0; i < slices; i++)
+        {
+            bySlice[i] = [];
+        }
+
+        for (var i = 0; i < latencies.Length; i++)
+        {
+            bySlice[Math.Min(slices - 1, seqs[i] / rate / perSlice)].Add(latencies[i]);
+        }
+
+        var text = string.Join("; ", bySlice.Select((samples, i) => Percentiles.Of(samples) is var p
+            ? string.Create(CultureInfo.InvariantCulture, $"{i * perSlice}-{Math.Min(seconds, (i + 1) * perSlice)} s p50 {p.P50:F1} p99 {p.P99:F1} max {p.Max:F0}")
+            : ""));
+        Console.WriteLine($"petit chat: by send time (ms): {text}");
     }
 
     private static async Task<List<(Guid ChatId, int[] Members)>> CreateGroupsAsync(HttpClient http, (string Token, Guid Id)[] users, int room, CancellationToken ct)

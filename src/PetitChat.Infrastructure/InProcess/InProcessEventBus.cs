@@ -162,7 +162,11 @@ public sealed partial class InProcessEventBus(IOptions<InProcessBusOptions> opti
     private sealed class UserLog(long createdAfter)
     {
         private readonly Lock _gate = new();
-        private readonly Queue<(long Sequence, DateTimeOffset At, DeliveredEvent Event)> _events = new();
+        // The event itself, not a DeliveredEvent and its id: kept for the retention window, these
+        // entries outlive the collector's young generations, and two objects a recipient more
+        // cost every collection that copies them (docs/decisions/0014, 2026-12-03 (4)). The id
+        // is made from the sequence when the event is handed to a stream.
+        private readonly Queue<(long Sequence, DateTimeOffset At, LiveEvent Event)> _events = new();
         private readonly List<Subscription> _subscribers = [];
         private long _last = createdAfter;
         private long _droppedThrough = createdAfter;
@@ -193,14 +197,19 @@ public sealed partial class InProcessEventBus(IOptions<InProcessBusOptions> opti
                 }
 
                 var sequence = _last = Interlocked.Increment(ref processSequence);
-                var delivered = new DeliveredEvent(Id(epoch, sequence), liveEvent);
-                _events.Enqueue((sequence, now, delivered));
+                _events.Enqueue((sequence, now, liveEvent));
                 while (_events.Count > options.MaxEventsPerUser
                        || (_events.TryPeek(out var oldest) && oldest.At < now - options.Retention))
                 {
                     _droppedThrough = _events.Dequeue().Sequence;
                 }
 
+                if (_subscribers.Count == 0)
+                {
+                    return sequence;
+                }
+
+                var delivered = new DeliveredEvent(Id(epoch, sequence), liveEvent);
                 for (var i = _subscribers.Count - 1; i >= 0; i--)
                 {
                     if (!_subscribers[i].TryWrite(delivered))
@@ -265,11 +274,11 @@ public sealed partial class InProcessEventBus(IOptions<InProcessBusOptions> opti
                 }
 
                 var missed = new List<DeliveredEvent>();
-                foreach (var (sequence, _, delivered) in _events)
+                foreach (var (sequence, _, liveEvent) in _events)
                 {
                     if (sequence > last)
                     {
-                        missed.Add(delivered);
+                        missed.Add(new DeliveredEvent(Id(epoch, sequence), liveEvent));
                     }
                 }
 

@@ -33,4 +33,42 @@ public sealed class InProcessNotificationQueueTests : NotificationQueueContract
         Assert.Equal(6, log.TotalDone);
         await consumer.CancelAsync();
     }
+
+    [Fact]
+    public async Task Every_kind_of_job_reaches_the_handler_as_it_was_queued_and_once()
+    {
+        // The queue keeps the planner's three kinds as their ids' parts while they wait and makes
+        // them again when due; anything else it keeps as it is. Either way the handler gets a job
+        // equal to the one queued, and a repeat is taken once.
+        var queue = new InProcessNotificationQueue(FastRetry, TimeProvider.System, NullLogger<InProcessNotificationQueue>.Instance);
+        var (user, other, chat, signal) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var due = new DateTimeOffset(2026, 12, 3, 18, 0, 0, TimeSpan.FromHours(2));
+        NotificationJob[] jobs =
+        [
+            NotificationJob.For(user, chat, signal, due),
+            NotificationJob.ForCall(user, chat, signal, due),
+            NotificationJob.ForThread(user, chat, signal, due),
+            NotificationJob.For(user, chat, signal, due) with { Body = """{"type":"signal.created"}""" },
+            new($"{signal:N}.{other:N}", user, chat, signal, due),
+            new($"{signal:N}.{user:N}".ToUpperInvariant(), user, chat, signal, due),
+            new("digest.1", user, chat, signal, due),
+        ];
+        var log = new JobLog();
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<NotificationJob>();
+
+        await queue.EnqueueAsync(jobs, CancellationToken.None);
+        using var consumer = Consume(queue, (q, _) =>
+        {
+            handled.Enqueue(q.Job);
+            return Task.FromResult(log.Done(q.Job));
+        });
+        await log.WaitUntilAsync(() => log.TotalDone >= 6, Wait, "the jobs");
+        await queue.EnqueueAsync(jobs, CancellationToken.None);
+        await queue.EnqueueAsync([Job(user, 1)], CancellationToken.None);
+        await log.WaitUntilAsync(() => log.DoneCount(Job(user, 1).Id) == 1, Wait, "the job after the repeats");
+
+        // The job with a body has the id of the first: taken once, as before.
+        Assert.Equal([.. jobs.Where((_, i) => i != 3), Job(user, 1)], handled);
+        await consumer.CancelAsync();
+    }
 }

@@ -22,8 +22,8 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
     private readonly LaneOptions _options = lanes ?? LaneOptions.Default;
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, (lanes ?? LaneOptions.Default).Count).Select(_ => new Lane((lanes ?? LaneOptions.Default).Concurrency))];
     private readonly Queue<DeadLetter> _deadLetters = new();
-    private readonly HashSet<string> _recent = [];
-    private readonly Queue<string> _recentOrder = new();
+    private readonly HashSet<Waiting.Key> _recent = [];
+    private readonly Queue<Waiting.Key> _recentOrder = new();
     private readonly DropWarnings _laneFull = new();
     private readonly DropWarnings _userFull = new();
     private int _consuming;
@@ -32,9 +32,10 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
     {
         foreach (var job in jobs)
         {
-            if (Remember(job.Id))
+            var key = Waiting.Key.Of(job.Id);
+            if (Remember(key))
             {
-                Add(_lanes[LaneOf(job.UserId)], job);
+                Add(_lanes[LaneOf(job.UserId)], job.UserId, Waiting.Of(job, key));
             }
         }
 
@@ -66,7 +67,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         }
     }
 
-    private void Add(Lane lane, NotificationJob job)
+    private void Add(Lane lane, Guid userId, Waiting job)
     {
         lock (lane)
         {
@@ -74,13 +75,13 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
             {
                 if (_laneFull.Dropped(time) is { } laneDropped)
                 {
-                    LogLaneFull(job.Id, job.UserId, _options.MaxQueued, laneDropped);
+                    LogLaneFull(job.ToJob(userId).Id, userId, _options.MaxQueued, laneDropped);
                 }
 
                 return;
             }
 
-            if (lane.Users.TryGetValue(job.UserId, out var waiting))
+            if (lane.Users.TryGetValue(userId, out var waiting))
             {
                 // The user's runner is on it; past the user's cap the oldest waiting job goes.
                 if (waiting.Count >= _options.MaxQueuedPerUser)
@@ -89,7 +90,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
                     lane.Queued--;
                     if (_userFull.Dropped(time) is { } userDropped)
                     {
-                        LogUserFull(dropped.Id, job.UserId, _options.MaxQueuedPerUser, userDropped);
+                        LogUserFull(dropped.ToJob(userId).Id, userId, _options.MaxQueuedPerUser, userDropped);
                     }
                 }
 
@@ -98,9 +99,9 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
                 return;
             }
 
-            lane.Users[job.UserId] = new Queue<NotificationJob>([job]);
+            lane.Users[userId] = new Queue<Waiting>([job]);
             lane.Queued++;
-            lane.Ready.Writer.TryWrite(job.UserId);
+            lane.Ready.Writer.TryWrite(userId);
         }
     }
 
@@ -139,7 +140,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
                         return;
                     }
 
-                    job = waiting.Dequeue();
+                    job = waiting.Dequeue().ToJob(userId);
                 }
 
                 try
@@ -216,7 +217,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         }
     }
 
-    private bool Remember(string id)
+    private bool Remember(Waiting.Key id)
     {
         lock (_recent)
         {
@@ -279,12 +280,74 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
     /// <summary>A lane: its users' waiting jobs, the users ready to run, and the slots its jobs share.</summary>
     private sealed class Lane(int concurrency)
     {
-        public Dictionary<Guid, Queue<NotificationJob>> Users { get; } = [];
+        public Dictionary<Guid, Queue<Waiting>> Users { get; } = [];
 
         public Channel<Guid> Ready { get; } = Channel.CreateUnbounded<Guid>();
 
         public SemaphoreSlim Slots { get; } = new(concurrency, concurrency);
 
         public int Queued { get; set; }
+    }
+
+    /// <summary>
+    /// A job while it waits in its user's queue, as a value. A message's jobs wait for the read
+    /// delay, or until a busy user's cap drops them, long enough to outlive the collector's young
+    /// generation: as objects (the job and its 65-character id, about 250 bytes a recipient) they
+    /// were most of what every young collection copied under load (docs/decisions/0014,
+    /// 2026-12-03 (4)). The three kinds the planner makes are kept as their ids' parts and made
+    /// again when due; any other job (an app's delivery, with its body) is kept as it is.
+    /// </summary>
+    private readonly record struct Waiting(Waiting.Kind Made, Guid ChatId, Guid SignalId, DateTimeOffset NotBefore, NotificationJob? Other)
+    {
+        public enum Kind : byte
+        {
+            Other,
+            Message,
+            Call,
+            Thread,
+        }
+
+        public static Waiting Of(NotificationJob job, Key key) =>
+            key.Made != Kind.Other && job.Body is null && key.SignalId == job.SignalId && key.UserId == job.UserId
+                ? new Waiting(key.Made, job.ChatId, job.SignalId, job.NotBefore, null)
+                : new Waiting(Kind.Other, job.ChatId, job.SignalId, job.NotBefore, job);
+
+        public NotificationJob ToJob(Guid userId) => Made switch
+        {
+            Kind.Message => NotificationJob.For(userId, ChatId, SignalId, NotBefore),
+            Kind.Call => NotificationJob.ForCall(userId, ChatId, SignalId, NotBefore),
+            Kind.Thread => NotificationJob.ForThread(userId, ChatId, SignalId, NotBefore),
+            _ => Other!,
+        };
+
+        /// <summary>
+        /// A job's id as the queue remembers it to take the job once: the parts of an id that one of
+        /// the planner's factories makes (exactly, lower-case hex), else the id itself.
+        /// </summary>
+        public readonly record struct Key(Kind Made, Guid SignalId, Guid UserId, string? OtherId)
+        {
+            public static Key Of(string id)
+            {
+                var (made, prefix) = id.StartsWith(NotificationJob.CallPrefix, StringComparison.Ordinal) ? (Kind.Call, NotificationJob.CallPrefix)
+                    : id.StartsWith(NotificationJob.ThreadPrefix, StringComparison.Ordinal) ? (Kind.Thread, NotificationJob.ThreadPrefix)
+                    : (Kind.Message, "");
+                var parts = id.AsSpan(prefix.Length);
+                if (parts.Length == 65 && parts[32] == '.'
+                    && Guid.TryParseExact(parts[..32], "N", out var signalId) && Guid.TryParseExact(parts[33..], "N", out var userId))
+                {
+                    // Made again from its parts, the id must come out the same (not upper-case hex).
+                    Span<char> again = stackalloc char[65];
+                    signalId.TryFormat(again, out _, "N");
+                    again[32] = '.';
+                    userId.TryFormat(again[33..], out _, "N");
+                    if (parts.SequenceEqual(again))
+                    {
+                        return new Key(made, signalId, userId, null);
+                    }
+                }
+
+                return new Key(Kind.Other, Guid.Empty, Guid.Empty, id);
+            }
+        }
     }
 }
