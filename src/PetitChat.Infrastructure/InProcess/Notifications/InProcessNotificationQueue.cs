@@ -310,7 +310,7 @@ public sealed partial class InProcessNotificationQueue(RetryPolicy retry, TimePr
         public static Waiting Of(NotificationJob job, Key key) =>
             key.Made != Kind.Other && job.Body is null && key.SignalId == job.SignalId && key.UserId == job.UserId
                 ? new Waiting(key.Made, job.ChatId, job.SignalId, job.NotBefore, null)
-                : new Waiting(Kind.Other, job.ChatId, job.SignalId, job.NotBefore, job);
+                : new Waiting(Kind.Other, default, default, default, job);
 
         public NotificationJob ToJob(Guid userId) => Made switch
         {
