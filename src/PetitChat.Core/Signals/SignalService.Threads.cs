@@ -1,8 +1,6 @@
-using System.Runtime.ExceptionServices;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Common;
 using PetitChat.Core.Events;
-using PetitChat.Core.Notifications;
 using PetitChat.Core.Paging;
 using PetitChat.Core.Threads;
 
@@ -69,10 +67,12 @@ public sealed partial class SignalService
     }
 
     /// <summary>
-    /// Plans the pushes, then publishes the live events. Pushes come first: when the bus cannot
-    /// take the events the send answers 503 "saved", and a retry with the same clientId plans and
-    /// publishes again (<paramref name="repeat"/>). A queue that did not take the pushes does not
-    /// hold back the live events: they go out, then the send answers 503 "saved" all the same, so
+    /// Publishes the live events, then plans the pushes. Events come first, so that a recipient's
+    /// stream does not wait for the queue to take the pushes (on NATS, the JetStream
+    /// acknowledgement of the message's fan; docs/decisions/0024, 2026-12-03).
+    /// When the bus cannot take the events the send answers 503 "saved" and plans nothing; a
+    /// retry with the same clientId publishes and plans again (<paramref name="repeat"/>). A queue
+    /// that did not take the pushes answers 503 "saved" as well, after the events went out, so
     /// that the retry queues the pushes.
     /// </summary>
     private async Task AnnounceAsync(Signal stored, bool repeat, CancellationToken ct)
@@ -86,39 +86,23 @@ public sealed partial class SignalService
         // Looked up again after the write, for both: recipients are still resolved after the commit
         // (a removal committed meanwhile has dropped the chat from the cache, so it is read again).
         var members = (await rosters.GetAsync(stored.ChatId, CancellationToken.None))?.Members ?? [];
-        var unqueued = await UnqueuedAsync(notifications.PlanAsync(stored, members));
         await fanout.PublishToMembersAsync(new SignalCreated(stored) { Repeat = repeat }, members);
-        unqueued?.Throw();
+        await notifications.PlanAsync(stored, members);
     }
 
     /// <summary>
-    /// A new thread reply: pushes for the thread's participants, then the reply as a live
-    /// <c>signal</c> (with its thread id) and the root with its new summary as <c>signal_edited</c>.
+    /// A new thread reply: the reply as a live <c>signal</c> (with its thread id) and the root with
+    /// its new summary as <c>signal_edited</c>, then pushes for the thread's participants.
     /// </summary>
     private async Task AnnounceReplyAsync(Signal reply, bool repeat, CancellationToken ct)
     {
         var root = await timeline.GetSignalAsync(reply.ChatId, reply.ThreadId!.Value, ct);
-        var unqueued = await UnqueuedAsync(notifications.PlanThreadAsync(reply, root?.Thread?.ParticipantIds ?? (root is null ? [] : [root.SenderId])));
         await fanout.PublishAsync(new SignalCreated(reply) { Repeat = repeat });
         if (root is not null)
         {
             await fanout.PublishAsync(new SignalEdited(await Quotes.FillAsync(timeline, reply.ChatId, root, ct)));
         }
 
-        unqueued?.Throw();
-    }
-
-    /// <summary>The queue's failure to take a plan, kept to be thrown once the live events are out.</summary>
-    private static async Task<ExceptionDispatchInfo?> UnqueuedAsync(Task planning)
-    {
-        try
-        {
-            await planning;
-            return null;
-        }
-        catch (NotificationQueueUnavailableException e)
-        {
-            return ExceptionDispatchInfo.Capture(e);
-        }
+        await notifications.PlanThreadAsync(reply, root?.Thread?.ParticipantIds ?? (root is null ? [] : [root.SenderId]));
     }
 }

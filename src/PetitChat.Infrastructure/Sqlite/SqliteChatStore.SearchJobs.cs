@@ -54,4 +54,26 @@ public sealed partial class SqliteChatStore
         await ExecuteAsync(connection, "UPDATE search_jobs SET due_at = @dueAt WHERE id IN (SELECT value FROM json_each(@ids))", ct,
             ("@dueAt", ToText(dueAt)), ("@ids", ToJsonArray(jobIds)));
     }
+
+    /// <summary>
+    /// For a search index kept in another file: the documents that an earlier version indexed in
+    /// this one are dropped, and every message is queued to be indexed again, in the background,
+    /// as the schema steps that rebuild the index do. Searches find what the indexer has reached
+    /// meanwhile. Once: afterwards this file holds no documents, and the call does nothing.
+    /// Returns whether it moved any.
+    /// </summary>
+    public async Task<bool> MoveSearchIndexOutAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // The write lock up front: of two nodes starting at once, the second finds nothing left to move.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await ScalarAsync(connection, "SELECT EXISTS (SELECT 1 FROM search_documents)", ct) is not 1L)
+        {
+            return false;
+        }
+
+        await ExecuteAsync(connection, SqliteSearchSchema.IndexAgain, ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
 }

@@ -26,6 +26,9 @@ public sealed partial class SqliteChatStore(SqliteStoreOptions options) : IChatS
 
     private readonly ReadyOnce _schema = new();
 
+    /// <summary>The store's database file, as given.</summary>
+    internal string FilePath => options.Path;
+
     /// <summary>
     /// Creates the database folder and file, switches it to WAL and brings the schema up to date.
     /// Idempotent; every operation calls it, the host's start-up calls it first.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PetitChat.Core.Search;
 
@@ -8,8 +9,9 @@ namespace PetitChat.Infrastructure.Sqlite;
 public static class SqliteSearchExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqliteSearchIndex"/> (FTS5) as the <see cref="ISearchIndex"/>, in the
-    /// store's database file unless <c>Search:Sqlite:Path</c> names another.
+    /// Registers <see cref="SqliteSearchIndex"/> (FTS5) as the <see cref="ISearchIndex"/>, in a file
+    /// beside the store's (<see cref="SqliteSearchOptions.BesideStore"/>) unless
+    /// <c>Search:Sqlite:Path</c> names another, the store's own file included.
     /// </summary>
     public static IHostApplicationBuilder AddSqliteSearch(this IHostApplicationBuilder builder)
     {
@@ -26,11 +28,13 @@ public static class SqliteSearchExtensions
         {
             var options = sp.GetRequiredService<IOptions<SqliteSearchOptions>>().Value;
             var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            var path = string.IsNullOrWhiteSpace(options.Path) ? storePath : options.Path;
+            var path = string.IsNullOrWhiteSpace(options.Path) ? SqliteSearchOptions.BesideStore(storePath) : options.Path;
             return new SqliteSearchIndex(options with { Path = Path.GetFullPath(path, contentRoot) });
         });
         builder.Services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<SqliteSearchIndex>());
-        builder.Services.AddHostedService<SqliteSearchInitializer>();
+        // The store only when it is SQLite: an index it would have to move out can only be in its file.
+        builder.Services.AddHostedService(sp => new SqliteSearchInitializer(sp.GetRequiredService<SqliteSearchIndex>(), sp.GetService<SqliteChatStore>(),
+            sp.GetRequiredService<ILogger<SqliteSearchInitializer>>()));
         return builder;
     }
 }

@@ -26,6 +26,9 @@ public sealed partial class SqliteSearchIndex(SqliteSearchOptions options) : ISe
 
     private readonly ReadyOnce _schema = new();
 
+    /// <summary>The index's database file, as given.</summary>
+    internal string FilePath => options.Path!;
+
     /// <summary>Creates or upgrades the file's schema (shared with the store); idempotent.</summary>
     public Task InitializeAsync(CancellationToken ct) => _schema.EnsureAsync(this, static (self, ct) => self.CreateSchemaAsync(ct), ct);
 

@@ -6,10 +6,17 @@ public sealed record SqliteSearchOptions
     public const string Section = "Search:Sqlite";
 
     /// <summary>
-    /// The database file; empty means the chat store's own file (<c>Store:Sqlite:Path</c>), which
-    /// is the default. A relative path is resolved against the host's content root.
+    /// The database file; empty (the default) means one beside the chat store's file
+    /// (<see cref="BesideStore"/>). A relative path is resolved against the host's content root.
+    /// The store's own file (<c>Store:Sqlite:Path</c>) works too, but there the indexer's
+    /// transactions hold the write lock that every send's commit waits for: FTS5 merges its
+    /// segments in them, for tens of milliseconds once it holds a million messages
+    /// (docs/decisions/0014, 2026-12-03 (5)).
     /// </summary>
     public string? Path { get; init; }
+
+    /// <summary>The default index file for a store file: <c>data/petitchat.db</c> gives <c>data/petitchat.search.db</c>.</summary>
+    public static string BesideStore(string storePath) => System.IO.Path.ChangeExtension(storePath, ".search.db");
 
     /// <summary>Words shown around the first match in a snippet.</summary>
     public int SnippetWords { get; init; } = 16;

@@ -47,4 +47,11 @@ internal static class SqliteSearchSchema
         SELECT id, chat_id, id, created_at FROM signals
         WHERE encrypted_json IS NULL AND (text IS NOT NULL OR attachment_ids IS NOT NULL);
         """;
+
+    /// <summary>
+    /// Empties this file's index and queues every indexable message for the indexer, which fills
+    /// an index again in the background: the latest step that rebuilt the index, whose table
+    /// layout is today's. A step that changes the layout becomes this one.
+    /// </summary>
+    public const string IndexAgain = TimeKeysStep;
 }

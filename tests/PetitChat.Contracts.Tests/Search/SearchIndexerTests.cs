@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using PetitChat.Contracts.Tests.Events;
 using PetitChat.Core.Chats;
 using PetitChat.Core.Search;
@@ -233,6 +234,45 @@ public sealed class SearchIndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_index_an_earlier_version_kept_in_the_stores_file_moves_to_its_own_file_once_and_finds_the_same()
+    {
+        var store = Store();
+        var chat = await NewChatAsync(store);
+        var older = await SendAsync(store, chat, "the otter slept");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var newer = await SendAsync(store, chat, "the otter woke");
+        await Indexer(store, Fts()).DrainAsync(Ct);
+        var own = new SqliteSearchIndex(new SqliteSearchOptions { Path = SqliteSearchOptions.BesideStore(DatabasePath) });
+        _owned.Add(own);
+
+        await Initializer(own, store).StartAsync(Ct);
+        var drain = await Indexer(store, own).DrainAsync(Ct);
+        await Initializer(own, store).StartAsync(Ct);
+        var drainedAgain = await Indexer(store, own).DrainAsync(Ct);
+
+        Assert.Equal(2, drain.Indexed);
+        Assert.Equal(0, drainedAgain.Claimed);
+        var hits = await own.SearchChatsAsync(new GlobalSearchQuery([chat.Id], ["otter"], SearchFilters.None, SearchSort.Newest, 0, 10), Ct);
+        Assert.Equal([newer.Id, older.Id], hits.Select(h => h.SignalId));
+        Assert.Empty(await Fts().SearchAsync(new SearchQuery(chat.Id, ["otter"], 0, 10), Ct));
+    }
+
+    [Fact]
+    public async Task An_index_kept_in_the_stores_file_on_purpose_stays_there()
+    {
+        var store = Store();
+        var chat = await NewChatAsync(store);
+        var sent = await SendAsync(store, chat, "the otter slept");
+        var inStoreFile = Fts();
+        await Indexer(store, inStoreFile).DrainAsync(Ct);
+
+        await Initializer(inStoreFile, store).StartAsync(Ct);
+
+        Assert.Equal(0, (await Indexer(store, inStoreFile).DrainAsync(Ct)).Claimed);
+        Assert.Equal([sent.Id], (await inStoreFile.SearchAsync(new SearchQuery(chat.Id, ["otter"], 0, 10), Ct)).Select(h => h.SignalId));
+    }
+
+    [Fact]
     public async Task A_down_meilisearch_loses_no_job_and_is_retried_with_backoff_against_documented_meilisearch_shapes()
     {
         var store = Store();
@@ -304,6 +344,9 @@ public sealed class SearchIndexerTests : IDisposable
         _owned.Add(index);
         return index;
     }
+
+    private static SqliteSearchInitializer Initializer(SqliteSearchIndex index, SqliteChatStore store) =>
+        new(index, store, NullLogger<SqliteSearchInitializer>.Instance);
 
     private SearchIndexer Indexer(SqliteChatStore store, ISearchIndex index) => new(store, store, index, _time, SearchIndexerOptions.Default);
 

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PetitChat.Infrastructure.Sqlite;
 using PetitChat.Server.Tests.Fixtures;
 
 namespace PetitChat.Server.Tests.Api;
@@ -189,6 +193,33 @@ public class SearchApiTests(PetitChatServer server) : ApiTest(server)
     }
 
     /// <summary>Polls the search until it returns <paramref name="count"/> hits, for at most ten seconds.</summary>
+    [Fact]
+    public async Task The_index_is_kept_in_a_file_beside_the_stores_not_in_it()
+    {
+        var (alice, bob) = (await NewChattersAsync(2)) is [var a, var b] ? (a, b) : default;
+        var chat = (await alice.CreateDirectAsync(bob)).Id();
+        var sent = await alice.SendAsync(chat, "the kingfisher dived");
+        await WaitForHitsAsync(bob, chat, "kingfisher", 1);
+        var storePath = Server.Services.GetRequiredService<IConfiguration>()["Store:Sqlite:Path"]!;
+
+        Assert.Equal(1, await DocumentsAsync(SqliteSearchOptions.BesideStore(storePath), sent.Id()));
+        // With the chats on Scylla (the subclass), the store has no file of its own to look into.
+        if (Server.Services.GetService<SqliteChatStore>() is not null)
+        {
+            Assert.Equal(0, await DocumentsAsync(storePath, sent.Id()));
+        }
+    }
+
+    private static async Task<long> DocumentsAsync(string path, Guid signalId)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM search_documents WHERE signal_id = $id";
+        count.Parameters.AddWithValue("$id", signalId.ToString("D"));
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     private static async Task<JsonElement[]> WaitForHitsAsync(Chatter who, Guid chatId, string q, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -1,6 +1,7 @@
 using System.Net;
 using PetitChat.Server.Tests.Api;
 using PetitChat.Server.Tests.Fixtures;
+using PetitChat.Testing;
 
 namespace PetitChat.Server.Tests.Nodes;
 
@@ -81,7 +82,7 @@ public sealed class NatsNodeFaultTests
     [Fact]
     public async Task A_send_while_NATS_is_down_answers_503_saved_when_the_notification_queue_is_on_NATS_too()
     {
-        // Its pushes are queued before its events go out: that must give up in time, not wait for NATS.
+        // Its events go out first, then its pushes are queued: each must give up in time, not wait for NATS.
         await using var nodes = new NatsNodes
         {
             Settings = new Dictionary<string, string?> { ["Notifications:Kind"] = "nats", ["Notifications:Nats:RequestTimeout"] = "00:00:01" },
@@ -97,6 +98,39 @@ public sealed class NatsNodeFaultTests
 
         Assert.True(problem.GetProperty("saved").GetBoolean());
         Assert.Equal("during the outage", Assert.Single(timeline.Items()).Str("text"));
+    }
+
+    [Fact]
+    public async Task A_member_gets_a_send_live_before_a_notification_queue_that_is_down_gives_up_on_its_pushes()
+    {
+        // The queue on a nats-server of its own, stopped; the bus's stays up. The events go out
+        // before the pushes are queued, so bob has the message while the send still waits for the
+        // queue (RequestTimeout), and the send is saved (503) for its retry to queue the pushes.
+        await using var queueNats = await NatsServer.StartAsync();
+        await using var nodes = new NatsNodes
+        {
+            Count = 1,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Notifications:Kind"] = "nats",
+                ["Notifications:Nats:Url"] = queueNats.Url,
+                ["Notifications:Nats:RequestTimeout"] = "00:00:20",
+            },
+        };
+        await nodes.InitializeAsync();
+        var (alice, bob) = (await nodes.NewChatterAsync(), await nodes.NewChatterAsync());
+        var chat = (await alice.On(0).CreateDirectAsync(bob.On(0))).Id();
+        await using var bobsStream = await bob.On(0).OpenEventsAsync();
+
+        await queueNats.StopAsync();
+        var send = alice.On(0).PostRawAsync($"/api/v1/chats/{chat}/signals", new { kind = "message", text = "live first", clientId = Guid.NewGuid().ToString() });
+        var signal = await bobsStream.NextAsync(e => e.Type == "signal", TimeSpan.FromSeconds(15));
+        var answeredBeforeTheEvent = send.IsCompleted;
+        var problem = await send.ProblemAsync(503);
+
+        Assert.Equal("live first", signal.Data.Str("text"));
+        Assert.False(answeredBeforeTheEvent);
+        Assert.True(problem.GetProperty("saved").GetBoolean());
     }
 
     [Fact]
