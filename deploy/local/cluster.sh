@@ -172,7 +172,9 @@ start_server() {
 
 start_notifier() {
   local n=${1#notifier}
-  launch "$1" env $(common_env) "ASPNETCORE_URLS=http://127.0.0.1:$(notifier_port "$n")" bash -c 'dotnet_app "$@"' _ "$(dll PetitChat.Notifier)"
+  # A job's retries and their reasons are logged at Information: a fault run's log says why a push went again.
+  launch "$1" env $(common_env) "ASPNETCORE_URLS=http://127.0.0.1:$(notifier_port "$n")" \
+    "Logging__LogLevel__PetitChat.Infrastructure.Nats.Notifications.NatsNotificationQueue=Information" bash -c 'dotnet_app "$@"' _ "$(dll PetitChat.Notifier)"
 }
 
 start_gateway() {

@@ -33,6 +33,13 @@ public sealed partial class NotificationWorker(
 {
     private const int UnreadScan = 100;
 
+    /// <summary>
+    /// How long a target's timeout waits once more before it cancels: a worker process that was paused
+    /// (a stopped container, a long collection) finds its timer and the answer that came meanwhile due
+    /// together, and the answer must win; cancelled, a push the target has would go again on the retry.
+    /// </summary>
+    private static readonly TimeSpan PauseGrace = TimeSpan.FromSeconds(1);
+
     private readonly INotificationChannel[] _channels = [.. channels];
 
     public async Task<JobOutcome> HandleAsync(QueuedJob queued, CancellationToken ct)
@@ -261,11 +268,17 @@ public sealed partial class NotificationWorker(
     private async Task<(string Channel, Delivery Delivery)> DeliverAsync(INotificationChannel channel, ChannelTarget target, string key, Notification notification)
     {
         Delivery delivery;
-        using (var timeout = new CancellationTokenSource(options.TargetTimeout, time))
+        using (var timeout = new CancellationTokenSource())
         {
+            var sending = channel.DeliverAsync(target, notification, timeout.Token);
+            if (!await FinishesWithinAsync(sending, options.TargetTimeout) && !await FinishesWithinAsync(sending, PauseGrace))
+            {
+                await timeout.CancelAsync();
+            }
+
             try
             {
-                delivery = await channel.DeliverAsync(target, notification, timeout.Token);
+                delivery = await sending;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
@@ -275,10 +288,53 @@ public sealed partial class NotificationWorker(
 
         if (delivery.Status is DeliveryStatus.Delivered or DeliveryStatus.Removed)
         {
-            await ledger.AddAsync(key, CancellationToken.None);
+            await RecordAsync(key);
         }
 
         return (channel.Name, delivery);
+    }
+
+    private async Task<bool> FinishesWithinAsync(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit, time);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // Only whether it finished: the caller awaits the task and meets its failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Records a target's push in the ledger, trying again while the ledger fails (a NATS server that
+    /// restarts) for up to half the claim's lease, so within it: a push the target has but the ledger
+    /// does not goes again, with the same delivery id, on the job's next delivery.
+    /// </summary>
+    private async Task RecordAsync(string key)
+    {
+        var until = time.GetUtcNow() + options.ClaimLease / 2;
+        var wait = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await ledger.AddAsync(key, CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && time.GetUtcNow() + wait < until)
+            {
+                await Task.Delay(wait, time);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.TicksPerSecond * 2));
+            }
+        }
     }
 
     /// <summary>The notification to send for this job, or null when the policy says none.</summary>

@@ -163,6 +163,41 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
     }
 
     [Fact]
+    public async Task A_push_the_target_got_while_the_ledger_failed_for_a_moment_as_in_a_jetstream_leader_election_stand_in_is_recorded_and_not_sent_again()
+    {
+        // The cluster faults run once found a push sent twice with the same delivery id while a
+        // nats-server of three restarted: the target's 2xx came, recording it failed, and the job's
+        // redelivery sent it again. A client rides out one server's restart by waiting (a single
+        // server restarting does not fail the write); the bucket's stream without a leader answers
+        // "no response" at once, which this stand-in raises over the real NATS ledger.
+        var failing = new FailingLedger(_first.Ledger) { FailingWrites = 3 };
+        var job = await MessageJobAsync();
+        var worker = new NotificationWorker(_store, _store, _store, _settings, new InProcessPresence(), failing, [_channel],
+            new NotificationOptions { ReadDelay = TimeSpan.Zero }, TimeProvider.System);
+
+        Assert.Equal(JobOutcome.Done, await worker.HandleAsync(new QueuedJob(job, 1), CancellationToken.None));
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(job, 2), CancellationToken.None));
+
+        Assert.Equal(0, failing.FailingWrites);
+        Assert.Single(_channel.Delivered);
+    }
+
+    [Fact]
+    public async Task An_answer_read_just_after_the_target_timeout_because_the_worker_was_stalled_counts_as_delivered()
+    {
+        // A paused worker process (SIGSTOP, a long collection) resumes with its timeout and the
+        // target's answer due together; had the timeout won, the retry would push again.
+        var options = new NotificationOptions { ReadDelay = TimeSpan.Zero, TargetTimeout = TimeSpan.FromMilliseconds(500) };
+        _channel.StallBeforeAnswering = options.TargetTimeout + TimeSpan.FromMilliseconds(300);
+        var job = await MessageJobAsync();
+        var worker = new NotificationWorker(_store, _store, _store, _settings, new InProcessPresence(), _first.Ledger, [_channel], options, TimeProvider.System);
+
+        Assert.Equal(JobOutcome.Done, await worker.HandleAsync(new QueuedJob(job, 1), CancellationToken.None));
+        Assert.Equal(JobOutcome.Done, await WorkerOver(_second).HandleAsync(new QueuedJob(job, 2), CancellationToken.None));
+        Assert.Single(_channel.Delivered);
+    }
+
+    [Fact]
     public async Task A_mention_already_pushed_does_not_push_later_messages_of_a_muted_chat()
     {
         var first = await MessageJobAsync("hey @bob, look");
@@ -255,5 +290,29 @@ public sealed class NotificationWorkerTests(NatsServerFixture nats) : IClassFixt
         var signal = new Signal(Guid.CreateVersion7(), chat.Id, SignalKind.Message, alice.Id, text, "c1", now, null, null, []);
         await _store.AppendSignalAsync(signal, CancellationToken.None);
         return NotificationJob.For(bob.Id, chat.Id, signal.Id, now);
+    }
+
+    /// <summary>A ledger whose next <see cref="FailingWrites"/> writes fail as JetStream does with no leader for the bucket's stream.</summary>
+    private sealed class FailingLedger(IDeliveryLedger inner) : IDeliveryLedger
+    {
+        public int FailingWrites { get; set; }
+
+        public Task<bool> ContainsAsync(string key, CancellationToken ct) => inner.ContainsAsync(key, ct);
+
+        public Task AddAsync(string key, CancellationToken ct)
+        {
+            if (FailingWrites > 0)
+            {
+                FailingWrites--;
+                throw new NATS.Client.JetStream.NatsJSApiNoResponseException();
+            }
+
+            return inner.AddAsync(key, ct);
+        }
+
+        public Task<Guid?> GetCoveredAsync(Guid userId, Guid chatId, CancellationToken ct) => inner.GetCoveredAsync(userId, chatId, ct);
+
+        public Task<PushMark> ChangeMarkAsync(Guid userId, Guid chatId, Func<PushMark, PushMark> change, CancellationToken ct) =>
+            inner.ChangeMarkAsync(userId, chatId, change, ct);
     }
 }

@@ -27,6 +27,13 @@ public sealed class RecordingChannel : INotificationChannel
 
     public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// When set, the next delivery is recorded (the target has it) and its answer is read only after this
+    /// long with the thread blocked, as in a worker process paused (SIGSTOP) while the answer came in; a
+    /// cancellation that fired meanwhile wins then, as it does in HttpClient.
+    /// </summary>
+    public TimeSpan? StallBeforeAnswering { get; set; }
+
     public void AnswerNext(string target, params Delivery[] answers) => _answers[target] = new ConcurrentQueue<Delivery>(answers);
 
     public Task<IReadOnlyList<ChannelTarget>> TargetsAsync(Guid userId, CancellationToken ct) =>
@@ -40,6 +47,14 @@ public sealed class RecordingChannel : INotificationChannel
         }
 
         Delivered.Enqueue((target.Key, notification));
+        if (StallBeforeAnswering is { } stall)
+        {
+            StallBeforeAnswering = null;
+            await Task.Yield();
+            Thread.Sleep(stall);
+            ct.ThrowIfCancellationRequested();
+        }
+
         if (HoldAfterDelivering is { } hold)
         {
             HoldAfterDelivering = null;

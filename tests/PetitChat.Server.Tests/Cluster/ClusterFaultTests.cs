@@ -22,7 +22,7 @@ public sealed class ClusterFaultsCollection
 [Collection(ClusterFaultsCollection.Name)]
 public sealed class ClusterFaultTests(ITestOutputHelper output)
 {
-    private static readonly string[] LoggedParts = ["gateway", "server1", "server2", "notifier1"];
+    private static readonly string[] LoggedParts = ["gateway", "server1", "server2", "notifier1", "notifier2"];
 
     // It once found 9 acknowledged messages missing from every stream, all in the store: sends cut
     // short (the client's 5 s attempt timeout under load, or server2's kill) after the store wrote
